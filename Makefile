@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh machine: `make plan` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: plan test verify bench examples docs clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+plan: $(STAMP)  ## run the NATO example: reports/nato-<timestamp>.xlsx
+	$(BIN)/planner run inputs/nato.xlsx
+
+test: $(STAMP)  ## the default test suite (under 5 minutes on 2 cores)
+	$(BIN)/pytest
+
+verify: $(STAMP)  ## slower correctness checks
+	$(BIN)/pytest -m verify
+
+bench: $(STAMP)  ## performance table: every stage against HiGHS alone
+	$(BIN)/python benchmarks/bench.py
+
+examples: $(STAMP)  ## regenerate inputs/*.xlsx from the published data
+	$(BIN)/python scripts/make_examples.py
+
+docs: $(STAMP)  ## regenerate docs/inputs.md from the schema
+	$(BIN)/python -m planner.docgen docs/inputs.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache

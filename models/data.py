@@ -1,0 +1,119 @@
+"""PlanData: the validated, unit-consistent input of every model.
+
+Shares and rates are fractions (0.02, not 2 %); money is in million currency units
+at constant prices of `base_year`; quantities of capability are in units. A PlanData
+can be built in code (a notebook, a test) without any workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MEMBER_COLUMNS = (
+    "name",  # text
+    "gdp",  # GDP in the base year, M currency
+    "gdp_growth",  # real growth, fraction per year
+    "spending",  # baseline defence spending in the base year, M currency
+    "equipment_share",  # baseline equipment share of spending, fraction
+    "population",  # million people (NaN where unknown)
+    "obligation",  # automatic | deems-necessary | consultative | consent
+    "year_joined",  # first year of membership (NaN: always)
+    "year_left",  # last year of membership (NaN: still a member)
+)
+FORCE_COLUMNS = (
+    "existing",  # units in service in the base year
+    "retirements",  # existing units retired per year after the base year
+    "max_new",  # most units ordered per year (inf: no limit)
+    "acquisition_cost",  # M currency per unit, paid in the order year
+    "operating_cost",  # M currency per unit-year of a new unit in service
+    "lead_time",  # years from order to service
+    "service_life",  # years a new unit serves
+)
+TARGET_COLUMNS = ("min_gdp", "max_gdp", "min_equipment", "max_growth")  # fractions, NaN: none
+
+
+@dataclass
+class PlanData:
+    """Everything a model needs, indexed by codes.
+
+    members:      index member code, columns MEMBER_COLUMNS
+    capabilities: index capability code, columns name, domain, unit, integer (bool)
+    regions:      index region code, column name
+    forces:       MultiIndex (member, capability), columns FORCE_COLUMNS
+    requirements: Series, MultiIndex (capability, region, year) -> units (> 0), one
+                  entry per year in which the requirement holds
+    targets:      MultiIndex (member, year) over the horizon, columns TARGET_COLUMNS
+    fair_share_key: gdp | population | equal | custom
+    custom_share: Series member -> weight (custom key only)
+    fair_band:    Series member -> relative band (NaN: not enforced)
+    exclusions:   (member, region) pairs the member will not serve
+    """
+
+    name: str
+    first_year: int
+    last_year: int
+    base_year: int
+    members: pd.DataFrame
+    capabilities: pd.DataFrame
+    regions: pd.DataFrame
+    forces: pd.DataFrame
+    requirements: pd.Series
+    targets: pd.DataFrame
+    currency: str = "USD"
+    discount_rate: float = 0.0
+    elastic: bool = True
+    shortfall_penalty: float = 10_000.0
+    spending_gap_penalty: float = 10.0
+    fair_share_key: str = "gdp"
+    custom_share: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    fair_band: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    exclusions: frozenset[tuple[str, str]] = frozenset()
+    solver: str = "highs"
+    time_limit_s: float = 600.0
+    mip_gap: float = 1e-4  # relative
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+    def is_active(self, member: str, year: int) -> bool:
+        """Is `member` a member of the pact in `year`?"""
+        row = self.members.loc[member]
+        joined, left = row["year_joined"], row["year_left"]
+        return not (pd.notna(joined) and year < joined) and not (pd.notna(left) and year > left)
+
+    def active_pairs(self) -> list[tuple[str, int]]:
+        """(member, year) pairs of membership within the horizon."""
+        return [(m, t) for m in self.members.index for t in self.years if self.is_active(m, t)]
+
+    def gdp(self) -> pd.Series:
+        """GDP[m, t] = gdp_m · (1 + g_m)^(t − base_year), M currency, over the horizon."""
+        m = self.members
+        years = np.array(self.years)
+        values = m["gdp"].to_numpy()[:, None] * (1 + m["gdp_growth"].to_numpy()[:, None]) ** (
+            years[None, :] - self.base_year
+        )
+        idx = pd.MultiIndex.from_product([m.index, years], names=["member", "year"])
+        return pd.Series(values.ravel(), index=idx, name="gdp")
+
+    def discount(self) -> pd.Series:
+        """δ_t = (1 + rate)^−(t − first_year)."""
+        years = np.array(self.years)
+        return pd.Series((1 + self.discount_rate) ** -(years - self.first_year), index=years)
+
+    def existing_units(self) -> pd.Series:
+        """E[m, c, t] = max(0, existing − retirements · (t − base_year)), units."""
+        f = self.forces
+        years = np.array(self.years)
+        values = np.maximum(
+            0.0,
+            f["existing"].to_numpy()[:, None]
+            - f["retirements"].to_numpy()[:, None] * (years[None, :] - self.base_year),
+        )
+        idx = pd.MultiIndex.from_tuples(
+            [(m, c, t) for m, c in f.index for t in years], names=["member", "capability", "year"]
+        )
+        return pd.Series(values.ravel(), index=idx, name="existing")

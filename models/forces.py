@@ -1,0 +1,39 @@
+"""Acquisitions and fielded stock.
+
+    x_units[m, c, τ] ≥ 0                     units ordered in year τ, (m, c, τ) ∈ O
+    x_units[m, c, τ] ≤ n̄_mc                  industrial capacity (max_new_per_year)
+    new_units[m, c, t] = Σ_{τ ∈ O_mc : τ + L_mc ≤ t < τ + L_mc + life_mc} x_units[m, c, τ]
+    stock[m, c, t]     = E[m, c, t] + new_units[m, c, t]
+
+x_units is integer for capabilities marked integer.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from .data import PlanData
+from .sets import ModelIndex
+
+
+def add_acquisitions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
+    forces = data.forces
+    integer = data.capabilities["integer"].to_dict()
+
+    def bounds(_, m, c, t):
+        cap = forces.at[(m, c), "max_new"]
+        return (0.0, None if math.isinf(cap) else float(cap))
+
+    def domain(_, m, c, t):
+        return pyo.NonNegativeIntegers if integer[c] else pyo.NonNegativeReals
+
+    model.O = pyo.Set(initialize=ix.orders, dimen=3, ordered=True)
+    model.x_units = pyo.Var(model.O, bounds=bounds, domain=domain, doc="units ordered [units]")
+
+    def new_units(mdl, m, c, t):
+        """new_units[m, c, t] = Σ_τ x_units[m, c, τ] over orders in service at t."""
+        return sum(mdl.x_units[m, c, tau] for tau in ix.deliveries.get((m, c, t), ()))
+
+    model.new_units = new_units  # a plain function: used inside other expressions

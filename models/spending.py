@@ -1,0 +1,123 @@
+"""Defence spending of each member and year, against its targets.
+
+    spend[m, t] ≥ 0          defence spending [M currency], (m, t) ∈ A
+    topup[m, t] ≥ 0          spending added only to meet a target, counted as equipment
+    spending_gap[m, t] ≥ 0   spending missing below the floor (elastic mode only)
+
+    define_spend[m, t]:      spend[m, t] = D_m + Σ_c (a_mc · x_units[m, c, t]
+                                                  + o_mc · new_units[m, c, t]) + topup[m, t]
+    spending_floor[m, t]:    spend[m, t] + spending_gap[m, t] ≥ φmin[m, t] · G[m, t]
+    spending_ceiling[m, t]:  spend[m, t] ≤ φmax[m, t] · G[m, t]
+    equipment_floor[m, t]:   e_m · D_m + Σ_c a_mc · x_units[m, c, t] + topup[m, t]
+                                 ≥ εmin[m, t] · spend[m, t]
+    growth_limit[m, t]:      spend[m, t] ≤ (1 + γ[m, t]) · spend[m, t − 1]
+                             (for the first year: ≤ (1 + γ)^(t − base_year) · D_m)
+    define_total[t]:         total_spend[t] = Σ_{m : (m, t) ∈ A} spend[m, t]
+
+The baseline D_m is never cut: spend[m, t] ≥ D_m follows from define_spend.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from .data import PlanData
+from .sets import ModelIndex
+
+
+def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
+    members = data.members
+    forces = data.forces
+    baseline = members["spending"].to_dict()
+    equipment0 = members["equipment_share"].to_dict()
+    targets = data.targets
+    active = set(ix.active)
+
+    capabilities_of: dict[str, list[str]] = defaultdict(list)
+    for m, c in forces.index:
+        capabilities_of[m].append(c)
+    acq = forces["acquisition_cost"].to_dict()
+    opc = forces["operating_cost"].to_dict()
+    orders = set(ix.orders)
+
+    def target(m: str, t: int, column: str) -> float | None:
+        value = targets.at[(m, t), column] if (m, t) in targets.index else float("nan")
+        return None if pd.isna(value) else float(value)
+
+    model.A = pyo.Set(initialize=ix.active, dimen=2, ordered=True)
+    model.T = pyo.Set(initialize=ix.years, ordered=True)
+    model.spend = pyo.Var(model.A, domain=pyo.NonNegativeReals, doc="defence spending [M]")
+    model.topup = pyo.Var(model.A, domain=pyo.NonNegativeReals, doc="target top-up [M]")
+
+    def acquisition_spending(mdl, m, t):
+        return sum(acq[m, c] * mdl.x_units[m, c, t] for c in capabilities_of[m] if (m, c, t) in orders)
+
+    def define_spend(mdl, m, t):
+        """spend = D + Σ_c (a·x_units + o·new_units) + topup."""
+        operating = sum(
+            opc[m, c] * mdl.new_units(mdl, m, c, t) for c in capabilities_of[m] if opc[m, c]
+        )
+        return (
+            mdl.spend[m, t] - acquisition_spending(mdl, m, t) - operating - mdl.topup[m, t]
+            == baseline[m]
+        )
+
+    model.define_spend = pyo.Constraint(model.A, rule=define_spend)
+
+    floor_rows = [(m, t) for m, t in ix.active if target(m, t, "min_gdp")]
+    model.A_floor = pyo.Set(initialize=floor_rows, dimen=2, ordered=True)
+    model.spending_gap = pyo.Var(
+        model.A_floor, bounds=(0.0, None if data.elastic else 0.0), doc="below floor [M]"
+    )
+    model.spending_floor = pyo.Constraint(
+        model.A_floor,
+        rule=lambda mdl, m, t: mdl.spend[m, t] + mdl.spending_gap[m, t]
+        >= target(m, t, "min_gdp") * ix.gdp[m, t],
+    )
+
+    ceiling_rows = [(m, t) for m, t in ix.active if target(m, t, "max_gdp") is not None]
+    model.spending_ceiling = pyo.Constraint(
+        pyo.Set(initialize=ceiling_rows, dimen=2, ordered=True),
+        rule=lambda mdl, m, t: mdl.spend[m, t] <= target(m, t, "max_gdp") * ix.gdp[m, t],
+    )
+
+    equipment_rows = [(m, t) for m, t in ix.active if target(m, t, "min_equipment")]
+
+    def equipment_floor(mdl, m, t):
+        """e·D + Σ a·x_units + topup ≥ εmin · spend."""
+        equipment = equipment0[m] * baseline[m] + acquisition_spending(mdl, m, t) + mdl.topup[m, t]
+        return equipment >= target(m, t, "min_equipment") * mdl.spend[m, t]
+
+    model.equipment_floor = pyo.Constraint(
+        pyo.Set(initialize=equipment_rows, dimen=2, ordered=True), rule=equipment_floor
+    )
+
+    growth_rows = [
+        (m, t)
+        for m, t in ix.active
+        if target(m, t, "max_growth") is not None
+        and (t == data.first_year or (m, t - 1) in active)
+    ]
+
+    def growth_limit(mdl, m, t):
+        """spend[t] ≤ (1 + γ) · spend[t − 1]; first year: ≤ (1 + γ)^(t − base) · D."""
+        g = 1.0 + target(m, t, "max_growth")
+        if t == data.first_year:
+            return mdl.spend[m, t] <= g ** (t - data.base_year) * baseline[m]
+        return mdl.spend[m, t] - g * mdl.spend[m, t - 1] <= 0
+
+    model.growth_limit = pyo.Constraint(
+        pyo.Set(initialize=growth_rows, dimen=2, ordered=True), rule=growth_limit
+    )
+
+    members_in: dict[int, list[str]] = defaultdict(list)
+    for m, t in ix.active:
+        members_in[t].append(m)
+    model.total_spend = pyo.Var(model.T, domain=pyo.NonNegativeReals, doc="alliance spending [M]")
+    model.define_total = pyo.Constraint(
+        model.T,
+        rule=lambda mdl, t: mdl.total_spend[t] == sum(mdl.spend[m, t] for m in members_in[t]),
+    )

@@ -1,0 +1,140 @@
+"""Turn validated tables into a `models.PlanData`: the workbook's conventions resolved.
+
+- percentages become fractions;
+- sparse requirement years are carried forward: a row holds from its year until the next
+  row for the same capability and region, up to the last year;
+- spending targets are resolved per member, column and year: a member's own rows
+  override the ALL rows for the columns they fill; a target holds from its year, or with
+  phase_in linear is approached along a straight line from the previous row's value;
+- fair-share bands: Settings' band, overridden per member in FairShare; exempt: none.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models import PlanData
+from models.data import TARGET_COLUMNS
+
+from .schema import ALL
+
+TARGET_SOURCES = dict(zip(TARGET_COLUMNS, ("min_gdp_pct", "max_gdp_pct", "min_equipment_pct", "max_real_growth_pct")))
+
+
+def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanData:
+    first, last = settings["first_year"], settings["last_year"]
+    years = list(range(first, last + 1))
+    m = tables["Members"].set_index("code")
+    members = pd.DataFrame(
+        {
+            "name": m["name"],
+            "gdp": m["gdp_musd"].astype(float),
+            "gdp_growth": m["gdp_growth_pct"].astype(float) / 100,
+            "spending": m["defence_spending_musd"].astype(float),
+            "equipment_share": m["equipment_pct"].astype(float) / 100,
+            "population": pd.to_numeric(m["population_m"], errors="coerce"),
+            "obligation": m["obligation"],
+            "year_joined": pd.to_numeric(m["year_joined"], errors="coerce"),
+            "year_left": pd.to_numeric(m["year_left"], errors="coerce"),
+        }
+    )
+    members.index.name = "member"
+    caps = tables["Capabilities"].set_index("code")[["name", "domain", "unit", "integer"]]
+    caps.index.name = "capability"
+    regions = tables["Regions"].set_index("code")[["name"]]
+    regions.index.name = "region"
+    f = tables["Forces"].set_index(["member", "capability"])
+    forces = pd.DataFrame(
+        {
+            "existing": f["existing_units"],
+            "retirements": f["retirements_per_year"],
+            "max_new": f["max_new_per_year"].map(lambda v: math.inf if v is None else v),
+            "acquisition_cost": f["acquisition_cost_musd"],
+            "operating_cost": f["operating_cost_musd"],
+            "lead_time": f["lead_time_years"],
+            "service_life": f["service_life_years"],
+        }
+    ).astype(float)
+    band_default = settings.get("fair_share_band_pct")
+    fair = tables.get("FairShare")
+    band = pd.Series(np.nan if band_default is None else band_default / 100, index=members.index)
+    custom = pd.Series(dtype=float)
+    if fair is not None and not fair.empty:
+        fair = fair.set_index("member")
+        override = fair["band_pct"].dropna().astype(float) / 100
+        band.loc[override.index] = override
+        band.loc[fair.index[fair["exempt"].astype(bool)]] = np.nan
+        custom = fair["custom_share"].dropna().astype(float)
+    excl = tables.get("Exclusions")
+    exclusions = frozenset() if excl is None else frozenset(zip(excl["member"], excl["region"]))
+    return PlanData(
+        name=settings["plan_name"],
+        first_year=first,
+        last_year=last,
+        base_year=settings["price_base_year"],
+        currency=settings["currency"],
+        discount_rate=settings["discount_rate_pct"] / 100,
+        elastic=bool(settings["elastic"]),
+        shortfall_penalty=settings["shortfall_penalty_musd"],
+        spending_gap_penalty=settings["spending_gap_penalty"],
+        fair_share_key=settings["fair_share_key"],
+        members=members,
+        capabilities=caps,
+        regions=regions,
+        forces=forces,
+        requirements=fill_requirements(tables["Requirements"], years),
+        targets=resolve_targets(tables["SpendingTargets"], list(members.index), years),
+        custom_share=custom,
+        fair_band=band,
+        exclusions=exclusions,
+        solver=settings["solver"],
+        time_limit_s=settings["time_limit_s"],
+        mip_gap=settings["mip_gap_pct"] / 100,
+    )
+
+
+def fill_requirements(rows: pd.DataFrame, years: list[int]) -> pd.Series:
+    """q[c, r, t] for every year, each row carried forward to the next row's year."""
+    out: dict[tuple[str, str, int], float] = {}
+    for (c, r), group in rows.sort_values("year").groupby(["capability", "region"], sort=False):
+        steps = list(zip(group["year"], group["units"]))
+        for t in years:
+            held = [u for y, u in steps if y <= t]
+            if held and held[-1] > 0:
+                out[c, r, t] = float(held[-1])
+    series = pd.Series(out, dtype=float, name="units")
+    series.index = pd.MultiIndex.from_tuples(list(out), names=["capability", "region", "year"])
+    return series
+
+
+def resolve_targets(rows: pd.DataFrame, members: list[str], years: list[int]) -> pd.DataFrame:
+    """Targets per (member, year) as fractions; NaN where none applies."""
+    index = pd.MultiIndex.from_product([members, years], names=["member", "year"])
+    out = pd.DataFrame(np.nan, index=index, columns=list(TARGET_COLUMNS))
+    for target, source in TARGET_SOURCES.items():
+        given = rows[rows[source].notna()]
+        common = given[given["member"] == ALL]
+        for m in members:
+            own = given[given["member"] == m]
+            path = (own if not own.empty else common).sort_values("from_year")
+            points = list(zip(path["from_year"], path[source].astype(float) / 100, path["phase_in"]))
+            for t in years:
+                out.at[(m, t), target] = _value_at(points, t)
+    return out
+
+
+def _value_at(points: list[tuple[int, float, str]], t: int) -> float:
+    """A step or linear path through (year, value, phase_in) points, at year t."""
+    before = [p for p in points if p[0] <= t]
+    after = [p for p in points if p[0] > t]
+    if not before:
+        return np.nan
+    year0, value0, _ = before[-1]
+    if after and after[0][2] == "linear":
+        year1, value1, _ = after[0]
+        return value0 + (value1 - value0) * (t - year0) / (year1 - year0)
+    return value0

@@ -1,0 +1,182 @@
+"""The `planner` command: thin wrappers around the Python API.
+
+Exit codes: 0 done; 1 the run failed (solver missing, no plan found, internal error);
+2 the input has errors (every one listed, nothing written).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .run import PlanRun, run_plan
+from .solve import SolverUnavailable
+from .validate import InputError, load_plan
+
+EXAMPLES = """
+\b
+Examples:
+
+  planner run inputs/nato.xlsx                   plan, report in reports/nato-<timestamp>.xlsx
+
+  planner run inputs/tutorial.xlsx --out t.xlsx  report to t.xlsx
+
+  planner validate inputs/nato.xlsx              check every cell, plan nothing
+
+  planner template my_pact.xlsx                  an empty workbook to fill in
+"""
+
+app = typer.Typer(
+    help="Alliance Burden-Sharing Planner: who fields what, who pays what, and why.\n" + EXAMPLES,
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+_debug = False
+
+
+@app.callback()
+def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")) -> None:
+    global _debug
+    _debug = debug
+
+
+@contextmanager
+def _handled() -> Iterator[None]:
+    """Input errors → exit 2 with every problem; other failures → a short message, exit 1."""
+    try:
+        yield
+    except InputError as exc:
+        _print_warnings(exc.warnings)
+        err.print(exc.report(), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except SolverUnavailable as exc:
+        err.print(f"Solver problem: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the user sees a message, not a traceback
+        if _debug:
+            raise
+        err.print(f"Internal error: {type(exc).__name__}: {exc}\n(run with --debug for details)", markup=False)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def run(
+    file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-<timestamp>.xlsx)."),
+    solver: Optional[str] = typer.Option(None, help="Solver name (default: the workbook's Settings, else highs)."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit, seconds."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the report path."),
+) -> None:
+    """Plan FILE and write the Excel report.
+
+    Example: planner run inputs/nato.xlsx --out nato.xlsx
+    """
+    with _handled():
+        with err.status("Planning…") as status:
+            result = run_plan(file, out_path, solver=solver, time_limit_s=time_limit,
+                              progress=lambda msg: status.update(msg + "…"))
+        _print_warnings(result.warnings)
+        if quiet:
+            if result.report_path:
+                out.print(str(result.report_path), markup=False)
+        else:
+            _print_summary(result)
+        if result.results is None:
+            err.print(f"No plan: the solver ended with status '{result.status}'. "
+                      "Switch elastic mode on (Settings › elastic) to see which requirements "
+                      "or spending floors cannot be met.", markup=False)
+            raise typer.Exit(1)
+
+
+@app.command()
+def validate(file: Path = typer.Argument(..., help="Plan workbook (.xlsx).")) -> None:
+    """Check every sheet and cell of FILE; list all problems at once.
+
+    Example: planner validate inputs/nato.xlsx
+    """
+    with _handled():
+        data, warnings = load_plan(file)
+        _print_warnings(warnings)
+        out.print(
+            f"{file.name}: valid. {len(data.members)} members, {len(data.capabilities)} capabilities, "
+            f"{len(data.regions)} regions, {len(data.requirements)} requirement cells, "
+            f"{data.first_year}–{data.last_year}.",
+            markup=False,
+        )
+
+
+@app.command()
+def template(out_file: Path = typer.Argument(..., help="Where to write the empty workbook.")) -> None:
+    """Write an empty plan workbook: every sheet, headers, units, drop-down lists.
+
+    Example: planner template my_pact.xlsx
+    """
+    from .template import write_workbook
+
+    with _handled():
+        if out_file.suffix.lower() != ".xlsx":
+            err.print(f"{out_file}: the template must be an .xlsx file", markup=False)
+            raise typer.Exit(2)
+        write_workbook(out_file)
+        out.print(f"Template written to {out_file}", markup=False)
+
+
+def _print_warnings(warnings: list) -> None:
+    for w in warnings:
+        err.print(f"warning: {w}", markup=False, highlight=False)
+
+
+def _print_summary(run_: PlanRun) -> None:
+    res = run_.results
+    if res is None:
+        return
+    data, totals = res.data, res.totals
+    head = Table(title=f"{data.name}: {res.solve.status}", show_header=False, title_justify="left")
+    head.add_column(style="bold")
+    head.add_column(justify="right")
+    cur = data.currency
+    head.add_row("Plan cost (discounted)", f"{totals['plan_cost_musd']:,.0f} M {cur}")
+    head.add_row("Requirements short", f"{totals['requirements_short']} of {totals['requirements']} "
+                 f"({totals['shortfall_unit_years']:,.1f} unit-years)")
+    head.add_row("Spending below floors", f"{totals['below_floor_musd']:,.0f} M {cur}")
+    head.add_row("Solve time", f"{res.solve.seconds:.2f} s ({res.solve.solver} {res.solve.solver_version})")
+    if run_.report_path:
+        head.add_row("Report", str(run_.report_path))
+    out.print(head)
+
+    burden = res.burden.sort_values("defence_spending_musd", ascending=False)
+    last = res.spending[res.spending["year"] == data.last_year].set_index("member")
+    table = Table(title=f"Burden (top {min(10, len(burden))} of {len(burden)} members by spending)",
+                  title_justify="left")
+    for name in ("member", f"% GDP {data.last_year}", "burden %", "fair %", "plan cost M"):
+        table.add_column(name, justify="left" if name == "member" else "right")
+    for row in burden.head(10).itertuples(index=False):
+        pct = last["spending_pct_gdp"].get(row.member)
+        table.add_row(row.member, "" if pct is None else f"{pct:.2f}", f"{row.burden_share_pct:.2f}",
+                      f"{row.fair_share_pct:.2f}", f"{row.plan_cost_musd:,.0f}")
+    out.print(table)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("Interrupted; nothing was written.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Tidy result tables of a solved plan: one named, tested function per metric.
+
+Money is in million currency units at constant base-year prices; "discounted" sums are
+discounted to the first year of the horizon. Shares are percentages (0–100) here,
+because the report shows them so; the model itself works in fractions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from models import PlanData
+
+from .solve import SolveResult
+
+
+@dataclass
+class PlanResults:
+    """Everything the report and the terminal show about one solved plan."""
+
+    data: PlanData
+    solve: SolveResult
+    burden: pd.DataFrame
+    spending: pd.DataFrame
+    capabilities: pd.DataFrame
+    coverage: pd.DataFrame
+    assignments: pd.DataFrame
+    totals: dict[str, float] = field(default_factory=dict)
+
+
+def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:
+    """All result tables of a solved model."""
+    spending_table = spending(model, data)
+    coverage_table = coverage(model, data, solved)
+    return PlanResults(
+        data=data,
+        solve=solved,
+        burden=burden(model, data),
+        spending=spending_table,
+        capabilities=capabilities(model, data),
+        coverage=coverage_table,
+        assignments=assignments(model, data),
+        totals=totals(model, data, coverage_table, spending_table),
+    )
+
+
+def _values(var: pyo.Var) -> dict:
+    return {k: (v.value or 0.0) for k, v in var.items()}
+
+
+def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+    """Per member: discounted spending, plan cost, share of the alliance total, fair share.
+
+    burden_share_pct = burden[m] / Σ burden; fair_share_pct = fair_burden[m] / Σ burden, with
+    fair_burden[m] = Σ_t δ_t w[m, t] total_spend[t] (docs/model.md, fairness).
+    """
+    ix = model.index
+    d = ix.discount
+    spend = _values(model.spend)
+    total = _values(model.total_spend)
+    baseline = data.members["spending"]
+    rows = defaultdict(lambda: {"spending": 0.0, "plan_cost": 0.0, "fair": 0.0})
+    for m, t in ix.active:
+        rows[m]["spending"] += d[t] * spend[m, t]
+        rows[m]["plan_cost"] += d[t] * (spend[m, t] - baseline[m])
+        rows[m]["fair"] += d[t] * ix.key_share[m, t] * total[t]
+    grand = sum(r["spending"] for r in rows.values()) or 1.0
+    records = []
+    for m in data.members.index:
+        r = rows[m]
+        share, fair = 100 * r["spending"] / grand, 100 * r["fair"] / grand
+        b = ix.band.get(m)
+        records.append(
+            {
+                "member": m,
+                "name": data.members.at[m, "name"],
+                "defence_spending_musd": r["spending"],
+                "plan_cost_musd": r["plan_cost"],
+                "burden_share_pct": share,
+                "fair_share_pct": fair,
+                "deviation_pp": share - fair,
+                "band_low_pct": np.nan if b is None else fair * (1 - b),
+                "band_high_pct": np.nan if b is None else fair * (1 + b),
+                "within_band": None if b is None else bool(fair * (1 - b) - 1e-6 <= share <= fair * (1 + b) + 1e-6),
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def spending(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+    """Per member and year (the base year first): spending against GDP and targets."""
+    ix = model.index
+    spend, topup = _values(model.spend), _values(model.topup)
+    gap = _values(model.spending_gap)
+    x = _values(model.x_units)
+    acq = data.forces["acquisition_cost"]
+    acquisition = defaultdict(float)
+    for (m, c, t), units in x.items():
+        acquisition[m, t] += acq[m, c] * units
+    members = data.members
+    records = []
+    for m in members.index:
+        d0, g0, e0 = members.at[m, "spending"], members.at[m, "gdp"], members.at[m, "equipment_share"]
+        records.append(_spending_row(m, members, data.base_year, g0, d0, e0 * d0, 0.0, 0.0, None))
+    for m, t in ix.active:
+        d0, e0 = members.at[m, "spending"], members.at[m, "equipment_share"]
+        equipment = e0 * d0 + acquisition[m, t] + topup[m, t]
+        targets = data.targets.loc[(m, t)] if (m, t) in data.targets.index else None
+        records.append(
+            _spending_row(m, members, t, ix.gdp[m, t], spend[m, t], equipment, topup[m, t],
+                          gap.get((m, t), 0.0), targets)
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def _spending_row(m, members, year, gdp, spend, equipment, topup, gap, targets) -> dict:
+    pct = lambda v: np.nan if targets is None or pd.isna(targets[v]) else 100 * float(targets[v])  # noqa: E731
+    share = 100 * spend / gdp
+    floor = pct("min_gdp")
+    return {
+        "member": m,
+        "name": members.at[m, "name"],
+        "year": int(year),
+        "gdp_musd": gdp,
+        "spending_musd": spend,
+        "spending_pct_gdp": share,
+        "target_min_pct_gdp": floor,
+        "target_max_pct_gdp": pct("max_gdp"),
+        "distance_to_floor_pp": np.nan if pd.isna(floor) else share - floor,
+        "equipment_musd": equipment,
+        "equipment_pct": 100 * equipment / spend if spend else np.nan,
+        "target_equipment_pct": pct("min_equipment"),
+        "topup_musd": topup,
+        "below_floor_musd": gap,
+    }
+
+
+def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+    """Per member, capability and year: existing, ordered, in service, assigned, costs."""
+    ix = model.index
+    x = _values(model.x_units)
+    used = defaultdict(float)
+    for (m, c, r, t), v in _values(model.assign).items():
+        used[m, c, t] += v
+    f = data.forces
+    records = []
+    for m, c in f.index:
+        for t in ix.years:
+            if not data.is_active(m, t):
+                continue
+            new = sum(x[m, c, tau] for tau in ix.deliveries.get((m, c, t), ()))
+            ordered = x.get((m, c, t), 0.0)
+            existing = ix.existing.get((m, c, t), 0.0)
+            records.append(
+                {
+                    "member": m,
+                    "capability": c,
+                    "year": t,
+                    "existing_units": existing,
+                    "ordered_units": ordered,
+                    "new_in_service_units": new,
+                    "stock_units": existing + new,
+                    "assigned_units": used[m, c, t],
+                    "acquisition_cost_musd": f.at[(m, c), "acquisition_cost"] * ordered,
+                    "operating_cost_musd": f.at[(m, c), "operating_cost"] * new,
+                }
+            )
+    return pd.DataFrame.from_records(records)
+
+
+def assignments(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+    """Who provides what where: one row per non-zero assignment."""
+    rows = [
+        {"member": m, "capability": c, "region": r, "year": t, "units": v}
+        for (m, c, r, t), v in _values(model.assign).items()
+        if v > 1e-9
+    ]
+    return pd.DataFrame(rows, columns=["member", "capability", "region", "year", "units"])
+
+
+def coverage(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> pd.DataFrame:
+    """Per requirement: required, provided, by whom, shortfall, marginal cost.
+
+    marginal_cost_musd = dual of meet_requirement[c, r, t] / δ_t: the cost, in that
+    year's money at base-year prices, of one more unit required (LP only).
+    """
+    ix = model.index
+    by = defaultdict(list)
+    for (m, c, r, t), v in _values(model.assign).items():
+        if v > 1e-9:
+            by[c, r, t].append((m, v))
+    short = _values(model.shortfall)
+    records = []
+    for (c, r, t), q in ix.requirement.items():
+        providers = sorted(by[c, r, t], key=lambda p: -p[1])
+        dual = solved.duals.get(model.meet_requirement[c, r, t]) if solved.duals else None
+        records.append(
+            {
+                "capability": c,
+                "region": r,
+                "year": t,
+                "required_units": q,
+                "provided_units": sum(v for _, v in providers),
+                "shortfall_units": short.get((c, r, t), 0.0),
+                "marginal_cost_musd": np.nan if dual is None else dual / ix.discount[t],
+                "provided_by": "; ".join(f"{m} {v:.4g}" for m, v in providers),
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame,
+           spending_table: pd.DataFrame) -> dict[str, float]:
+    """Key figures of the plan."""
+    plan = spending_table[spending_table["year"] >= data.first_year]
+    return {
+        "objective": float(pyo.value(model.total_cost)),
+        "plan_cost_musd": float(pyo.value(model.plan_cost)),
+        "penalties": float(pyo.value(model.penalties)),
+        "shortfall_unit_years": float(coverage_table["shortfall_units"].sum()) if len(coverage_table) else 0.0,
+        "requirements_short": int((coverage_table["shortfall_units"] > 1e-6).sum()) if len(coverage_table) else 0,
+        "requirements": int(len(coverage_table)),
+        "below_floor_musd": float(plan["below_floor_musd"].sum()),
+        "topup_musd": float(plan["topup_musd"].sum()),
+    }
+

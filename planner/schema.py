@@ -1,0 +1,453 @@
+"""The input schema: every sheet and column of a plan workbook, declared once.
+
+The validator (`planner.validate`), the template generator (`planner.template`) and
+`docs/inputs.md` (`planner.docgen`) are all generated from the declarations below.
+Nothing else in the project may hold a list of sheet or column names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["code", "text", "number", "integer", "year", "bool", "enum"]
+
+YEAR_MIN, YEAR_MAX = 1900, 2200
+ALL = "ALL"  # member code meaning "every member" in SpendingTargets
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet (or one setting of the Settings sheet)."""
+
+    name: str
+    kind: Kind
+    description: str
+    unit: str = ""
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # codes must exist in this sheet's first column
+    ref_extra: tuple[str, ...] = ()  # extra accepted codes, e.g. ALL
+    minimum: float | None = None
+    maximum: float | None = None
+    min_exclusive: bool = False
+
+    def expected(self) -> str:
+        """What a valid cell holds, in words a planner reads."""
+        words = {
+            "code": "a short code (letters, digits, _ or -)",
+            "text": "text",
+            "number": "a number",
+            "integer": "a whole number",
+            "year": f"a year ({YEAR_MIN}–{YEAR_MAX})",
+            "bool": "yes or no",
+            "enum": "one of " + ", ".join(self.choices),
+        }[self.kind]
+        if self.ref:
+            words = f"a code from sheet {self.ref}" + (
+                f" or {', '.join(self.ref_extra)}" if self.ref_extra else ""
+            )
+        if self.minimum is not None and self.maximum is not None:
+            words += f" between {_fmt(self.minimum)} and {_fmt(self.maximum)}"
+        elif self.minimum is not None:
+            words += f" {'>' if self.min_exclusive else '≥'} {_fmt(self.minimum)}"
+        if self.unit:
+            words += f" ({self.unit})"
+        return words
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the workbook: a table with headers in row 1, one record per row."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    key: tuple[str, ...] = ()  # columns whose combination must be unique
+    layout: Literal["table", "settings"] = "table"
+    example: tuple[tuple[Any, ...], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _pct(name: str, description: str, **kw: Any) -> Column:
+    return Column(name, "number", description, unit="%", minimum=0, maximum=100, **kw)
+
+
+SETTINGS = Sheet(
+    "Settings",
+    "Plan-wide settings: one setting per row, its name in column A and its value in "
+    "column B. Units and descriptions stand in columns C and D for the reader.",
+    layout="settings",
+    columns=(
+        Column("plan_name", "text", "Name of the plan, shown on every report.", required=True),
+        Column("first_year", "year", "First year of the planning horizon.", required=True),
+        Column("last_year", "year", "Last year of the planning horizon.", required=True),
+        Column(
+            "price_base_year",
+            "year",
+            "Year of the Members sheet's GDP and baseline defence spending, and of "
+            "the prices of every cost (constant prices of this year).",
+            required=True,
+        ),
+        Column("currency", "text", "Currency of every cost and GDP figure.", default="USD"),
+        Column(
+            "discount_rate_pct",
+            "number",
+            "Real discount rate applied to costs of later years (year t is weighted "
+            "1 / (1 + rate)^(t − first_year)).",
+            unit="% per year",
+            default=0.0,
+            minimum=0,
+            maximum=50,
+        ),
+        Column(
+            "elastic",
+            "bool",
+            "Elastic mode: an unmet requirement or spending floor becomes a penalised "
+            "shortfall shown in the report instead of making the plan infeasible.",
+            default=True,
+        ),
+        Column(
+            "shortfall_penalty_musd",
+            "number",
+            "Penalty per unit of capability missing from a requirement for one year.",
+            unit="million currency units per unit-year",
+            default=10_000.0,
+            minimum=0,
+            min_exclusive=True,
+        ),
+        Column(
+            "spending_gap_penalty",
+            "number",
+            "Penalty per million of defence spending below a member's floor (elastic "
+            "mode); above 1 so that meeting the floor is always preferred.",
+            unit="per million currency units",
+            default=10.0,
+            minimum=1,
+            min_exclusive=True,
+        ),
+        Column(
+            "fair_share_key",
+            "enum",
+            "Burden-sharing key: each member's fair share of the alliance's total "
+            "defence spending is its share of this quantity among the members of "
+            "that year (custom: the FairShare sheet's custom_share column).",
+            default="gdp",
+            choices=("gdp", "population", "equal", "custom"),
+        ),
+        Column(
+            "fair_share_band_pct",
+            "number",
+            "Tolerance band around each member's fair share, relative to that share "
+            "(25 means between 0.75 and 1.25 times the fair share). Blank: fair "
+            "shares are reported but not enforced.",
+            unit="% of the fair share",
+            minimum=0,
+            maximum=100,
+        ),
+        Column("solver", "text", "Solver name (any solver Pyomo knows).", default="highs"),
+        Column(
+            "time_limit_s",
+            "number",
+            "Solver time limit.",
+            unit="seconds",
+            default=600.0,
+            minimum=0,
+            min_exclusive=True,
+        ),
+        Column(
+            "mip_gap_pct",
+            "number",
+            "Relative optimality gap at which a mixed-integer solve stops.",
+            unit="%",
+            default=0.01,
+            minimum=0,
+            maximum=100,
+        ),
+    ),
+)
+
+MEMBERS = Sheet(
+    "Members",
+    "The member states of the pact, with their economy and defence spending in the "
+    "price base year.",
+    key=("code",),
+    columns=(
+        Column("code", "code", "Member code (ISO 3166 alpha-3 recommended).", required=True),
+        Column("name", "text", "Member name.", required=True),
+        Column(
+            "gdp_musd",
+            "number",
+            "Gross domestic product in the price base year.",
+            unit="million currency units",
+            required=True,
+            minimum=0,
+            min_exclusive=True,
+        ),
+        Column(
+            "gdp_growth_pct",
+            "number",
+            "Real GDP growth per year over the horizon.",
+            unit="% per year",
+            default=0.0,
+            minimum=-50,
+            maximum=50,
+        ),
+        Column(
+            "defence_spending_musd",
+            "number",
+            "Defence expenditure in the price base year (the baseline the plan adds to; "
+            "it is never cut).",
+            unit="million currency units",
+            required=True,
+            minimum=0,
+        ),
+        _pct(
+            "equipment_pct",
+            "Share of the baseline defence expenditure spent on major equipment "
+            "(including related research and development).",
+            default=0.0,
+        ),
+        Column(
+            "population_m",
+            "number",
+            "Population (needed when the fair-share key is population).",
+            unit="million people",
+            minimum=0,
+        ),
+        Column(
+            "obligation",
+            "enum",
+            "Kind of obligation to assist: automatic (Brussels Treaty Art. IV/V), "
+            "deems-necessary (North Atlantic Treaty Art. 5), consultative (ANZUS Art. "
+            "IV), consent (Rio Treaty Art. 20).",
+            default="automatic",
+            choices=("automatic", "deems-necessary", "consultative", "consent"),
+        ),
+        Column(
+            "year_joined",
+            "year",
+            "Year the member joins (blank: a member throughout the horizon).",
+        ),
+        Column(
+            "year_left",
+            "year",
+            "Last year of membership (blank: still a member). The member contributes "
+            "nothing after this year.",
+        ),
+    ),
+)
+
+CAPABILITIES = Sheet(
+    "Capabilities",
+    "The capabilities that requirements ask for and members field.",
+    key=("code",),
+    columns=(
+        Column("code", "code", "Capability code.", required=True),
+        Column("name", "text", "Capability name.", required=True),
+        Column(
+            "domain",
+            "enum",
+            "Capability domain.",
+            required=True,
+            choices=("land", "air", "maritime", "cyber", "space", "enablers"),
+        ),
+        Column("unit", "text", "Unit of account (brigade, squadron, battery…).", default="unit"),
+        Column(
+            "integer",
+            "bool",
+            "Acquire whole units only (makes the plan a mixed-integer programme).",
+            default=False,
+        ),
+    ),
+)
+
+REGIONS = Sheet(
+    "Regions",
+    "The theatres where collective-defence requirements arise.",
+    key=("code",),
+    columns=(
+        Column("code", "code", "Region code.", required=True),
+        Column("name", "text", "Region name.", required=True),
+        Column("description", "text", "Notes on the region."),
+    ),
+)
+
+FORCES = Sheet(
+    "Forces",
+    "What each member fields or can acquire, one row per member and capability. A "
+    "member without a row for a capability cannot provide it.",
+    key=("member", "capability"),
+    columns=(
+        Column("member", "code", "Member.", required=True, ref="Members"),
+        Column("capability", "code", "Capability.", required=True, ref="Capabilities"),
+        Column(
+            "existing_units",
+            "number",
+            "Units in service in the price base year.",
+            unit="units",
+            default=0.0,
+            minimum=0,
+        ),
+        Column(
+            "retirements_per_year",
+            "number",
+            "Existing units retired each year after the price base year.",
+            unit="units per year",
+            default=0.0,
+            minimum=0,
+        ),
+        Column(
+            "max_new_per_year",
+            "number",
+            "Most new units that can be ordered in one year (industrial capacity). "
+            "Blank: no limit; 0: no new units.",
+            unit="units per year",
+            minimum=0,
+        ),
+        Column(
+            "acquisition_cost_musd",
+            "number",
+            "Cost of acquiring one new unit, paid in the year it is ordered.",
+            unit="million currency units per unit",
+            required=True,
+            minimum=0,
+        ),
+        Column(
+            "operating_cost_musd",
+            "number",
+            "Cost of operating one new unit for a year (existing units are funded by "
+            "the baseline).",
+            unit="million currency units per unit-year",
+            default=0.0,
+            minimum=0,
+        ),
+        Column(
+            "lead_time_years",
+            "integer",
+            "Years from order to service: a unit ordered in year t serves from t + lead time.",
+            unit="years",
+            default=0,
+            minimum=0,
+            maximum=30,
+        ),
+        Column(
+            "service_life_years",
+            "integer",
+            "Years a new unit stays in service.",
+            unit="years",
+            default=30,
+            minimum=1,
+            maximum=100,
+        ),
+    ),
+)
+
+REQUIREMENTS = Sheet(
+    "Requirements",
+    "Units of a capability the pact needs in a region in a year. Years may be sparse: "
+    "a row holds from its year until the next row for the same capability and region "
+    "(carried forward to the last year); before the first row nothing is required.",
+    key=("capability", "region", "year"),
+    columns=(
+        Column("capability", "code", "Capability.", required=True, ref="Capabilities"),
+        Column("region", "code", "Region.", required=True, ref="Regions"),
+        Column("year", "year", "First year the requirement holds.", required=True),
+        Column("units", "number", "Units required.", unit="units", required=True, minimum=0),
+    ),
+)
+
+SPENDING_TARGETS = Sheet(
+    "SpendingTargets",
+    "Spending benchmarks, for every member (member ALL) or one member. A target holds "
+    "from its year until the next row's year; with phase_in linear it is reached along "
+    "a straight line from the previous row's value. A member's own row overrides the "
+    "ALL rows for the columns it fills. Blank: no limit.",
+    key=("member", "from_year"),
+    columns=(
+        Column("member", "code", "Member, or ALL.", required=True, ref="Members", ref_extra=(ALL,)),
+        Column("from_year", "year", "Year from which the target holds.", required=True),
+        _pct("min_gdp_pct", "Floor on defence spending as a share of GDP."),
+        _pct("max_gdp_pct", "Ceiling on defence spending as a share of GDP."),
+        _pct("min_equipment_pct", "Floor on the share of defence spending on major equipment."),
+        Column(
+            "max_real_growth_pct",
+            "number",
+            "Largest real increase of defence spending on the year before.",
+            unit="% per year",
+            minimum=0,
+        ),
+        Column(
+            "phase_in",
+            "enum",
+            "step: the target holds from from_year; linear: it is approached along a "
+            "straight line from the previous row's value and year.",
+            default="step",
+            choices=("step", "linear"),
+        ),
+    ),
+)
+
+FAIR_SHARE = Sheet(
+    "FairShare",
+    "Per-member adjustments to the burden-sharing key of Settings (optional).",
+    required=False,
+    key=("member",),
+    columns=(
+        Column("member", "code", "Member.", required=True, ref="Members"),
+        Column(
+            "custom_share",
+            "number",
+            "Weight of the member in a custom key (normalised among members).",
+            minimum=0,
+        ),
+        Column(
+            "band_pct",
+            "number",
+            "This member's tolerance band, overriding Settings' fair_share_band_pct.",
+            unit="% of the fair share",
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
+            "exempt",
+            "bool",
+            "Not held to its fair share (still reported).",
+            default=False,
+        ),
+    ),
+)
+
+EXCLUSIONS = Sheet(
+    "Exclusions",
+    "Member–region pairs a member will not serve (sovereignty, entrapment) (optional).",
+    required=False,
+    key=("member", "region"),
+    columns=(
+        Column("member", "code", "Member.", required=True, ref="Members"),
+        Column("region", "code", "Region it will not serve.", required=True, ref="Regions"),
+        Column("reason", "text", "Why (shown in the report)."),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    SETTINGS,
+    MEMBERS,
+    CAPABILITIES,
+    REGIONS,
+    FORCES,
+    REQUIREMENTS,
+    SPENDING_TARGETS,
+    FAIR_SHARE,
+    EXCLUSIONS,
+)
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
+FREE_SHEETS = ("About",)  # known sheets of free text, never read

@@ -1,0 +1,447 @@
+"""Check every cell of a plan workbook against the schema; collect ALL problems.
+
+Named checks run in order on the raw sheets; each appends `Issue`s (errors or warnings)
+and none stops the others. Only a workbook without errors becomes typed tables (one
+DataFrame per sheet, columns named as in the schema), which `planner.assemble` turns
+into a `models.PlanData`. No Pyomo object is created before this passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from .schema import ALL, FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet
+from .workbook import RawSheet, RawWorkbook, UnreadableWorkbook, read_workbook
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,30}$")
+TRUE_WORDS = {"yes", "y", "true", "1", "x"}
+FALSE_WORDS = {"no", "n", "false", "0"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the workbook, located as precisely as it can be."""
+
+    workbook: str
+    sheet: str | None
+    row: int | None
+    column: int | None  # 0-based
+    header: str | None
+    value: Any
+    expected: str
+    severity: Literal["error", "warning"] = "error"
+
+    @property
+    def cell(self) -> str:
+        if self.column is None:
+            return f"row {self.row}" if self.row else ""
+        letter = get_column_letter(self.column + 1)
+        where = f"row {self.row}, column {letter}" if self.row else f"column {letter}"
+        return where + (f" ({self.header})" if self.header else "")
+
+    def __str__(self) -> str:
+        place = " › ".join(p for p in (self.workbook, self.sheet, self.cell) if p)
+        value = "" if self.value is _NOTHING else f"{_show(self.value)} — "
+        return f"{place}: {value}{self.expected}"
+
+
+_NOTHING = object()  # an issue about a place, not a value
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "blank"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    return repr(value) if not isinstance(value, float) else f"{value:g}"
+
+
+class InputError(Exception):
+    """The workbook has errors; `issues` lists every one of them."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = [i for i in issues if i.severity == "error"]
+        self.warnings = [i for i in issues if i.severity == "warning"]
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        n = len(self.issues)
+        head = f"{n} problem{'s' if n != 1 else ''} in the input; nothing was planned or written:"
+        return "\n".join([head, *(f"  • {i}" for i in self.issues)])
+
+
+class _Collector:
+    """Issues of one workbook."""
+
+    def __init__(self, workbook: str):
+        self.workbook = workbook
+        self.issues: list[Issue] = []
+
+    def error(self, sheet, row, column, header, value, expected, severity="error") -> None:
+        self.issues.append(Issue(self.workbook, sheet, row, column, header, value, expected, severity))
+
+    def warn(self, sheet, row, column, header, value, expected) -> None:
+        self.error(sheet, row, column, header, value, expected, "warning")
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
+
+# ---------------------------------------------------------------------------- cells
+
+
+class _Bad(Exception):
+    """A cell that does not parse: the message says what was expected."""
+
+
+def parse_cell(value: Any, column: Column) -> Any:
+    """The typed value of a non-blank cell, or _Bad."""
+    kind = column.kind
+    if isinstance(value, (dt.datetime, dt.date, dt.time)) and kind != "text":
+        raise _Bad(f"a date or time, expected {column.expected()}")
+    if kind == "text":
+        return value.strip() if isinstance(value, str) else str(value)
+    if kind == "code":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if not CODE_PATTERN.match(text):
+            raise _Bad(f"expected {column.expected()}, at most 31 characters, no spaces")
+        return text
+    if kind == "enum":
+        text = str(value).strip().lower()
+        if text not in column.choices:
+            raise _Bad(f"expected {column.expected()}")
+        return text
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        raise _Bad(f"expected {column.expected()}")
+    number = _number(value, column)
+    if kind in ("integer", "year"):
+        if not float(number).is_integer():
+            raise _Bad(f"expected {column.expected()}")
+        number = int(number)
+        if kind == "year" and not YEAR_MIN <= number <= YEAR_MAX:
+            raise _Bad(f"expected {column.expected()}")
+    _check_range(number, column)
+    return number
+
+
+def _number(value: Any, column: Column) -> float:
+    if isinstance(value, bool):
+        raise _Bad(f"expected {column.expected()}")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip().replace("\u00a0", ""))
+        except ValueError:
+            raise _Bad(f"expected {column.expected()}") from None
+    if not math.isfinite(number):
+        raise _Bad(f"expected {column.expected()}, a finite number")
+    if abs(number) > 1e15:
+        raise _Bad(f"implausibly large, expected {column.expected()}")
+    return number
+
+
+def _check_range(number: float, column: Column) -> None:
+    low, high = column.minimum, column.maximum
+    too_low = low is not None and (number <= low if column.min_exclusive else number < low)
+    if too_low or (high is not None and number > high):
+        raise _Bad(f"out of range, expected {column.expected()}")
+
+
+# ---------------------------------------------------------------------------- checks
+
+
+def check_sheets(raw: RawWorkbook, out: _Collector) -> None:
+    """Required sheets present; unknown sheets reported as warnings."""
+    for sheet in SHEETS:
+        if sheet.required and sheet.name not in raw.sheets:
+            out.error(sheet.name, None, None, None, _NOTHING, "required sheet is missing")
+    known = set(SHEET_BY_NAME) | set(FREE_SHEETS)
+    lower = {k.lower(): k for k in known}
+    for name in raw.sheets:
+        if name not in known:
+            hint = f" (did you mean {lower[name.lower()]}?)" if name.lower() in lower else ""
+            out.warn(name, None, None, None, _NOTHING, f"unknown sheet, ignored{hint}")
+
+
+def check_formulas(raw: RawWorkbook, out: _Collector) -> None:
+    """Formulas without a cached value cannot be read."""
+    for name, sheet in raw.sheets.items():
+        if name not in SHEET_BY_NAME:
+            continue
+        for row, col in sorted(sheet.uncached_formulas):
+            header = sheet.headers[col] if col < len(sheet.headers) else None
+            out.error(
+                name, row, col, _text(header), _NOTHING,
+                "formula without a computed value: open and save the workbook in Excel "
+                "or LibreOffice, or type the value",
+            )
+
+
+def read_settings(raw: RawWorkbook, out: _Collector) -> dict[str, Any]:
+    """The Settings sheet as {setting: typed value}, defaults filled in."""
+    sheet = raw.sheets.get(SETTINGS.name)
+    if sheet is None:
+        return {}
+    columns = {c.name: c for c in SETTINGS.columns}
+    values: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    for row, cells in sheet.rows:
+        cells = cells + [None] * (2 - len(cells))
+        key, value = cells[0], cells[1]
+        name = _text(key).lower() if key is not None else ""
+        if (row, 1) in sheet.uncached_formulas:
+            continue
+        if name not in columns:
+            out.warn(SETTINGS.name, row, 0, "setting", key, "unknown setting, ignored")
+            continue
+        if name in rows:
+            out.error(SETTINGS.name, row, 0, "setting", key, f"setting given twice (also row {rows[name]})")
+            continue
+        rows[name] = row
+        if _blank(value):
+            continue
+        try:
+            values[name] = parse_cell(value, columns[name])
+        except _Bad as bad:
+            out.error(SETTINGS.name, row, 1, name, value, str(bad))
+    for column in SETTINGS.columns:
+        if column.name in values:
+            continue
+        if column.required:
+            where = rows.get(column.name)
+            out.error(SETTINGS.name, where, 1 if where else None, column.name, _NOTHING,
+                      f"setting {column.name} is required: {column.expected()}")
+        else:
+            values[column.name] = column.default
+    return values
+
+
+def read_table(raw: RawWorkbook, sheet: Sheet, out: _Collector) -> pd.DataFrame | None:
+    """A table sheet as a typed DataFrame (column `excel_row` holds the Excel row)."""
+    rs = raw.sheets.get(sheet.name)
+    if rs is None:
+        return None
+    positions = _header_positions(rs, sheet, out)
+    records = []
+    for row, cells in rs.rows:
+        record: dict[str, Any] = {"excel_row": row}
+        for column in sheet.columns:
+            pos = positions.get(column.name)
+            value = cells[pos] if pos is not None and pos < len(cells) else None
+            if pos is not None and (row, pos) in rs.uncached_formulas:
+                record[column.name] = None
+                continue
+            if _blank(value):
+                if column.required and pos is not None:
+                    out.error(sheet.name, row, pos, column.name, None, f"required: {column.expected()}")
+                record[column.name] = column.default
+                continue
+            try:
+                record[column.name] = parse_cell(value, column)
+            except _Bad as bad:
+                out.error(sheet.name, row, pos, column.name, value, str(bad))
+                record[column.name] = None
+        records.append(record)
+    if not records and sheet.required:
+        out.error(sheet.name, 2, None, None, _NOTHING, "the table is empty: at least one row is needed")
+    frame = pd.DataFrame.from_records(records, columns=["excel_row", *(c.name for c in sheet.columns)])
+    _check_keys(frame, sheet, positions, out)
+    return frame
+
+
+def _header_positions(rs: RawSheet, sheet: Sheet, out: _Collector) -> dict[str, int]:
+    known = {c.name for c in sheet.columns}
+    positions: dict[str, int] = {}
+    for pos, header in enumerate(rs.headers):
+        if _blank(header):
+            if any(pos < len(cells) and not _blank(cells[pos]) for _, cells in rs.rows):
+                out.warn(sheet.name, 1, pos, None, None, "column without a header, ignored")
+            continue
+        name = _text(header).lower()
+        if name in positions:
+            out.error(sheet.name, 1, pos, name, header, f"column given twice (also column "
+                      f"{get_column_letter(positions[name] + 1)})")
+        elif name in known:
+            positions[name] = pos
+        else:
+            out.warn(sheet.name, 1, pos, None, header, "unknown column, ignored")
+    for column in sheet.columns:
+        if column.required and column.name not in positions:
+            out.error(sheet.name, 1, None, column.name, _NOTHING,
+                      f"required column {column.name} is missing: {column.expected()}")
+    return positions
+
+
+def _check_keys(frame: pd.DataFrame, sheet: Sheet, positions: dict[str, int], out: _Collector) -> None:
+    """Each key (code, or combination of columns) appears once."""
+    if not sheet.key or frame.empty or any(k not in positions for k in sheet.key):
+        return
+    seen: dict[tuple, int] = {}
+    for record in frame.itertuples(index=False):
+        key = tuple(getattr(record, k) for k in sheet.key)
+        if any(k is None for k in key):
+            continue
+        folded = tuple(k.lower() if isinstance(k, str) else k for k in key)
+        if folded in seen:
+            what = ", ".join(f"{k}={v}" for k, v in zip(sheet.key, key))
+            out.error(sheet.name, record.excel_row, positions[sheet.key[0]], sheet.key[0], key[0] if len(key) == 1 else what,
+                      f"duplicate: {what} also appears in row {seen[folded]}")
+        else:
+            seen[folded] = record.excel_row
+
+
+def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Collector) -> None:
+    """Every code that refers to another sheet exists there."""
+    for sheet in SHEETS:
+        frame = tables.get(sheet.name)
+        if frame is None:
+            continue
+        positions = _positions(raw, sheet)
+        for column in sheet.columns:
+            if not column.ref or column.ref not in tables:
+                continue
+            codes = set(tables[column.ref]["code"].dropna()) | set(column.ref_extra)
+            for row, value in zip(frame["excel_row"], frame[column.name]):
+                if value is not None and value not in codes:
+                    out.error(sheet.name, row, positions.get(column.name), column.name, value,
+                              f"no such code in sheet {column.ref}" + _suggest(value, codes))
+
+
+def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
+                      raw: RawWorkbook, out: _Collector) -> None:
+    """Rules across cells: horizon, years, ranges, what the fair-share key needs."""
+    first, last, base = (settings.get(k) for k in ("first_year", "last_year", "price_base_year"))
+    rows = {k: _settings_row(raw, k) for k in ("first_year", "last_year", "price_base_year")}
+    if first and last and first > last:
+        out.error(SETTINGS.name, rows["last_year"], 1, "last_year", last,
+                  f"the horizon ends before it starts: expected a year ≥ first_year ({first})")
+    if first and base and base > first:
+        out.error(SETTINGS.name, rows["price_base_year"], 1, "price_base_year", base,
+                  f"expected a year ≤ first_year ({first}): GDP and spending are given for it")
+    if first and last and "Requirements" in tables:
+        req = tables["Requirements"]
+        pos = _positions(raw, SHEET_BY_NAME["Requirements"]).get("year")
+        for row, year in zip(req["excel_row"], req["year"]):
+            if year is not None and not first <= year <= last:
+                out.error("Requirements", row, pos, "year", year,
+                          f"outside the planning horizon: expected a year from {first} to {last}")
+    members = tables.get("Members")
+    if members is not None:
+        pos = _positions(raw, SHEET_BY_NAME["Members"])
+        for r in members.itertuples(index=False):
+            if r.year_joined is not None and r.year_left is not None and r.year_left < r.year_joined:
+                out.error("Members", r.excel_row, pos.get("year_left"), "year_left", r.year_left,
+                          f"expected a year ≥ year_joined ({r.year_joined})")
+        key = settings.get("fair_share_key")
+        if key == "population":
+            for r in members.itertuples(index=False):
+                if r.population_m is None:
+                    out.error("Members", r.excel_row, pos.get("population_m"), "population_m", None,
+                              "required when fair_share_key is population: a number ≥ 0 (million people)")
+        if key == "custom":
+            fair = tables.get("FairShare")
+            given = set() if fair is None else set(fair.loc[fair["custom_share"].notna(), "member"])
+            missing = [c for c in members["code"].dropna() if c not in given]
+            if missing:
+                out.error("FairShare", None, None, "custom_share", _NOTHING,
+                          "fair_share_key is custom, so every member needs a custom_share; missing: "
+                          + ", ".join(missing))
+    targets = tables.get("SpendingTargets")
+    if targets is not None:
+        pos = _positions(raw, SHEET_BY_NAME["SpendingTargets"])
+        for r in targets.itertuples(index=False):
+            if r.min_gdp_pct is not None and r.max_gdp_pct is not None and r.min_gdp_pct > r.max_gdp_pct:
+                out.error("SpendingTargets", r.excel_row, pos.get("max_gdp_pct"), "max_gdp_pct", r.max_gdp_pct,
+                          f"expected a ceiling ≥ min_gdp_pct ({r.min_gdp_pct:g})")
+
+
+# ---------------------------------------------------------------------------- entry points
+
+
+def validate_workbook(raw: RawWorkbook) -> tuple[dict[str, Any], dict[str, pd.DataFrame], list[Issue]]:
+    """Settings, typed tables and every issue of `raw` (errors and warnings)."""
+    out = _Collector(raw.name)
+    check_sheets(raw, out)
+    check_formulas(raw, out)
+    settings = read_settings(raw, out)
+    tables: dict[str, pd.DataFrame] = {}
+    for sheet in SHEETS:
+        if sheet.layout == "table":
+            frame = read_table(raw, sheet, out)
+            if frame is not None:
+                tables[sheet.name] = frame
+    check_references(tables, raw, out)
+    check_consistency(settings, tables, raw, out)
+    return settings, tables, out.issues
+
+
+def load_plan(path: str | Path):
+    """Read, validate and assemble a workbook: (PlanData, warnings), or InputError."""
+    from .assemble import assemble
+
+    try:
+        raw = read_workbook(path)
+    except UnreadableWorkbook as exc:
+        raise InputError([Issue(Path(path).name, None, None, None, None, _NOTHING, str(exc).split(": ", 1)[-1])]) from exc
+    settings, tables, issues = validate_workbook(raw)
+    if any(i.severity == "error" for i in issues):
+        raise InputError(issues)
+    return assemble(settings, tables), [i for i in issues if i.severity == "warning"]
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _positions(raw: RawWorkbook, sheet: Sheet) -> dict[str, int]:
+    rs = raw.sheets.get(sheet.name)
+    if rs is None:
+        return {}
+    out: dict[str, int] = {}
+    for pos, header in enumerate(rs.headers):
+        name = _text(header).lower()
+        if name and name not in out:
+            out[name] = pos
+    return out
+
+
+def _settings_row(raw: RawWorkbook, name: str) -> int | None:
+    rs = raw.sheets.get(SETTINGS.name)
+    for row, cells in rs.rows if rs else ():
+        if cells and _text(cells[0]).lower() == name:
+            return row
+    return None
+
+
+def _suggest(value: str, codes: set[str]) -> str:
+    folded = {c.lower(): c for c in codes if isinstance(c, str)}
+    match = folded.get(str(value).lower())
+    return f" (did you mean {match}?)" if match else ""

@@ -1,0 +1,129 @@
+"""Hand-solved instances: optimal values, decisions and duals worked out on paper."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+
+from builders import plan
+from models import build_model
+from models.build import TIE_BREAK
+from planner.solve import solve
+from tutorial_data import tutorial_data
+
+
+def solved(data):
+    model = build_model(data)
+    result = solve(model)
+    return model, result
+
+
+def test_tutorial_optimum_decisions_and_duals():
+    """docs/tutorial.md: Borduria buys the third brigade, Arland the second squadron."""
+    model, result = solved(tutorial_data())
+    assert result.optimal
+    assert pyo.value(model.plan_cost) == pytest.approx(20.0, abs=1e-6)
+    bought = {k: v.value for k, v in model.x_units.items() if v.value > 1e-9}
+    assert bought == pytest.approx({("BOR", "BDE", 2025): 1.0, ("ARL", "SQN", 2025): 1.0})
+    assert model.topup["BOR", 2026].value == pytest.approx(1.5)
+    dual = {k: result.duals[c] for k, c in model.meet_requirement.items()}
+    assert dual["BDE", "EAST", 2025] == pytest.approx(3.5, abs=1e-4)
+    assert dual["SQN", "EAST", 2025] == pytest.approx(14.0, abs=1e-4)
+    # Borduria must reach its 1.5 % floor in 2026 anyway: an extra brigade then is free.
+    assert dual["BDE", "EAST", 2026] == pytest.approx(0.0, abs=1e-4)
+
+
+def test_fair_share_floor_forces_a_top_up():
+    """A spends 1, B 3, equal GDP; band 20 %: A's share ≥ 0.4 ⇒ (1+y)/(4+y) = 0.4 ⇒ y = 1."""
+    data = plan({"A": (100, 1), "B": (100, 3)},
+                fair_band=pd.Series({"A": 0.2, "B": 0.2}))
+    model, result = solved(data)
+    assert result.optimal
+    assert model.topup["A", 2025].value == pytest.approx(1.0, abs=1e-6)
+    assert pyo.value(model.plan_cost) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_lead_time_leaves_early_shortfalls():
+    """Ordered in 2025 with a 2-year lead time, units serve from 2027: 2 × 2 unit-years short."""
+    data = plan({"A": (100, 1)},
+                forces={("A", "C"): {"lead_time": 2, "acquisition_cost": 1}},
+                requirements={("C", "R", t): 2 for t in (2025, 2026, 2027)},
+                years=(2025, 2027), shortfall_penalty=100)
+    model, result = solved(data)
+    assert pyo.value(model.total_cost) == pytest.approx(2 + 100 * 4, abs=1e-6)
+    assert model.x_units["A", "C", 2025].value == pytest.approx(2)
+    assert [model.shortfall["C", "R", t].value for t in (2025, 2026, 2027)] == pytest.approx([2, 2, 0])
+
+
+def test_exclusion_sends_the_cheaper_member_home():
+    """A is cheaper but will not serve R: B provides."""
+    data = plan({"A": (100, 1), "B": (100, 1)},
+                forces={("A", "C"): {"acquisition_cost": 1}, ("B", "C"): {"acquisition_cost": 5}},
+                requirements={("C", "R", 2025): 1},
+                exclusions=frozenset({("A", "R")}))
+    model, _ = solved(data)
+    assert pyo.value(model.plan_cost) == pytest.approx(5)
+    assert ("A", "C", "R", 2025) not in model.assign
+
+
+def test_strict_mode_reports_infeasible():
+    data = plan({"A": (100, 1)}, forces={("A", "C"): {"max_new": 0, "existing": 1}},
+                requirements={("C", "R", 2025): 2}, elastic=False)
+    _, result = solved(data)
+    assert result.status in ("infeasible", "infeasible or unbounded")
+    assert not result.has_solution
+
+
+def test_growth_limit_leaves_a_spending_gap():
+    """Floor 3 % of GDP 100 = 3; spending 1 may grow 50 %/yr: 1.5 then 2.25; gaps 1.5, 0.75."""
+    data = plan({"A": (100, 1)}, years=(2025, 2026),
+                targets={"min_gdp": 0.03, "max_growth": 0.5})
+    model, result = solved(data)
+    assert [model.spend["A", t].value for t in (2025, 2026)] == pytest.approx([1.5, 2.25])
+    assert [model.spending_gap["A", t].value for t in (2025, 2026)] == pytest.approx([1.5, 0.75])
+    topups = 0.5 + 1.25
+    assert pyo.value(model.total_cost) == pytest.approx(topups + 10 * 2.25 - TIE_BREAK * topups)
+
+
+def test_equipment_floor():
+    """Spending 10 with 10 % equipment, floor 20 %: 1 + y ≥ 0.2 (10 + y) ⇒ y = 1.25."""
+    data = plan({"A": (1000, 10)}, equipment_share=0.1, targets={"min_equipment": 0.2})
+    model, _ = solved(data)
+    assert model.topup["A", 2025].value == pytest.approx(1.25)
+
+
+def test_integer_units_round_up():
+    data = plan({"A": (100, 1)}, forces={("A", "C"): {"acquisition_cost": 1}},
+                requirements={("C", "R", 2025): 1.5}, integer=("C",))
+    model, result = solved(data)
+    assert result.is_mip and result.optimal
+    assert model.x_units["A", "C", 2025].value == pytest.approx(2)
+    assert pyo.value(model.plan_cost) == pytest.approx(2)
+
+
+def test_discounting_and_retirements():
+    """Existing 2 retire 1/yr from 2024: 1 left in 2025, 0 in 2026; rate 10 %: buy 1 in 2025
+    (serves both years) costs 1 + op 1 + op 1/1.1; buying in 2026 instead is not possible
+    for 2025. Requirement 2 each year ⇒ 1 bought in 2025, 1 more in 2026 (discounted 1/1.1)."""
+    data = plan({"A": (100, 1)},
+                forces={("A", "C"): {"existing": 2, "retirements": 1, "acquisition_cost": 1,
+                                      "operating_cost": 1}},
+                requirements={("C", "R", t): 2 for t in (2025, 2026)},
+                years=(2025, 2026), discount_rate=0.1)
+    model, _ = solved(data)
+    expected = (1 + 1) + (1 / 1.1) * (1 + 1 * 2)  # 2025: buy+op of 1; 2026: buy 1, op 2
+    assert pyo.value(model.plan_cost) == pytest.approx(expected)
+
+
+def test_membership_years_switch_members_off():
+    """B leaves after 2025: in 2026 only A can provide."""
+    data = plan({"A": (100, 1), "B": (100, 1)},
+                forces={("A", "C"): {"acquisition_cost": 5}, ("B", "C"): {"existing": 1}},
+                requirements={("C", "R", t): 1 for t in (2025, 2026)}, years=(2025, 2026),
+                discount_rate=0.1)
+    data.members.loc["B", "year_left"] = 2025
+    model, _ = solved(data)
+    assert ("B", 2026) not in model.A
+    assert model.x_units["A", "C", 2026].value == pytest.approx(1)
+    assert pyo.value(model.plan_cost) == pytest.approx(5 / 1.1)
