@@ -52,7 +52,7 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         {
             "existing": f["existing_units"],
             "retirements": f["retirements_per_year"],
-            "max_new": f["max_new_per_year"].map(lambda v: math.inf if v is None else v),
+            "max_new": f["max_new_per_year"].map(lambda v: math.inf if pd.isna(v) else v),
             "acquisition_cost": f["acquisition_cost_musd"],
             "operating_cost": f["operating_cost_musd"],
             "lead_time": f["lead_time_years"],

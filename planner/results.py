@@ -19,6 +19,25 @@ from models import PlanData
 from .solve import SolveResult
 
 
+BURDEN_COLUMNS = (
+    "member", "name", "defence_spending_musd", "plan_cost_musd", "burden_share_pct",
+    "fair_share_pct", "deviation_pp", "band_low_pct", "band_high_pct", "within_band",
+)
+SPENDING_COLUMNS = (
+    "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp",
+    "target_min_pct_gdp", "target_max_pct_gdp", "distance_to_floor_pp", "equipment_musd",
+    "equipment_pct", "target_equipment_pct", "topup_musd", "below_floor_musd",
+)
+CAPABILITY_COLUMNS = (
+    "member", "capability", "year", "existing_units", "ordered_units", "new_in_service_units",
+    "stock_units", "assigned_units", "acquisition_cost_musd", "operating_cost_musd",
+)
+COVERAGE_COLUMNS = (
+    "capability", "region", "year", "required_units", "provided_units", "shortfall_units",
+    "marginal_cost_musd", "provided_by",
+)
+
+
 @dataclass
 class PlanResults:
     """Everything the report and the terminal show about one solved plan."""
@@ -89,7 +108,7 @@ def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
                 "within_band": None if b is None else bool(fair * (1 - b) - 1e-6 <= share <= fair * (1 + b) + 1e-6),
             }
         )
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=BURDEN_COLUMNS)
 
 
 def spending(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
@@ -115,7 +134,7 @@ def spending(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
             _spending_row(m, members, t, ix.gdp[m, t], spend[m, t], equipment, topup[m, t],
                           gap.get((m, t), 0.0), targets)
         )
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=SPENDING_COLUMNS)
 
 
 def _spending_row(m, members, year, gdp, spend, equipment, topup, gap, targets) -> dict:
@@ -170,7 +189,7 @@ def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
                     "operating_cost_musd": f.at[(m, c), "operating_cost"] * new,
                 }
             )
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=CAPABILITY_COLUMNS)
 
 
 def assignments(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
@@ -211,7 +230,7 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> p
                 "provided_by": "; ".join(f"{m} {v:.4g}" for m, v in providers),
             }
         )
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=COVERAGE_COLUMNS)
 
 
 def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame,

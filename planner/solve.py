@@ -37,6 +37,7 @@ class SolveResult:
     is_mip: bool
     duals: dict[Any, float] = field(default_factory=dict)  # constraint data -> dual
     handover_seconds: float | None = None  # Pyomo → solver (HiGHS: set_instance / update)
+    duals_from_fixed_lp: bool = False  # MIP: duals of the LP with integers fixed
     message: str = ""
 
     @property
@@ -95,14 +96,16 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
     status = _TERMINATION.get(res.termination_condition, str(res.termination_condition.name))
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     duals: dict[Any, float] = {}
+    timer = res.timing_info.timer
+    handover = sum(_timer_total(timer, name) for name in ("set_instance", "update"))
     if has_solution:
         res.solution_loader.load_vars()
         if not mip and status == "optimal":
             duals = dict(res.solution_loader.get_duals())
+        elif mip:
+            duals = _fixed_lp_duals(model, opt, options)
     objective = res.incumbent_objective
     bound = res.objective_bound
-    timer = res.timing_info.timer
-    handover = sum(_timer_total(timer, name) for name in ("set_instance", "update"))
     return SolveResult(
         status=status,
         has_solution=has_solution,
@@ -115,7 +118,30 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
         is_mip=mip,
         duals=duals,
         handover_seconds=handover,
+        duals_from_fixed_lp=mip and bool(duals),
     )
+
+
+def _fixed_lp_duals(model: pyo.ConcreteModel, opt: Any, options: SolveOptions) -> dict[Any, float]:
+    """Duals of the LP left when every integer variable is fixed at its solution value."""
+    integers = [
+        v for v in model.component_data_objects(pyo.Var, descend_into=True)
+        if v.is_integer() and not v.fixed
+    ]
+    saved = [(v, v.domain) for v in integers]
+    try:
+        for v in integers:
+            v.fix(round(v.value or 0.0))
+            v.domain = pyo.Reals
+        res = opt.solve(model, time_limit=options.time_limit_s, load_solutions=False,
+                        raise_exception_on_nonoptimal_result=False)
+        if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
+            return {}
+        return dict(res.solution_loader.get_duals())
+    finally:
+        for v, domain in saved:
+            v.domain = domain
+            v.unfix()
 
 
 def _timer_total(timer: Any, name: str) -> float:

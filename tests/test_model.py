@@ -127,3 +127,14 @@ def test_membership_years_switch_members_off():
     assert ("B", 2026) not in model.A
     assert model.x_units["A", "C", 2026].value == pytest.approx(1)
     assert pyo.value(model.plan_cost) == pytest.approx(5 / 1.1)
+
+
+def test_mip_duals_come_from_the_fixed_lp():
+    """Integer units: 2 bought for 1.5 required; with them fixed, an extra unit is free."""
+    data = plan({"A": (100, 1)}, forces={("A", "C"): {"acquisition_cost": 1}},
+                requirements={("C", "R", 2025): 1.5}, integer=("C",))
+    model, result = solved(data)
+    assert result.duals_from_fixed_lp
+    assert result.duals[model.meet_requirement["C", "R", 2025]] == pytest.approx(0.0, abs=1e-9)
+    assert model.x_units["A", "C", 2025].domain is pyo.NonNegativeIntegers
+    assert not model.x_units["A", "C", 2025].fixed

@@ -1,0 +1,136 @@
+"""Small openpyxl helpers shared by the template and the report writers.
+
+Every workbook the planner writes uses the same look: bold headers on a fill colour,
+a frozen header row, an auto-filter, sensible column widths, text from inputs stored
+as text (never as a formula), and an atomic save.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+TITLE_FONT = Font(bold=True, size=14)
+MAX_WIDTH = 60
+MIN_WIDTH = 8
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+AUTHOR = "Alliance Burden-Sharing Planner"
+
+
+def safe_text(cell: Cell, value: object) -> Cell:
+    """Store `value` in `cell` as a text cell, never as a formula or an error value.
+
+    openpyxl turns a string starting with "=" into a formula and "#N/A" into an error;
+    a string starting with + - @ or a tab/CR is read as a formula by some spreadsheet
+    programs on edit. Forcing the cell type to "s" keeps all of them literal text.
+    """
+    cell.value = str(value)
+    cell.data_type = "s"
+    return cell
+
+
+def style_header(ws: Worksheet, row: int = 1) -> None:
+    """Bold white text on a dark fill for every filled cell of `row`."""
+    for cell in ws[row]:
+        if cell.value is not None:
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(vertical="top", wrap_text=False)
+
+
+def write_header(
+    ws: Worksheet, names: Iterable[str], notes: Iterable[str] | None = None, row: int = 1
+) -> None:
+    """Write header `names` in `row`, styled, each with its note as a cell comment."""
+    notes_list = list(notes) if notes is not None else None
+    for j, name in enumerate(names, start=1):
+        cell = safe_text(ws.cell(row=row, column=j), name)
+        if notes_list and notes_list[j - 1]:
+            cell.comment = comment(notes_list[j - 1])
+    style_header(ws, row)
+
+
+def comment(text: str, width: int = 360) -> Comment:
+    """A cell comment sized to hold `text` without scrolling."""
+    note = Comment(text, AUTHOR)
+    lines = sum(1 + len(part) // 55 for part in text.split("\n"))
+    note.width = width
+    note.height = max(60, 18 * lines + 10)
+    return note
+
+
+def freeze_and_filter(ws: Worksheet, header_row: int = 1) -> None:
+    """Freeze the rows up to `header_row` and put an auto-filter on the used range."""
+    ws.freeze_panes = f"A{header_row + 1}"  # a coordinate, so that no cell is created
+    last_col = get_column_letter(max(ws.max_column, 1))
+    last_row = max(ws.max_row, header_row)
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{last_row}"
+
+
+def set_widths(ws: Worksheet, widths: Iterable[float]) -> None:
+    """Set column widths (characters), bounded by MIN_WIDTH and MAX_WIDTH."""
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(max(width, MIN_WIDTH), MAX_WIDTH)
+
+
+def fit_widths(ws: Worksheet, extra: float = 2, cap: float = MAX_WIDTH) -> None:
+    """Widen each column to its longest value (in characters), capped at `cap`."""
+    longest: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                n = max(len(line) for line in str(cell.value).split("\n"))
+                longest[cell.column] = max(longest.get(cell.column, 0), n)
+    for j, n in longest.items():
+        ws.column_dimensions[get_column_letter(j)].width = min(max(n + extra, MIN_WIDTH), cap)
+
+
+def save_atomic(wb: Workbook, path: str | os.PathLike[str]) -> None:
+    """Save `wb` to a temporary file next to `path`, then rename it onto `path`."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A fresh name (not mkstemp, whose file is private): the file gets the usual mode.
+    tmp = target.with_name(f".{target.stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}.xlsx")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def is_blank(value: Any) -> bool:
+    """None, NaN, NaT and pandas.NA are blank cells."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+EXCEL_MAX_TEXT = 32_767  # characters in one cell
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def excel_text(value: object) -> str:
+    """`value` as a string Excel can hold: XML-illegal control characters removed, long text cut.
+
+    openpyxl raises IllegalCharacterError on control characters other than tab, LF and CR,
+    and Excel truncates (or repairs) cells over 32,767 characters. Pass the result to
+    `safe_text` so that it also stays text.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if len(text) > EXCEL_MAX_TEXT:
+        text = text[: EXCEL_MAX_TEXT - 1] + "…"
+    return text
