@@ -226,7 +226,7 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> p
                 "required_units": q,
                 "provided_units": sum(v for _, v in providers),
                 "shortfall_units": short.get((c, r, t), 0.0),
-                "marginal_cost_musd": np.nan if dual is None else dual / ix.discount[t],
+                "marginal_cost_musd": np.nan if dual is None else dual / ix.discount[t] + 0.0,
                 "provided_by": "; ".join(f"{m} {v:.4g}" for m, v in providers),
             }
         )

@@ -138,3 +138,13 @@ def test_mip_duals_come_from_the_fixed_lp():
     assert result.duals[model.meet_requirement["C", "R", 2025]] == pytest.approx(0.0, abs=1e-9)
     assert model.x_units["A", "C", 2025].domain is pyo.NonNegativeIntegers
     assert not model.x_units["A", "C", 2025].fixed
+
+
+def test_tutorial_variants_in_the_docs():
+    """docs/tutorial.md, 'Try' and 'Burden': 24 without Borduria's brigades; 21.45 with a 25 % band."""
+    data = tutorial_data()
+    data.forces.loc[("BOR", "BDE"), "max_new"] = 0
+    model, _ = solved(data)
+    assert pyo.value(model.plan_cost) == pytest.approx(24)
+    model, _ = solved(tutorial_data(fair_band=pd.Series({"ARL": 0.25, "BOR": 0.25, "CAR": 0.25})))
+    assert pyo.value(model.plan_cost) == pytest.approx(20 + 0.8 / 0.55, abs=1e-6)
