@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from models import PlanData, build_model
+from models import build_model
 
 from . import __version__
 from .results import PlanResults, extract

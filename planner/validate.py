@@ -18,7 +18,7 @@ from typing import Any, Literal
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from .schema import ALL, FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet
+from .schema import FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet
 from .workbook import RawSheet, RawWorkbook, UnreadableWorkbook, read_workbook
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,30}$")

@@ -1,0 +1,583 @@
+"""Excel report of a solved plan: the result tables of `planner.results`, laid out, with charts.
+
+Sheets, in order: Summary, Burden, Spending, Capabilities, Coverage, Assignments. Every
+number in the report comes from `PlanResults` (its tables, `totals`, `solve`, `data`) or
+from the run's provenance; the report only selects and lays them out. The two small
+"chart data" tables below the Spending and Coverage tables select values from the table
+above them so that a chart can plot them per member / per requirement.
+
+The report is written completely or not at all: to a temporary file in the target
+directory, renamed onto the target only once saved (`planner.xlsx.save_atomic`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .results import PlanResults
+from .xlsx import (
+    AUTHOR,
+    save_atomic,
+    EXCEL_MAX_ROWS,
+    TITLE_FONT,
+    excel_text,
+    freeze_and_filter,
+    is_blank,
+    safe_text,
+    style_header,
+    write_header,
+)
+
+SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Assignments")
+
+MONEY = "#,##0.0"
+SHARE = "0.00"
+UNITS = "0.0"
+YEAR = "0"
+COUNT = "0"
+SECONDS = "0.00"
+FRACTION_PCT = "0.00%"
+
+SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
+BANNER_FONT = Font(bold=True, color="FFFFFF", size=12)
+ALERT_FILL = PatternFill("solid", fgColor="C00000")  # not optimal
+WARN_FILL = PatternFill("solid", fgColor="C65911")  # shortfalls, spending below floors
+OK_FILL = PatternFill("solid", fgColor="548235")  # optimal
+SERIES_COLOURS = ("1F4E78", "A5A5A5", "C65911")
+CHART_GAP_COLUMNS = 1  # empty columns between a table and the chart beside it
+HEADER_HEIGHT = 32  # points: two lines of header text
+MAX_CHART_REQUIREMENTS = 60  # bars in the Coverage chart
+SHORT_UNITS = 1e-6  # a requirement is short when its shortfall exceeds this (as in results.totals)
+
+
+@dataclass(frozen=True)
+class Kind:
+    unit: str  # shown in the header comment ("{cur}" is the plan's currency)
+    suffix: str  # appended to the header text
+    number_format: str | None  # None: text
+
+
+KINDS = {
+    "money": Kind("million {cur}, constant base-year prices", "(M {cur})", MONEY),
+    "pct": Kind("percent (0–100)", "(%)", SHARE),
+    "pct_gdp": Kind("percent of GDP", "(% of GDP)", SHARE),
+    "pp": Kind("percentage points", "(pp)", SHARE),
+    "units": Kind("units of the capability", "(units)", UNITS),
+    "year": Kind("calendar year", "", YEAR),
+    "code": Kind("code from the input workbook", "", None),
+    "text": Kind("text", "", None),
+    "yesno": Kind("yes / no (blank: not applicable)", "", None),
+    "number": Kind("", "", "0.00"),
+}
+
+# result column -> (header text without unit, kind, what it means)
+COLUMNS: dict[str, tuple[str, str, str]] = {
+    "member": ("Member", "code", "Member code (Members sheet of the input)."),
+    "name": ("Name", "text", "Member name (Members sheet of the input)."),
+    "capability": ("Capability", "code", "Capability code (Capabilities sheet of the input)."),
+    "region": ("Region", "code", "Region code (Regions sheet of the input)."),
+    "year": ("Year", "year", "Year of the plan (the base year holds the baseline)."),
+    "defence_spending_musd": ("Defence spending, discounted", "money",
+                              "Defence spending over the horizon, discounted to the first year."),
+    "plan_cost_musd": ("Plan cost, discounted", "money",
+                       "Spending above the member's baseline over the horizon, discounted."),
+    "burden_share_pct": ("Burden share", "pct", "The member's share of the alliance's discounted spending."),
+    "fair_share_pct": ("Fair share", "pct", "The share the fair-share key assigns to the member."),
+    "deviation_pp": ("Deviation from fair share", "pp",
+                     "Burden share minus fair share: above 0 pays more than its fair share."),
+    "band_low_pct": ("Fair band, low", "pct", "Lowest burden share the fairness band allows."),
+    "band_high_pct": ("Fair band, high", "pct", "Highest burden share the fairness band allows."),
+    "within_band": ("Within band", "yesno", "Is the burden share within the fairness band?"),
+    "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
+    "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
+    "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),
+    "target_min_pct_gdp": ("Floor target", "pct_gdp", "The pact's spending floor (blank: none)."),
+    "target_max_pct_gdp": ("Ceiling target", "pct_gdp", "The pact's spending ceiling (blank: none)."),
+    "distance_to_floor_pp": ("Distance to floor", "pp", "Spending share minus floor: below 0 misses it."),
+    "equipment_musd": ("Equipment spending", "money", "Spending on equipment in the year."),
+    "equipment_pct": ("Equipment share", "pct", "Equipment spending as a share of defence spending."),
+    "target_equipment_pct": ("Equipment target", "pct", "The pact's equipment-share floor (blank: none)."),
+    "topup_musd": ("Top-up", "money", "Spending added only to meet a target, counted as equipment."),
+    "below_floor_musd": ("Below floor", "money", "Spending missing below the floor (penalised)."),
+    "existing_units": ("Existing", "units", "Units in service from the base-year inventory."),
+    "ordered_units": ("Ordered", "units", "New units ordered in the year."),
+    "new_in_service_units": ("New in service", "units", "Newly acquired units in service in the year."),
+    "stock_units": ("Stock", "units", "Existing plus new units in service."),
+    "assigned_units": ("Assigned", "units", "Units assigned to requirements."),
+    "acquisition_cost_musd": ("Acquisition cost", "money", "Cost of the units ordered in the year."),
+    "operating_cost_musd": ("Operating cost", "money", "Operating cost of the new units in service."),
+    "required_units": ("Required", "units", "Units the requirement asks for."),
+    "provided_units": ("Provided", "units", "Units assigned to the requirement."),
+    "shortfall_units": ("Shortfall", "units", "Units missing (elastic mode: penalised, not infeasible)."),
+    "marginal_cost_musd": ("Marginal cost", "money",
+                           "Cost of one more unit required, in that year's money (LP only; blank for MIP)."),
+    "provided_by": ("Provided by", "text", "Members providing units, with their units, largest first."),
+    "units": ("Assigned", "units", "Units the member assigns to the requirement."),
+}
+
+HOW_TO_READ = {
+    "Summary": "Status and key figures of the plan, where it came from, and warnings about the input. "
+    "Money is in million {cur} at constant {base} prices; 'discounted' sums are discounted to {first}.",
+    "Burden": "One row per member: spending and plan cost over the horizon (discounted), its share of "
+    "the alliance total, and its fair share by the {key} key. Deviation above 0: pays more than "
+    "its fair share. The chart compares burden share and fair share.",
+    "Spending": "One row per member and year, the base year {base} first: spending against GDP and the "
+    "pact's targets. 'Below floor' above 0: spending missing below the floor. The chart shows "
+    "spending as % of GDP in {base} and {last} against the {last} floor; its data are below the table.",
+    "Capabilities": "One row per member, capability and year: units existing, ordered, newly in "
+    "service, in stock and assigned to requirements, and their costs in that year (not discounted).",
+    "Coverage": "One row per requirement (capability, region, year): units required, provided and "
+    "short, who provides them, and the marginal cost of one more unit. The chart's data are below "
+    "the table; a long table is charted by its requirements with a shortfall.",
+    "Assignments": "Who provides what where: one row per member, capability, region and year with "
+    "the units assigned.",
+    "All tables": "Headers have filters; hover over a header to see the column's name in the "
+    "results, its unit and its meaning. Blank cells: not applicable.",
+}
+
+
+def write_report(results: PlanResults, path: str | Path, provenance: dict, warnings: list) -> Path:
+    """Write the Excel report of `results` to `path`, completely or not at all; return the path."""
+    path = Path(path)
+    wb = build_workbook(results, provenance or {}, warnings or [])
+    save_atomic(wb, path)
+    return path
+
+
+def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[Any]) -> Workbook:
+    """The report as an openpyxl Workbook (not saved)."""
+    wb = Workbook()
+    wb.properties.creator = AUTHOR
+    wb.properties.title = excel_text(f"{results.data.name}: plan report")
+    cur = results.data.currency
+    summary = wb.active
+    summary.title = "Summary"
+    write_summary(summary, results, provenance, warnings)
+
+    ws = wb.create_sheet("Burden")
+    _write_table(ws, results.burden, cur)
+    _burden_chart(ws, results.burden)
+
+    ws = wb.create_sheet("Spending")
+    _write_table(ws, results.spending, cur)
+    _spending_chart(ws, results)
+
+    ws = wb.create_sheet("Capabilities")
+    _write_table(ws, results.capabilities, cur)
+
+    ws = wb.create_sheet("Coverage")
+    _write_table(ws, results.coverage, cur)
+    _coverage_chart(ws, results.coverage, results.data.last_year)
+
+    ws = wb.create_sheet("Assignments")
+    _write_table(ws, results.assignments, cur)
+    assert tuple(wb.sheetnames) == SHEETS
+    return wb
+
+
+# ---------------------------------------------------------------------------- cells
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
+    """Write one value: blanks stay empty, text stays text, booleans become yes/no."""
+    if is_blank(value):
+        return
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, (bool, np.bool_)):
+        safe_text(cell, "yes" if value else "no")
+    elif isinstance(value, (int, np.integer)):
+        cell.value = int(value)
+        if number_format:
+            cell.number_format = number_format
+    elif isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):  # Excel has no infinity: say so in words
+            safe_text(cell, "inf" if v > 0 else "-inf")
+        else:
+            cell.value = v if v != 0 else 0.0  # no "-0.0"
+            if number_format:
+                cell.number_format = number_format
+    else:
+        safe_text(cell, excel_text(value))
+
+
+def _column_spec(name: str, series: pd.Series | None, cur: str) -> tuple[str, str, str | None]:
+    """(header text, header comment, number format) of result column `name`."""
+    if name in COLUMNS:
+        label, kind_name, meaning = COLUMNS[name]
+    else:
+        kind_name = _infer_kind(name, series)
+        label = re.sub(r"_(musd|pct_gdp|pct|pp|units)$", "", name).replace("_", " ").strip().capitalize()
+        meaning = ""
+    kind = KINDS[kind_name]
+    header = f"{label} {kind.suffix}".strip().replace("{cur}", cur)
+    unit = kind.unit.replace("{cur}", cur)
+    note = "\n".join(p for p in (f"column: {name}", f"unit: {unit}" if unit else "", meaning) if p)
+    return header, note, kind.number_format
+
+
+def _infer_kind(name: str, series: pd.Series | None) -> str:
+    """Kind of a column the report does not know yet, from its name and type."""
+    for suffix, kind in (("_musd", "money"), ("_pct_gdp", "pct_gdp"), ("_pct", "pct"),
+                         ("_pp", "pp"), ("_units", "units")):
+        if name.endswith(suffix):
+            return kind
+    if name == "year":
+        return "year"
+    if series is not None and pd.api.types.is_bool_dtype(series):
+        return "yesno"
+    if series is not None and pd.api.types.is_numeric_dtype(series):
+        return "number"
+    return "text"
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+def _write_table(ws: Worksheet, df: pd.DataFrame, cur: str) -> None:
+    """One tidy table from row 1: readable headers with comments, formats, freeze, filter, widths."""
+    if len(df) + 1 > EXCEL_MAX_ROWS:
+        raise ValueError(f"{ws.title}: {len(df):,} rows do not fit on one Excel sheet")
+    specs = [_column_spec(str(c), df[c], cur) for c in df.columns]
+    write_header(ws, [h for h, _, _ in specs], [n for _, n, _ in specs])
+    _wrap_header(ws, 1)
+    for j, (column, (_, _, fmt)) in enumerate(zip(df.columns, specs), start=1):
+        for i, value in enumerate(df[column].tolist(), start=2):
+            _put(ws, i, j, value, fmt)
+    freeze_and_filter(ws)
+    _set_widths(ws, df, [h for h, _, _ in specs])
+
+
+def _wrap_header(ws: Worksheet, row: int) -> None:
+    for cell in ws[row]:
+        if cell.value is not None:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.row_dimensions[row].height = HEADER_HEIGHT
+
+
+def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str]) -> None:
+    """Width of each column: its longest value, or half its header (which wraps on two lines)."""
+    for j, (column, header) in enumerate(zip(df.columns, headers), start=1):
+        series = df[column]
+        values = series.dropna()
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            longest = 10
+        elif len(values):
+            longest = int(values.astype(str).str.len().max())
+        else:
+            longest = 0
+        header_width = max(math.ceil(len(header) / 2), max(len(w) for w in header.split()))
+        width = min(max(longest, header_width) + 3, 50)
+        ws.column_dimensions[get_column_letter(j)].width = max(width, 8)
+
+
+def _write_block(ws: Worksheet, top: int, title: str, headers: Sequence[str],
+                 rows: Iterable[Sequence[Any]], formats: Sequence[str | None]) -> tuple[int, int]:
+    """A small table at row `top` with a title line; returns (header row, last row)."""
+    safe_text(ws.cell(row=top, column=1), title).font = SECTION_FONT
+    header_row = top + 1
+    for j, h in enumerate(headers, start=1):
+        safe_text(ws.cell(row=header_row, column=j), h)
+    style_header(ws, header_row)
+    _wrap_header(ws, header_row)
+    last = header_row
+    for i, row in enumerate(rows, start=header_row + 1):
+        for j, (value, fmt) in enumerate(zip(row, formats), start=1):
+            _put(ws, i, j, value, fmt)
+        last = i
+    return header_row, last
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def _bar_chart(title: str, x_title: str, y_title: str, *, horizontal: bool = False) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.grouping = "clustered"
+    chart.title = title
+    chart.x_axis.title = x_title
+    chart.y_axis.title = y_title
+    # openpyxl ≥ 3.1 leaves <c:delete> unset, and Excel then hides the axes
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.width, chart.height = 18, 9  # cm
+    return chart
+
+
+def _set_text_categories(chart: BarChart, ref: Reference) -> None:
+    """Categories from text cells, as a string reference (set_categories makes a numRef)."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(ref)))
+
+
+def _colour(chart: BarChart) -> None:
+    for series, colour in zip(chart.series, SERIES_COLOURS):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+
+
+def _anchor(df: pd.DataFrame, row: int = 2) -> str:
+    return f"{get_column_letter(len(df.columns) + 1 + CHART_GAP_COLUMNS)}{row}"
+
+
+def _burden_chart(ws: Worksheet, burden: pd.DataFrame) -> None:
+    """Burden share against fair share per member, straight from the Burden table."""
+    if burden.empty:
+        return
+    n = len(burden)
+    cols = list(burden.columns)
+    chart = _bar_chart("Burden share against fair share", "Member", "Share of alliance spending (%)")
+    for name in ("burden_share_pct", "fair_share_pct"):
+        j = cols.index(name) + 1
+        chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
+    j = cols.index("member") + 1
+    _set_text_categories(chart, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
+    chart.width = max(18, min(60, 6 + 1.5 * n))
+    _colour(chart)
+    ws.add_chart(chart, _anchor(burden))
+
+
+def spending_chart_rows(results: PlanResults) -> list[tuple[str, Any, Any, Any]]:
+    """(member, % of GDP in the base year, % of GDP in the last year, floor in the last year).
+
+    Values are selected from results.spending, never computed; a member without a row for
+    a year (not a member then) gets blanks.
+    """
+    data, sp = results.data, results.spending
+    base = sp[sp["year"] == data.base_year].drop_duplicates("member", keep="first").set_index("member")
+    last = sp[sp["year"] == data.last_year].drop_duplicates("member", keep="last").set_index("member")
+    rows = []
+    for m in data.members.index:
+        rows.append((
+            m,
+            base.at[m, "spending_pct_gdp"] if m in base.index else None,
+            last.at[m, "spending_pct_gdp"] if m in last.index else None,
+            last.at[m, "target_min_pct_gdp"] if m in last.index else None,
+        ))
+    return rows
+
+
+def _spending_chart(ws: Worksheet, results: PlanResults) -> None:
+    """Spending as % of GDP in the base and last years against the last year's floor, per member."""
+    data = results.data
+    rows = spending_chart_rows(results)
+    if not rows:
+        return
+    base, last = data.base_year, data.last_year
+    top = ws.max_row + 3
+    header_row, last_row = _write_block(
+        ws, top, "Chart data: defence spending as % of GDP, selected from the table above",
+        ["Member", f"Spending {base} (% of GDP)", f"Spending {last} (% of GDP)",
+         f"Floor target {last} (% of GDP)"],
+        rows, [None, SHARE, SHARE, SHARE],
+    )
+    chart = _bar_chart(f"Defence spending as % of GDP: {base} and {last} against the {last} floor",
+                       "Member", "% of GDP")
+    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=header_row, max_row=last_row),
+                   titles_from_data=True)
+    _set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.width = max(18, min(60, 6 + 2 * len(rows)))
+    _colour(chart)
+    ws.add_chart(chart, _anchor(results.spending))
+
+
+def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, list[tuple]]:
+    """The chart's title and its rows (requirement label, required, provided, shortfall).
+
+    Rows are selected from the Coverage table, never computed. A chart of more than
+    MAX_CHART_REQUIREMENTS bars is unreadable, so a long table is charted by its
+    requirements with a shortfall or, when none is short, by those of the last year.
+    """
+    n = len(coverage)
+    pick, title = coverage, "Required and provided units per requirement"
+    if n > MAX_CHART_REQUIREMENTS:
+        short = coverage[coverage["shortfall_units"] > SHORT_UNITS]
+        if len(short):
+            pick = short
+            title = f"Requirements with a shortfall ({len(short)} of {n}): required and provided units"
+        else:
+            pick = coverage[coverage["year"] == last_year]
+            title = f"Required and provided units per requirement in {last_year} (none is short)"
+        if len(pick) > MAX_CHART_REQUIREMENTS:
+            pick = pick.head(MAX_CHART_REQUIREMENTS)
+            title += f", first {MAX_CHART_REQUIREMENTS}"
+    rows = [
+        (f"{c} {r} {t}", q, p, s)
+        for c, r, t, q, p, s in pick[
+            ["capability", "region", "year", "required_units", "provided_units", "shortfall_units"]
+        ].itertuples(index=False, name=None)
+    ]
+    return title, rows
+
+
+def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int) -> None:
+    """Required against provided units per requirement (horizontal bars, first at the top)."""
+    title, rows = coverage_chart_rows(coverage, last_year)
+    if not rows:
+        return
+    top = ws.max_row + 3
+    header_row, last_row = _write_block(
+        ws, top, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
+        ["Requirement", "Required (units)", "Provided (units)", "Shortfall (units)"],
+        rows, [None, UNITS, UNITS, UNITS],
+    )
+    chart = _bar_chart(title, "Requirement", "Units", horizontal=True)
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=header_row, max_row=last_row),
+                   titles_from_data=True)
+    _set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.x_axis.scaling.orientation = "maxMin"  # first requirement at the top
+    chart.height = max(9, 3 + 0.6 * len(rows))
+    _colour(chart)
+    ws.add_chart(chart, _anchor(coverage))
+    longest = max(len(label) for label, *_ in rows) + 3
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, min(longest, 50))
+
+
+# ---------------------------------------------------------------------------- summary
+
+PROVENANCE_LABELS = {
+    "input_file": "Input file",
+    "input_sha256": "Input SHA-256",
+    "planner_version": "Planner version",
+    "solver": "Solver and version",
+    "options": "Options",
+    "run_at": "Run at",
+}
+
+
+def status_banner(results: PlanResults) -> tuple[str, PatternFill]:
+    """The line at the top of the Summary: optimal, or what else and how far from proven."""
+    solve = results.solve
+    gap = "gap unknown" if solve.gap is None else f"gap {solve.gap:.2%}".replace("%", " %")
+    if solve.status == "optimal":
+        extra = f" (MIP, {gap})" if solve.is_mip and solve.gap else ""
+        return f"OPTIMAL: the cheapest plan found and proven{extra}", OK_FILL
+    return (f"{solve.status.upper()}: best plan found, {gap}; not proven optimal, "
+            "read the figures with that in mind"), ALERT_FILL
+
+
+def _alerts(results: PlanResults) -> list[str]:
+    t, cur = results.totals, results.data.currency
+    out = []
+    short = t.get("requirements_short") or 0
+    if short:
+        out.append(f"SHORTFALL: {short} of {t.get('requirements', '?')} requirements not fully met, "
+                   f"{t.get('shortfall_unit_years', 0):,.4g} unit-years short (see Coverage)")
+    below = t.get("below_floor_musd") or 0
+    if below > 1e-9:
+        out.append(f"SPENDING BELOW FLOORS: {below:,.1f} M {cur} in total (see Spending)")
+    return out
+
+
+def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any, str, str | None]]:
+    """(item, value, unit, number format) of the key figures."""
+    d, s, t = results.data, results.solve, results.totals
+    cur = d.currency
+    return [
+        ("Status", s.status, "", None),
+        ("Objective", t.get("objective"), f"M {cur}, discounted, plan cost plus penalties", MONEY),
+        ("Plan cost", t.get("plan_cost_musd"), f"M {cur}, discounted to {d.first_year}", MONEY),
+        ("Penalties", t.get("penalties"), f"M {cur}, objective units (shortfalls, gaps)", MONEY),
+        ("Requirements", t.get("requirements"), "capability × region × year", COUNT),
+        ("Requirements short", t.get("requirements_short"), "requirements not fully met", COUNT),
+        ("Shortfall", t.get("shortfall_unit_years"), "unit-years", UNITS),
+        ("Spending below floors", t.get("below_floor_musd"),
+         f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
+        ("Top-ups", t.get("topup_musd"), f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
+        ("Solver", f"{s.solver} {s.solver_version}", f"{'MIP' if s.is_mip else 'LP'} problem", None),
+        ("MIP gap", s.gap, "relative gap between plan and bound", FRACTION_PCT),
+        ("Solve time", s.seconds, "s", SECONDS),
+        ("Run time", provenance.get("run_seconds"), "s, workbook to report", SECONDS),
+        ("Horizon", f"{d.first_year}–{d.last_year}", "years", None),
+        ("Base year", d.base_year, "baseline and constant prices", YEAR),
+        ("Currency", cur, "money in millions at base-year prices", None),
+        ("Discount rate", d.discount_rate, "per year", FRACTION_PCT),
+        ("Members", len(d.members), "", COUNT),
+        ("Capabilities", len(d.capabilities), "", COUNT),
+        ("Regions", len(d.regions), "", COUNT),
+    ]
+
+
+def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warnings: Sequence[Any]) -> None:
+    d = results.data
+    safe_text(ws.cell(row=1, column=1), excel_text(f"{d.name}: plan report")).font = TITLE_FONT
+    ws.row_dimensions[1].height = 22
+    banners = [status_banner(results), *((a, WARN_FILL) for a in _alerts(results))]
+    row = 2
+    for text, fill in banners:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        cell = safe_text(ws.cell(row=row, column=1), excel_text(text))
+        cell.font, cell.fill = BANNER_FONT, fill
+        row += 1
+    if results.solve.status != "optimal":
+        ws.sheet_properties.tabColor = "C00000"
+
+    row += 1
+    for j, h in enumerate(("Item", "Value", "Unit"), start=1):
+        safe_text(ws.cell(row=row, column=j), h)
+    style_header(ws, row)
+    ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
+    for item, value, unit, fmt in summary_rows(results, provenance):
+        row += 1
+        safe_text(ws.cell(row=row, column=1), item)
+        _put(ws, row, 2, value, fmt)
+        if unit:
+            safe_text(ws.cell(row=row, column=3), excel_text(unit))
+
+    row += 2
+    safe_text(ws.cell(row=row, column=1), "Provenance").font = SECTION_FONT
+    keys = [k for k in PROVENANCE_LABELS if k in provenance]
+    keys += [k for k in provenance if k not in PROVENANCE_LABELS and k != "run_seconds"]
+    for key in keys:
+        row += 1
+        label = PROVENANCE_LABELS.get(key, str(key).replace("_", " ").capitalize())
+        safe_text(ws.cell(row=row, column=1), excel_text(label))
+        _put(ws, row, 2, _provenance_value(provenance[key]))
+
+    row += 2
+    warnings = list(warnings or [])
+    heading = safe_text(ws.cell(row=row, column=1), f"Warnings about the input workbook ({len(warnings)})")
+    heading.font = SECTION_FONT
+    if not warnings:
+        row += 1
+        safe_text(ws.cell(row=row, column=1), "none")
+    for w in warnings:
+        row += 1
+        safe_text(ws.cell(row=row, column=1), excel_text(w))
+
+    row += 2
+    safe_text(ws.cell(row=row, column=1), "How to read this report").font = SECTION_FONT
+    fill = dict(cur=d.currency, base=d.base_year, first=d.first_year, last=d.last_year,
+                key=d.fair_share_key)
+    for sheet, note in HOW_TO_READ.items():
+        row += 1
+        safe_text(ws.cell(row=row, column=1), sheet).font = Font(bold=True)
+        safe_text(ws.cell(row=row, column=2), excel_text(note.format(**fill)))
+
+    for letter, width in zip("ABC", (26, 24, 46)):
+        ws.column_dimensions[letter].width = width
+
+
+def _provenance_value(value: Any) -> Any:
+    """Numbers stay numbers; anything else (paths, dates, dicts) becomes text."""
+    if isinstance(value, (bool, np.bool_)) or is_blank(value):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    return excel_text(value)
