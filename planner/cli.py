@@ -143,7 +143,8 @@ def _print_summary(run_: PlanRun) -> None:
     if res is None:
         return
     data, totals = res.data, res.totals
-    head = Table(title=f"{data.name}: {res.solve.status}", show_header=False, title_justify="left")
+    out.print(f"{data.name}: {res.solve.status}", markup=False, style="bold")
+    head = Table(show_header=False)
     head.add_column(style="bold")
     head.add_column(justify="right")
     cur = data.currency

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .results import PlanResults
 from .xlsx import (
+    landscape_fit_width,
     AUTHOR,
     save_atomic,
     EXCEL_MAX_ROWS,
@@ -59,7 +60,7 @@ WARN_FILL = PatternFill("solid", fgColor="C65911")  # shortfalls, spending below
 OK_FILL = PatternFill("solid", fgColor="548235")  # optimal
 SERIES_COLOURS = ("1F4E78", "A5A5A5", "C65911")
 CHART_GAP_COLUMNS = 1  # empty columns between a table and the chart beside it
-HEADER_HEIGHT = 32  # points: two lines of header text
+HEADER_HEIGHT = 45  # points: three lines of wrapped header text
 MAX_CHART_REQUIREMENTS = 60  # bars in the Coverage chart
 SHORT_UNITS = 1e-6  # a requirement is short when its shortfall exceeds this (as in results.totals)
 
@@ -186,6 +187,8 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     ws = wb.create_sheet("Assignments")
     _write_table(ws, results.assignments, cur)
     assert tuple(wb.sheetnames) == SHEETS
+    for sheet in wb.worksheets:
+        landscape_fit_width(sheet)
     return wb
 
 

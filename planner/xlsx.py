@@ -98,6 +98,16 @@ def fit_widths(ws: Worksheet, extra: float = 2, cap: float = MAX_WIDTH) -> None:
         ws.column_dimensions[get_column_letter(j)].width = min(max(n + extra, MIN_WIDTH), cap)
 
 
+def landscape_fit_width(ws: Worksheet) -> None:
+    """Print landscape, all columns on one page wide, as many pages long as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.freeze_panes == "A2":
+        ws.print_title_rows = "1:1"
+
+
 def save_atomic(wb: Workbook, path: str | os.PathLike[str]) -> None:
     """Save `wb` to a temporary file next to `path`, then rename it onto `path`."""
     target = Path(path)
