@@ -148,3 +148,13 @@ def test_tutorial_variants_in_the_docs():
     assert pyo.value(model.plan_cost) == pytest.approx(24)
     model, _ = solved(tutorial_data(fair_band=pd.Series({"ARL": 0.25, "BOR": 0.25, "CAR": 0.25})))
     assert pyo.value(model.plan_cost) == pytest.approx(20 + 0.8 / 0.55, abs=1e-6)
+
+
+def test_any_pyomo_solver_by_name_gives_the_same_plan():
+    """The legacy SolverFactory route (used for every solver but HiGHS) agrees with HiGHS."""
+    from planner.solve import SolveOptions, _solve_legacy
+
+    model = build_model(tutorial_data())
+    result = _solve_legacy(model, SolveOptions(solver="highs"))
+    assert result.optimal and pyo.value(model.plan_cost) == pytest.approx(20)
+    assert result.duals[model.meet_requirement["SQN", "EAST", 2025]] == pytest.approx(14, abs=1e-4)
