@@ -19,11 +19,11 @@ from .sets import ModelIndex
 
 
 def add_acquisitions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
-    forces = data.forces
+    max_new = data.forces["max_new"].to_dict()
     integer = data.capabilities["integer"].to_dict()
 
     def bounds(_, m, c, t):
-        cap = forces.at[(m, c), "max_new"]
+        cap = max_new[m, c]
         return (0.0, None if math.isinf(cap) else float(cap))
 
     def domain(_, m, c, t):

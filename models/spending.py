@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pandas as pd
 import pyomo.environ as pyo
 
 from .data import PlanData
@@ -33,7 +32,7 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     forces = data.forces
     baseline = members["spending"].to_dict()
     equipment0 = members["equipment_share"].to_dict()
-    targets = data.targets
+    targets = {column: data.targets[column].dropna().to_dict() for column in data.targets.columns}
     active = set(ix.active)
 
     capabilities_of: dict[str, list[str]] = defaultdict(list)
@@ -44,8 +43,8 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     orders = set(ix.orders)
 
     def target(m: str, t: int, column: str) -> float | None:
-        value = targets.at[(m, t), column] if (m, t) in targets.index else float("nan")
-        return None if pd.isna(value) else float(value)
+        value = targets[column].get((m, t))
+        return None if value is None else float(value)
 
     model.A = pyo.Set(initialize=ix.active, dimen=2, ordered=True)
     model.T = pyo.Set(initialize=ix.years, ordered=True)

@@ -114,49 +114,45 @@ def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
 def spending(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     """Per member and year (the base year first): spending against GDP and targets."""
     ix = model.index
-    spend, topup = _values(model.spend), _values(model.topup)
-    gap = _values(model.spending_gap)
-    x = _values(model.x_units)
-    acq = data.forces["acquisition_cost"]
-    acquisition = defaultdict(float)
-    for (m, c, t), units in x.items():
-        acquisition[m, t] += acq[m, c] * units
     members = data.members
-    records = []
-    for m in members.index:
-        d0, g0, e0 = members.at[m, "spending"], members.at[m, "gdp"], members.at[m, "equipment_share"]
-        records.append(_spending_row(m, members, data.base_year, g0, d0, e0 * d0, 0.0, 0.0, None))
-    for m, t in ix.active:
-        d0, e0 = members.at[m, "spending"], members.at[m, "equipment_share"]
-        equipment = e0 * d0 + acquisition[m, t] + topup[m, t]
-        targets = data.targets.loc[(m, t)] if (m, t) in data.targets.index else None
-        records.append(
-            _spending_row(m, members, t, ix.gdp[m, t], spend[m, t], equipment, topup[m, t],
-                          gap.get((m, t), 0.0), targets)
-        )
-    return pd.DataFrame.from_records(records, columns=SPENDING_COLUMNS)
-
-
-def _spending_row(m, members, year, gdp, spend, equipment, topup, gap, targets) -> dict:
-    pct = lambda v: np.nan if targets is None or pd.isna(targets[v]) else 100 * float(targets[v])  # noqa: E731
-    share = 100 * spend / gdp
-    floor = pct("min_gdp")
-    return {
-        "member": m,
-        "name": members.at[m, "name"],
-        "year": int(year),
-        "gdp_musd": gdp,
-        "spending_musd": spend,
-        "spending_pct_gdp": share,
-        "target_min_pct_gdp": floor,
-        "target_max_pct_gdp": pct("max_gdp"),
-        "distance_to_floor_pp": np.nan if pd.isna(floor) else share - floor,
-        "equipment_musd": equipment,
-        "equipment_pct": 100 * equipment / spend if spend else np.nan,
-        "target_equipment_pct": pct("min_equipment"),
-        "topup_musd": topup,
-        "below_floor_musd": gap,
-    }
+    acq = data.forces["acquisition_cost"].to_dict()
+    acquisition: dict[tuple[str, int], float] = defaultdict(float)
+    for (m, c, t), units in _values(model.x_units).items():
+        acquisition[m, t] += acq[m, c] * units
+    base = pd.DataFrame({
+        "member": members.index,
+        "year": data.base_year,
+        "gdp_musd": members["gdp"].to_numpy(),
+        "spending_musd": members["spending"].to_numpy(),
+        "equipment_musd": (members["equipment_share"] * members["spending"]).to_numpy(),
+        "topup_musd": 0.0,
+        "below_floor_musd": 0.0,
+    })
+    keys = list(ix.active)
+    spend, topup, gap = _values(model.spend), _values(model.topup), _values(model.spending_gap)
+    plan = pd.DataFrame({
+        "member": [m for m, _ in keys],
+        "year": [t for _, t in keys],
+        "gdp_musd": [ix.gdp[k] for k in keys],
+        "spending_musd": [spend[k] for k in keys],
+        "topup_musd": [topup[k] for k in keys],
+        "below_floor_musd": [gap.get(k, 0.0) for k in keys],
+    })
+    baseline_equipment = (members["equipment_share"] * members["spending"]).to_dict()
+    plan["equipment_musd"] = [
+        baseline_equipment[m] + acquisition[m, t] + topup[m, t] for m, t in keys
+    ]
+    targets = 100 * data.targets.reindex(pd.MultiIndex.from_tuples(keys, names=["member", "year"]))
+    plan["target_min_pct_gdp"] = targets["min_gdp"].to_numpy()
+    plan["target_max_pct_gdp"] = targets["max_gdp"].to_numpy()
+    plan["target_equipment_pct"] = targets["min_equipment"].to_numpy()
+    frame = pd.concat([base, plan], ignore_index=True)
+    frame["name"] = frame["member"].map(members["name"])
+    frame["spending_pct_gdp"] = 100 * frame["spending_musd"] / frame["gdp_musd"]
+    frame["distance_to_floor_pp"] = frame["spending_pct_gdp"] - frame["target_min_pct_gdp"]
+    frame["equipment_pct"] = 100 * frame["equipment_musd"] / frame["spending_musd"].where(frame["spending_musd"] > 0)
+    frame["year"] = frame["year"].astype(int)
+    return frame.reindex(columns=list(SPENDING_COLUMNS))
 
 
 def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
@@ -166,11 +162,13 @@ def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     used = defaultdict(float)
     for (m, c, r, t), v in _values(model.assign).items():
         used[m, c, t] += v
-    f = data.forces
+    acq = data.forces["acquisition_cost"].to_dict()
+    opc = data.forces["operating_cost"].to_dict()
+    active = set(ix.active)
     records = []
-    for m, c in f.index:
+    for m, c in data.forces.index:
         for t in ix.years:
-            if not data.is_active(m, t):
+            if (m, t) not in active:
                 continue
             new = sum(x[m, c, tau] for tau in ix.deliveries.get((m, c, t), ()))
             ordered = x.get((m, c, t), 0.0)
@@ -185,8 +183,8 @@ def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
                     "new_in_service_units": new,
                     "stock_units": existing + new,
                     "assigned_units": used[m, c, t],
-                    "acquisition_cost_musd": f.at[(m, c), "acquisition_cost"] * ordered,
-                    "operating_cost_musd": f.at[(m, c), "operating_cost"] * new,
+                    "acquisition_cost_musd": acq[m, c] * ordered,
+                    "operating_cost_musd": opc[m, c] * new,
                 }
             )
     return pd.DataFrame.from_records(records, columns=CAPABILITY_COLUMNS)
