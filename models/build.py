@@ -1,9 +1,14 @@
 """Assemble the burden-sharing model: one function per concern, called in order.
 
-    minimise  Σ_{(m,t) ∈ A} δ_t · (spend[m, t] − D_m)                 plan cost
-            + P_short · Σ_{(c,r,t) ∈ Q} δ_t · shortfall[c, r, t]      unmet requirements
-            + P_gap   · Σ_{(m,t)} δ_t · spending_gap[m, t]            spending below floors
-            − ε_tie   · Σ_{(m,t) ∈ A} δ_t · topup[m, t]               tie-break
+    minimise  plan_cost + Σ_s p_s · scenario_cost[s]   (expected; worst-case: max_s)
+            + P_gap · Σ_{(m,t)} δ_t · spending_gap[m, t]            spending below floors
+            − ε_tie · Σ_{(m,t) ∈ A} δ_t · topup[m, t]               tie-break
+
+    plan_cost        = Σ_{(m,t) ∈ A} δ_t · (spend[m, t] − D_m)
+    scenario_cost[s] = Σ_t δ_t · (Σ h[m, r, s] · assign[m, c, r, t, s]
+                                  + Σ v[k, r, s] · draw[m, k, c, r, t, s]
+                                  + P_short · Σ shortfall[c, r, t, s])
+    worst_case[s]:     worst_scenario_cost ≥ scenario_cost[s]      (worst-case only)
 
 The tie-break (ε_tie = 1e-6 per M) makes a member that must reach a spending floor
 show the money as a top-up rather than as units no requirement uses, when the two
@@ -20,6 +25,7 @@ from .coverage import add_coverage
 from .data import PlanData
 from .fairness import add_fairness
 from .forces import add_acquisitions
+from .prepositioning import add_prepositioning
 from .sets import ModelIndex, build_index
 from .spending import add_spending
 
@@ -33,6 +39,7 @@ def build_model(data: PlanData) -> pyo.ConcreteModel:
     model.index = ix
     add_acquisitions(model, data, ix)
     add_coverage(model, data, ix)
+    add_prepositioning(model, data, ix)
     add_spending(model, data, ix)
     add_fairness(model, data, ix)
     add_objective(model, data, ix)
@@ -42,14 +49,41 @@ def build_model(data: PlanData) -> pyo.ConcreteModel:
 def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
     d = ix.discount
     baseline = data.members["spending"]
-    plan_cost = sum(d[t] * model.spend[m, t] for m, t in ix.active) - sum(
-        d[t] * baseline[m] for m, t in ix.active
+    model.plan_cost = pyo.Expression(
+        expr=sum(d[t] * model.spend[m, t] for m, t in ix.active) - sum(d[t] * baseline[m] for m, t in ix.active)
     )
-    model.plan_cost = pyo.Expression(expr=plan_cost)
-    penalties = data.shortfall_penalty * sum(d[t] * model.shortfall[c, r, t] for c, r, t in ix.requirement)
-    penalties += data.spending_gap_penalty * sum(d[t] * model.spending_gap[m, t] for m, t in model.A_floor)
-    model.penalties = pyo.Expression(expr=penalties)
+    moves: dict[str, list] = {s: [] for s in ix.scenarios}
+    for m, c, r, t, s in ix.assign:
+        if ix.home_cost[m, r, s]:
+            moves[s].append(d[t] * ix.home_cost[m, r, s] * model.assign[m, c, r, t, s])
+    for m, k, c, r, t, s in ix.draws:
+        if ix.site_cost[k, r, s]:
+            moves[s].append(d[t] * ix.site_cost[k, r, s] * model.draw[m, k, c, r, t, s])
+    short: dict[str, list] = {s: [] for s in ix.scenarios}
+    for c, r, t, s in ix.requirement:
+        short[s].append(d[t] * model.shortfall[c, r, t, s])
+    model.transit_cost = pyo.Expression(model.S, rule=lambda mdl, s: sum(moves[s]))
+    model.shortfall_cost = pyo.Expression(
+        model.S, rule=lambda mdl, s: data.shortfall_penalty * sum(short[s])
+    )
+    model.scenario_cost = pyo.Expression(
+        model.S, rule=lambda mdl, s: mdl.transit_cost[s] + mdl.shortfall_cost[s]
+    )
+    p = ix.probability
+    model.deployment_cost = pyo.Expression(expr=sum(p[s] * model.transit_cost[s] for s in ix.scenarios))
+    gap_penalty = data.spending_gap_penalty * sum(d[t] * model.spending_gap[m, t] for m, t in model.A_floor)
+    model.penalties = pyo.Expression(
+        expr=sum(p[s] * model.shortfall_cost[s] for s in ix.scenarios) + gap_penalty
+    )
     tie_break = TIE_BREAK * sum(d[t] * model.topup[m, t] for m, t in ix.active)
+    if data.scenario_objective == "worst-case":
+        model.worst_scenario_cost = pyo.Var(domain=pyo.Reals, doc="worst scenario's cost [M]")
+        model.worst_case = pyo.Constraint(
+            model.S, rule=lambda mdl, s: mdl.worst_scenario_cost >= mdl.scenario_cost[s]
+        )
+        second_stage = model.worst_scenario_cost + gap_penalty
+    else:
+        second_stage = model.deployment_cost + model.penalties
     model.total_cost = pyo.Objective(
-        expr=model.plan_cost + model.penalties - tie_break, sense=pyo.minimize
+        expr=model.plan_cost + second_stage - tie_break, sense=pyo.minimize
     )

@@ -1,12 +1,17 @@
-"""Assignment of fielded units to regional requirements.
+"""Deployment of units to requirements, scenario by scenario (the second stage).
 
-    assign[m, c, r, t] ≥ 0              units of m's capability c serving region r in t, W
-    0 ≤ shortfall[c, r, t] ≤ (∞ in elastic mode, 0 in strict mode)   units missing, Q
+    assign[m, c, r, t, s] ≥ 0      units of m's capability c reaching region r from home
+                                   within scenario s's warning time, W
+    draw[m, k, c, r, t, s] ≥ 0     units of m flown in to draw m's sets at site k and
+                                   reaching r within the warning time, D
+    0 ≤ shortfall[c, r, t, s] ≤ (∞ in elastic mode, 0 in strict mode)   units missing, Q
 
-    stock_limit[m, c, t]:       Σ_r assign[m, c, r, t] ≤ E[m, c, t] + new_units[m, c, t]
-    meet_requirement[c, r, t]:  Σ_m assign[m, c, r, t] + shortfall[c, r, t] ≥ q[c, r, t]
+    stock_limit[m, c, t, s]:       Σ_r assign[m, c, r, t, s] + Σ_{k,r} draw[m, k, c, r, t, s]
+                                       ≤ E[m, c, t] + new_units[m, c, t]
+    meet_requirement[c, r, t, s]:  Σ_m assign[m, c, r, t, s] + Σ_{m,k} draw[m, k, c, r, t, s]
+                                       + shortfall[c, r, t, s] ≥ q[c, r, t, s]
 
-The dual of meet_requirement[c, r, t] is the marginal cost of one more unit required.
+The dual of meet_requirement[c, r, t, s] is the marginal cost of one more unit required.
 """
 
 from __future__ import annotations
@@ -20,31 +25,37 @@ from .sets import ModelIndex
 
 
 def add_coverage(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
-    model.W = pyo.Set(initialize=ix.assign, dimen=4, ordered=True)
-    model.Q = pyo.Set(initialize=list(ix.requirement), dimen=3, ordered=True)
-    model.assign = pyo.Var(model.W, domain=pyo.NonNegativeReals, doc="units assigned [units]")
+    model.S = pyo.Set(initialize=ix.scenarios, ordered=True)
+    model.W = pyo.Set(initialize=ix.assign, dimen=5, ordered=True)
+    model.D = pyo.Set(initialize=ix.draws, dimen=6, ordered=True)
+    model.Q = pyo.Set(initialize=list(ix.requirement), dimen=4, ordered=True)
+    model.assign = pyo.Var(model.W, domain=pyo.NonNegativeReals, doc="units from home [units]")
+    model.draw = pyo.Var(model.D, domain=pyo.NonNegativeReals, doc="units drawing sets [units]")
     model.shortfall = pyo.Var(
         model.Q, bounds=(0.0, None if data.elastic else 0.0), doc="units missing [units]"
     )
 
-    by_stock: dict[tuple, list] = defaultdict(list)
-    by_req: dict[tuple, list] = defaultdict(list)
-    for m, c, r, t in ix.assign:
-        by_stock[m, c, t].append(r)
-        by_req[c, r, t].append(m)
+    used: dict[tuple, list] = defaultdict(list)  # (m, c, t, s) -> variables
+    provided: dict[tuple, list] = defaultdict(list)  # (c, r, t, s) -> variables
+    for m, c, r, t, s in ix.assign:
+        var = model.assign[m, c, r, t, s]
+        used[m, c, t, s].append(var)
+        provided[c, r, t, s].append(var)
+    for m, k, c, r, t, s in ix.draws:
+        var = model.draw[m, k, c, r, t, s]
+        used[m, c, t, s].append(var)
+        provided[c, r, t, s].append(var)
 
-    model.K = pyo.Set(initialize=ix.stock_rows, dimen=3, ordered=True)
+    model.K = pyo.Set(initialize=ix.stock_rows, dimen=4, ordered=True)
 
-    def stock_limit(mdl, m, c, t):
-        """Σ_r assign[m, c, r, t] ≤ E[m, c, t] + new_units[m, c, t]."""
-        used = sum(mdl.assign[m, c, r, t] for r in by_stock[m, c, t])
-        return used - mdl.new_units(mdl, m, c, t) <= ix.existing.get((m, c, t), 0.0)
+    def stock_limit(mdl, m, c, t, s):
+        """Σ_r assign + Σ_{k,r} draw ≤ E[m, c, t] + new_units[m, c, t]."""
+        return sum(used[m, c, t, s]) - mdl.new_units(mdl, m, c, t) <= ix.existing.get((m, c, t), 0.0)
 
     model.stock_limit = pyo.Constraint(model.K, rule=stock_limit)
 
-    def meet_requirement(mdl, c, r, t):
-        """Σ_m assign[m, c, r, t] + shortfall[c, r, t] ≥ q[c, r, t]."""
-        provided = sum(mdl.assign[m, c, r, t] for m in by_req.get((c, r, t), ()))
-        return provided + mdl.shortfall[c, r, t] >= ix.requirement[c, r, t]
+    def meet_requirement(mdl, c, r, t, s):
+        """Σ_m assign + Σ_{m,k} draw + shortfall ≥ q[c, r, t, s]."""
+        return sum(provided.get((c, r, t, s), ())) + mdl.shortfall[c, r, t, s] >= ix.requirement[c, r, t, s]
 
     model.meet_requirement = pyo.Constraint(model.Q, rule=meet_requirement)

@@ -7,6 +7,7 @@ can be built in code (a notebook, a test) without any workbook.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,26 @@ FORCE_COLUMNS = (
     "service_life",  # years a new unit serves
 )
 TARGET_COLUMNS = ("min_gdp", "max_gdp", "min_equipment", "max_growth")  # fractions, NaN: none
+SITE_COLUMNS = ("name", "host", "region", "fixed_cost", "upkeep", "capacity", "existing")
+BASING_COLUMNS = ("user", "host", "site", "allowed", "max_sets")  # site None: all the host's
+PREPOSITIONING_COLUMNS = ("set_cost", "storage_cost", "can_draw")
+TRANSIT_COLUMNS = ("from_member", "from_site", "region", "mode", "days", "cost")
+SCENARIO_COLUMNS = ("name", "probability", "warning_days", "scale")
+
+
+def _empty(columns: tuple[str, ...], index: str | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(columns=list(columns))
+    if index:
+        frame.index.name = index
+    return frame
+
+
+def one_scenario() -> pd.DataFrame:
+    """The default: one scenario, certain, with unlimited warning and the requirements as given."""
+    return pd.DataFrame(
+        {"name": ["Requirements as given"], "probability": [1.0], "warning_days": [math.inf], "scale": [1.0]},
+        index=pd.Index(["BASE"], name="scenario"),
+    )
 
 
 @dataclass
@@ -50,6 +71,14 @@ class PlanData:
     custom_share: Series member -> weight (custom key only)
     fair_band:    Series member -> relative band (NaN: not enforced)
     exclusions:   (member, region) pairs the member will not serve
+    sites:        index site code, columns SITE_COLUMNS (money M, capacity in sets)
+    basing:       columns BASING_COLUMNS: who may store sets at which host's sites
+    prepositioning: index capability, columns PREPOSITIONING_COLUMNS
+    transit:      columns TRANSIT_COLUMNS, one of from_member / from_site set per row
+    scenarios:    index scenario, columns SCENARIO_COLUMNS (probability weights, normalised by the model)
+    scenario_requirements: Series (scenario, capability, region, year) -> units, filled;
+                  replaces the scaled requirement of that cell
+    common_funding_cap: largest share of common-funded costs of any member (NaN: none)
     """
 
     name: str
@@ -71,6 +100,15 @@ class PlanData:
     custom_share: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     fair_band: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     exclusions: frozenset[tuple[str, str]] = frozenset()
+    sites: pd.DataFrame = field(default_factory=lambda: _empty(SITE_COLUMNS, "site"))
+    basing: pd.DataFrame = field(default_factory=lambda: _empty(BASING_COLUMNS))
+    prepositioning: pd.DataFrame = field(default_factory=lambda: _empty(PREPOSITIONING_COLUMNS, "capability"))
+    transit: pd.DataFrame = field(default_factory=lambda: _empty(TRANSIT_COLUMNS))
+    scenarios: pd.DataFrame = field(default_factory=one_scenario)
+    scenario_requirements: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    scenario_objective: str = "expected"  # expected | worst-case
+    common_funding_key: str = "gdp"  # gdp | equal | custom
+    common_funding_cap: float = math.nan
     solver: str = "highs"
     time_limit_s: float = 600.0
     mip_gap: float = 1e-4  # relative

@@ -1,103 +1,230 @@
 """Sparse index sets and derived parameters of the burden-sharing model.
 
 Only the combinations that exist and are allowed are ever listed: a member–capability
-pair without a Forces row, a requirement cell of zero, an excluded member–region pair
-or a year outside a member's membership never becomes a variable or a constraint.
+pair without a Forces row, a requirement cell of zero, an excluded member–region pair,
+a year outside a member's membership, a route that arrives after the warning time or a
+site without basing rights never becomes a variable or a constraint.
 Symbols follow docs/model.md.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
 
+from .common_funding import capped_shares
 from .data import PlanData
+
+Cell = tuple[str, str, int, str]  # (c, r, t, s)
 
 
 @dataclass
 class ModelIndex:
     years: list[int]  # T
+    scenarios: list[str]  # S
+    probability: dict[str, float]  # p_s
     active: list[tuple[str, int]]  # A ⊆ M × T
     orders: list[tuple[str, str, int]]  # O: (m, c, t) where an order is possible
-    assign: list[tuple[str, str, str, int]]  # W: (m, c, r, t)
-    requirement: dict[tuple[str, str, int], float]  # Q: q[c, r, t] > 0, units
-    stock_rows: list[tuple[str, str, int]]  # (m, c, t) with at least one assignment
+    requirement: dict[Cell, float]  # Q: q[c, r, t, s] > 0, units
+    assign: list[tuple[str, str, str, int, str]]  # W: (m, c, r, t, s), from home
+    home_cost: dict[tuple[str, str, str], float]  # h[m, r, s]: M per unit, cheapest in time
+    home_days: dict[tuple[str, str, str], float]  # days of that route
+    sites: list[str]  # K
+    holders: list[tuple[str, str, str]]  # H: (m, k, c), m may keep sets of c at site k
+    max_sets: dict[tuple[str, str], float]  # cap on m's sets at k (basing rights)
+    draws: list[tuple[str, str, str, str, int, str]]  # D: (m, k, c, r, t, s)
+    site_cost: dict[tuple[str, str, str], float]  # v[k, r, s]: M per unit, cheapest in time
+    site_days: dict[tuple[str, str, str], float]  # days of that route
+    stock_rows: list[tuple[str, str, int, str]]  # (m, c, t, s) that assign or draw
     existing: dict[tuple[str, str, int], float]  # E[m, c, t], units
     deliveries: dict[tuple[str, str, int], list[int]]  # (m, c, t) -> order years τ in service at t
     gdp: dict[tuple[str, int], float]  # G[m, t], M currency
     discount: dict[int, float]  # δ_t
     key_share: dict[tuple[str, int], float]  # w[m, t], fraction of the fair-share key
+    cost_share: dict[tuple[str, int], float]  # σ[m, t], share of common-funded costs
     fair_members: list[str]  # members held to a band
     band: dict[str, float]  # b_m, fraction
 
 
 def build_index(data: PlanData) -> ModelIndex:
     years = data.years
-    last = data.last_year
     active = data.active_pairs()
     active_set = set(active)
-
-    forces = data.forces
     existing = data.existing_units().to_dict()
+    orders, deliveries = _orders(data, active_set)
+    scenarios = data.scenarios
+    probability = (scenarios["probability"] / scenarios["probability"].sum()).to_dict()
+    warning = scenarios["warning_days"].astype(float).to_dict()
+    requirement = scenario_requirements(data)
 
-    # O: orders (m, c, τ) whose delivery year τ + L falls within the horizon and membership.
-    orders: list[tuple[str, str, int]] = []
-    deliveries: dict[tuple[str, str, int], list[int]] = defaultdict(list)
-    for (m, c), row in zip(forces.index, forces.itertuples(index=False)):
-        if not row.max_new > 0:
-            continue
-        lead, life = int(row.lead_time), int(row.service_life)
-        for tau in years:
-            if tau + lead > last or (m, tau) not in active_set:
-                continue
-            orders.append((m, c, tau))
-            for t in range(tau + lead, min(tau + lead + life, last + 1)):
-                deliveries[(m, c, t)].append(tau)
+    def can_field(m: str, c: str, t: int) -> bool:
+        return (m, t) in active_set and (existing.get((m, c, t), 0.0) > 0 or (m, c, t) in deliveries)
 
-    req = data.requirements
-    requirement = {k: float(v) for k, v in req.items() if v > 0}
-
-    providers: dict[str, list[str]] = defaultdict(list)  # capability -> members with Forces
-    for m, c in forces.index:
+    home = _reach(data, "from_member", list(data.members.index), warning, missing_is_free=True)
+    home_cost = {k: cost for k, (cost, _) in home.items()}
+    providers: dict[str, list[str]] = defaultdict(list)
+    for m, c in data.forces.index:
         providers[c].append(m)
     assign = [
-        (m, c, r, t)
-        for (c, r, t) in requirement
+        (m, c, r, t, s)
+        for (c, r, t, s) in requirement
         for m in providers.get(c, ())
-        if (m, t) in active_set
-        and (m, r) not in data.exclusions
-        and (existing.get((m, c, t), 0.0) > 0 or (m, c, t) in deliveries)
+        if (m, r, s) in home_cost and (m, r) not in data.exclusions and can_field(m, c, t)
     ]
-    stock_rows = list(dict.fromkeys((m, c, t) for m, c, _, t in assign))
+
+    sites = list(data.sites.index)
+    site = _reach(data, "from_site", sites, warning, missing_is_free=False)
+    site_cost = {k: cost for k, (cost, _) in site.items()}
+    holders, max_sets = _holders(data)
+    held_by: dict[tuple[str, str], list[str]] = defaultdict(list)  # (m, c) -> sites
+    for m, k, c in holders:
+        held_by[m, c].append(k)
+    draws = [
+        (m, k, c, r, t, s)
+        for (c, r, t, s) in requirement
+        for m in providers.get(c, ())
+        if (m, r) not in data.exclusions and can_field(m, c, t)
+        for k in held_by.get((m, c), ())
+        if (k, r, s) in site_cost
+    ]
+    stock_rows = list(dict.fromkeys(
+        [(m, c, t, s) for m, c, _, t, s in assign] + [(m, c, t, s) for m, _, c, _, t, s in draws]
+    ))
 
     gdp = data.gdp().to_dict()
-    discount = data.discount().to_dict()
-    key_share = _key_shares(data, active, gdp)
-
     band = data.fair_band.reindex(data.members.index)
     fair_members = [m for m in data.members.index if pd.notna(band[m])]
     return ModelIndex(
         years=years,
+        scenarios=list(scenarios.index),
+        probability=probability,
         active=active,
         orders=orders,
-        assign=assign,
         requirement=requirement,
+        assign=assign,
+        home_cost=home_cost,
+        home_days={k: days for k, (_, days) in home.items()},
+        sites=sites,
+        holders=holders,
+        max_sets=max_sets,
+        draws=draws,
+        site_cost=site_cost,
+        site_days={k: days for k, (_, days) in site.items()},
         stock_rows=stock_rows,
         existing=existing,
-        deliveries=dict(deliveries),
+        deliveries=deliveries,
         gdp=gdp,
-        discount=discount,
-        key_share=key_share,
+        discount=data.discount().to_dict(),
+        key_share=_normalised(key_weights(data, gdp, data.fair_share_key), active),
+        cost_share=_cost_shares(data, active, gdp),
         fair_members=fair_members,
         band={m: float(band[m]) for m in fair_members},
     )
 
 
-def key_weights(data: PlanData, gdp: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
-    """Raw weight of each member in the fair-share key in each year (before normalising)."""
-    key = data.fair_share_key
+def _orders(data: PlanData, active: set[tuple[str, int]]):
+    """O: orders (m, c, τ) delivered within the horizon; the order years in service each year."""
+    last = data.last_year
+    orders: list[tuple[str, str, int]] = []
+    deliveries: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for (m, c), row in zip(data.forces.index, data.forces.itertuples(index=False)):
+        if not row.max_new > 0:
+            continue
+        lead, life = int(row.lead_time), int(row.service_life)
+        for tau in data.years:
+            if tau + lead > last or (m, tau) not in active:
+                continue
+            orders.append((m, c, tau))
+            for t in range(tau + lead, min(tau + lead + life, last + 1)):
+                deliveries[(m, c, t)].append(tau)
+    return orders, dict(deliveries)
+
+
+def scenario_requirements(data: PlanData) -> dict[Cell, float]:
+    """q[c, r, t, s]: the scenario's own rows where given, else scale_s · q[c, r, t]."""
+    own: dict[tuple[str, str, str], dict[int, float]] = defaultdict(dict)
+    for (s, c, r, t), units in data.scenario_requirements.items():
+        own[s, c, r][t] = float(units)
+    out: dict[Cell, float] = {}
+    for s, scale in data.scenarios["scale"].items():
+        for (c, r, t), units in data.requirements.items():
+            if (s, c, r) not in own:
+                out[c, r, t, s] = float(units) * float(scale)
+        for (_, c, r), by_year in ((k, v) for k, v in own.items() if k[0] == s):
+            first_own = min(by_year)
+            for t in data.years:
+                if t in by_year:
+                    out[c, r, t, s] = by_year[t]
+                elif t < first_own and (c, r, t) in data.requirements.index:
+                    out[c, r, t, s] = float(data.requirements[c, r, t]) * float(scale)
+    return {k: v for k, v in out.items() if v > 0}
+
+
+def _reach(data: PlanData, origin: str, origins: list[str], warning: dict[str, float],
+           missing_is_free: bool) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """(origin, r, s) -> (cost per unit, days) of the cheapest mode arriving within s's
+    warning time (the fastest among equally cheap)."""
+    routes: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    transit = data.transit
+    if len(transit):
+        rows = transit[transit[origin].notna()]
+        for o, r, days, cost in zip(rows[origin], rows["region"], rows["days"], rows["cost"]):
+            routes[o, r].append((float(days), float(cost)))
+    out: dict[tuple[str, str, str], tuple[float, float]] = {}
+    for o in origins:
+        for r in data.regions.index:
+            options = routes.get((o, r))
+            for s, w in warning.items():
+                if options is None:
+                    if missing_is_free:
+                        out[o, r, s] = (0.0, 0.0)
+                    continue
+                in_time = [(cost, days) for days, cost in options if days <= w]
+                if in_time:
+                    out[o, r, s] = min(in_time)
+    return out
+
+
+def _holders(data: PlanData) -> tuple[list[tuple[str, str, str]], dict[tuple[str, str], float]]:
+    """H: (m, k, c) where m may keep sets of c at site k; caps per (m, k) from basing rights.
+
+    A host has access to its own sites; another member needs a row allowing it. A row for
+    one site overrides a row for all of a host's sites; allowed = no refuses.
+    """
+    sites = data.sites
+    if sites.empty or data.prepositioning.empty:
+        return [], {}
+    general: dict[tuple[str, str], tuple[bool, float]] = {}
+    specific: dict[tuple[str, str], tuple[bool, float]] = {}
+    for row in data.basing.itertuples(index=False):
+        rule = (bool(row.allowed), float(row.max_sets) if pd.notna(row.max_sets) else math.inf)
+        if pd.isna(row.site) or row.site is None:
+            general[row.user, row.host] = rule
+        else:
+            specific[row.user, row.site] = rule
+    drawable = [c for c, ok in data.prepositioning["can_draw"].items() if ok]
+    fielded: dict[str, list[str]] = defaultdict(list)
+    for m, c in data.forces.index:
+        fielded[m].append(c)
+    holders: list[tuple[str, str, str]] = []
+    max_sets: dict[tuple[str, str], float] = {}
+    for k, host in sites["host"].items():
+        for m in data.members.index:
+            default = (True, math.inf) if m == host else (False, math.inf)
+            allowed, cap = specific.get((m, k), general.get((m, host), default))
+            if not allowed:
+                continue
+            if math.isfinite(cap):
+                max_sets[m, k] = cap
+            holders += [(m, k, c) for c in drawable if c in fielded[m]]
+    return holders, max_sets
+
+
+def key_weights(data: PlanData, gdp: dict[tuple[str, int], float], key: str) -> dict[tuple[str, int], float]:
+    """Raw weight of each member in a key (gdp, population, equal, custom) in each year."""
     members = data.members
     out: dict[tuple[str, int], float] = {}
     for m in members.index:
@@ -111,19 +238,28 @@ def key_weights(data: PlanData, gdp: dict[tuple[str, int], float]) -> dict[tuple
             elif key == "custom":
                 out[m, t] = float(data.custom_share.get(m, 0.0))
             else:
-                raise ValueError(f"unknown fair-share key {key!r}")
+                raise ValueError(f"unknown key {key!r}")
     return out
 
 
-def _key_shares(
-    data: PlanData, active: list[tuple[str, int]], gdp: dict[tuple[str, int], float]
-) -> dict[tuple[str, int], float]:
+def _normalised(weights: dict[tuple[str, int], float], active: list[tuple[str, int]]) -> dict[tuple[str, int], float]:
     """w[m, t] = key[m, t] / Σ_{m' active in t} key[m', t]."""
-    weights = key_weights(data, gdp)
     totals: dict[int, float] = defaultdict(float)
     for m, t in active:
         totals[t] += weights[m, t]
-    return {
-        (m, t): (weights[m, t] / totals[t] if totals[t] > 0 else 0.0) for m, t in active
-    }
+    return {(m, t): (weights[m, t] / totals[t] if totals[t] > 0 else 0.0) for m, t in active}
 
+
+def _cost_shares(data: PlanData, active: list[tuple[str, int]], gdp) -> dict[tuple[str, int], float]:
+    """σ[m, t]: capped proportional split of common-funded costs among the members of year t."""
+    if data.sites.empty:
+        return {}
+    weights = key_weights(data, gdp, data.common_funding_key)
+    by_year: dict[int, dict[str, float]] = defaultdict(dict)
+    for m, t in active:
+        by_year[t][m] = weights[m, t]
+    out: dict[tuple[str, int], float] = {}
+    for t, w in by_year.items():
+        for m, share in capped_shares(w, data.common_funding_cap).items():
+            out[m, t] = share
+    return out

@@ -5,15 +5,19 @@
     spending_gap[m, t] ≥ 0   spending missing below the floor (elastic mode only)
 
     define_spend[m, t]:      spend[m, t] = D_m + Σ_c (a_mc · x_units[m, c, t]
-                                                  + o_mc · new_units[m, c, t]) + topup[m, t]
+                                                  + o_mc · new_units[m, c, t])
+                                        + P_set[m, t] + P_store[m, t] + σ[m, t] · C_site[t]
+                                        + topup[m, t]
     spending_floor[m, t]:    spend[m, t] + spending_gap[m, t] ≥ φmin[m, t] · G[m, t]
     spending_ceiling[m, t]:  spend[m, t] ≤ φmax[m, t] · G[m, t]
-    equipment_floor[m, t]:   e_m · D_m + Σ_c a_mc · x_units[m, c, t] + topup[m, t]
+    equipment_floor[m, t]:   e_m · D_m + Σ_c a_mc · x_units[m, c, t] + P_set[m, t] + topup[m, t]
                                  ≥ εmin[m, t] · spend[m, t]
     growth_limit[m, t]:      spend[m, t] ≤ (1 + γ[m, t]) · spend[m, t − 1]
                              (for the first year: ≤ (1 + γ)^(t − base_year) · D_m)
     define_total[t]:         total_spend[t] = Σ_{m : (m, t) ∈ A} spend[m, t]
 
+P_set, P_store (sets bought in the first year, stored every year) and the common-funded
+share σ[m, t] · C_site[t] of site costs come from models/prepositioning.py.
 The baseline D_m is never cut: spend[m, t] ≥ D_m follows from define_spend.
 """
 
@@ -24,6 +28,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from .data import PlanData
+from .prepositioning import member_costs
 from .sets import ModelIndex
 
 
@@ -51,16 +56,21 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     model.spend = pyo.Var(model.A, domain=pyo.NonNegativeReals, doc="defence spending [M]")
     model.topup = pyo.Var(model.A, domain=pyo.NonNegativeReals, doc="target top-up [M]")
 
+    set_equipment, set_other = member_costs(model, data, ix)
+
     def acquisition_spending(mdl, m, t):
-        return sum(acq[m, c] * mdl.x_units[m, c, t] for c in capabilities_of[m] if (m, c, t) in orders)
+        """Σ_c a·x_units + set purchases: spending on equipment."""
+        units = sum(acq[m, c] * mdl.x_units[m, c, t] for c in capabilities_of[m] if (m, c, t) in orders)
+        return units + set_equipment.get((m, t), 0.0)
 
     def define_spend(mdl, m, t):
-        """spend = D + Σ_c (a·x_units + o·new_units) + topup."""
+        """spend = D + Σ_c (a·x_units + o·new_units) + P_pre[m, t] + topup."""
         operating = sum(
             opc[m, c] * mdl.new_units(mdl, m, c, t) for c in capabilities_of[m] if opc[m, c]
         )
         return (
-            mdl.spend[m, t] - acquisition_spending(mdl, m, t) - operating - mdl.topup[m, t]
+            mdl.spend[m, t] - acquisition_spending(mdl, m, t) - operating
+            - set_other.get((m, t), 0.0) - mdl.topup[m, t]
             == baseline[m]
         )
 
@@ -86,7 +96,7 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     equipment_rows = [(m, t) for m, t in ix.active if target(m, t, "min_equipment")]
 
     def equipment_floor(mdl, m, t):
-        """e·D + Σ a·x_units + topup ≥ εmin · spend."""
+        """e·D + Σ a·x_units + P_set + topup ≥ εmin · spend."""
         equipment = equipment0[m] * baseline[m] + acquisition_spending(mdl, m, t) + mdl.topup[m, t]
         return equipment >= target(m, t, "min_equipment") * mdl.spend[m, t]
 

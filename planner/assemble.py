@@ -69,6 +69,7 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         band.loc[override.index] = override
         band.loc[fair.index[fair["exempt"].astype(bool)]] = np.nan
         custom = fair["custom_share"].dropna().astype(float)
+    optional = _prepositioning(tables, years)
     excl = tables.get("Exclusions")
     exclusions = frozenset() if excl is None else frozenset(zip(excl["member"], excl["region"]))
     return PlanData(
@@ -91,24 +92,61 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         custom_share=custom,
         fair_band=band,
         exclusions=exclusions,
+        scenario_objective=settings["scenario_objective"],
+        common_funding_key=settings["common_funding_key"],
+        common_funding_cap=math.nan if settings.get("common_funding_cap_pct") is None
+        else settings["common_funding_cap_pct"] / 100,
+        **optional,
         solver=settings["solver"],
         time_limit_s=settings["time_limit_s"],
         mip_gap=settings["mip_gap_pct"] / 100,
     )
 
 
-def fill_requirements(rows: pd.DataFrame, years: list[int]) -> pd.Series:
-    """q[c, r, t] for every year, each row carried forward to the next row's year."""
-    out: dict[tuple[str, str, int], float] = {}
-    for (c, r), group in rows.sort_values("year").groupby(["capability", "region"], sort=False):
+def fill_requirements(rows: pd.DataFrame, years: list[int], by: tuple[str, ...] = ("capability", "region"),
+                      keep_zero: bool = False) -> pd.Series:
+    """q[..., t] for every year, each row carried forward to the next row's year."""
+    out: dict[tuple, float] = {}
+    for key, group in rows.sort_values("year").groupby(list(by), sort=False):
         steps = list(zip(group["year"], group["units"]))
         for t in years:
             held = [u for y, u in steps if y <= t]
-            if held and held[-1] > 0:
-                out[c, r, t] = float(held[-1])
-    series = pd.Series(out, dtype=float, name="units")
-    series.index = pd.MultiIndex.from_tuples(list(out), names=["capability", "region", "year"])
+            if held and (held[-1] > 0 or keep_zero):
+                out[(*key, t)] = float(held[-1])
+    series = pd.Series(list(out.values()), dtype=float, name="units")
+    series.index = pd.MultiIndex.from_tuples(list(out), names=[*by, "year"]) if out else pd.MultiIndex.from_tuples([], names=[*by, "year"])
     return series
+
+
+def _prepositioning(tables: dict[str, pd.DataFrame], years: list[int]) -> dict[str, Any]:
+    """Sites, basing rights, sets, transit and scenarios: only the sheets that are given."""
+    out: dict[str, Any] = {}
+    sites = tables.get("Sites")
+    if sites is not None and not sites.empty:
+        frame = sites.set_index("code").rename(columns={
+            "fixed_cost_musd": "fixed_cost", "upkeep_musd": "upkeep", "capacity_sets": "capacity"})
+        out["sites"] = frame[["name", "host", "region", "fixed_cost", "upkeep", "capacity", "existing"]].rename_axis("site")
+    basing = tables.get("BasingRights")
+    if basing is not None and not basing.empty:
+        out["basing"] = basing[["user", "host", "site", "allowed", "max_sets"]].reset_index(drop=True)
+    pre = tables.get("Prepositioning")
+    if pre is not None and not pre.empty:
+        out["prepositioning"] = pre.set_index("capability").rename(columns={
+            "set_cost_musd": "set_cost", "storage_cost_musd": "storage_cost"})[["set_cost", "storage_cost", "can_draw"]]
+    transit = tables.get("Transit")
+    if transit is not None and not transit.empty:
+        out["transit"] = transit.rename(columns={"cost_musd": "cost"})[
+            ["from_member", "from_site", "region", "mode", "days", "cost"]].reset_index(drop=True)
+    scenarios = tables.get("Scenarios")
+    if scenarios is not None and not scenarios.empty:
+        frame = scenarios.set_index("code").rename(columns={"requirement_scale": "scale"})
+        out["scenarios"] = frame[["name", "probability", "warning_days", "scale"]].astype(
+            {"probability": float, "warning_days": float, "scale": float}).rename_axis("scenario")
+        own = tables.get("ScenarioRequirements")
+        if own is not None and not own.empty:
+            out["scenario_requirements"] = fill_requirements(
+                own, years, by=("scenario", "capability", "region"), keep_zero=True)
+    return out
 
 
 def resolve_targets(rows: pd.DataFrame, members: list[str], years: list[int]) -> pd.DataFrame:

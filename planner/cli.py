@@ -133,6 +133,43 @@ def template(out_file: Path = typer.Argument(..., help="Where to write the empty
         out.print(f"Template written to {out_file}", markup=False)
 
 
+@app.command("import-orlib")
+def import_orlib(
+    file: Path = typer.Argument(..., help="OR-Library capacitated warehouse location file (cap41.txt … capc.txt)."),
+    out_file: Path = typer.Argument(..., help="Where to write the plan workbook (.xlsx)."),
+    capacity: Optional[float] = typer.Option(
+        None, "--capacity", help="Capacity of every warehouse: required for capa, capb, capc, "
+        "whose capacities are the word 'capacity' (e.g. 8000 for capa_8000)."),
+) -> None:
+    """Turn an OR-Library capacitated warehouse location instance into a plan workbook.
+
+    Planning the workbook solves the instance: its objective is the published optimum.
+
+    Example: planner import-orlib capa.txt capa_8000.xlsx --capacity 8000
+    """
+    from .orlib import OrlibFormatError, orlib_to_workbook
+
+    with _handled():
+        if out_file.suffix.lower() != ".xlsx":
+            err.print(f"{out_file}: the workbook must be an .xlsx file", markup=False)
+            raise typer.Exit(2)
+        try:
+            inst = orlib_to_workbook(file, out_file, capacity)
+        except OrlibFormatError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        skipped = inst.n - len(inst.served)
+        out.print(
+            f"{inst.name}: {inst.m} warehouses, {inst.n} customers"
+            + (f" ({skipped} without demand, left out)" if skipped else "")
+            + f"; written to {out_file}. Plan it with: planner run {out_file}",
+            markup=False,
+        )
+        if inst.capacity.sum() < inst.demand.sum():
+            err.print(f"warning: total capacity {inst.capacity.sum():g} is below total demand "
+                      f"{inst.demand.sum():g}: the plan will show a shortfall", markup=False)
+
+
 def _print_warnings(warnings: list) -> None:
     for w in warnings:
         err.print(f"warning: {w}", markup=False, highlight=False)

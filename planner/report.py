@@ -1,10 +1,11 @@
 """Excel report of a solved plan: the result tables of `planner.results`, laid out, with charts.
 
-Sheets, in order: Summary, Burden, Spending, Capabilities, Coverage, Assignments. Every
-number in the report comes from `PlanResults` (its tables, `totals`, `solve`, `data`) or
-from the run's provenance; the report only selects and lays them out. The two small
-"chart data" tables below the Spending and Coverage tables select values from the table
-above them so that a chart can plot them per member / per requirement.
+Sheets, in order: Summary, Burden, Spending, Capabilities, Coverage, Deployment, Sites.
+Every number in the report comes from `PlanResults` (its tables, `totals`, `solve`, `data`)
+or from the run's provenance; the report only selects and lays them out. The small
+"chart data" tables below the Spending, Coverage and Deployment tables select values from
+the table above them (Deployment: units summed per scenario and arrival day) so that a
+chart can plot them per member / per requirement / per day.
 
 The report is written completely or not at all: to a temporary file in the target
 directory, renamed onto the target only once saved (`planner.xlsx.save_atomic`).
@@ -22,8 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,11 +47,12 @@ from .xlsx import (
     write_header,
 )
 
-SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Assignments")
+SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Deployment", "Sites")
 
 MONEY = "#,##0.0"
 SHARE = "0.00"
 UNITS = "0.0"
+DAYS = "0.0"
 YEAR = "0"
 COUNT = "0"
 SECONDS = "0.00"
@@ -59,9 +64,20 @@ ALERT_FILL = PatternFill("solid", fgColor="C00000")  # not optimal
 WARN_FILL = PatternFill("solid", fgColor="C65911")  # shortfalls, spending below floors
 OK_FILL = PatternFill("solid", fgColor="548235")  # optimal
 SERIES_COLOURS = ("1F4E78", "A5A5A5", "C65911")
+SCENARIO_COLOURS = ("1F4E78", "C65911", "548235", "7030A0", "BF8F00", "2E75B6", "C00000", "7F7F7F")
+# hollow markers of different shapes, each scenario's larger than the one before, so that
+# scenarios with the same units on the same day stay visible (Excel draws the markers
+# hollow; LibreOffice fills them, and draws the first series on top)
+SCENARIO_MARKERS = ("circle", "square", "diamond", "triangle", "x", "plus", "star", "dash")
 CHART_GAP_COLUMNS = 1  # empty columns between a table and the chart beside it
 HEADER_HEIGHT = 45  # points: three lines of wrapped header text
 MAX_CHART_REQUIREMENTS = 60  # bars in the Coverage chart
+MAX_CHART_SCENARIOS = len(SCENARIO_COLOURS)  # scenarios in the Deployment chart
+MAX_CHART_SITES = 60  # sites in the Sites chart
+LOG_SCALE_RATIO = 100  # the arrival chart's units axis is logarithmic when max / min exceeds this
+NO_SITES = "No pre-positioning sites in this plan: the input workbook lists none."
+NO_SETS = "None: no member keeps equipment sets at any site."
+NO_DEPLOYMENT = "No units are deployed in any scenario."
 SHORT_UNITS = 1e-6  # a requirement is short when its shortfall exceeds this (as in results.totals)
 
 
@@ -78,6 +94,9 @@ KINDS = {
     "pct_gdp": Kind("percent of GDP", "(% of GDP)", SHARE),
     "pp": Kind("percentage points", "(pp)", SHARE),
     "units": Kind("units of the capability", "(units)", UNITS),
+    "sets": Kind("equipment sets (one set equips one unit)", "(sets)", UNITS),
+    "days": Kind("days", "(days)", DAYS),
+    "money_year": Kind("million {cur} per year, constant base-year prices", "(M {cur}/year)", MONEY),
     "year": Kind("calendar year", "", YEAR),
     "code": Kind("code from the input workbook", "", None),
     "text": Kind("text", "", None),
@@ -103,6 +122,12 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "band_low_pct": ("Fair band, low", "pct", "Lowest burden share the fairness band allows."),
     "band_high_pct": ("Fair band, high", "pct", "Highest burden share the fairness band allows."),
     "within_band": ("Within band", "yesno", "Is the burden share within the fairness band?"),
+    "common_funding_share_pct": ("Common-funding share", "pct",
+                                 "The member's share of the common-funded site costs, in the first "
+                                 "year of the horizon (common-funding key, capped; blank: none)."),
+    "common_funded_cost_musd": ("Common-funded cost, discounted", "money",
+                                "The member's share of the common-funded site costs over the horizon, "
+                                "discounted (part of its plan cost)."),
     "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
     "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
     "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),
@@ -118,16 +143,51 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "ordered_units": ("Ordered", "units", "New units ordered in the year."),
     "new_in_service_units": ("New in service", "units", "Newly acquired units in service in the year."),
     "stock_units": ("Stock", "units", "Existing plus new units in service."),
-    "assigned_units": ("Assigned", "units", "Units assigned to requirements."),
+    "assigned_units": ("Assigned", "units",
+                       "Units deployed to requirements (from home or drawing sets), the most in any one scenario."),
     "acquisition_cost_musd": ("Acquisition cost", "money", "Cost of the units ordered in the year."),
     "operating_cost_musd": ("Operating cost", "money", "Operating cost of the new units in service."),
-    "required_units": ("Required", "units", "Units the requirement asks for."),
-    "provided_units": ("Provided", "units", "Units assigned to the requirement."),
+    "scenario": ("Scenario", "code", "Scenario code (Scenarios sheet of the input; BASE: the requirements as given)."),
+    "required_units": ("Required", "units", "Units the requirement asks for in the scenario."),
+    "provided_units": ("Provided", "units", "Units reaching the region within the scenario's warning time."),
     "shortfall_units": ("Shortfall", "units", "Units missing (elastic mode: penalised, not infeasible)."),
     "marginal_cost_musd": ("Marginal cost", "money",
                            "Cost of one more unit required, in that year's money (LP only; blank for MIP)."),
-    "provided_by": ("Provided by", "text", "Members providing units, with their units, largest first."),
-    "units": ("Assigned", "units", "Units the member assigns to the requirement."),
+    "provided_by": ("Provided by", "text",
+                    "Members providing units, with their units, largest first ('at' a site: drawing sets there)."),
+    "source": ("Source", "code", "Where the units start: 'home', or the code of the site whose equipment sets they draw."),
+    "units": ("Units", "units", "Units of the member reaching the region in the scenario and year."),
+    "arrival_day": ("Arrival day", "days",
+                    "Days from the decision to deploy to arrival in the region, on the route used."),
+    "warning_days": ("Warning time", "days",
+                     "The scenario's warning time: every arrival is within it ('inf': no limit)."),
+    "transit_cost_musd": ("Transit cost", "money",
+                          "Cost of moving these units, in that year's money (not discounted, not weighted "
+                          "by the scenario's probability)."),
+    "site": ("Site", "code", "Site code (Sites sheet of the input)."),
+    "host": ("Host", "code", "Host member, on whose territory the site lies."),
+    "existing": ("Existing", "yesno", "The site exists today (its fixed cost is the cost to keep it)."),
+    "open": ("Open", "yesno", "The plan opens (or keeps) the site for the whole horizon."),
+    "fixed_cost_musd": ("Fixed cost", "money",
+                        "Cost to open (or keep) the site, paid in the first year if open; common-funded."),
+    "upkeep_musd_per_year": ("Upkeep", "money_year", "Cost of running the site for a year while open; common-funded."),
+    "capacity_sets": ("Capacity", "sets", "Most equipment sets the site can hold, all capabilities together."),
+    "sets": ("Sets held", "sets", "Equipment sets kept at the site."),
+    "utilisation_pct": ("Utilisation", "pct", "Sets held as a share of the site's capacity."),
+    "users": ("Users", "text", "Members keeping equipment sets at the site."),
+    "set_cost_musd": ("Set cost", "money", "Cost of these sets, paid by their owner in the first year."),
+    "storage_cost_musd_per_year": ("Storage cost", "money_year",
+                                   "Cost of storing these sets for a year, paid by their owner."),
+}
+
+# per-table meanings where a column name means something else than in COLUMNS
+SITE_LABELS: dict[str, tuple[str, str, str]] = {
+    "name": ("Name", "text", "Site name (Sites sheet of the input)."),
+    "region": ("Region", "code", "Region where the site lies."),
+}
+SITE_STOCK_LABELS: dict[str, tuple[str, str, str]] = {
+    "member": ("Owner", "code", "Member that owns and keeps the sets."),
+    "sets": ("Sets", "sets", "Equipment sets of the capability the member keeps at the site."),
 }
 
 HOW_TO_READ = {
@@ -141,11 +201,19 @@ HOW_TO_READ = {
     "spending as % of GDP in {base} and {last} against the {last} floor; its data are below the table.",
     "Capabilities": "One row per member, capability and year: units existing, ordered, newly in "
     "service, in stock and assigned to requirements, and their costs in that year (not discounted).",
-    "Coverage": "One row per requirement (capability, region, year): units required, provided and "
-    "short, who provides them, and the marginal cost of one more unit. The chart's data are below "
-    "the table; a long table is charted by its requirements with a shortfall.",
-    "Assignments": "Who provides what where: one row per member, capability, region and year with "
-    "the units assigned.",
+    "Coverage": "One row per scenario and requirement (capability, region, year): units required, "
+    "provided within the warning time and short, who provides them, and the marginal cost of one "
+    "more unit. The chart's data are below the table; a long table is charted by its requirements "
+    "with a shortfall.",
+    "Deployment": "Who deploys what where in each scenario: one row per scenario, member, capability, "
+    "region, year and source (home, or the site whose equipment sets the units draw), with the day "
+    "the units arrive, the scenario's warning time and the transit cost. The chart shows the units "
+    "arriving on each day (summed over regions and years; data below the table) against each "
+    "scenario's warning time, drawn as a dashed line: every point lies left of its line. When the "
+    "units differ widely, the units axis is logarithmic.",
+    "Sites": "Pre-positioning sites: one row per site, open or not, with its common-funded costs and "
+    "the equipment sets held against its capacity; below, the sets per site, owner and capability "
+    "with what they cost their owner. The chart compares sets held and capacity.",
     "All tables": "Headers have filters; hover over a header to see the column's name in the "
     "results, its unit and its meaning. Blank cells: not applicable.",
 }
@@ -184,8 +252,14 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     _write_table(ws, results.coverage, cur)
     _coverage_chart(ws, results.coverage, results.data.last_year)
 
-    ws = wb.create_sheet("Assignments")
-    _write_table(ws, results.assignments, cur)
+    ws = wb.create_sheet("Deployment")
+    _write_table(ws, results.deployment, cur)
+    if results.deployment.empty:
+        safe_text(ws.cell(row=3, column=1), NO_DEPLOYMENT)
+    _deployment_chart(ws, results.deployment)
+
+    ws = wb.create_sheet("Sites")
+    write_sites(ws, results.sites, results.site_stocks, cur)
     assert tuple(wb.sheetnames) == SHEETS
     for sheet in wb.worksheets:
         landscape_fit_width(sheet)
@@ -196,8 +270,8 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
-    """Write one value: blanks stay empty, text stays text, booleans become yes/no."""
-    if is_blank(value):
+    """Write one value: blanks (and empty text) stay empty, text stays text, booleans become yes/no."""
+    if is_blank(value) or (isinstance(value, str) and not value):
         return
     cell = ws.cell(row=row, column=column)
     if isinstance(value, (bool, np.bool_)):
@@ -208,8 +282,8 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | 
             cell.number_format = number_format
     elif isinstance(value, (float, np.floating)):
         v = float(value)
-        if not math.isfinite(v):  # Excel has no infinity: say so in words
-            safe_text(cell, "inf" if v > 0 else "-inf")
+        if not math.isfinite(v):  # Excel has no infinity: say so in words, aligned as a number
+            safe_text(cell, "inf" if v > 0 else "-inf").alignment = Alignment(horizontal="right")
         else:
             cell.value = v if v != 0 else 0.0  # no "-0.0"
             if number_format:
@@ -218,10 +292,12 @@ def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | 
         safe_text(cell, excel_text(value))
 
 
-def _column_spec(name: str, series: pd.Series | None, cur: str) -> tuple[str, str, str | None]:
-    """(header text, header comment, number format) of result column `name`."""
-    if name in COLUMNS:
-        label, kind_name, meaning = COLUMNS[name]
+def _column_spec(name: str, series: pd.Series | None, cur: str,
+                 labels: dict[str, tuple[str, str, str]] | None = None) -> tuple[str, str, str | None]:
+    """(header text, header comment, number format) of result column `name` (`labels` first)."""
+    known = {**COLUMNS, **(labels or {})}
+    if name in known:
+        label, kind_name, meaning = known[name]
     else:
         kind_name = _infer_kind(name, series)
         label = re.sub(r"_(musd|pct_gdp|pct|pp|units)$", "", name).replace("_", " ").strip().capitalize()
@@ -251,18 +327,26 @@ def _infer_kind(name: str, series: pd.Series | None) -> str:
 # ---------------------------------------------------------------------------- tables
 
 
-def _write_table(ws: Worksheet, df: pd.DataFrame, cur: str) -> None:
+def _write_table(ws: Worksheet, df: pd.DataFrame, cur: str,
+                 labels: dict[str, tuple[str, str, str]] | None = None) -> None:
     """One tidy table from row 1: readable headers with comments, formats, freeze, filter, widths."""
-    if len(df) + 1 > EXCEL_MAX_ROWS:
-        raise ValueError(f"{ws.title}: {len(df):,} rows do not fit on one Excel sheet")
-    specs = [_column_spec(str(c), df[c], cur) for c in df.columns]
-    write_header(ws, [h for h, _, _ in specs], [n for _, n, _ in specs])
-    _wrap_header(ws, 1)
-    for j, (column, (_, _, fmt)) in enumerate(zip(df.columns, specs), start=1):
-        for i, value in enumerate(df[column].tolist(), start=2):
-            _put(ws, i, j, value, fmt)
+    _write_rows(ws, 1, df, cur, labels)
     freeze_and_filter(ws)
+
+
+def _write_rows(ws: Worksheet, header_row: int, df: pd.DataFrame, cur: str,
+                labels: dict[str, tuple[str, str, str]] | None = None) -> int:
+    """`df` with its header (readable, with comments) in `header_row`; returns the last row."""
+    if header_row + len(df) > EXCEL_MAX_ROWS:
+        raise ValueError(f"{ws.title}: {len(df):,} rows do not fit on one Excel sheet")
+    specs = [_column_spec(str(c), df[c], cur, labels) for c in df.columns]
+    write_header(ws, [h for h, _, _ in specs], [n for _, n, _ in specs], row=header_row)
+    _wrap_header(ws, header_row)
+    for j, (column, (_, _, fmt)) in enumerate(zip(df.columns, specs), start=1):
+        for i, value in enumerate(df[column].tolist(), start=header_row + 1):
+            _put(ws, i, j, value, fmt)
     _set_widths(ws, df, [h for h, _, _ in specs])
+    return header_row + len(df)
 
 
 def _wrap_header(ws: Worksheet, row: int) -> None:
@@ -273,7 +357,9 @@ def _wrap_header(ws: Worksheet, row: int) -> None:
 
 
 def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str]) -> None:
-    """Width of each column: its longest value, or half its header (which wraps on two lines)."""
+    """Width of each column: its longest value, or half its header (which wraps on two lines).
+
+    Columns only widen: a second table on the sheet keeps the first one readable."""
     for j, (column, header) in enumerate(zip(df.columns, headers), start=1):
         series = df[column]
         values = series.dropna()
@@ -284,8 +370,10 @@ def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str]) -> None:
         else:
             longest = 0
         header_width = max(math.ceil(len(header) / 2), max(len(w) for w in header.split()))
-        width = min(max(longest, header_width) + 3, 50)
-        ws.column_dimensions[get_column_letter(j)].width = max(width, 8)
+        width = max(min(max(longest, header_width) + 3, 50), 8)
+        letter = get_column_letter(j)
+        previous = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
+        ws.column_dimensions[letter].width = max(width, previous or 0)
 
 
 def _write_block(ws: Worksheet, top: int, title: str, headers: Sequence[str],
@@ -405,9 +493,13 @@ def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, li
 
     Rows are selected from the Coverage table, never computed. A chart of more than
     MAX_CHART_REQUIREMENTS bars is unreadable, so a long table is charted by its
-    requirements with a shortfall or, when none is short, by those of the last year.
+    requirements with a shortfall (in any scenario) or, when none is short, by those of
+    the last year. With one scenario the title names it; with several, each label starts
+    with its scenario ("S1: BDE EAST 2030").
     """
     n = len(coverage)
+    scenarios = list(dict.fromkeys(coverage["scenario"])) if "scenario" in coverage else []
+    several = len(scenarios) > 1
     pick, title = coverage, "Required and provided units per requirement"
     if n > MAX_CHART_REQUIREMENTS:
         short = coverage[coverage["shortfall_units"] > SHORT_UNITS]
@@ -420,13 +512,26 @@ def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, li
         if len(pick) > MAX_CHART_REQUIREMENTS:
             pick = pick.head(MAX_CHART_REQUIREMENTS)
             title += f", first {MAX_CHART_REQUIREMENTS}"
+    if several:
+        charted = list(dict.fromkeys(pick["scenario"]))
+        if len(charted) == len(scenarios):
+            title += f", all {len(scenarios)} scenarios"
+        elif len(charted) == 1:
+            title += f", scenario {charted[0]} only (of {len(scenarios)})"
+        else:
+            title += f", {len(charted)} of {len(scenarios)} scenarios"
+    elif scenarios:
+        title += f", scenario {scenarios[0]}"
+    labels = [f"{c} {r} {t}" for c, r, t in pick[["capability", "region", "year"]].itertuples(index=False)]
+    if several:
+        labels = [f"{s}: {label}" for s, label in zip(pick["scenario"], labels)]
     rows = [
-        (f"{c} {r} {t}", q, p, s)
-        for c, r, t, q, p, s in pick[
-            ["capability", "region", "year", "required_units", "provided_units", "shortfall_units"]
-        ].itertuples(index=False, name=None)
+        (label, q, p, s)
+        for label, (q, p, s) in zip(labels, pick[
+            ["required_units", "provided_units", "shortfall_units"]
+        ].itertuples(index=False, name=None))
     ]
-    return title, rows
+    return excel_text(title), rows
 
 
 def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int) -> None:
@@ -450,6 +555,188 @@ def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int) -> No
     ws.add_chart(chart, _anchor(coverage))
     longest = max(len(label) for label, *_ in rows) + 3
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, min(longest, 50))
+
+
+def deployment_chart_rows(deployment: pd.DataFrame) -> tuple[str, list[tuple[str, float]], list[tuple]]:
+    """The arrival chart's title, its scenarios (code, warning days) and its rows
+    (scenario, warning days, arrival day, units arriving that day).
+
+    Units are summed per scenario and arrival day over the Deployment table's rows (all
+    members, capabilities, regions, years and sources); nothing else is computed. A chart
+    of more than MAX_CHART_SCENARIOS scenarios is unreadable: those with the shortest
+    warning time are charted, as the ones where arriving in time is hardest.
+    """
+    if deployment.empty:
+        return "", [], []
+    order = list(dict.fromkeys(deployment["scenario"]))
+    warning = deployment.groupby("scenario", sort=False)["warning_days"].first()
+    ranked = sorted(order, key=lambda sc: (float(warning[sc]), order.index(sc)))
+    charted = ranked[:MAX_CHART_SCENARIOS]
+    sums = deployment.groupby(["scenario", "arrival_day"], sort=True)["units"].sum()
+    rows = [
+        (sc, float(warning[sc]), float(day), float(units))
+        for sc in charted
+        for day, units in sums.loc[sc].items()
+    ]
+    title = "Units arriving by day against each scenario's warning time (dashed)"
+    if len(charted) < len(order):
+        title += f": the {len(charted)} of {len(order)} scenarios with the shortest warning"
+    if all(math.isinf(warning[sc]) for sc in charted):
+        title = "Units arriving by day (no scenario limits the warning time)"
+    return excel_text(title), [(sc, float(warning[sc])) for sc in charted], rows
+
+
+def arrival_log_scale(rows: Sequence[tuple]) -> bool:
+    """Whether the arrival chart plots units on a logarithmic axis: when the largest units
+    arriving on one day exceed the smallest more than LOG_SCALE_RATIO times, a linear axis
+    would flatten the small scenarios onto the day axis."""
+    units = [u for *_, u in rows if u > 0]
+    return bool(units) and max(units) > LOG_SCALE_RATIO * min(units)
+
+
+def warning_line_rows(scenarios: Sequence[tuple[str, float]], rows: Sequence[tuple]) -> list[tuple]:
+    """(scenario, warning days, height) pairs drawing each finite warning time as a vertical line
+    from 0 (log scale: the fewest units arriving on one day) to the most units arriving on one
+    day in the chart (chart layout, not a result)."""
+    units = [u for *_, u in rows]
+    top = max(units, default=0.0)
+    bottom = min(units) if arrival_log_scale(rows) else 0.0
+    return [(sc, w, h) for sc, w in scenarios if math.isfinite(w) for h in (bottom, top)]
+
+
+def _scenario_label(scenario: str, warning: float) -> str:
+    if math.isinf(warning):
+        return excel_text(f"{scenario} (no warning limit)")
+    return excel_text(f"{scenario} (warning {warning:g} days)")
+
+
+def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
+    """Units arriving on each day per scenario (markers) against the warning time (dashed lines)."""
+    title, scenarios, rows = deployment_chart_rows(deployment)
+    if not rows:
+        return
+    top = ws.max_row + 3
+    header_row, last_row = _write_block(
+        ws, top, "Chart data: units arriving per scenario and day, summed over the rows of the table above",
+        ["Scenario", "Warning time (days)", "Arrival day (days)", "Units arriving (units)"],
+        rows, [None, DAYS, DAYS, UNITS],
+    )
+    lines = warning_line_rows(scenarios, rows)
+    log = arrival_log_scale(rows)
+    line_header = None
+    if lines:
+        line_header, _ = _write_block(
+            ws, last_row + 3,
+            "Chart lines: each scenario's warning time, drawn from "
+            + ("the fewest" if log else "0") + " to the most units arriving on one day",
+            ["Scenario", "Warning time (days)", "Line height (units)"], lines, [None, DAYS, UNITS],
+        )
+    chart = ScatterChart()
+    chart.title = title
+    chart.style = 2
+    chart.x_axis.title = "Arrival day (days from the decision to deploy)"
+    chart.y_axis.title = "Units arriving (summed over regions and years" + ("; log scale)" if log else ")")
+    for axis in (chart.x_axis, chart.y_axis):
+        axis.delete = False
+        axis.number_format = "General"
+    chart.x_axis.scaling.min = 0
+    if log:
+        chart.y_axis.scaling.logBase = 10
+    else:
+        chart.y_axis.scaling.min = 0
+    chart.x_axis.axPos = "b"
+    chart.legend.position = "b"
+    first = header_row + 1
+    for i, (sc, w) in enumerate(scenarios):
+        colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
+        n = sum(1 for r in rows if r[0] == sc)
+        series = Series(Reference(ws, min_col=4, min_row=first, max_row=first + n - 1),
+                        Reference(ws, min_col=3, min_row=first, max_row=first + n - 1),
+                        title=_scenario_label(sc, w))
+        series.marker = Marker(symbol=SCENARIO_MARKERS[i % len(SCENARIO_MARKERS)], size=min(6 + 2 * i, 20))
+        series.marker.graphicalProperties = GraphicalProperties(
+            noFill=True, ln=LineProperties(solidFill=colour, w=19050))
+        series.graphicalProperties = GraphicalProperties(ln=LineProperties(noFill=True))
+        series.smooth = False
+        chart.series.append(series)
+        first += n
+    if line_header is not None:
+        first = line_header + 1
+        for i, (sc, w) in enumerate(scenarios):
+            if not math.isfinite(w):
+                continue
+            colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
+            series = Series(Reference(ws, min_col=3, min_row=first, max_row=first + 1),
+                            Reference(ws, min_col=2, min_row=first, max_row=first + 1),
+                            title=excel_text(f"{sc} warning time"))
+            series.marker = Marker(symbol="none")
+            series.graphicalProperties = GraphicalProperties(
+                ln=LineProperties(solidFill=colour, prstDash="dash", w=22225))
+            series.smooth = False
+            chart.series.append(series)
+            first += 2
+    chart.width, chart.height = 24, 14
+    ws.add_chart(chart, _anchor(deployment))
+
+
+def sites_chart_rows(sites: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """The Sites chart's title and the rows of the Sites table it plots.
+
+    A chart of more than MAX_CHART_SITES sites is unreadable: a long table is charted by
+    its open sites (the first MAX_CHART_SITES of them)."""
+    title = "Equipment sets held against capacity per site"
+    pick = sites
+    if len(sites) > MAX_CHART_SITES:
+        pick = sites[sites["open"].astype(bool)]
+        title = f"Open sites ({len(pick)} of {len(sites)}): equipment sets held against capacity"
+        if len(pick) > MAX_CHART_SITES:
+            pick = pick.head(MAX_CHART_SITES)
+            title += f", first {MAX_CHART_SITES}"
+    return title, pick
+
+
+def _sites_chart(ws: Worksheet, sites: pd.DataFrame) -> None:
+    """Sets held against capacity per site: from the Sites table, or from a selection below."""
+    title, pick = sites_chart_rows(sites)
+    if pick.empty:
+        return
+    chart = _bar_chart(title, "Site", "Equipment sets")
+    if len(pick) == len(sites):  # the table itself
+        cols = list(sites.columns)
+        first, last = 1, len(sites) + 1
+        for name in ("sets", "capacity_sets"):
+            chart.add_data(Reference(ws, min_col=cols.index(name) + 1, min_row=first, max_row=last),
+                           titles_from_data=True)
+        categories = Reference(ws, min_col=cols.index("site") + 1, min_row=first + 1, max_row=last)
+    else:
+        rows = list(pick[["site", "sets", "capacity_sets"]].itertuples(index=False, name=None))
+        header_row, last_row = _write_block(
+            ws, ws.max_row + 3, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
+            ["Site", "Sets held (sets)", "Capacity (sets)"], rows, [None, UNITS, UNITS],
+        )
+        chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=header_row, max_row=last_row),
+                       titles_from_data=True)
+        categories = Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row)
+    _set_text_categories(chart, categories)
+    chart.width = max(18, min(60, 6 + 1.5 * len(pick)))
+    _colour(chart)
+    ws.add_chart(chart, _anchor(sites))
+
+
+def write_sites(ws: Worksheet, sites: pd.DataFrame, stocks: pd.DataFrame, cur: str) -> None:
+    """The Sites table from row 1, the equipment sets per site below it, and the chart; or,
+    without sites, one line saying so."""
+    if sites.empty:
+        safe_text(ws.cell(row=1, column=1), NO_SITES)
+        return
+    _write_table(ws, sites, cur, SITE_LABELS)
+    top = len(sites) + 4
+    safe_text(ws.cell(row=top, column=1), "Equipment sets per site, owner and capability").font = SECTION_FONT
+    if stocks.empty:
+        safe_text(ws.cell(row=top + 1, column=1), NO_SETS)
+    else:
+        _write_rows(ws, top + 1, stocks, cur, SITE_STOCK_LABELS)
+    _sites_chart(ws, sites)
 
 
 # ---------------------------------------------------------------------------- summary
@@ -492,14 +779,24 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
     """(item, value, unit, number format) of the key figures."""
     d, s, t = results.data, results.solve, results.totals
     cur = d.currency
+    if d.scenario_objective == "worst-case":
+        objective = f"M {cur}, discounted: plan cost + the worst scenario's deployment cost and shortfalls + gaps"
+    else:
+        objective = f"M {cur}, discounted: plan cost + expected deployment cost + penalties"
     return [
         ("Status", s.status, "", None),
-        ("Objective", t.get("objective"), f"M {cur}, discounted, plan cost plus penalties", MONEY),
+        ("Objective", t.get("objective"), objective, MONEY),
         ("Plan cost", t.get("plan_cost_musd"), f"M {cur}, discounted to {d.first_year}", MONEY),
-        ("Penalties", t.get("penalties"), f"M {cur}, objective units (shortfalls, gaps)", MONEY),
-        ("Requirements", t.get("requirements"), "capability × region × year", COUNT),
+        ("Expected deployment cost", t.get("deployment_cost_musd"),
+         f"M {cur}, discounted; transit costs weighted by scenario probability", MONEY),
+        ("Common-funded site cost", t.get("site_cost_musd"),
+         f"M {cur}, discounted; shared by the common-funding key (part of plan cost)", MONEY),
+        ("Penalties", t.get("penalties"), f"M {cur}, objective units (expected shortfalls, gaps)", MONEY),
+        ("Scenarios", t.get("scenarios"), f"objective: {d.scenario_objective} over scenarios", COUNT),
+        ("Sites open", t.get("sites_open"), f"of {len(d.sites)} sites in the input", COUNT),
+        ("Requirements", t.get("requirements"), "scenario × capability × region × year", COUNT),
         ("Requirements short", t.get("requirements_short"), "requirements not fully met", COUNT),
-        ("Shortfall", t.get("shortfall_unit_years"), "unit-years", UNITS),
+        ("Shortfall", t.get("shortfall_unit_years"), "unit-years, summed over scenarios", UNITS),
         ("Spending below floors", t.get("below_floor_musd"),
          f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
         ("Top-ups", t.get("topup_musd"), f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),

@@ -15,6 +15,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import PlanData
+from models.prepositioning import site_costs
 
 from .solve import SolveResult
 
@@ -22,6 +23,7 @@ from .solve import SolveResult
 BURDEN_COLUMNS = (
     "member", "name", "defence_spending_musd", "plan_cost_musd", "burden_share_pct",
     "fair_share_pct", "deviation_pp", "band_low_pct", "band_high_pct", "within_band",
+    "common_funding_share_pct", "common_funded_cost_musd",
 )
 SPENDING_COLUMNS = (
     "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp",
@@ -33,9 +35,18 @@ CAPABILITY_COLUMNS = (
     "stock_units", "assigned_units", "acquisition_cost_musd", "operating_cost_musd",
 )
 COVERAGE_COLUMNS = (
-    "capability", "region", "year", "required_units", "provided_units", "shortfall_units",
-    "marginal_cost_musd", "provided_by",
+    "scenario", "capability", "region", "year", "required_units", "provided_units",
+    "shortfall_units", "marginal_cost_musd", "provided_by",
 )
+DEPLOYMENT_COLUMNS = (
+    "scenario", "member", "capability", "region", "year", "source", "units", "arrival_day",
+    "warning_days", "transit_cost_musd",
+)
+SITE_COLUMNS = (
+    "site", "name", "host", "region", "existing", "open", "fixed_cost_musd", "upkeep_musd_per_year",
+    "capacity_sets", "sets", "utilisation_pct", "users",
+)
+SITE_STOCK_COLUMNS = ("site", "member", "capability", "sets", "set_cost_musd", "storage_cost_musd_per_year")
 
 
 @dataclass
@@ -48,7 +59,9 @@ class PlanResults:
     spending: pd.DataFrame
     capabilities: pd.DataFrame
     coverage: pd.DataFrame
-    assignments: pd.DataFrame
+    deployment: pd.DataFrame
+    sites: pd.DataFrame
+    site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
 
 
@@ -63,9 +76,16 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
         spending=spending_table,
         capabilities=capabilities(model, data),
         coverage=coverage_table,
-        assignments=assignments(model, data),
+        deployment=deployment(model, data),
+        sites=sites(model, data),
+        site_stocks=site_stocks(model, data),
         totals=totals(model, data, coverage_table, spending_table),
     )
+
+
+def site_costs_value(model: pyo.ConcreteModel, data: PlanData, t: int) -> float:
+    """C_site[t] of the solution, M (common-funded)."""
+    return float(pyo.value(site_costs(model, data, t))) if len(model.Ksites) else 0.0
 
 
 def _values(var: pyo.Var) -> dict:
@@ -83,11 +103,13 @@ def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     spend = _values(model.spend)
     total = _values(model.total_spend)
     baseline = data.members["spending"]
-    rows = defaultdict(lambda: {"spending": 0.0, "plan_cost": 0.0, "fair": 0.0})
+    site_cost = {t: site_costs_value(model, data, t) for t in ix.years}
+    rows = defaultdict(lambda: {"spending": 0.0, "plan_cost": 0.0, "fair": 0.0, "common": 0.0})
     for m, t in ix.active:
         rows[m]["spending"] += d[t] * spend[m, t]
         rows[m]["plan_cost"] += d[t] * (spend[m, t] - baseline[m])
         rows[m]["fair"] += d[t] * ix.key_share[m, t] * total[t]
+        rows[m]["common"] += d[t] * ix.cost_share.get((m, t), 0.0) * site_cost[t]
     grand = sum(r["spending"] for r in rows.values()) or 1.0
     records = []
     for m in data.members.index:
@@ -106,6 +128,9 @@ def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
                 "band_low_pct": np.nan if b is None else fair * (1 - b),
                 "band_high_pct": np.nan if b is None else fair * (1 + b),
                 "within_band": None if b is None else bool(fair * (1 - b) - 1e-6 <= share <= fair * (1 + b) + 1e-6),
+                "common_funding_share_pct": 100 * ix.cost_share[m, data.first_year]
+                if (m, data.first_year) in ix.cost_share else np.nan,
+                "common_funded_cost_musd": r["common"],
             }
         )
     return pd.DataFrame.from_records(records, columns=BURDEN_COLUMNS)
@@ -156,12 +181,18 @@ def spending(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
 
 
 def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
-    """Per member, capability and year: existing, ordered, in service, assigned, costs."""
+    """Per member, capability and year: existing, ordered, in service, deployed (the most in
+    any scenario), costs."""
     ix = model.index
     x = _values(model.x_units)
-    used = defaultdict(float)
-    for (m, c, r, t), v in _values(model.assign).items():
-        used[m, c, t] += v
+    per_scenario: dict[tuple, float] = defaultdict(float)
+    for (m, c, r, t, s), v in _values(model.assign).items():
+        per_scenario[m, c, t, s] += v
+    for (m, k, c, r, t, s), v in _values(model.draw).items():
+        per_scenario[m, c, t, s] += v
+    used: dict[tuple, float] = defaultdict(float)  # the most used in any scenario
+    for (m, c, t, s), v in per_scenario.items():
+        used[m, c, t] = max(used[m, c, t], v)
     acq = data.forces["acquisition_cost"].to_dict()
     opc = data.forces["operating_cost"].to_dict()
     active = set(ix.active)
@@ -190,55 +221,92 @@ def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=CAPABILITY_COLUMNS)
 
 
-def assignments(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
-    """Who provides what where: one row per non-zero assignment."""
+def deployment(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+    """Who arrives where, per scenario: from home or by drawing sets at a site, on which day."""
+    ix = model.index
+    warning = data.scenarios["warning_days"].to_dict()
+    rows = []
+    for (m, c, r, t, s), v in _values(model.assign).items():
+        if v > 1e-9:
+            rows.append((s, m, c, r, t, "home", v, ix.home_days[m, r, s], warning[s], v * ix.home_cost[m, r, s]))
+    for (m, k, c, r, t, s), v in _values(model.draw).items():
+        if v > 1e-9:
+            rows.append((s, m, c, r, t, k, v, ix.site_days[k, r, s], warning[s], v * ix.site_cost[k, r, s]))
+    return pd.DataFrame(rows, columns=list(DEPLOYMENT_COLUMNS))
+
+
+def sites(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+    """Per site: open or not, costs, sets held against capacity, and who keeps sets there."""
+    held: dict[str, float] = defaultdict(float)
+    users: dict[str, set] = defaultdict(set)
+    for (m, k, c), v in _values(model.sets).items():
+        if v > 1e-9:
+            held[k] += v
+            users[k].add(m)
+    opened = _values(model.open_site)
+    rows = []
+    for k, site in data.sites.iterrows():
+        capacity = float(site["capacity"])
+        rows.append((
+            k, site["name"], site["host"], site["region"], bool(site["existing"]), opened.get(k, 0.0) > 0.5,
+            float(site["fixed_cost"]), float(site["upkeep"]), capacity, held[k],
+            100 * held[k] / capacity if capacity else np.nan, ", ".join(sorted(users[k])),
+        ))
+    return pd.DataFrame(rows, columns=list(SITE_COLUMNS))
+
+
+def site_stocks(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+    """Equipment sets per site, owner and capability, with what they cost their owner."""
+    pre = data.prepositioning
     rows = [
-        {"member": m, "capability": c, "region": r, "year": t, "units": v}
-        for (m, c, r, t), v in _values(model.assign).items()
+        (k, m, c, v, v * float(pre.at[c, "set_cost"]), v * float(pre.at[c, "storage_cost"]))
+        for (m, k, c), v in _values(model.sets).items()
         if v > 1e-9
     ]
-    return pd.DataFrame(rows, columns=["member", "capability", "region", "year", "units"])
+    return pd.DataFrame(rows, columns=list(SITE_STOCK_COLUMNS))
 
 
 def coverage(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> pd.DataFrame:
-    """Per requirement: required, provided, by whom, shortfall, marginal cost.
+    """Per requirement and scenario: required, provided, by whom, shortfall, marginal cost.
 
-    marginal_cost_musd = dual of meet_requirement[c, r, t] / δ_t: the cost, in that
-    year's money at base-year prices, of one more unit required (LP only).
+    marginal_cost_musd = dual of meet_requirement[c, r, t, s] / δ_t: the cost, in that
+    year's money at base-year prices, of one more unit required (for a MIP: with the
+    integer decisions fixed).
     """
     ix = model.index
     by = defaultdict(list)
-    for (m, c, r, t), v in _values(model.assign).items():
+    for (m, c, r, t, s), v in _values(model.assign).items():
         if v > 1e-9:
-            by[c, r, t].append((m, v))
+            by[c, r, t, s].append((m, v))
+    for (m, k, c, r, t, s), v in _values(model.draw).items():
+        if v > 1e-9:
+            by[c, r, t, s].append((f"{m} at {k}", v))
     short = _values(model.shortfall)
     records = []
-    for (c, r, t), q in ix.requirement.items():
-        providers = sorted(by[c, r, t], key=lambda p: -p[1])
-        dual = solved.duals.get(model.meet_requirement[c, r, t]) if solved.duals else None
-        records.append(
-            {
-                "capability": c,
-                "region": r,
-                "year": t,
-                "required_units": q,
-                "provided_units": sum(v for _, v in providers),
-                "shortfall_units": short.get((c, r, t), 0.0),
-                "marginal_cost_musd": np.nan if dual is None else dual / ix.discount[t] + 0.0,
-                "provided_by": "; ".join(f"{m} {v:.4g}" for m, v in providers),
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=COVERAGE_COLUMNS)
+    for (c, r, t, s), q in ix.requirement.items():
+        providers = sorted(by[c, r, t, s], key=lambda p: -p[1])
+        dual = solved.duals.get(model.meet_requirement[c, r, t, s]) if solved.duals else None
+        records.append((
+            s, c, r, t, q, sum(v for _, v in providers), short.get((c, r, t, s), 0.0),
+            np.nan if dual is None else dual / ix.discount[t] + 0.0,
+            "; ".join(f"{m} {v:.4g}" for m, v in providers),
+        ))
+    return pd.DataFrame(records, columns=list(COVERAGE_COLUMNS))
 
 
 def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame,
            spending_table: pd.DataFrame) -> dict[str, float]:
     """Key figures of the plan."""
     plan = spending_table[spending_table["year"] >= data.first_year]
+    opened = _values(model.open_site)
     return {
         "objective": float(pyo.value(model.total_cost)),
         "plan_cost_musd": float(pyo.value(model.plan_cost)),
+        "deployment_cost_musd": float(pyo.value(model.deployment_cost)),
         "penalties": float(pyo.value(model.penalties)),
+        "site_cost_musd": sum(model.index.discount[t] * site_costs_value(model, data, t) for t in model.index.years),
+        "sites_open": sum(v > 0.5 for v in opened.values()),
+        "scenarios": len(model.index.scenarios),
         "shortfall_unit_years": float(coverage_table["shortfall_units"].sum()) if len(coverage_table) else 0.0,
         "requirements_short": int((coverage_table["shortfall_units"] > 1e-6).sum()) if len(coverage_table) else 0,
         "requirements": int(len(coverage_table)),

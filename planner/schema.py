@@ -153,6 +153,34 @@ SETTINGS = Sheet(
             minimum=0,
             maximum=100,
         ),
+        Column(
+            "scenario_objective",
+            "enum",
+            "How scenario costs (deployment and shortfalls) enter the objective: their "
+            "probability-weighted expectation, or the worst scenario's.",
+            default="expected",
+            choices=("expected", "worst-case"),
+        ),
+        Column(
+            "common_funding_key",
+            "enum",
+            "Key by which common-funded costs (sites) are shared among members: GDP "
+            "(NATO's common budgets use gross national income, which GDP approximates), "
+            "equal shares, or the FairShare sheet's custom_share.",
+            default="gdp",
+            choices=("gdp", "equal", "custom"),
+        ),
+        Column(
+            "common_funding_cap_pct",
+            "number",
+            "Largest share of common-funded costs any one member pays; the excess is "
+            "redistributed among the others in proportion to their key (NATO caps the "
+            "United States at Germany's share, about 16 %). Blank: no cap.",
+            unit="%",
+            minimum=0,
+            maximum=100,
+            min_exclusive=True,
+        ),
         Column("solver", "text", "Solver name (any solver Pyomo knows).", default="highs"),
         Column(
             "time_limit_s",
@@ -438,6 +466,164 @@ EXCLUSIONS = Sheet(
     ),
 )
 
+SITES = Sheet(
+    "Sites",
+    "Sites where equipment sets can be pre-positioned (optional; with Prepositioning). A "
+    "site is opened or kept for the whole horizon, or not at all; its costs are common-funded.",
+    required=False,
+    key=("code",),
+    columns=(
+        Column("code", "code", "Site code.", required=True),
+        Column("name", "text", "Site name.", required=True),
+        Column("host", "code", "Host member, on whose territory the site lies.", required=True, ref="Members"),
+        Column("region", "code", "Region where the site lies.", required=True, ref="Regions"),
+        Column(
+            "fixed_cost_musd",
+            "number",
+            "Cost to open the site (or to keep an existing one), paid in the first year.",
+            unit="million currency units",
+            default=0.0,
+            minimum=0,
+        ),
+        Column(
+            "upkeep_musd",
+            "number",
+            "Cost of running the site for a year while it is open.",
+            unit="million currency units per year",
+            default=0.0,
+            minimum=0,
+        ),
+        Column(
+            "capacity_sets",
+            "number",
+            "Most equipment sets the site can hold, all capabilities together.",
+            unit="equipment sets",
+            required=True,
+            minimum=0,
+        ),
+        Column("existing", "bool", "The site exists today (its fixed cost is the cost to keep it).", default=False),
+    ),
+)
+
+BASING_RIGHTS = Sheet(
+    "BasingRights",
+    "Which member may store and draw equipment at a host's sites (optional). Without a "
+    "row allowing it, a member has no access to another member's sites; a host always "
+    "has access to its own sites unless a row says allowed = no.",
+    required=False,
+    key=("user", "host", "site"),
+    columns=(
+        Column("user", "code", "Member that stores equipment.", required=True, ref="Members"),
+        Column("host", "code", "Host member.", required=True, ref="Members"),
+        Column("site", "code", "One of the host's sites (blank: all of them).", ref="Sites"),
+        Column("allowed", "bool", "no: the host refuses.", default=True),
+        Column(
+            "max_sets",
+            "number",
+            "Most equipment sets the user may keep at each such site (blank: the site's capacity).",
+            unit="equipment sets",
+            minimum=0,
+        ),
+    ),
+)
+
+PREPOSITIONING = Sheet(
+    "Prepositioning",
+    "Capabilities whose units can draw a pre-positioned equipment set instead of bringing "
+    "their own (optional). A unit that draws a set flies its people in and travels from "
+    "the site.",
+    required=False,
+    key=("capability",),
+    columns=(
+        Column("capability", "code", "Capability.", required=True, ref="Capabilities"),
+        Column(
+            "set_cost_musd",
+            "number",
+            "Cost of one equipment set for one unit, paid in the first year.",
+            unit="million currency units per set",
+            required=True,
+            minimum=0,
+        ),
+        Column(
+            "storage_cost_musd",
+            "number",
+            "Cost of storing one set for a year, paid by the member that owns it.",
+            unit="million currency units per set-year",
+            default=0.0,
+            minimum=0,
+        ),
+        Column("can_draw", "bool", "no: the capability is listed but cannot use sets.", default=True),
+    ),
+)
+
+TRANSIT = Sheet(
+    "Transit",
+    "Days and cost to move one unit to a region, from a member's home (from_member) or "
+    "from a site (from_site): fill exactly one of the two. Several modes may be given; "
+    "the cheapest that arrives in time is used. From home, a missing row means the "
+    "region is reached at once at no cost; from a site, a missing row means no route.",
+    required=False,
+    key=("from_member", "from_site", "region", "mode"),
+    columns=(
+        Column("from_member", "code", "Member whose home forces move.", ref="Members"),
+        Column("from_site", "code", "Site whose equipment sets move.", ref="Sites"),
+        Column("region", "code", "Destination region.", required=True, ref="Regions"),
+        Column("mode", "enum", "Mode of transport.", default="any", choices=("any", "air", "sea", "land", "rail", "road")),
+        Column("days", "number", "Days from decision to arrival.", unit="days", required=True, minimum=0),
+        Column(
+            "cost_musd",
+            "number",
+            "Cost of moving one unit.",
+            unit="million currency units per unit",
+            default=0.0,
+            minimum=0,
+        ),
+    ),
+)
+
+SCENARIOS = Sheet(
+    "Scenarios",
+    "Armed-attack scenarios (optional; without it one scenario with unlimited warning). In "
+    "each, every requirement is scaled by requirement_scale (or replaced by the "
+    "ScenarioRequirements sheet), and a unit counts only if it arrives within the warning time.",
+    required=False,
+    key=("code",),
+    columns=(
+        Column("code", "code", "Scenario code.", required=True),
+        Column("name", "text", "Scenario name.", required=True),
+        Column(
+            "probability",
+            "number",
+            "Probability weight (weights are normalised to sum to 1).",
+            required=True,
+            minimum=0,
+        ),
+        Column("warning_days", "number", "Warning time: days from decision to need.", unit="days", required=True, minimum=0),
+        Column(
+            "requirement_scale",
+            "number",
+            "Multiplier of every requirement in this scenario.",
+            default=1.0,
+            minimum=0,
+        ),
+    ),
+)
+
+SCENARIO_REQUIREMENTS = Sheet(
+    "ScenarioRequirements",
+    "Requirements of one scenario, replacing the scaled Requirements for that capability, "
+    "region and year (optional). Years carry forward as in Requirements.",
+    required=False,
+    key=("scenario", "capability", "region", "year"),
+    columns=(
+        Column("scenario", "code", "Scenario.", required=True, ref="Scenarios"),
+        Column("capability", "code", "Capability.", required=True, ref="Capabilities"),
+        Column("region", "code", "Region.", required=True, ref="Regions"),
+        Column("year", "year", "First year the requirement holds.", required=True),
+        Column("units", "number", "Units required.", unit="units", required=True, minimum=0),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     MEMBERS,
@@ -448,6 +634,12 @@ SHEETS: tuple[Sheet, ...] = (
     SPENDING_TARGETS,
     FAIR_SHARE,
     EXCLUSIONS,
+    SITES,
+    BASING_RIGHTS,
+    PREPOSITIONING,
+    TRANSIT,
+    SCENARIOS,
+    SCENARIO_REQUIREMENTS,
 )
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
 FREE_SHEETS = ("About",)  # known sheets of free text, never read

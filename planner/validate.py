@@ -298,10 +298,12 @@ def _check_keys(frame: pd.DataFrame, sheet: Sheet, positions: dict[str, int], ou
     if not sheet.key or frame.empty or any(k not in positions for k in sheet.key):
         return
     seen: dict[tuple, int] = {}
+    required = [sheet.column(k).required for k in sheet.key]
     for record in frame.itertuples(index=False):
         key = tuple(getattr(record, k) for k in sheet.key)
-        if any(k is None for k in key):
+        if any(_missing(k) and req for k, req in zip(key, required)):
             continue
+        key = tuple(None if _missing(k) else k for k in key)
         folded = tuple(k.lower() if isinstance(k, str) else k for k in key)
         if folded in seen:
             what = ", ".join(f"{k}={v}" for k, v in zip(sheet.key, key))
@@ -323,7 +325,7 @@ def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Co
                 continue
             codes = set(tables[column.ref]["code"].dropna()) | set(column.ref_extra)
             for row, value in zip(frame["excel_row"], frame[column.name]):
-                if value is not None and value not in codes:
+                if not _missing(value) and value not in codes:
                     out.error(sheet.name, row, positions.get(column.name), column.name, value,
                               f"no such code in sheet {column.ref}" + _suggest(value, codes))
 
@@ -343,20 +345,20 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
         req = tables["Requirements"]
         pos = _positions(raw, SHEET_BY_NAME["Requirements"]).get("year")
         for row, year in zip(req["excel_row"], req["year"]):
-            if year is not None and not first <= year <= last:
+            if not _missing(year) and not first <= year <= last:
                 out.error("Requirements", row, pos, "year", year,
                           f"outside the planning horizon: expected a year from {first} to {last}")
     members = tables.get("Members")
     if members is not None:
         pos = _positions(raw, SHEET_BY_NAME["Members"])
         for r in members.itertuples(index=False):
-            if r.year_joined is not None and r.year_left is not None and r.year_left < r.year_joined:
+            if not _missing(r.year_joined) and not _missing(r.year_left) and r.year_left < r.year_joined:
                 out.error("Members", r.excel_row, pos.get("year_left"), "year_left", r.year_left,
                           f"expected a year ≥ year_joined ({r.year_joined})")
         key = settings.get("fair_share_key")
         if key == "population":
             for r in members.itertuples(index=False):
-                if r.population_m is None:
+                if _missing(r.population_m):
                     out.error("Members", r.excel_row, pos.get("population_m"), "population_m", None,
                               "required when fair_share_key is population: a number ≥ 0 (million people)")
         if key == "custom":
@@ -367,11 +369,42 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
                 out.error("FairShare", None, None, "custom_share", _NOTHING,
                           "fair_share_key is custom, so every member needs a custom_share; missing: "
                           + ", ".join(missing))
+    transit = tables.get("Transit")
+    if transit is not None:
+        pos = _positions(raw, SHEET_BY_NAME["Transit"])
+        for r in transit.itertuples(index=False):
+            if _missing(r.from_member) == _missing(r.from_site):
+                out.error("Transit", r.excel_row, pos.get("from_member"), "from_member",
+                          _NOTHING, "fill exactly one of from_member and from_site")
+    scenarios = tables.get("Scenarios")
+    if scenarios is not None and not scenarios.empty and not (scenarios["probability"].fillna(0) > 0).any():
+        out.error("Scenarios", None, _positions(raw, SHEET_BY_NAME["Scenarios"]).get("probability"),
+                  "probability", _NOTHING, "at least one scenario needs a probability above 0")
+    if first and last and "ScenarioRequirements" in tables:
+        req = tables["ScenarioRequirements"]
+        pos = _positions(raw, SHEET_BY_NAME["ScenarioRequirements"]).get("year")
+        for row, year in zip(req["excel_row"], req["year"]):
+            if not _missing(year) and not first <= year <= last:
+                out.error("ScenarioRequirements", row, pos, "year", year,
+                          f"outside the planning horizon: expected a year from {first} to {last}")
+    cap = settings.get("common_funding_cap_pct")
+    if cap is not None and members is not None and cap * len(members) < 100:
+        out.error(SETTINGS.name, _settings_row(raw, "common_funding_cap_pct"), 1, "common_funding_cap_pct",
+                  cap, f"with {len(members)} members a cap below {100 / len(members):.4g} % cannot share "
+                  "all common costs")
+    if settings.get("common_funding_key") == "custom" and settings.get("fair_share_key") != "custom":
+        fair = tables.get("FairShare")
+        given = set() if fair is None else set(fair.loc[fair["custom_share"].notna(), "member"])
+        missing = [] if members is None else [c for c in members["code"].dropna() if c not in given]
+        if missing:
+            out.error("FairShare", None, None, "custom_share", _NOTHING,
+                      "common_funding_key is custom, so every member needs a custom_share; missing: "
+                      + ", ".join(missing))
     targets = tables.get("SpendingTargets")
     if targets is not None:
         pos = _positions(raw, SHEET_BY_NAME["SpendingTargets"])
         for r in targets.itertuples(index=False):
-            if r.min_gdp_pct is not None and r.max_gdp_pct is not None and r.min_gdp_pct > r.max_gdp_pct:
+            if not _missing(r.min_gdp_pct) and not _missing(r.max_gdp_pct) and r.min_gdp_pct > r.max_gdp_pct:
                 out.error("SpendingTargets", r.excel_row, pos.get("max_gdp_pct"), "max_gdp_pct", r.max_gdp_pct,
                           f"expected a ceiling ≥ min_gdp_pct ({r.min_gdp_pct:g})")
 
@@ -411,6 +444,10 @@ def load_plan(path: str | Path):
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _blank(value: Any) -> bool:

@@ -5,7 +5,9 @@
 tutorial.xlsx is the made-up teaching instance of docs/tutorial.md (tests/tutorial_data.py
 builds the same instance in code). nato.xlsx holds the 32 allies with NATO's published
 2024 figures and ILLUSTRATIVE capability data derived from them by the deterministic
-formulas below (see `CAPABILITIES` and `nato_forces`). Both are written through
+formulas below (see `CAPABILITIES` and `nato_forces`), and ILLUSTRATIVE pre-positioning
+data: sites, basing rights, equipment sets, transit times and warning-time scenarios (see
+`SITES` and `nato_prepositioning_tables`). Both are written through
 `planner.template.write_workbook`, so every sheet follows planner/schema.py.
 """
 
@@ -161,16 +163,20 @@ REGIONS = (
     ("SOUTH", "Mediterranean", "Southern Europe and the Mediterranean."),
     ("ATLANTIC", "North Atlantic", "Sea lines of communication between North America "
      "and Europe."),
+    ("CENTRAL", "Central Europe (rear area)", "Germany and the Low Countries: reception, "
+     "staging and onward movement. No requirement of its own; pre-positioning sites lie "
+     "here."),
 )
 
-# Share of each domain's requirement in each region (NORTH, EAST, SOUTHEAST, SOUTH, ATLANTIC)
+# Share of each domain's requirement in each region
+# (NORTH, EAST, SOUTHEAST, SOUTH, ATLANTIC, CENTRAL)
 REGION_SPLIT = {
-    "land": (0.25, 0.45, 0.20, 0.10, 0.0),
-    "air": (0.25, 0.35, 0.15, 0.15, 0.10),
-    "maritime": (0.30, 0.0, 0.10, 0.25, 0.35),
-    "cyber": (0.20, 0.20, 0.20, 0.20, 0.20),
-    "space": (0.20, 0.20, 0.20, 0.20, 0.20),
-    "enablers": (0.25, 0.35, 0.15, 0.15, 0.10),
+    "land": (0.25, 0.45, 0.20, 0.10, 0.0, 0.0),
+    "air": (0.25, 0.35, 0.15, 0.15, 0.10, 0.0),
+    "maritime": (0.30, 0.0, 0.10, 0.25, 0.35, 0.0),
+    "cyber": (0.20, 0.20, 0.20, 0.20, 0.20, 0.0),
+    "space": (0.20, 0.20, 0.20, 0.20, 0.20, 0.0),
+    "enablers": (0.25, 0.35, 0.15, 0.15, 0.10, 0.0),
 }
 # Requirement as a multiple of the allies' 2024 inventory, for 2025, 2030 and 2035
 REQUIREMENT_YEARS = (2025, 2030, 2035)
@@ -183,6 +189,192 @@ EXCLUSIONS = (
     ("PRT", "SOUTHEAST", "ILLUSTRATIVE opt-out, not a national position: forces kept for "
      "the Atlantic."),
 )
+
+# --------------------------------------------------------------------------- NATO sites
+# Everything in this section is ILLUSTRATIVE: the sites are named after real US
+# pre-positioning sites (or are candidates), but every capacity, cost, right, route and
+# scenario below is invented to show how the planner weighs warning time against
+# pre-positioned equipment. None of it is NATO's, a host's or the United States' data.
+
+# Where a member's forces start: a point near its capital or main garrisons (degrees
+# latitude, longitude); and where each region's forces are needed.
+HOME_POINT = {
+    "ALB": (41.3, 19.8), "BEL": (50.85, 4.35), "BGR": (42.7, 23.3), "HRV": (45.8, 16.0),
+    "CZE": (50.1, 14.4), "DNK": (55.7, 12.6), "EST": (59.4, 24.7), "FIN": (60.2, 24.9),
+    "FRA": (48.9, 2.35), "DEU": (51.0, 10.0), "GRC": (40.6, 22.9), "HUN": (47.5, 19.0),
+    "ITA": (44.0, 11.0), "LVA": (56.9, 24.1), "LTU": (54.7, 25.3), "LUX": (49.6, 6.1),
+    "MNE": (42.4, 19.3), "NLD": (52.1, 5.3), "MKD": (42.0, 21.4), "NOR": (59.9, 10.7),
+    "POL": (52.2, 21.0), "PRT": (38.7, -9.1), "ROU": (44.4, 26.1), "SVK": (48.1, 17.1),
+    "SVN": (46.05, 14.5), "ESP": (40.4, -3.7), "SWE": (59.3, 18.1), "TUR": (41.0, 29.0),
+    "GBR": (51.2, -1.8),
+}
+REGION_POINT = {
+    "NORTH": (63.0, 24.0), "EAST": (54.0, 22.5), "SOUTHEAST": (44.5, 27.5),
+    "SOUTH": (40.0, 16.0),
+}
+# Members that lie in a region (by the Regions sheet's descriptions): their forces are
+# there at once, so they have no Transit row to it. No member has a row to ATLANTIC
+# (ships and aircraft reach it from home; no scenario makes it urgent) or CENTRAL (no
+# requirement).
+IN_REGION = {
+    "NORTH": {"NOR", "SWE", "FIN", "EST", "LVA", "LTU"},
+    "EAST": {"POL", "LTU", "LVA", "EST"},
+    "SOUTHEAST": {"ROU", "BGR", "TUR"},
+    "SOUTH": {"PRT", "ESP", "FRA", "ITA", "SVN", "HRV", "MNE", "ALB", "GRC", "TUR"},
+}
+# Movement within Europe (by rail or road; the United Kingdom first by sea):
+# days = ceil(LOAD_DAYS + ROUTE_FACTOR · great-circle km / KM_PER_DAY) + sea crossing,
+# cost = MOVE_BASE + MOVE_PER_KM · route km per unit. No row (arrival at once) within
+# the region or under NEAR_KM of route.
+LOAD_DAYS, DRAW_DAYS = 3.0, 4.0  # days to ready and load a unit at home / to fly its
+# people to a site and draw its set there
+ROUTE_FACTOR, KM_PER_DAY = 1.25, 400.0
+MOVE_BASE, MOVE_PER_KM = 2.0, 0.008  # M USD per unit, M USD per unit-km
+NEAR_KM = 300.0
+SEA_CROSSING_DAYS = {"GBR": 2}  # Channel or North Sea crossing before the land route
+# North America to Europe by sea (loading, crossing, unloading, onward movement):
+# region -> (days, M USD per unit). No air routes: see the About sheet.
+TRANSATLANTIC = {
+    "USA": {"NORTH": (17, 45.0), "EAST": (18, 50.0), "SOUTHEAST": (21, 55.0),
+            "SOUTH": (16, 45.0)},
+    "CAN": {"NORTH": (15, 40.0), "EAST": (17, 45.0), "SOUTHEAST": (20, 50.0),
+            "SOUTH": (16, 45.0)},
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """An ILLUSTRATIVE pre-positioning site: costs in M USD, capacity in equipment sets."""
+
+    code: str
+    name: str
+    host: str
+    region: str
+    point: tuple[float, float]
+    fixed: float  # to open, or to keep an existing site (first year)
+    upkeep: float  # per year
+    capacity: int
+    existing: bool
+
+
+SITES = (
+    Site("POW", "Powidz (US Army pre-positioned stocks)", "POL", "EAST", (52.4, 17.85),
+         60, 40, 8, True),
+    Site("DUL", "Dülmen (US Army pre-positioned stocks)", "DEU", "CENTRAL", (51.8, 7.3),
+         50, 35, 6, True),
+    Site("EYG", "Eygelshoven (US Army pre-positioned stocks)", "NLD", "CENTRAL",
+         (50.9, 6.05), 40, 30, 4, True),
+    Site("ZUT", "Zutendaal (US Army pre-positioned stocks)", "BEL", "CENTRAL", (50.95, 5.6),
+         40, 30, 4, True),
+    Site("MCPPN", "Trøndelag caves (Marine Corps Prepositioning Program–Norway)", "NOR",
+         "NORTH", (63.4, 10.9), 30, 25, 4, True),
+    Site("DARBY", "Camp Darby, Livorno (US Army pre-positioned stocks)", "ITA", "SOUTH",
+         (43.65, 10.35), 40, 30, 4, True),
+    Site("LTU_NEW", "Candidate site, Lithuania", "LTU", "EAST", (55.0, 24.0), 450, 45, 8,
+         False),
+    Site("ROU_NEW", "Candidate site, Romania", "ROU", "SOUTHEAST", (44.4, 28.4), 400, 40, 8,
+         False),
+)
+
+# (user, host, site or None for all the host's sites, allowed, max_sets per site)
+BASING_RIGHTS = (
+    ("USA", "POL", None, True, None),
+    ("USA", "DEU", None, True, None),
+    ("USA", "NLD", None, True, None),
+    ("USA", "BEL", None, True, None),
+    ("USA", "ITA", None, True, None),
+    ("USA", "NOR", "MCPPN", True, 3),
+    ("USA", "LTU", None, True, None),
+    ("USA", "ROU", None, True, None),
+    ("CAN", "POL", None, True, 2),
+    ("GBR", "DEU", None, True, None),
+    ("GBR", "DEU", "DUL", False, None),
+    ("GBR", "NOR", None, True, 2),
+    ("NLD", "NOR", None, True, 2),
+    ("NLD", "NLD", "EYG", False, None),
+    ("BEL", "BEL", "ZUT", False, None),
+    ("ESP", "POL", None, True, 2),
+)
+
+# Capabilities that can draw sets: a set costs SET_SHARE of a unit's acquisition cost
+# (the unit's equipment, without its people) and STORAGE_SHARE of it a year to store.
+PREPOSITIONED = ("ARM_BDE", "MECH_BDE", "AMD_BTY")
+SET_SHARE, STORAGE_SHARE = 0.60, 0.01
+
+# (code, name, probability weight, warning days, requirement scale)
+SCENARIOS = (
+    ("CRISIS", "Long-warning crisis: reinforcement everywhere", 0.6, 90, 1.0),
+    ("EAST_SHORT", "Short-warning attack on the eastern flank", 0.3, 7, 0.0),
+    ("SE_SHORT", "Short-warning attack in the Black Sea region", 0.1, 10, 0.0),
+)
+# The threatened region's heavy requirements in the short-warning scenarios, as a
+# multiple of the Requirements sheet (every other requirement is scaled by 0 there).
+THREATENED = {"EAST_SHORT": (("EAST", 1.0), ("NORTH", 0.5)), "SE_SHORT": (("SOUTHEAST", 1.0),)}
+HEAVY = PREPOSITIONED  # the requirements restored in the short-warning scenarios
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km."""
+    (la1, lo1), (la2, lo2) = (tuple(map(math.radians, p)) for p in (a, b))
+    h = (math.sin((la2 - la1) / 2) ** 2
+         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def nato_transit() -> pd.DataFrame:
+    """Transit sheet: from members' homes and from sites, by the formulas above."""
+    rows = []
+    for member, by_region in TRANSATLANTIC.items():
+        for region, (days, cost) in by_region.items():
+            rows.append((member, None, region, "sea", days, cost))
+    for member, point in HOME_POINT.items():
+        for region, target in REGION_POINT.items():
+            route = ROUTE_FACTOR * km(point, target)
+            if member in IN_REGION[region] or route < NEAR_KM:
+                continue
+            days = math.ceil(LOAD_DAYS + route / KM_PER_DAY) + SEA_CROSSING_DAYS.get(member, 0)
+            mode = "sea" if member in SEA_CROSSING_DAYS else "rail"
+            rows.append((member, None, region, mode, days,
+                         round(MOVE_BASE + MOVE_PER_KM * route, 1)))
+    for site in SITES:
+        for region, target in REGION_POINT.items():
+            route = ROUTE_FACTOR * km(site.point, target)
+            rows.append((None, site.code, region, "rail",
+                         math.ceil(DRAW_DAYS + route / KM_PER_DAY),
+                         round(MOVE_BASE + MOVE_PER_KM * route, 1)))
+    return frame(rows, "from_member from_site region mode days cost_musd")
+
+
+def nato_scenario_requirements(requirements: pd.DataFrame) -> pd.DataFrame:
+    """ScenarioRequirements: the threatened region's heavy rows of Requirements, scaled."""
+    rows = []
+    for scenario, regions in THREATENED.items():
+        for region, factor in regions:
+            heavy = requirements[(requirements["region"] == region)
+                                 & requirements["capability"].isin(HEAVY)]
+            for row in heavy.itertuples(index=False):
+                rows.append((scenario, row.capability, region, row.year,
+                             round_half_up(factor * row.units)))
+    return frame(rows, "scenario capability region year units")
+
+
+def nato_prepositioning_tables(requirements: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Sites, BasingRights, Prepositioning, Transit, Scenarios, ScenarioRequirements."""
+    cost = {c.code: c.acquisition for c in CAPABILITIES}
+    return {
+        "Sites": frame([(s.code, s.name, s.host, s.region, s.fixed, s.upkeep, s.capacity,
+                         s.existing) for s in SITES],
+                       "code name host region fixed_cost_musd upkeep_musd capacity_sets "
+                       "existing"),
+        "BasingRights": frame(list(BASING_RIGHTS), "user host site allowed max_sets"),
+        "Prepositioning": frame([(c, SET_SHARE * cost[c], STORAGE_SHARE * cost[c])
+                                 for c in PREPOSITIONED],
+                                "capability set_cost_musd storage_cost_musd"),
+        "Transit": nato_transit(),
+        "Scenarios": frame(list(SCENARIOS), "code name probability warning_days "
+                                            "requirement_scale"),
+        "ScenarioRequirements": nato_scenario_requirements(requirements),
+    }
 
 
 def read_nato(csv: str | Path = NATO_CSV) -> pd.DataFrame:
@@ -310,10 +502,12 @@ def make_nato(path: str | Path, csv: str | Path = NATO_CSV) -> None:
     raw = read_nato(csv)
     members = nato_members(raw)
     forces = nato_forces(raw)
+    requirements = nato_requirements(forces)
     settings = dict(
         plan_name="NATO collective defence 2025–2035 (illustrative capabilities)",
         first_year=2025, last_year=2035, price_base_year=BASE_YEAR, currency="USD",
         discount_rate_pct=2, elastic=True, fair_share_key="gdp", fair_share_band_pct=25,
+        scenario_objective="expected", common_funding_key="gdp", common_funding_cap_pct=16,
         solver="highs",
     )
     tables = {
@@ -323,7 +517,7 @@ def make_nato(path: str | Path, csv: str | Path = NATO_CSV) -> None:
             "code name domain unit integer"),
         "Regions": frame(list(REGIONS), "code name description"),
         "Forces": forces,
-        "Requirements": nato_requirements(forces),
+        "Requirements": requirements,
         "SpendingTargets": frame([
             ("ALL", 2025, 2.0, 20, "step"),
             ("ALL", 2035, 3.5, 20, "linear"),
@@ -332,6 +526,7 @@ def make_nato(path: str | Path, csv: str | Path = NATO_CSV) -> None:
         ], "member from_year min_gdp_pct min_equipment_pct phase_in"),
         "FairShare": frame([("ISL", True)], "member exempt"),
         "Exclusions": frame(list(EXCLUSIONS), "member region reason"),
+        **nato_prepositioning_tables(requirements),
     }
     write_workbook(path, tables=tables, settings=settings, about=nato_about(raw))
 
@@ -345,8 +540,10 @@ def nato_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
         ("What this is", "The 32 NATO allies with NATO's published economic and defence "
          "spending figures for 2024, and ILLUSTRATIVE capability data (capabilities, "
          "regions, forces, costs, requirements, exclusions) derived from them by simple "
-         "formulas. The capability data are not NATO's: they show how the planner works "
-         "at alliance scale and must not be read as an assessment of any ally's forces."),
+         "formulas, with ILLUSTRATIVE pre-positioning data (sites, basing rights, "
+         "equipment sets, transit, scenarios). The capability and pre-positioning data "
+         "are not NATO's: they show how the planner works at alliance scale and must not "
+         "be read as an assessment of any ally's forces or plans."),
         ("Source", "NATO, Defence Expenditure of NATO Countries (2014-2024), press release "
          "of 17 June 2024, Excel tables (copy in inputs/data/"
          "nato_defence_expenditure_2014_2024.csv). The 2024 figures are NATO's estimates."),
@@ -396,10 +593,85 @@ def nato_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
          "time."),
         ("ILLUSTRATIVE: Exclusions", "The Exclusions rows are invented to show the "
          "feature; they are not any ally's position."),
+        *prepositioning_about(),
         ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
          "the CSV."),
     ]
     return rows
+
+
+def prepositioning_about() -> list[tuple[str, str]]:
+    """About rows on the ILLUSTRATIVE pre-positioning data, from the constants above."""
+    def site(x: Site) -> str:
+        return (f"{x.code} {x.name.split(' (')[0]} ({x.host}, {x.region}): {x.capacity} sets, "
+                f"{x.fixed:,.0f} M USD {'to keep' if x.existing else 'to open'}, "
+                f"{x.upkeep:,.0f} M USD a year")
+    existing = "; ".join(site(x) for x in SITES if x.existing)
+    candidates = "; ".join(site(x) for x in SITES if not x.existing)
+    scenarios = "; ".join(f"{code} ({name}): weight {p:g}, {w} days' warning"
+                          for code, name, p, w, _ in SCENARIOS)
+    threatened = "; ".join(
+        f"{code}: " + ", ".join(f"{region} × {factor:g}" for region, factor in regions)
+        for code, regions in THREATENED.items())
+    return [
+        ("ILLUSTRATIVE: Pre-positioning", "Sites, BasingRights, Prepositioning, Transit, "
+         "Scenarios and ScenarioRequirements are invented to show how warning time and "
+         "pre-positioned equipment interact. The existing sites are named after places "
+         "where the United States keeps or has kept pre-positioned equipment (US Army "
+         "pre-positioned stocks in Poland, Germany, the Netherlands, Belgium and Italy; the "
+         "Marine Corps Prepositioning Program–Norway caves in Trøndelag); the candidate "
+         "sites in Lithuania and Romania stand for no real project. Every capacity, cost, "
+         "basing right, route, warning time and probability is invented: none is NATO's, "
+         "a host's or the United States' figure or position."),
+        ("ILLUSTRATIVE: Sites", "Existing (fixed_cost is the cost to keep the site over "
+         "the horizon): " + existing + ". Candidates: " + candidates + ". Sites in Germany "
+         "and the Low Countries lie in region CENTRAL, which has no requirement. Capacity "
+         "counts sets of every capability alike (the model has no set size), so scarce "
+         "capacity goes to the cheapest sets that close a gap."),
+        ("ILLUSTRATIVE: BasingRights", "The United States may store sets at every site "
+         "(at most 3 in the Norwegian caves); Canada and Spain at Poland's sites (at most "
+         "2 each); the United Kingdom at Germany's sites except Dülmen (a row for one site "
+         "overrides a row for all of a host's sites) and in Norway (at most 2); the "
+         "Netherlands in Norway (at most 2). The Netherlands and Belgium have no access to "
+         "the sites on their own soil (allowed = no: a host can be refused its own site). "
+         "Not any ally's position."),
+        ("ILLUSTRATIVE: Prepositioning", "Units of " + ", ".join(PREPOSITIONED) + " can "
+         f"draw sets. A set costs {SET_SHARE * 100:g} % of a unit's acquisition cost (its "
+         f"equipment, not its people), storing it {STORAGE_SHARE * 100:g} % of that cost a "
+         "year, both paid by its owner; the sets are bought in the first year."),
+        ("ILLUSTRATIVE: Transit", "From home: the United States and Canada by sea, "
+         "15–21 days and 40–55 M USD per unit. No air routes: a Transit row holds for "
+         "every capability of a member, so an air route would fly armoured brigades too. "
+         f"European allies by rail or road: {LOAD_DAYS:g} days to ready and load a unit, "
+         f"then {KM_PER_DAY:g} km a day over {ROUTE_FACTOR:g} × the great-circle distance "
+         "from a point near the ally's capital to the region's point, rounded up (the "
+         f"United Kingdom: + {SEA_CROSSING_DAYS['GBR']} days at sea); cost "
+         f"{MOVE_BASE:g} M USD + {MOVE_PER_KM * 1000:g} M USD per 1,000 km per unit. No "
+         "row (arrival at once, at no cost) within the ally's own region, under "
+         f"{NEAR_KM:g} km, or to the North Atlantic. From a site: {DRAW_DAYS:g} days to fly "
+         "the unit's people in and draw the set, then the same rail journey (1–4 days to "
+         "the regions nearby). Transit rows hold for every capability: a cyber team "
+         "'travels' as a brigade does."),
+        ("ILLUSTRATIVE: Scenarios", scenarios + ". In CRISIS every requirement holds as "
+         "in Requirements and everyone arrives in time. In the short-warning scenarios "
+         "requirement_scale is 0 (other requirements are taken as met by forces in place) "
+         "and ScenarioRequirements restore the heavy requirements (" + ", ".join(HEAVY)
+         + ") of the threatened regions, as a multiple of Requirements: " + threatened
+         + ". scenario_objective expected: the plan minimises the weighted mean of the "
+         "scenarios' deployment costs and shortfall penalties."),
+        ("Common funding", "Site costs are common-funded, shared by GDP "
+         "(common_funding_key gdp; NATO's common budgets use gross national income) with "
+         "no ally above 16 % (common_funding_cap_pct): since 2021 the United States' share "
+         "of NATO's common-funded budgets is capped at Germany's, each about 16 %. The "
+         "excess is shared among the others in proportion to GDP."),
+        ("What to look for", "In the report: which sites open (Sites), who keeps which "
+         "sets where, the scenario column of Coverage (brigades short on the eastern flank "
+         "in the short-warning scenario, not in CRISIS; air and missile defence short "
+         "until new batteries arrive) and the arrival day of every "
+         "deployment against its warning time. Then change EAST_SHORT's warning_days "
+         "(7, 10, 30) and compare: the sites that count are the ones within the warning "
+         "time of the flank."),
+    ]
 
 
 def _year(raw: pd.DataFrame, country: str, year: int) -> pd.Series:

@@ -27,7 +27,7 @@ def test_tutorial_optimum_decisions_and_duals():
     bought = {k: v.value for k, v in model.x_units.items() if v.value > 1e-9}
     assert bought == pytest.approx({("BOR", "BDE", 2025): 1.0, ("ARL", "SQN", 2025): 1.0})
     assert model.topup["BOR", 2026].value == pytest.approx(1.5)
-    dual = {k: result.duals[c] for k, c in model.meet_requirement.items()}
+    dual = {k[:3]: result.duals[c] for k, c in model.meet_requirement.items()}
     assert dual["BDE", "EAST", 2025] == pytest.approx(3.5, abs=1e-4)
     assert dual["SQN", "EAST", 2025] == pytest.approx(14.0, abs=1e-4)
     # Borduria must reach its 1.5 % floor in 2026 anyway: an extra brigade then is free.
@@ -53,7 +53,7 @@ def test_lead_time_leaves_early_shortfalls():
     model, result = solved(data)
     assert pyo.value(model.total_cost) == pytest.approx(2 + 100 * 4, abs=1e-6)
     assert model.x_units["A", "C", 2025].value == pytest.approx(2)
-    assert [model.shortfall["C", "R", t].value for t in (2025, 2026, 2027)] == pytest.approx([2, 2, 0])
+    assert [model.shortfall["C", "R", t, "BASE"].value for t in (2025, 2026, 2027)] == pytest.approx([2, 2, 0])
 
 
 def test_exclusion_sends_the_cheaper_member_home():
@@ -64,7 +64,7 @@ def test_exclusion_sends_the_cheaper_member_home():
                 exclusions=frozenset({("A", "R")}))
     model, _ = solved(data)
     assert pyo.value(model.plan_cost) == pytest.approx(5)
-    assert ("A", "C", "R", 2025) not in model.assign
+    assert ("A", "C", "R", 2025, "BASE") not in model.assign
 
 
 def test_strict_mode_reports_infeasible():
@@ -135,7 +135,7 @@ def test_mip_duals_come_from_the_fixed_lp():
                 requirements={("C", "R", 2025): 1.5}, integer=("C",))
     model, result = solved(data)
     assert result.duals_from_fixed_lp
-    assert result.duals[model.meet_requirement["C", "R", 2025]] == pytest.approx(0.0, abs=1e-9)
+    assert result.duals[model.meet_requirement["C", "R", 2025, "BASE"]] == pytest.approx(0.0, abs=1e-9)
     assert model.x_units["A", "C", 2025].domain is pyo.NonNegativeIntegers
     assert not model.x_units["A", "C", 2025].fixed
 
@@ -157,4 +157,4 @@ def test_any_pyomo_solver_by_name_gives_the_same_plan():
     model = build_model(tutorial_data())
     result = _solve_legacy(model, SolveOptions(solver="highs"))
     assert result.optimal and pyo.value(model.plan_cost) == pytest.approx(20)
-    assert result.duals[model.meet_requirement["SQN", "EAST", 2025]] == pytest.approx(14, abs=1e-4)
+    assert result.duals[model.meet_requirement["SQN", "EAST", 2025, "BASE"]] == pytest.approx(14, abs=1e-4)

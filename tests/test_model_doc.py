@@ -23,8 +23,12 @@ def documented(kind: str) -> set[str]:
 
 
 def built(kind) -> set[str]:
-    model = build_model(tutorial_data())
-    return {c.local_name for c in model.component_objects(kind, descend_into=True)}
+    """Components of the model in both scenario objectives."""
+    names: set[str] = set()
+    for objective in ("expected", "worst-case"):
+        model = build_model(tutorial_data(scenario_objective=objective))
+        names |= {c.local_name for c in model.component_objects(kind, descend_into=True)}
+    return names
 
 
 def test_every_variable_is_documented():
@@ -37,8 +41,9 @@ def test_every_constraint_is_documented():
 
 def test_constraint_docstrings_carry_their_equations():
     """Each module that builds a constraint states it in its docstring."""
-    import models.coverage, models.fairness, models.spending  # noqa: E401
+    import models.build, models.coverage, models.fairness, models.prepositioning, models.spending  # noqa: E401
 
-    text = "".join(m.__doc__ for m in (models.coverage, models.fairness, models.spending))
+    modules = (models.build, models.coverage, models.fairness, models.prepositioning, models.spending)
+    text = "".join(m.__doc__ for m in modules)
     for name in documented("con"):
         assert name in text, f"{name} has no equation in its module docstring"

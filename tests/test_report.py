@@ -1,4 +1,5 @@
-"""Round trip of the Excel report: write the tutorial's report, read it back with openpyxl."""
+"""Round trip of the Excel report: write the tutorial's report (one scenario, no sites) and
+the report of a small plan with scenarios and sites, read them back with openpyxl."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils.cell import range_boundaries
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from builders import plan  # noqa: E402
 from tutorial_data import tutorial_data  # noqa: E402
 
 from models import build_model  # noqa: E402
@@ -28,7 +31,7 @@ TABLES = {
     "Spending": "spending",
     "Capabilities": "capabilities",
     "Coverage": "coverage",
-    "Assignments": "assignments",
+    "Deployment": "deployment",
 }
 PROVENANCE = {
     "input_file": "inputs/tutorial.xlsx",
@@ -46,6 +49,41 @@ def _results(data) -> PlanResults:
     return extract(model, data, solve(model))
 
 
+def sites_data():
+    """Two members, one capability, three scenarios (warning 10 days, 30 days, none), two sites.
+
+    A's home is 20 days away, B's 5 days; A may keep sets at its site K1 (2 days away,
+    capacity 2). With 10 days of warning A can only come by drawing sets at K1, so K1
+    opens and holds 2 sets; B comes from home for the third unit of 2026. K2 (B's) is
+    too dear to open.
+    """
+    sites = pd.DataFrame(
+        {"name": ["North depot", "South depot"], "host": ["A", "B"], "region": ["EAST", "EAST"],
+         "fixed_cost": [1.0, 100.0], "upkeep": [0.5, 1.0], "capacity": [2.0, 2.0], "existing": [False, False]},
+        index=pd.Index(["K1", "K2"], name="site"),
+    )
+    prepositioning = pd.DataFrame({"set_cost": [0.5], "storage_cost": [0.1], "can_draw": [True]},
+                                  index=pd.Index(["BDE"], name="capability"))
+    transit = pd.DataFrame([
+        {"from_member": "A", "from_site": None, "region": "EAST", "mode": "any", "days": 20.0, "cost": 1.0},
+        {"from_member": "B", "from_site": None, "region": "EAST", "mode": "any", "days": 5.0, "cost": 2.0},
+        {"from_member": None, "from_site": "K1", "region": "EAST", "mode": "any", "days": 2.0, "cost": 0.1},
+        {"from_member": None, "from_site": "K2", "region": "EAST", "mode": "any", "days": 3.0, "cost": 0.1},
+    ])
+    scenarios = pd.DataFrame(
+        {"name": ["Short warning", "Long warning", "No limit"], "probability": [0.4, 0.4, 0.2],
+         "warning_days": [10.0, 30.0, math.inf], "scale": [1.0, 1.0, 0.5]},
+        index=pd.Index(["S1", "S2", "S3"], name="scenario"),
+    )
+    return plan(
+        {"A": (100.0, 2.0), "B": (50.0, 1.0)},
+        forces={("A", "BDE"): {"existing": 2.0}, ("B", "BDE"): {"existing": 1.0}},
+        requirements={("BDE", "EAST", 2025): 2.0, ("BDE", "EAST", 2026): 3.0},
+        years=(2025, 2026),
+        sites=sites, prepositioning=prepositioning, transit=transit, scenarios=scenarios,
+    )
+
+
 @pytest.fixture(scope="module")
 def tutorial_results() -> PlanResults:
     return _results(tutorial_data())
@@ -58,10 +96,34 @@ def report_book(tutorial_results, tmp_path_factory):
     return openpyxl.load_workbook(path)
 
 
+@pytest.fixture(scope="module")
+def sites_results() -> PlanResults:
+    results = _results(sites_data())
+    assert results.solve.status == "optimal"
+    return results
+
+
+@pytest.fixture(scope="module")
+def sites_book(sites_results, tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "sites.xlsx"
+    write_report(sites_results, path, PROVENANCE, [])
+    return openpyxl.load_workbook(path)
+
+
+BOOKS = {"tutorial": ("tutorial_results", "report_book"), "sites": ("sites_results", "sites_book")}
+
+
+def _book(request, which: str):
+    results, book = BOOKS[which]
+    return request.getfixturevalue(results), request.getfixturevalue(book)
+
+
 def _expected(value):
     """What a result value reads back as."""
-    if value is None or (np.isscalar(value) and pd.isna(value)):
+    if value is None or (np.isscalar(value) and pd.isna(value)) or value == "":
         return None
+    if isinstance(value, (float, np.floating)) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (int, float, np.integer, np.floating)):
@@ -73,35 +135,92 @@ def _table(ws, n_rows: int, n_cols: int) -> list[tuple]:
     return list(ws.iter_rows(min_row=2, max_row=n_rows + 1, max_col=n_cols, values_only=True))
 
 
-def test_sheet_order(report_book):
-    assert tuple(report_book.sheetnames) == SHEETS
-    assert all(len(name) <= 31 for name in report_book.sheetnames)
-
-
-@pytest.mark.parametrize("sheet", TABLES)
-def test_tables_round_trip(report_book, tutorial_results, sheet):
-    df = getattr(tutorial_results, TABLES[sheet])
-    ws = report_book[sheet]
+def _check_table(ws, df, header_row: int = 1) -> None:
+    """`df` reads back from `ws` with its header in `header_row`: readable headers that name
+    their raw column in a comment, and every value."""
     n, k = len(df), len(df.columns)
-    headers = [c.value for c in ws[1][:k]]
+    headers = [c.value for c in ws[header_row][:k]]
     assert all(isinstance(h, str) and h for h in headers)
-    # each header is readable and names its raw column in its comment
-    for cell, column in zip(ws[1][:k], df.columns):
+    for cell, column in zip(ws[header_row][:k], df.columns):
         assert cell.comment is not None and f"column: {column}" in cell.comment.text
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(k)}{n + 1}"
-    rows = _table(ws, n, k)
+    rows = list(ws.iter_rows(min_row=header_row + 1, max_row=header_row + n, max_col=k, values_only=True))
     assert len(rows) == n
     for got, want in zip(rows, df.itertuples(index=False, name=None)):
         assert list(got) == [_expected(v) for v in want]
+
+
+@pytest.mark.parametrize("which", BOOKS)
+def test_sheet_order(request, which):
+    _, book = _book(request, which)
+    assert tuple(book.sheetnames) == SHEETS
+    assert SHEETS == ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Deployment", "Sites")
+    assert all(len(name) <= 31 for name in book.sheetnames)
+
+
+@pytest.mark.parametrize("which", BOOKS)
+@pytest.mark.parametrize("sheet", [*TABLES, "Sites"])
+def test_tables_round_trip(request, which, sheet):
+    results, book = _book(request, which)
+    df = getattr(results, TABLES.get(sheet, "sites"))
+    if df.empty:
+        return  # an empty Sites table: test_sites_sheet_without_sites
+    ws = book[sheet]
+    n, k = len(df), len(df.columns)
+    _check_table(ws, df)
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(k)}{n + 1}"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+
+
+def test_sites_sheet_with_sites(sites_book, sites_results):
+    sites, stocks = sites_results.sites, sites_results.site_stocks
+    assert list(sites["site"]) == ["K1", "K2"] and list(sites["open"]) == [True, False]
+    assert len(stocks) == 1
+    ws = sites_book["Sites"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:6] == ["Site", "Name", "Host", "Region", "Existing", "Open"]
+    assert "Capacity (sets)" in headers and "Sets held (sets)" in headers
+    assert "Upkeep (M USD/year)" in headers and "Utilisation (%)" in headers
+    assert "Site name" in ws["B1"].comment.text  # not "Member name"
+    assert ws.cell(row=2, column=headers.index("Upkeep (M USD/year)") + 1).number_format == "#,##0.0"
+    # the equipment sets: a titled table of their own below the sites, with their own header
+    top = len(sites) + 4
+    assert ws.cell(row=top, column=1).value == "Equipment sets per site, owner and capability"
+    assert [c.value for c in ws[top + 1]][:6] == [
+        "Site", "Owner", "Capability", "Sets (sets)", "Set cost (M USD)", "Storage cost (M USD/year)"]
+    _check_table(ws, stocks, header_row=top + 1)
+    assert ws.max_row == top + 1 + len(stocks)  # the chart plots the sites table itself
+    # the filter covers the sites table only
+    assert ws.auto_filter.ref == f"A1:L{len(sites) + 1}"
+
+
+def test_sites_sheet_without_sites(report_book, tutorial_results):
+    assert tutorial_results.sites.empty
+    ws = report_book["Sites"]
+    assert ws["A1"].value == report.NO_SITES
+    assert (ws.max_row, ws.max_column) == (1, 1)
+    assert ws._charts == []
+
+
+def test_sites_without_sets(sites_results, tmp_path):
+    stocks = sites_results.site_stocks.iloc[0:0]
+    results = dataclasses.replace(sites_results, site_stocks=stocks)
+    ws = openpyxl.load_workbook(write_report(results, tmp_path / "r.xlsx", PROVENANCE, []))["Sites"]
+    top = len(sites_results.sites) + 4
+    assert ws.cell(row=top + 1, column=1).value == report.NO_SETS
 
 
 def test_readable_headers(report_book):
     burden = [c.value for c in report_book["Burden"][1]]
     assert "Burden share (%)" in burden and "Fair share (%)" in burden
     assert "Plan cost, discounted (M USD)" in burden
+    assert "Common-funding share (%)" in burden and "Common-funded cost, discounted (M USD)" in burden
     spending = [c.value for c in report_book["Spending"][1]]
     assert "Defence spending (% of GDP)" in spending
+    deployment = [c.value for c in report_book["Deployment"][1]]
+    assert deployment == ["Scenario", "Member", "Capability", "Region", "Year", "Source", "Units (units)",
+                          "Arrival day (days)", "Warning time (days)", "Transit cost (M USD)"]
+    assert [c.value for c in report_book["Coverage"][1]][0] == "Scenario"
 
 
 def test_one_burden_row_per_member(report_book, tutorial_results):
@@ -122,18 +241,135 @@ def test_number_formats(report_book):
     assert ws.cell(row=2, column=header["Required (units)"]).number_format == "0.0"
 
 
-def test_charts(report_book):
-    counts = {ws.title: len(ws._charts) for ws in report_book}
-    assert counts["Burden"] >= 1 and counts["Spending"] >= 1 and counts["Coverage"] >= 1
-    assert sum(counts.values()) >= 3
-    for ws in report_book:
+def test_new_number_formats(sites_book):
+    ws = sites_book["Burden"]
+    header = {c.value: c.column for c in ws[1]}
+    assert ws.cell(row=2, column=header["Common-funding share (%)"]).number_format == "0.00"
+    assert ws.cell(row=2, column=header["Common-funded cost, discounted (M USD)"]).number_format == "#,##0.0"
+    ws = sites_book["Deployment"]
+    header = {c.value: c.column for c in ws[1]}
+    assert ws.cell(row=2, column=header["Arrival day (days)"]).number_format == "0.0"
+    assert ws.cell(row=2, column=header["Transit cost (M USD)"]).number_format == "#,##0.0"
+    assert ws.cell(row=2, column=header["Year"]).number_format == "0"
+
+
+@pytest.mark.parametrize("which", BOOKS)
+def test_charts(request, which):
+    _, book = _book(request, which)
+    counts = {ws.title: len(ws._charts) for ws in book}
+    assert counts == {"Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
+                      "Deployment": 1, "Sites": 1 if which == "sites" else 0}
+    for ws in book:
         for chart in ws._charts:
             assert chart.title is not None
             assert chart.x_axis.title is not None and chart.y_axis.title is not None
-    burden_chart = report_book["Burden"]._charts[0]
+            assert chart.x_axis.delete is False and chart.y_axis.delete is False
+    burden_chart = book["Burden"]._charts[0]
     assert len(burden_chart.series) == 2
-    spending_chart = report_book["Spending"]._charts[0]
+    spending_chart = book["Spending"]._charts[0]
     assert len(spending_chart.series) == 3
+
+
+def _cells(book, ref: str) -> list:
+    """Values of the cells a chart reference such as 'Deployment'!$C$14:$C$15 points to."""
+    sheet, cells = ref.rsplit("!", 1)
+    min_col, min_row, max_col, max_row = range_boundaries(cells.replace("$", ""))
+    ws = book[sheet.strip("'")]
+    return [v for row in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col,
+                                      max_col=max_col, values_only=True) for v in row]
+
+
+def test_sites_chart(sites_book, sites_results):
+    chart = sites_book["Sites"]._charts[0]
+    assert "capacity" in _title(chart)
+    sites = sites_results.sites
+    assert [_cells(sites_book, s.tx.strRef.f)[0] for s in chart.series] == ["Sets held (sets)", "Capacity (sets)"]
+    assert [_cells(sites_book, s.val.numRef.f) for s in chart.series] == [
+        list(sites["sets"]), list(sites["capacity_sets"])]
+    assert _cells(sites_book, chart.series[0].cat.strRef.f) == list(sites["site"])
+
+
+def _title(chart) -> str:
+    return "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
+
+
+def test_deployment_chart_rows(sites_results):
+    dep = sites_results.deployment
+    title, scenarios, rows = report.deployment_chart_rows(dep)
+    assert scenarios == [("S1", 10.0), ("S2", 30.0), ("S3", math.inf)]  # shortest warning first
+    sums = dep.groupby(["scenario", "arrival_day"])["units"].sum()
+    assert {(s, d): u for s, _, d, u in rows} == pytest.approx(sums.to_dict())
+    assert len(rows) == len(sums)
+    assert rows == sorted(rows, key=lambda r: ([s for s, _ in scenarios].index(r[0]), r[2]))
+    assert all(day <= w for _, w, day, _ in rows)  # as the model guarantees, so the chart shows
+    assert "warning time" in title
+    lines = report.warning_line_rows(scenarios, rows)
+    top = max(u for *_, u in rows)
+    assert lines == [("S1", 10.0, 0.0), ("S1", 10.0, top), ("S2", 30.0, 0.0), ("S2", 30.0, top)]
+
+
+def test_deployment_chart(sites_book, sites_results):
+    """One marker series per scenario (units per arrival day) and one dashed line per finite
+    warning time; every marker lies left of its scenario's line."""
+    ws = sites_book["Deployment"]
+    (chart,) = ws._charts
+    assert chart.tagname == "scatterChart"
+    titles = [s.tx.v for s in chart.series]
+    assert titles == ["S1 (warning 10 days)", "S2 (warning 30 days)", "S3 (no warning limit)",
+                      "S1 warning time", "S2 warning time"]
+    xs = {t: _cells(sites_book, s.xVal.numRef.f) for t, s in zip(titles, chart.series)}
+    ys = {t: _cells(sites_book, s.yVal.numRef.f) for t, s in zip(titles, chart.series)}
+    dep = sites_results.deployment
+    for sc, w in (("S1", 10.0), ("S2", 30.0)):
+        label = f"{sc} (warning {w:g} days)"
+        mine = dep[dep.scenario == sc].groupby("arrival_day")["units"].sum()
+        assert xs[label] == list(mine.index) and ys[label] == pytest.approx(list(mine))
+        assert xs[f"{sc} warning time"] == [w, w]
+        assert max(xs[label]) <= min(xs[f"{sc} warning time"])
+    assert xs["S3 (no warning limit)"] == [2.0]
+    # the chart data sit below the Deployment table, not inside it
+    assert ws.auto_filter.ref == f"A1:J{len(dep) + 1}"
+    first_row = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[1]
+    assert first_row > len(dep) + 2
+
+
+def test_arrival_chart_log_scale():
+    rows = [("S1", 7.0, 0.0, 8000.0), ("S1", 7.0, 5.0, 30.0), ("S2", math.inf, 3.0, 12.0)]
+    assert report.arrival_log_scale(rows)
+    lines = report.warning_line_rows([("S1", 7.0), ("S2", math.inf)], rows)
+    assert lines == [("S1", 7.0, 12.0), ("S1", 7.0, 8000.0)]  # from the fewest units, not from 0
+    assert not report.arrival_log_scale([("S1", 7.0, 0.0, 50.0), ("S1", 7.0, 1.0, 1.0)])
+
+
+def test_deployment_chart_keeps_the_shortest_warnings():
+    n = report.MAX_CHART_SCENARIOS + 3
+    dep = pd.DataFrame({
+        "scenario": [f"S{i:02d}" for i in range(n)], "member": "A", "capability": "BDE", "region": "EAST",
+        "year": 2025, "source": "home", "units": 1.0, "arrival_day": 1.0,
+        "warning_days": [float(100 - i) for i in range(n)], "transit_cost_musd": 0.0,
+    })
+    title, scenarios, rows = report.deployment_chart_rows(dep)
+    assert len(scenarios) == report.MAX_CHART_SCENARIOS
+    assert [w for _, w in scenarios] == sorted(dep["warning_days"])[: report.MAX_CHART_SCENARIOS]
+    assert f"{report.MAX_CHART_SCENARIOS} of {n} scenarios" in title
+    assert report.deployment_chart_rows(dep.iloc[0:0]) == ("", [], [])
+
+
+def test_empty_deployment(tutorial_results, tmp_path):
+    results = dataclasses.replace(tutorial_results, deployment=tutorial_results.deployment.iloc[0:0])
+    ws = openpyxl.load_workbook(write_report(results, tmp_path / "r.xlsx", PROVENANCE, []))["Deployment"]
+    assert ws["A3"].value == report.NO_DEPLOYMENT and ws._charts == []
+
+
+def test_long_sites_table_charts_open_sites():
+    n = report.MAX_CHART_SITES + 10
+    sites = pd.DataFrame({"site": [f"K{i}" for i in range(n)], "open": [i % 7 == 0 for i in range(n)],
+                          "sets": 1.0, "capacity_sets": 2.0})
+    title, pick = report.sites_chart_rows(sites)
+    assert list(pick["site"]) == [f"K{i}" for i in range(0, n, 7)]
+    assert title.startswith(f"Open sites ({len(pick)} of {n})")
+    title, pick = report.sites_chart_rows(sites.head(5))
+    assert len(pick) == 5
 
 
 def test_spending_chart_data_selected_from_table(report_book, tutorial_results):
@@ -174,6 +410,20 @@ def test_summary(report_book, tutorial_results):
     assert "Members › row 3: unknown column" in items
     for sheet in SHEETS:
         assert sheet in items  # a "how to read" note per sheet
+    assert items["Scenarios"][0] == 1 and items["Sites open"][0] == 0
+
+
+def test_summary_new_totals(sites_book, sites_results):
+    items = {r[0]: r[1:] for r in sites_book["Summary"].iter_rows(values_only=True) if r[0] is not None}
+    t = sites_results.totals
+    assert items["Expected deployment cost"][0] == pytest.approx(t["deployment_cost_musd"])
+    assert "M USD" in items["Expected deployment cost"][1]
+    assert items["Common-funded site cost"][0] == pytest.approx(t["site_cost_musd"])
+    assert "M USD" in items["Common-funded site cost"][1]
+    assert items["Sites open"] == (1, "of 2 sites in the input")
+    assert items["Scenarios"][0] == 3
+    assert t["site_cost_musd"] == pytest.approx(2.0)  # K1: fixed 1 + upkeep 0.5 × 2 years, undiscounted
+    assert sites_results.burden["common_funded_cost_musd"].sum() == pytest.approx(t["site_cost_musd"])
 
 
 def test_not_optimal_is_marked(tutorial_results, tmp_path):
@@ -197,7 +447,7 @@ def test_text_from_inputs_stays_text(tmp_path):
     data.name = "=1+1"
     results = _results(data)
     results.coverage.loc[0, "provided_by"] = "+ARL 2"
-    results.assignments.loc[0, "member"] = "@SUM(A1)"
+    results.deployment.loc[0, "member"] = "@SUM(A1)"
     warnings = ["-bad warning", "=cmd|' /C calc'!A0", "\tTab", "ctrl\x01char"]
     path = write_report(results, tmp_path / "r.xlsx", PROVENANCE, warnings)
     wb = openpyxl.load_workbook(path)
@@ -274,7 +524,7 @@ def test_failure_keeps_the_previous_report(tutorial_results, tmp_path, monkeypat
 def test_long_coverage_is_charted_by_its_shortfalls():
     n = 200
     coverage = pd.DataFrame({
-        "capability": ["BDE"] * n, "region": ["EAST"] * n, "year": [2025 + i % 10 for i in range(n)],
+        "scenario": "BASE", "capability": ["BDE"] * n, "region": ["EAST"] * n, "year": [2025 + i % 10 for i in range(n)],
         "required_units": 3.0, "provided_units": 3.0, "shortfall_units": 0.0,
         "marginal_cost_musd": np.nan, "provided_by": "ARL 3",
     })
@@ -283,6 +533,19 @@ def test_long_coverage_is_charted_by_its_shortfalls():
     coverage.loc[[5, 17], ["provided_units", "shortfall_units"]] = [[1.0, 2.0], [2.5, 0.5]]
     title, rows = report.coverage_chart_rows(coverage, 2034)
     assert rows == [("BDE EAST 2030", 3.0, 1.0, 2.0), ("BDE EAST 2032", 3.0, 2.5, 0.5)]
-    assert title.startswith("Requirements with a shortfall (2 of 200)")
+    assert title.startswith("Requirements with a shortfall (2 of 200)") and title.endswith("scenario BASE")
     title, rows = report.coverage_chart_rows(coverage.head(10), 2034)
     assert len(rows) == 10
+
+
+def test_coverage_chart_across_scenarios(sites_results, sites_book):
+    coverage = sites_results.coverage
+    title, rows = report.coverage_chart_rows(coverage, 2026)
+    assert title.endswith("all 3 scenarios")
+    assert [r[0] for r in rows] == [f"{s}: BDE EAST {t}" for s, t in zip(coverage.scenario, coverage.year)]
+    assert _title(sites_book["Coverage"]._charts[0]) == title
+    long = pd.concat([coverage] * 20, ignore_index=True)
+    long.loc[7, ["provided_units", "shortfall_units"]] = [0.0, long.loc[7, "required_units"]]
+    title, rows = report.coverage_chart_rows(long, 2026)
+    assert len(rows) == 1 and rows[0][0].startswith(f"{long.loc[7, 'scenario']}: ")
+    assert title.endswith(f"scenario {long.loc[7, 'scenario']} only (of 3)")

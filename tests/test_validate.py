@@ -172,3 +172,36 @@ def test_all_problems_at_once_exit_2_nothing_written(tmp_path, command):
     assert "Traceback" not in text
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tutorial.xlsx"]
+
+
+def test_transit_needs_exactly_one_origin(tmp_path):
+    def transit(wb):
+        ws = wb["Transit"]
+        header = [c.value for c in ws[1]]
+        row = {h: None for h in header}
+        row.update(from_member="ARL", from_site=None, region="EAST", days=3)
+        ws.append([row[h] for h in header])
+        row.update(from_member=None)
+        ws.append([row[h] for h in header])
+    [msg] = problems(edited(tmp_path, transit))
+    assert "Transit › row 3, column A (from_member)" in msg and "exactly one of from_member and from_site" in msg
+
+
+def test_common_funding_cap_too_small(tmp_path):
+    def cap(wb):
+        ws = wb["Settings"]
+        row = next(c.row for c in ws["A"] if c.value == "common_funding_cap_pct")
+        ws.cell(row=row, column=2).value = 20
+    [msg] = problems(edited(tmp_path, cap))
+    assert "common_funding_cap_pct" in msg and "cannot share all common costs" in msg
+
+
+def test_population_key_needs_populations(tmp_path):
+    def key(wb):
+        ws = wb["Settings"]
+        row = next(c.row for c in ws["A"] if c.value == "fair_share_key")
+        ws.cell(row=row, column=2).value = "population"
+        members = wb["Members"]
+        members.cell(row=3, column=column(members, "population_m")).value = None
+    [msg] = problems(edited(tmp_path, key))
+    assert "Members › row 3" in msg and "(population_m): blank — required when fair_share_key is population" in msg

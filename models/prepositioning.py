@@ -1,0 +1,97 @@
+"""Sites and pre-positioned equipment sets (first-stage decisions).
+
+    open_site[k] ∈ {0, 1}            site k is opened (or kept) for the whole horizon, K
+    sets[m, k, c] ≥ 0                equipment sets of capability c that m keeps at k, H
+                                     (integer for capabilities bought in whole units)
+
+    site_capacity[k]:    Σ_{(m,c) : (m,k,c) ∈ H} sets[m, k, c] ≤ cap_k · open_site[k]
+    basing_limit[m, k]:  Σ_c sets[m, k, c] ≤ max_sets[m, k]      (where a cap is given)
+    draw_limit[m, k, c, t, s]:  Σ_r draw[m, k, c, r, t, s] ≤ sets[m, k, c]
+
+Site costs (fixed in the first year, upkeep every year) are common-funded: member m pays
+σ[m, t] of them (models/common_funding.py); sets and their storage are paid by their owner.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from .data import PlanData
+from .sets import ModelIndex
+
+
+def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
+    sites = data.sites
+    integer = data.capabilities["integer"].to_dict()
+    model.Ksites = pyo.Set(initialize=ix.sites, ordered=True)
+    model.H = pyo.Set(initialize=ix.holders, dimen=3, ordered=True)
+    model.open_site = pyo.Var(model.Ksites, domain=pyo.Binary, doc="site open")
+    model.sets = pyo.Var(
+        model.H,
+        domain=lambda _, m, k, c: pyo.NonNegativeIntegers if integer[c] else pyo.NonNegativeReals,
+        doc="equipment sets [sets]",
+    )
+    at_site: dict[str, list] = defaultdict(list)
+    by_user: dict[tuple[str, str], list] = defaultdict(list)
+    for m, k, c in ix.holders:
+        at_site[k].append(model.sets[m, k, c])
+        by_user[m, k].append(model.sets[m, k, c])
+    capacity = sites["capacity"].astype(float).to_dict()
+    model.site_capacity = pyo.Constraint(
+        model.Ksites,
+        rule=lambda mdl, k: sum(at_site[k]) - capacity[k] * mdl.open_site[k] <= 0
+        if at_site[k] else pyo.Constraint.Skip,
+    )
+    capped = [key for key in ix.max_sets if by_user.get(key)]
+    model.basing_limit = pyo.Constraint(
+        pyo.Set(initialize=capped, dimen=2, ordered=True),
+        rule=lambda mdl, m, k: sum(by_user[m, k]) <= ix.max_sets[m, k],
+    )
+    drawn: dict[tuple, list] = defaultdict(list)
+    for m, k, c, r, t, s in ix.draws:
+        drawn[m, k, c, t, s].append(model.draw[m, k, c, r, t, s])
+    model.draw_limit = pyo.Constraint(
+        pyo.Set(initialize=list(drawn), dimen=5, ordered=True),
+        rule=lambda mdl, m, k, c, t, s: sum(drawn[m, k, c, t, s]) - mdl.sets[m, k, c] <= 0,
+    )
+
+
+def site_costs(model: pyo.ConcreteModel, data: PlanData, t: int):
+    """C_site[t] = Σ_k (f_k · [t = first_year] + u_k) · open_site[k], M."""
+    first = t == data.first_year
+    fixed, upkeep = data.sites["fixed_cost"].to_dict(), data.sites["upkeep"].to_dict()
+    return sum(
+        (fixed[k] * first + upkeep[k]) * model.open_site[k]
+        for k in model.Ksites
+        if fixed[k] * first + upkeep[k]
+    )
+
+
+def member_costs(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> tuple[dict, dict]:
+    """What pre-positioning adds to each member's spending in each year, M:
+
+    equipment[m, t] = [t = first_year] · Σ_{k,c} a^set_c · sets[m, k, c]
+    other[m, t]     = Σ_{k,c} s^set_c · sets[m, k, c] + σ[m, t] · C_site[t]
+    """
+    equipment: dict[tuple[str, int], object] = {}
+    other: dict[tuple[str, int], object] = {}
+    if not ix.sites:
+        return equipment, other
+    set_cost = data.prepositioning["set_cost"].astype(float).to_dict()
+    storage = data.prepositioning["storage_cost"].astype(float).to_dict()
+    owned: dict[str, list] = defaultdict(list)
+    for m, k, c in ix.holders:
+        owned[m].append((c, model.sets[m, k, c]))
+    common = {t: site_costs(model, data, t) for t in ix.years}
+    for m, t in ix.active:
+        if t == data.first_year and owned[m]:
+            equipment[m, t] = sum(set_cost[c] * v for c, v in owned[m] if set_cost[c])
+        share = ix.cost_share.get((m, t), 0.0)
+        parts = [storage[c] * v for c, v in owned[m] if storage[c]]
+        if share and not isinstance(common[t], (int, float)):
+            parts.append(share * common[t])
+        if parts:
+            other[m, t] = sum(parts)
+    return equipment, other

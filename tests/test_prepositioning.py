@@ -1,0 +1,132 @@
+"""Two scenarios, one site: pre-positioning worked out by hand.
+
+US (GDP 1000, spends 10) has 2 brigades at home, 20 days by sea from EAST (1 M per
+brigade). Poland (GDP 100, spends 1) hosts site POW in EAST: 3 M to open, room for 5
+sets; a brigade set costs 2 M; from POW a brigade reaches EAST in 2 days for 0.1 M.
+EAST needs 2 brigades in 2025. Scenarios LONG (30 days' warning) and SHORT (7 days),
+each with probability 1/2.
+
+- With the site: open 3 + sets 2 × 2 = 7; both scenarios draw at 2 × 0.1 = 0.2: 7.2.
+- Without: LONG comes by sea, 2 × 1 = 2; SHORT misses 2 brigades at P each: 2P.
+  Expected (2 + 2P) / 2 = 1 + P; worst case max(2, 2P).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+
+from builders import plan
+from models import build_model
+from planner.results import extract
+from planner.solve import solve
+
+
+def instance(penalty: float = 100.0, basing=None, **overrides):
+    return plan(
+        {"USA": (1000, 10), "POL": (100, 1)},
+        forces={("USA", "BDE"): {"existing": 2, "max_new": 0}},
+        requirements={("BDE", "EAST", 2025): 2},
+        shortfall_penalty=penalty,
+        sites=pd.DataFrame(
+            {"name": ["Powidz"], "host": ["POL"], "region": ["EAST"], "fixed_cost": [3.0],
+             "upkeep": [0.0], "capacity": [5.0], "existing": [False]},
+            index=pd.Index(["POW"], name="site"),
+        ),
+        basing=basing if basing is not None else pd.DataFrame(
+            {"user": ["USA"], "host": ["POL"], "site": [None], "allowed": [True], "max_sets": [math.nan]}),
+        prepositioning=pd.DataFrame(
+            {"set_cost": [2.0], "storage_cost": [0.0], "can_draw": [True]},
+            index=pd.Index(["BDE"], name="capability"),
+        ),
+        transit=pd.DataFrame({
+            "from_member": ["USA", None], "from_site": [None, "POW"], "region": ["EAST", "EAST"],
+            "mode": ["sea", "road"], "days": [20.0, 2.0], "cost": [1.0, 0.1],
+        }),
+        scenarios=pd.DataFrame(
+            {"name": ["long warning", "short warning"], "probability": [1.0, 1.0],
+             "warning_days": [30.0, 7.0], "scale": [1.0, 1.0]},
+            index=pd.Index(["LONG", "SHORT"], name="scenario"),
+        ),
+        **overrides,
+    )
+
+
+def solved(data):
+    model = build_model(data)
+    result = solve(model)
+    assert result.optimal
+    return model, result
+
+
+def test_short_warning_makes_the_site_worth_its_cost():
+    model, _ = solved(instance(penalty=100))
+    assert pyo.value(model.total_cost) == pytest.approx(7.2, abs=1e-6)
+    assert model.open_site["POW"].value == pytest.approx(1)
+    assert model.sets["USA", "POW", "BDE"].value == pytest.approx(2)
+    for s in ("LONG", "SHORT"):
+        assert model.draw["USA", "POW", "BDE", "EAST", 2025, s].value == pytest.approx(2)
+    # from home the brigades cannot arrive in 7 days: no such variable exists
+    assert ("USA", "BDE", "EAST", 2025, "SHORT") not in model.assign
+
+
+def test_cheap_shortfalls_keep_the_site_closed():
+    """P = 1: expected 1 + P = 2 < 7.2."""
+    model, _ = solved(instance(penalty=1))
+    assert pyo.value(model.total_cost) == pytest.approx(2.0, abs=1e-6)
+    assert model.open_site["POW"].value == pytest.approx(0)
+
+
+def test_worst_case_opens_what_the_expectation_does_not():
+    """P = 5: expected 1 + 5 = 6 < 7.2 (no site); worst case max(2, 10) = 10 > 7.2 (site)."""
+    model, _ = solved(instance(penalty=5))
+    assert pyo.value(model.total_cost) == pytest.approx(6.0, abs=1e-6)
+    assert model.open_site["POW"].value == pytest.approx(0)
+    model, _ = solved(instance(penalty=5, scenario_objective="worst-case"))
+    assert pyo.value(model.total_cost) == pytest.approx(7.2, abs=1e-6)
+    assert model.open_site["POW"].value == pytest.approx(1)
+
+
+def test_a_refusal_leaves_the_short_scenario_uncovered():
+    """Poland refuses: no sets, LONG by sea (2), SHORT short of 2 at P = 100: (2 + 200) / 2."""
+    refused = pd.DataFrame({"user": ["USA"], "host": ["POL"], "site": ["POW"], "allowed": [False],
+                            "max_sets": [math.nan]})
+    model, _ = solved(instance(penalty=100, basing=refused))
+    assert pyo.value(model.total_cost) == pytest.approx(101, abs=1e-6)
+    assert len(model.H) == 0
+
+
+def test_basing_cap_limits_sets():
+    """At most 1 US set at POW: one brigade draws, one is missing in SHORT."""
+    capped = pd.DataFrame({"user": ["USA"], "host": ["POL"], "site": [None], "allowed": [True],
+                           "max_sets": [1.0]})
+    model, _ = solved(instance(penalty=100, basing=capped))
+    # site 3 + set 2 = 5; LONG: 1 draw (0.1) + 1 by sea (1); SHORT: 1 draw (0.1) + 100 short
+    assert pyo.value(model.total_cost) == pytest.approx(5 + (1.1 + 100.1) / 2, abs=1e-6)
+
+
+def test_common_funding_cap_in_members_spending():
+    """Site cost 3 split by GDP 1000 : 100 with a 60 % cap: USA 1.8, POL 1.2."""
+    data = instance(penalty=100, common_funding_cap=0.6)
+    model, result = solved(data)
+    assert model.spend["USA", 2025].value == pytest.approx(10 + 4 + 1.8)
+    assert model.spend["POL", 2025].value == pytest.approx(1 + 1.2)
+    burden = extract(model, data, result).burden.set_index("member")
+    assert burden.loc["USA", "common_funding_share_pct"] == pytest.approx(60)
+    assert burden.loc["POL", "common_funded_cost_musd"] == pytest.approx(1.2)
+
+
+def test_deployment_and_sites_tables():
+    data = instance(penalty=100)
+    model, result = solved(data)
+    res = extract(model, data, result)
+    dep = res.deployment
+    assert set(dep["source"]) == {"POW"}
+    assert (dep["arrival_day"] <= dep["warning_days"]).all()
+    site = res.sites.set_index("site").loc["POW"]
+    assert bool(site["open"]) and site["sets"] == pytest.approx(2) and site["users"] == "USA"
+    assert res.totals["sites_open"] == 1
+    assert res.totals["deployment_cost_musd"] == pytest.approx(0.2)
