@@ -94,3 +94,12 @@ def test_tutorial_workbook_is_the_tutorial_instance():
     pd.testing.assert_series_equal(data.requirements.sort_index(),
                                    expected.requirements.sort_index(), check_dtype=False)
     assert math.isinf(data.forces.at[("ARL", "SQN"), "max_new"])  # blank: no limit
+
+
+def test_nato_about_labels_the_prepositioning_data_illustrative():
+    about = dict(contents(INPUTS / "nato.xlsx")["About"][2:])
+    for topic in ("Pre-positioning", "Sites", "BasingRights", "Prepositioning", "Transit",
+                  "Scenarios"):
+        assert f"ILLUSTRATIVE: {topic}" in about, topic
+    assert "invented" in about["ILLUSTRATIVE: Pre-positioning"]
+    assert "16 %" in about["Common funding"]
