@@ -5,8 +5,8 @@
             − ε_tie · Σ_{(m,t) ∈ A} δ_t · topup[m, t]               tie-break
 
     plan_cost        = Σ_{(m,t) ∈ A} δ_t · (spend[m, t] − D_m)
-    scenario_cost[s] = Σ_t δ_t · (Σ h[m, r, s] · assign[m, c, r, t, s]
-                                  + Σ v[k, r, s] · draw[m, k, c, r, t, s]
+    scenario_cost[s] = Σ_t δ_t · (Σ h[m, c, r, s] · assign[m, c, r, t, s]
+                                  + Σ v[k, c, r, s] · draw[m, k, c, r, t, s]
                                   + P_short · Σ shortfall[c, r, t, s])
     worst_case[s]:     worst_scenario_cost ≥ scenario_cost[s]      (worst-case only)
 
@@ -54,11 +54,11 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
     )
     moves: dict[str, list] = {s: [] for s in ix.scenarios}
     for m, c, r, t, s in ix.assign:
-        if ix.home_cost[m, r, s]:
-            moves[s].append(d[t] * ix.home_cost[m, r, s] * model.assign[m, c, r, t, s])
+        if ix.home_cost[m, c, r, s]:
+            moves[s].append(d[t] * ix.home_cost[m, c, r, s] * model.assign[m, c, r, t, s])
     for m, k, c, r, t, s in ix.draws:
-        if ix.site_cost[k, r, s]:
-            moves[s].append(d[t] * ix.site_cost[k, r, s] * model.draw[m, k, c, r, t, s])
+        if ix.site_cost[k, c, r, s]:
+            moves[s].append(d[t] * ix.site_cost[k, c, r, s] * model.draw[m, k, c, r, t, s])
     short: dict[str, list] = {s: [] for s in ix.scenarios}
     for c, r, t, s in ix.requirement:
         short[s].append(d[t] * model.shortfall[c, r, t, s])

@@ -36,8 +36,8 @@ FORCE_COLUMNS = (
 TARGET_COLUMNS = ("min_gdp", "max_gdp", "min_equipment", "max_growth")  # fractions, NaN: none
 SITE_COLUMNS = ("name", "host", "region", "fixed_cost", "upkeep", "capacity", "existing")
 BASING_COLUMNS = ("user", "host", "site", "allowed", "max_sets")  # site None: all the host's
-PREPOSITIONING_COLUMNS = ("set_cost", "storage_cost", "can_draw")
-TRANSIT_COLUMNS = ("from_member", "from_site", "region", "mode", "days", "cost")
+PREPOSITIONING_COLUMNS = ("set_cost", "storage_cost", "set_size", "can_draw")
+TRANSIT_COLUMNS = ("from_member", "from_site", "capability", "region", "mode", "days", "cost")
 SCENARIO_COLUMNS = ("name", "probability", "warning_days", "scale")
 
 

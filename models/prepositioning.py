@@ -4,7 +4,7 @@
     sets[m, k, c] ≥ 0                equipment sets of capability c that m keeps at k, H
                                      (integer for capabilities bought in whole units)
 
-    site_capacity[k]:    Σ_{(m,c) : (m,k,c) ∈ H} sets[m, k, c] ≤ cap_k · open_site[k]
+    site_capacity[k]:    Σ_{(m,c) : (m,k,c) ∈ H} z_c · sets[m, k, c] ≤ cap_k · open_site[k]
     basing_limit[m, k]:  Σ_c sets[m, k, c] ≤ max_sets[m, k]      (where a cap is given)
     draw_limit[m, k, c, t, s]:  Σ_r draw[m, k, c, r, t, s] ≤ sets[m, k, c]
 
@@ -33,10 +33,12 @@ def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex)
         domain=lambda _, m, k, c: pyo.NonNegativeIntegers if integer[c] else pyo.NonNegativeReals,
         doc="equipment sets [sets]",
     )
+    pre = data.prepositioning
+    size = pre["set_size"].astype(float).to_dict() if "set_size" in pre else dict.fromkeys(pre.index, 1.0)
     at_site: dict[str, list] = defaultdict(list)
     by_user: dict[tuple[str, str], list] = defaultdict(list)
     for m, k, c in ix.holders:
-        at_site[k].append(model.sets[m, k, c])
+        at_site[k].append(size[c] * model.sets[m, k, c])
         by_user[m, k].append(model.sets[m, k, c])
     capacity = sites["capacity"].astype(float).to_dict()
     model.site_capacity = pyo.Constraint(

@@ -30,14 +30,14 @@ class ModelIndex:
     orders: list[tuple[str, str, int]]  # O: (m, c, t) where an order is possible
     requirement: dict[Cell, float]  # Q: q[c, r, t, s] > 0, units
     assign: list[tuple[str, str, str, int, str]]  # W: (m, c, r, t, s), from home
-    home_cost: dict[tuple[str, str, str], float]  # h[m, r, s]: M per unit, cheapest in time
-    home_days: dict[tuple[str, str, str], float]  # days of that route
+    home_cost: dict[tuple[str, str, str, str], float]  # h[m, c, r, s]: M per unit, cheapest in time
+    home_days: dict[tuple[str, str, str, str], float]  # days of that route
     sites: list[str]  # K
     holders: list[tuple[str, str, str]]  # H: (m, k, c), m may keep sets of c at site k
     max_sets: dict[tuple[str, str], float]  # cap on m's sets at k (basing rights)
     draws: list[tuple[str, str, str, str, int, str]]  # D: (m, k, c, r, t, s)
-    site_cost: dict[tuple[str, str, str], float]  # v[k, r, s]: M per unit, cheapest in time
-    site_days: dict[tuple[str, str, str], float]  # days of that route
+    site_cost: dict[tuple[str, str, str, str], float]  # v[k, c, r, s]: M per unit, cheapest in time
+    site_days: dict[tuple[str, str, str, str], float]  # days of that route
     stock_rows: list[tuple[str, str, int, str]]  # (m, c, t, s) that assign or draw
     existing: dict[tuple[str, str, int], float]  # E[m, c, t], units
     deliveries: dict[tuple[str, str, int], list[int]]  # (m, c, t) -> order years τ in service at t
@@ -63,22 +63,22 @@ def build_index(data: PlanData) -> ModelIndex:
     def can_field(m: str, c: str, t: int) -> bool:
         return (m, t) in active_set and (existing.get((m, c, t), 0.0) > 0 or (m, c, t) in deliveries)
 
-    home = _reach(data, "from_member", list(data.members.index), warning, missing_is_free=True)
-    home_cost = {k: cost for k, (cost, _) in home.items()}
     providers: dict[str, list[str]] = defaultdict(list)
     for m, c in data.forces.index:
         providers[c].append(m)
+    home = _reach(data, "from_member", list(data.forces.index), warning, missing_is_free=True)
+    home_cost = {k: cost for k, (cost, _) in home.items()}
     assign = [
         (m, c, r, t, s)
         for (c, r, t, s) in requirement
         for m in providers.get(c, ())
-        if (m, r, s) in home_cost and (m, r) not in data.exclusions and can_field(m, c, t)
+        if (m, c, r, s) in home_cost and (m, r) not in data.exclusions and can_field(m, c, t)
     ]
 
     sites = list(data.sites.index)
-    site = _reach(data, "from_site", sites, warning, missing_is_free=False)
-    site_cost = {k: cost for k, (cost, _) in site.items()}
     holders, max_sets = _holders(data)
+    site = _reach(data, "from_site", sorted({(k, c) for _, k, c in holders}), warning, missing_is_free=False)
+    site_cost = {k: cost for k, (cost, _) in site.items()}
     held_by: dict[tuple[str, str], list[str]] = defaultdict(list)  # (m, c) -> sites
     for m, k, c in holders:
         held_by[m, c].append(k)
@@ -88,7 +88,7 @@ def build_index(data: PlanData) -> ModelIndex:
         for m in providers.get(c, ())
         if (m, r) not in data.exclusions and can_field(m, c, t)
         for k in held_by.get((m, c), ())
-        if (k, r, s) in site_cost
+        if (k, c, r, s) in site_cost
     ]
     stock_rows = list(dict.fromkeys(
         [(m, c, t, s) for m, c, _, t, s in assign] + [(m, c, t, s) for m, _, c, _, t, s in draws]
@@ -163,28 +163,34 @@ def scenario_requirements(data: PlanData) -> dict[Cell, float]:
     return {k: v for k, v in out.items() if v > 0}
 
 
-def _reach(data: PlanData, origin: str, origins: list[str], warning: dict[str, float],
-           missing_is_free: bool) -> dict[tuple[str, str, str], tuple[float, float]]:
-    """(origin, r, s) -> (cost per unit, days) of the cheapest mode arriving within s's
-    warning time (the fastest among equally cheap)."""
-    routes: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+def _reach(data: PlanData, origin: str, pairs: list[tuple[str, str]], warning: dict[str, float],
+           missing_is_free: bool) -> dict[tuple[str, str, str, str], tuple[float, float]]:
+    """(origin, c, r, s) -> (cost per unit, days) of the cheapest route for capability c
+    arriving within s's warning time (the fastest among equally cheap).
+
+    A route row for capability c overrides rows for all capabilities (blank); an origin
+    without any row to r reaches it at once at no cost when `missing_is_free` (homes),
+    never otherwise (sites).
+    """
+    routes: dict[tuple[str, str | None, str], list[tuple[float, float]]] = defaultdict(list)
     transit = data.transit
     if len(transit):
         rows = transit[transit[origin].notna()]
-        for o, r, days, cost in zip(rows[origin], rows["region"], rows["days"], rows["cost"]):
-            routes[o, r].append((float(days), float(cost)))
-    out: dict[tuple[str, str, str], tuple[float, float]] = {}
-    for o in origins:
+        capability = rows["capability"] if "capability" in rows else [None] * len(rows)
+        for o, c, r, days, cost in zip(rows[origin], capability, rows["region"], rows["days"], rows["cost"]):
+            routes[o, None if pd.isna(c) else c, r].append((float(days), float(cost)))
+    out: dict[tuple[str, str, str, str], tuple[float, float]] = {}
+    for o, c in pairs:
         for r in data.regions.index:
-            options = routes.get((o, r))
+            options = routes.get((o, c, r)) or routes.get((o, None, r))
             for s, w in warning.items():
                 if options is None:
                     if missing_is_free:
-                        out[o, r, s] = (0.0, 0.0)
+                        out[o, c, r, s] = (0.0, 0.0)
                     continue
                 in_time = [(cost, days) for days, cost in options if days <= w]
                 if in_time:
-                    out[o, r, s] = min(in_time)
+                    out[o, c, r, s] = min(in_time)
     return out
 
 

@@ -132,11 +132,12 @@ def _prepositioning(tables: dict[str, pd.DataFrame], years: list[int]) -> dict[s
     pre = tables.get("Prepositioning")
     if pre is not None and not pre.empty:
         out["prepositioning"] = pre.set_index("capability").rename(columns={
-            "set_cost_musd": "set_cost", "storage_cost_musd": "storage_cost"})[["set_cost", "storage_cost", "can_draw"]]
+            "set_cost_musd": "set_cost", "storage_cost_musd": "storage_cost"})[
+            ["set_cost", "storage_cost", "set_size", "can_draw"]]
     transit = tables.get("Transit")
     if transit is not None and not transit.empty:
         out["transit"] = transit.rename(columns={"cost_musd": "cost"})[
-            ["from_member", "from_site", "region", "mode", "days", "cost"]].reset_index(drop=True)
+            ["from_member", "from_site", "capability", "region", "mode", "days", "cost"]].reset_index(drop=True)
     scenarios = tables.get("Scenarios")
     if scenarios is not None and not scenarios.empty:
         frame = scenarios.set_index("code").rename(columns={"requirement_scale": "scale"})

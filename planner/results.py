@@ -228,10 +228,10 @@ def deployment(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     rows = []
     for (m, c, r, t, s), v in _values(model.assign).items():
         if v > 1e-9:
-            rows.append((s, m, c, r, t, "home", v, ix.home_days[m, r, s], warning[s], v * ix.home_cost[m, r, s]))
+            rows.append((s, m, c, r, t, "home", v, ix.home_days[m, c, r, s], warning[s], v * ix.home_cost[m, c, r, s]))
     for (m, k, c, r, t, s), v in _values(model.draw).items():
         if v > 1e-9:
-            rows.append((s, m, c, r, t, k, v, ix.site_days[k, r, s], warning[s], v * ix.site_cost[k, r, s]))
+            rows.append((s, m, c, r, t, k, v, ix.site_days[k, c, r, s], warning[s], v * ix.site_cost[k, c, r, s]))
     return pd.DataFrame(rows, columns=list(DEPLOYMENT_COLUMNS))
 
 

@@ -496,8 +496,9 @@ SITES = Sheet(
         Column(
             "capacity_sets",
             "number",
-            "Most equipment sets the site can hold, all capabilities together.",
-            unit="equipment sets",
+            "Room at the site, all capabilities together: sets times their set_size "
+            "(with every set_size 1, the number of sets).",
+            unit="capacity slots",
             required=True,
             minimum=0,
         ),
@@ -552,6 +553,16 @@ PREPOSITIONING = Sheet(
             default=0.0,
             minimum=0,
         ),
+        Column(
+            "set_size",
+            "number",
+            "Room one set takes at a site, in the units of the sites' capacity_sets "
+            "(1: capacity counts sets; larger for bulky sets).",
+            unit="capacity slots per set",
+            default=1.0,
+            minimum=0,
+            min_exclusive=True,
+        ),
         Column("can_draw", "bool", "no: the capability is listed but cannot use sets.", default=True),
     ),
 )
@@ -563,10 +574,17 @@ TRANSIT = Sheet(
     "the cheapest that arrives in time is used. From home, a missing row means the "
     "region is reached at once at no cost; from a site, a missing row means no route.",
     required=False,
-    key=("from_member", "from_site", "region", "mode"),
+    key=("from_member", "from_site", "capability", "region", "mode"),
     columns=(
         Column("from_member", "code", "Member whose home forces move.", ref="Members"),
         Column("from_site", "code", "Site whose equipment sets move.", ref="Sites"),
+        Column(
+            "capability",
+            "code",
+            "Capability this route is for (blank: every capability). A capability's own "
+            "rows replace the blank rows for the same origin and region.",
+            ref="Capabilities",
+        ),
         Column("region", "code", "Destination region.", required=True, ref="Regions"),
         Column("mode", "enum", "Mode of transport.", default="any", choices=("any", "air", "sea", "land", "rail", "road")),
         Column("days", "number", "Days from decision to arrival.", unit="days", required=True, minimum=0),

@@ -39,11 +39,12 @@ def instance(penalty: float = 100.0, basing=None, **overrides):
         basing=basing if basing is not None else pd.DataFrame(
             {"user": ["USA"], "host": ["POL"], "site": [None], "allowed": [True], "max_sets": [math.nan]}),
         prepositioning=pd.DataFrame(
-            {"set_cost": [2.0], "storage_cost": [0.0], "can_draw": [True]},
+            {"set_cost": [2.0], "storage_cost": [0.0], "set_size": [1.0], "can_draw": [True]},
             index=pd.Index(["BDE"], name="capability"),
         ),
         transit=pd.DataFrame({
-            "from_member": ["USA", None], "from_site": [None, "POW"], "region": ["EAST", "EAST"],
+            "from_member": ["USA", None], "from_site": [None, "POW"], "capability": [None, None],
+            "region": ["EAST", "EAST"],
             "mode": ["sea", "road"], "days": [20.0, 2.0], "cost": [1.0, 0.1],
         }),
         scenarios=pd.DataFrame(
@@ -130,3 +131,25 @@ def test_deployment_and_sites_tables():
     assert bool(site["open"]) and site["sets"] == pytest.approx(2) and site["users"] == "USA"
     assert res.totals["sites_open"] == 1
     assert res.totals["deployment_cost_musd"] == pytest.approx(0.2)
+
+
+def test_a_capability_route_replaces_the_general_one():
+    """Air defence flies (2 days, 5 M per battery) while brigades still sail: 7.2 + 5."""
+    data = instance(penalty=100)
+    data.forces.loc[("USA", "AMD"), :] = data.forces.loc[("USA", "BDE")]
+    data.capabilities.loc["AMD"] = ["AMD", "air", "unit", False]
+    data.requirements.loc[("AMD", "EAST", 2025)] = 1.0
+    data.transit.loc[len(data.transit)] = ["USA", None, "AMD", "EAST", "air", 2.0, 5.0]
+    model, _ = solved(data)
+    assert pyo.value(model.total_cost) == pytest.approx(7.2 + 5, abs=1e-6)
+    for s in ("LONG", "SHORT"):
+        assert model.assign["USA", "AMD", "EAST", 2025, s].value == pytest.approx(1)
+
+
+def test_bulky_sets_fill_a_site_sooner():
+    """A brigade set takes 3 of POW's 5 slots: one set fits, as with a basing cap of 1."""
+    data = instance(penalty=100)
+    data.prepositioning.loc["BDE", "set_size"] = 3.0
+    model, _ = solved(data)
+    assert model.sets["USA", "POW", "BDE"].value == pytest.approx(1)
+    assert pyo.value(model.total_cost) == pytest.approx(5 + (1.1 + 100.1) / 2, abs=1e-6)
