@@ -147,8 +147,8 @@ def test_a_capability_route_replaces_the_general_one():
 
 
 def test_bulky_sets_fill_a_site_sooner():
-    """A brigade set takes 3 of POW's 5 slots: one set fits, as with a basing cap of 1."""
-    data = instance(penalty=100)
+    """A brigade set takes 3 of POW's 5 slots: one whole set fits, as with a basing cap of 1."""
+    data = instance(penalty=100, integer=("BDE",))
     data.prepositioning.loc["BDE", "set_size"] = 3.0
     model, _ = solved(data)
     assert model.sets["USA", "POW", "BDE"].value == pytest.approx(1)
