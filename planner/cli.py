@@ -187,12 +187,22 @@ def _print_summary(run_: PlanRun) -> None:
     cur = data.currency
     head.add_row("Plan cost (discounted)", f"{totals['plan_cost_musd']:,.0f} M {cur}")
     head.add_row("Requirements short", f"{totals['requirements_short']} of {totals['requirements']} "
-                 f"({totals['shortfall_unit_years']:,.1f} unit-years)")
+                 f"(expected {totals['expected_shortfall_unit_years']:,.1f} unit-years)")
+    if totals["sites_open"]:
+        head.add_row("Sites open", f"{totals['sites_open']} of {len(data.sites)}")
     head.add_row("Spending below floors", f"{totals['below_floor_musd']:,.0f} M {cur}")
     head.add_row("Solve time", f"{res.solve.seconds:.2f} s ({res.solve.solver} {res.solve.solver_version})")
     if run_.report_path:
         head.add_row("Report", str(run_.report_path))
     out.print(head)
+    if len(res.scenarios) > 1:
+        table = Table(title="Scenarios", title_justify="left")
+        for name in ("scenario", "probability %", "warning days", "short (unit-years)", "transit cost M"):
+            table.add_column(name, justify="left" if name == "scenario" else "right")
+        for row in res.scenarios.itertuples(index=False):
+            table.add_row(row.scenario, f"{row.probability_pct:.0f}", f"{row.warning_days:g}",
+                          f"{row.shortfall_unit_years:,.1f}", f"{row.transit_cost_musd:,.0f}")
+        out.print(table)
 
     burden = res.burden.sort_values("defence_spending_musd", ascending=False)
     last = res.spending[res.spending["year"] == data.last_year].set_index("member")

@@ -46,6 +46,10 @@ SITE_COLUMNS = (
     "site", "name", "host", "region", "existing", "open", "fixed_cost_musd", "upkeep_musd_per_year",
     "capacity_sets", "sets", "utilisation_pct", "users",
 )
+SCENARIO_COLUMNS = (
+    "scenario", "name", "probability_pct", "warning_days", "required_unit_years",
+    "shortfall_unit_years", "requirements_short", "transit_cost_musd", "scenario_cost_musd",
+)
 SITE_STOCK_COLUMNS = ("site", "member", "capability", "sets", "set_cost_musd", "storage_cost_musd_per_year")
 
 
@@ -60,6 +64,7 @@ class PlanResults:
     capabilities: pd.DataFrame
     coverage: pd.DataFrame
     deployment: pd.DataFrame
+    scenarios: pd.DataFrame
     sites: pd.DataFrame
     site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
@@ -77,6 +82,7 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
         capabilities=capabilities(model, data),
         coverage=coverage_table,
         deployment=deployment(model, data),
+        scenarios=scenarios(model, data, coverage_table),
         sites=sites(model, data),
         site_stocks=site_stocks(model, data),
         totals=totals(model, data, coverage_table, spending_table),
@@ -235,6 +241,21 @@ def deployment(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(DEPLOYMENT_COLUMNS))
 
 
+def scenarios(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: what it asks, what is missing, and what deploying costs (discounted)."""
+    ix = model.index
+    by = coverage_table.groupby("scenario")
+    rows = []
+    for s, row in data.scenarios.iterrows():
+        cells = by.get_group(s) if s in by.groups else coverage_table.iloc[0:0]
+        rows.append((
+            s, row["name"], 100 * ix.probability[s], row["warning_days"], cells["required_units"].sum(),
+            cells["shortfall_units"].sum(), int((cells["shortfall_units"] > 1e-6).sum()),
+            float(pyo.value(model.transit_cost[s])), float(pyo.value(model.scenario_cost[s])),
+        ))
+    return pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))
+
+
 def sites(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     """Per site: open or not, costs, sets held against capacity, and who keeps sets there."""
     held: dict[str, float] = defaultdict(float)
@@ -308,6 +329,9 @@ def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFram
         "sites_open": sum(v > 0.5 for v in opened.values()),
         "scenarios": len(model.index.scenarios),
         "shortfall_unit_years": float(coverage_table["shortfall_units"].sum()) if len(coverage_table) else 0.0,
+        "expected_shortfall_unit_years": float(
+            (coverage_table["shortfall_units"] * coverage_table["scenario"].map(model.index.probability)).sum()
+        ) if len(coverage_table) else 0.0,
         "requirements_short": int((coverage_table["shortfall_units"] > 1e-6).sum()) if len(coverage_table) else 0,
         "requirements": int(len(coverage_table)),
         "below_floor_musd": float(plan["below_floor_musd"].sum()),
