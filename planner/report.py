@@ -1,11 +1,11 @@
 """Excel report of a solved plan: the result tables of `planner.results`, laid out, with charts.
 
-Sheets, in order: Summary, Burden, Spending, Capabilities, Coverage, Deployment, Sites.
-Every number in the report comes from `PlanResults` (its tables, `totals`, `solve`, `data`)
-or from the run's provenance; the report only selects and lays them out. The small
-"chart data" tables below the Spending, Coverage and Deployment tables select values from
-the table above them (Deployment: units summed per scenario and arrival day) so that a
-chart can plot them per member / per requirement / per day.
+Sheets, in order: Summary, Burden, Spending, Capabilities, Coverage, Scenarios, Deployment,
+Sites. Every number in the report comes from `PlanResults` (its tables, `totals`, `solve`,
+`data`) or from the run's provenance; the report only selects and lays them out. The small
+"chart data" tables below the Spending, Coverage, Scenarios and Deployment tables select
+values from the table above them (Deployment: units summed per scenario and arrival day) so
+that a chart can plot them per member / per requirement / per scenario / per day.
 
 The report is written completely or not at all: to a temporary file in the target
 directory, renamed onto the target only once saved (`planner.xlsx.save_atomic`).
@@ -34,20 +34,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .results import PlanResults
 from .xlsx import (
-    landscape_fit_width,
     AUTHOR,
-    save_atomic,
     EXCEL_MAX_ROWS,
     TITLE_FONT,
     excel_text,
     freeze_and_filter,
     is_blank,
+    landscape_fit_width,
     safe_text,
+    save_atomic,
     style_header,
     write_header,
 )
 
-SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Deployment", "Sites")
+SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment", "Sites")
 
 MONEY = "#,##0.0"
 SHARE = "0.00"
@@ -74,6 +74,7 @@ HEADER_HEIGHT = 45  # points: three lines of wrapped header text
 MAX_CHART_REQUIREMENTS = 60  # bars in the Coverage chart
 MAX_CHART_SCENARIOS = len(SCENARIO_COLOURS)  # scenarios in the Deployment chart
 MAX_CHART_SITES = 60  # sites in the Sites chart
+MAX_CHART_SCENARIO_BARS = 60  # bars in the Scenarios chart
 LOG_SCALE_RATIO = 100  # the arrival chart's units axis is logarithmic when max / min exceeds this
 NO_SITES = "No pre-positioning sites in this plan: the input workbook lists none."
 NO_SETS = "None: no member keeps equipment sets at any site."
@@ -95,6 +96,9 @@ KINDS = {
     "pp": Kind("percentage points", "(pp)", SHARE),
     "units": Kind("units of the capability", "(units)", UNITS),
     "sets": Kind("equipment sets (one set equips one unit)", "(sets)", UNITS),
+    "slots": Kind("capacity slots: room at a site (one set takes its set size in slots)", "(capacity slots)", UNITS),
+    "unit_years": Kind("unit-years: units × years, summed over requirements", "(unit-years)", UNITS),
+    "count": Kind("number of requirements", "", COUNT),
     "days": Kind("days", "(days)", DAYS),
     "money_year": Kind("million {cur} per year, constant base-year prices", "(M {cur}/year)", MONEY),
     "year": Kind("calendar year", "", YEAR),
@@ -123,11 +127,11 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "band_high_pct": ("Fair band, high", "pct", "Highest burden share the fairness band allows."),
     "within_band": ("Within band", "yesno", "Is the burden share within the fairness band?"),
     "common_funding_share_pct": ("Common-funding share", "pct",
-                                 "The member's share of the common-funded site costs, in the first "
-                                 "year of the horizon (common-funding key, capped; blank: none)."),
+                                 ("The member's share of the common-funded site costs, in the first "
+                                  "year of the horizon (common-funding key, capped; blank: none).")),
     "common_funded_cost_musd": ("Common-funded cost, discounted", "money",
-                                "The member's share of the common-funded site costs over the horizon, "
-                                "discounted (part of its plan cost)."),
+                                ("The member's share of the common-funded site costs over the horizon, "
+                                 "discounted (part of its plan cost).")),
     "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
     "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
     "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),
@@ -162,8 +166,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "warning_days": ("Warning time", "days",
                      "The scenario's warning time: every arrival is within it ('inf': no limit)."),
     "transit_cost_musd": ("Transit cost", "money",
-                          "Cost of moving these units, in that year's money (not discounted, not weighted "
-                          "by the scenario's probability)."),
+                          ("Cost of moving these units, in that year's money (not discounted, not weighted "
+                           "by the scenario's probability).")),
     "site": ("Site", "code", "Site code (Sites sheet of the input)."),
     "host": ("Host", "code", "Host member, on whose territory the site lies."),
     "existing": ("Existing", "yesno", "The site exists today (its fixed cost is the cost to keep it)."),
@@ -171,9 +175,14 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "fixed_cost_musd": ("Fixed cost", "money",
                         "Cost to open (or keep) the site, paid in the first year if open; common-funded."),
     "upkeep_musd_per_year": ("Upkeep", "money_year", "Cost of running the site for a year while open; common-funded."),
-    "capacity_sets": ("Capacity", "sets", "Most equipment sets the site can hold, all capabilities together."),
-    "sets": ("Sets held", "sets", "Equipment sets kept at the site."),
-    "utilisation_pct": ("Utilisation", "pct", "Sets held as a share of the site's capacity."),
+    "capacity_sets": ("Capacity", "slots",
+                      ("Room at the site, all capabilities together: sets times their set size "
+                       "(with every set size 1, the most sets the site can hold).")),
+    "sets": ("Sets held", "sets", "Equipment sets kept at the site, all capabilities together."),
+    "room_used": ("Room used", "slots",
+                  ("Room the sets held take: each capability's set size (Prepositioning sheet of the "
+                   "input) times its sets, summed; at most the capacity.")),
+    "utilisation_pct": ("Utilisation", "pct", "Room used as a share of the site's capacity."),
     "users": ("Users", "text", "Members keeping equipment sets at the site."),
     "set_cost_musd": ("Set cost", "money", "Cost of these sets, paid by their owner in the first year."),
     "storage_cost_musd_per_year": ("Storage cost", "money_year",
@@ -184,6 +193,26 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
 SITE_LABELS: dict[str, tuple[str, str, str]] = {
     "name": ("Name", "text", "Site name (Sites sheet of the input)."),
     "region": ("Region", "code", "Region where the site lies."),
+}
+SCENARIO_LABELS: dict[str, tuple[str, str, str]] = {
+    "name": ("Name", "text", "Scenario name (Scenarios sheet of the input)."),
+    "probability_pct": ("Probability", "pct",
+                        ("The scenario's probability: its weight as a share of all scenarios' weights "
+                         "(the weights in the input, normalised).")),
+    "warning_days": ("Warning time", "days",
+                     "The scenario's warning time: a unit counts only if it arrives within it ('inf': no limit)."),
+    "required_unit_years": ("Required", "unit_years",
+                            "Units the scenario's requirements ask for, summed over capabilities, regions and years."),
+    "shortfall_unit_years": ("Shortfall", "unit_years",
+                             "Units missing, summed over the scenario's requirements (see Coverage)."),
+    "requirements_short": ("Requirements short", "count",
+                           "Requirements of the scenario not fully met (see Coverage)."),
+    "transit_cost_musd": ("Transit cost, discounted", "money",
+                          ("Cost of moving the scenario's units over the horizon, discounted (not weighted "
+                           "by the scenario's probability).")),
+    "scenario_cost_musd": ("Scenario cost, discounted", "money",
+                           ("Transit cost plus the shortfall penalty, discounted (not weighted by the "
+                            "scenario's probability).")),
 }
 SITE_STOCK_LABELS: dict[str, tuple[str, str, str]] = {
     "member": ("Owner", "code", "Member that owns and keeps the sets."),
@@ -205,15 +234,21 @@ HOW_TO_READ = {
     "provided within the warning time and short, who provides them, and the marginal cost of one "
     "more unit. The chart's data are below the table; a long table is charted by its requirements "
     "with a shortfall.",
+    "Scenarios": "One row per scenario: its probability and warning time, the units its requirements "
+    "ask for and those missing (unit-years: units × years, summed over capabilities, regions and years), "
+    "the requirements short, and its transit cost and total cost (transit plus shortfall penalty), "
+    "discounted to {first} and not weighted by probability. The chart shows the shortfall per "
+    "scenario; its data are below the table.",
     "Deployment": "Who deploys what where in each scenario: one row per scenario, member, capability, "
     "region, year and source (home, or the site whose equipment sets the units draw), with the day "
     "the units arrive, the scenario's warning time and the transit cost. The chart shows the units "
     "arriving on each day (summed over regions and years; data below the table) against each "
     "scenario's warning time, drawn as a dashed line: every point lies left of its line. When the "
     "units differ widely, the units axis is logarithmic.",
-    "Sites": "Pre-positioning sites: one row per site, open or not, with its common-funded costs and "
-    "the equipment sets held against its capacity; below, the sets per site, owner and capability "
-    "with what they cost their owner. The chart compares sets held and capacity.",
+    "Sites": "Pre-positioning sites: one row per site, open or not, with its common-funded costs, "
+    "the equipment sets held and the room they use against its capacity (in capacity slots: a set "
+    "takes its set size); below, the sets per site, owner and capability with what they cost their "
+    "owner. The chart compares room used and capacity.",
     "All tables": "Headers have filters; hover over a header to see the column's name in the "
     "results, its unit and its meaning. Blank cells: not applicable.",
 }
@@ -251,6 +286,9 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     ws = wb.create_sheet("Coverage")
     _write_table(ws, results.coverage, cur)
     _coverage_chart(ws, results.coverage, results.data.last_year)
+
+    ws = wb.create_sheet("Scenarios")
+    write_scenarios(ws, results.scenarios, cur)
 
     ws = wb.create_sheet("Deployment")
     _write_table(ws, results.deployment, cur)
@@ -679,16 +717,73 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
     ws.add_chart(chart, _anchor(deployment))
 
 
+def scenario_chart_label(scenario: str, warning: float) -> str:
+    """A scenario's category in the Scenarios chart: its code and warning time."""
+    if is_blank(warning) or math.isinf(warning):
+        return excel_text(f"{scenario} (no limit)")
+    return excel_text(f"{scenario} ({warning:g} days)")
+
+
+def scenarios_chart_rows(scenarios: pd.DataFrame) -> tuple[str, list[tuple[str, float]]]:
+    """The Scenarios chart's title and its rows (scenario label, shortfall unit-years).
+
+    Rows are selected from the Scenarios table, never computed. A chart of more than
+    MAX_CHART_SCENARIO_BARS bars is unreadable: a long table is charted by its scenarios
+    with a shortfall (the first MAX_CHART_SCENARIO_BARS of them)."""
+    n = len(scenarios)
+    short = scenarios[scenarios["shortfall_unit_years"] > SHORT_UNITS]
+    title, pick = "Shortfall per scenario", scenarios
+    if n > MAX_CHART_SCENARIO_BARS and len(short):
+        pick = short
+        title = f"Scenarios with a shortfall ({len(short)} of {n})"
+    if len(pick) > MAX_CHART_SCENARIO_BARS:
+        pick = pick.head(MAX_CHART_SCENARIO_BARS)
+        title += f", first {MAX_CHART_SCENARIO_BARS}"
+    if n and short.empty:
+        title += " (no scenario is short)"
+    rows = [
+        (scenario_chart_label(sc, w), v)
+        for sc, w, v in pick[["scenario", "warning_days", "shortfall_unit_years"]].itertuples(index=False, name=None)
+    ]
+    return excel_text(title), rows
+
+
+def _scenarios_chart(ws: Worksheet, scenarios: pd.DataFrame) -> None:
+    """Shortfall unit-years per scenario, from a selection below the Scenarios table."""
+    title, rows = scenarios_chart_rows(scenarios)
+    if not rows:
+        return
+    header_row, last_row = _write_block(
+        ws, ws.max_row + 3, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
+        ["Scenario (warning time)", "Shortfall (unit-years)"], rows, [None, UNITS],
+    )
+    chart = _bar_chart(title, "Scenario (warning time)", "Shortfall (unit-years)")
+    chart.add_data(Reference(ws, min_col=2, min_row=header_row, max_row=last_row), titles_from_data=True)
+    _set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.legend = None  # one series, named by the axis title
+    chart.width = max(18, min(60, 6 + 1.5 * len(rows)))
+    _colour(chart)
+    ws.add_chart(chart, _anchor(scenarios))
+    longest = max(len(label) for label, _ in rows) + 3
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, min(longest, 50))
+
+
+def write_scenarios(ws: Worksheet, scenarios: pd.DataFrame, cur: str) -> None:
+    """The Scenarios table from row 1 and, below it, the data of its shortfall chart."""
+    _write_table(ws, scenarios, cur, SCENARIO_LABELS)
+    _scenarios_chart(ws, scenarios)
+
+
 def sites_chart_rows(sites: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """The Sites chart's title and the rows of the Sites table it plots.
 
     A chart of more than MAX_CHART_SITES sites is unreadable: a long table is charted by
     its open sites (the first MAX_CHART_SITES of them)."""
-    title = "Equipment sets held against capacity per site"
+    title = "Room used by equipment sets against capacity per site"
     pick = sites
     if len(sites) > MAX_CHART_SITES:
         pick = sites[sites["open"].astype(bool)]
-        title = f"Open sites ({len(pick)} of {len(sites)}): equipment sets held against capacity"
+        title = f"Open sites ({len(pick)} of {len(sites)}): room used by equipment sets against capacity"
         if len(pick) > MAX_CHART_SITES:
             pick = pick.head(MAX_CHART_SITES)
             title += f", first {MAX_CHART_SITES}"
@@ -696,23 +791,24 @@ def sites_chart_rows(sites: pd.DataFrame) -> tuple[str, pd.DataFrame]:
 
 
 def _sites_chart(ws: Worksheet, sites: pd.DataFrame) -> None:
-    """Sets held against capacity per site: from the Sites table, or from a selection below."""
+    """Room used against capacity per site (capacity slots): from the Sites table, or from a
+    selection below it."""
     title, pick = sites_chart_rows(sites)
     if pick.empty:
         return
-    chart = _bar_chart(title, "Site", "Equipment sets")
+    chart = _bar_chart(title, "Site", "Capacity slots")
     if len(pick) == len(sites):  # the table itself
         cols = list(sites.columns)
         first, last = 1, len(sites) + 1
-        for name in ("sets", "capacity_sets"):
+        for name in ("room_used", "capacity_sets"):
             chart.add_data(Reference(ws, min_col=cols.index(name) + 1, min_row=first, max_row=last),
                            titles_from_data=True)
         categories = Reference(ws, min_col=cols.index("site") + 1, min_row=first + 1, max_row=last)
     else:
-        rows = list(pick[["site", "sets", "capacity_sets"]].itertuples(index=False, name=None))
+        rows = list(pick[["site", "room_used", "capacity_sets"]].itertuples(index=False, name=None))
         header_row, last_row = _write_block(
             ws, ws.max_row + 3, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
-            ["Site", "Sets held (sets)", "Capacity (sets)"], rows, [None, UNITS, UNITS],
+            ["Site", "Room used (capacity slots)", "Capacity (capacity slots)"], rows, [None, UNITS, UNITS],
         )
         chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=header_row, max_row=last_row),
                        titles_from_data=True)
@@ -797,6 +893,8 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
         ("Requirements", t.get("requirements"), "scenario × capability × region × year", COUNT),
         ("Requirements short", t.get("requirements_short"), "requirements not fully met", COUNT),
         ("Shortfall", t.get("shortfall_unit_years"), "unit-years, summed over scenarios", UNITS),
+        ("Expected shortfall", t.get("expected_shortfall_unit_years"),
+         "unit-years, weighted by scenario probability", UNITS),
         ("Spending below floors", t.get("below_floor_musd"),
          f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
         ("Top-ups", t.get("topup_musd"), f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
@@ -863,8 +961,8 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
 
     row += 2
     safe_text(ws.cell(row=row, column=1), "How to read this report").font = SECTION_FONT
-    fill = dict(cur=d.currency, base=d.base_year, first=d.first_year, last=d.last_year,
-                key=d.fair_share_key)
+    fill = {"cur": d.currency, "base": d.base_year, "first": d.first_year, "last": d.last_year,
+            "key": d.fair_share_key}
     for sheet, note in HOW_TO_READ.items():
         row += 1
         safe_text(ws.cell(row=row, column=1), sheet).font = Font(bold=True)

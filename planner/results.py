@@ -44,7 +44,7 @@ DEPLOYMENT_COLUMNS = (
 )
 SITE_COLUMNS = (
     "site", "name", "host", "region", "existing", "open", "fixed_cost_musd", "upkeep_musd_per_year",
-    "capacity_sets", "sets", "utilisation_pct", "users",
+    "capacity_sets", "sets", "room_used", "utilisation_pct", "users",
 )
 SCENARIO_COLUMNS = (
     "scenario", "name", "probability_pct", "warning_days", "required_unit_years",
@@ -259,10 +259,14 @@ def scenarios(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataF
 def sites(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     """Per site: open or not, costs, sets held against capacity, and who keeps sets there."""
     held: dict[str, float] = defaultdict(float)
+    room: dict[str, float] = defaultdict(float)  # Σ set_size · sets, in capacity slots
     users: dict[str, set] = defaultdict(set)
+    pre = data.prepositioning
+    size = pre["set_size"].to_dict() if "set_size" in pre else {}
     for (m, k, c), v in _values(model.sets).items():
         if v > 1e-9:
             held[k] += v
+            room[k] += size.get(c, 1.0) * v
             users[k].add(m)
     opened = _values(model.open_site)
     rows = []
@@ -270,8 +274,8 @@ def sites(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
         capacity = float(site["capacity"])
         rows.append((
             k, site["name"], site["host"], site["region"], bool(site["existing"]), opened.get(k, 0.0) > 0.5,
-            float(site["fixed_cost"]), float(site["upkeep"]), capacity, held[k],
-            100 * held[k] / capacity if capacity else np.nan, ", ".join(sorted(users[k])),
+            float(site["fixed_cost"]), float(site["upkeep"]), capacity, held[k], room[k],
+            100 * room[k] / capacity if capacity else np.nan, ", ".join(sorted(users[k])),
         ))
     return pd.DataFrame(rows, columns=list(SITE_COLUMNS))
 

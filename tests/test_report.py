@@ -17,20 +17,21 @@ from openpyxl.utils.cell import range_boundaries
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from builders import plan  # noqa: E402
-from tutorial_data import tutorial_data  # noqa: E402
+from builders import plan
+from tutorial_data import tutorial_data
 
-from models import build_model  # noqa: E402
-from planner import report  # noqa: E402
-from planner.report import SHEETS, write_report  # noqa: E402
-from planner.results import PlanResults, extract  # noqa: E402
-from planner.solve import solve  # noqa: E402
+from models import build_model
+from planner import report
+from planner.report import SHEETS, write_report
+from planner.results import PlanResults, extract
+from planner.solve import solve
 
 TABLES = {
     "Burden": "burden",
     "Spending": "spending",
     "Capabilities": "capabilities",
     "Coverage": "coverage",
+    "Scenarios": "scenarios",
     "Deployment": "deployment",
 }
 PROVENANCE = {
@@ -62,13 +63,15 @@ def sites_data():
          "fixed_cost": [1.0, 100.0], "upkeep": [0.5, 1.0], "capacity": [2.0, 2.0], "existing": [False, False]},
         index=pd.Index(["K1", "K2"], name="site"),
     )
-    prepositioning = pd.DataFrame({"set_cost": [0.5], "storage_cost": [0.1], "can_draw": [True]},
-                                  index=pd.Index(["BDE"], name="capability"))
+    prepositioning = pd.DataFrame(
+        {"set_cost": [0.5], "storage_cost": [0.1], "set_size": [1.0], "can_draw": [True]},
+        index=pd.Index(["BDE"], name="capability"))
+    route = {"capability": None, "region": "EAST", "mode": "any"}
     transit = pd.DataFrame([
-        {"from_member": "A", "from_site": None, "region": "EAST", "mode": "any", "days": 20.0, "cost": 1.0},
-        {"from_member": "B", "from_site": None, "region": "EAST", "mode": "any", "days": 5.0, "cost": 2.0},
-        {"from_member": None, "from_site": "K1", "region": "EAST", "mode": "any", "days": 2.0, "cost": 0.1},
-        {"from_member": None, "from_site": "K2", "region": "EAST", "mode": "any", "days": 3.0, "cost": 0.1},
+        {"from_member": "A", "from_site": None, **route, "days": 20.0, "cost": 1.0},
+        {"from_member": "B", "from_site": None, **route, "days": 5.0, "cost": 2.0},
+        {"from_member": None, "from_site": "K1", **route, "days": 2.0, "cost": 0.1},
+        {"from_member": None, "from_site": "K2", **route, "days": 3.0, "cost": 0.1},
     ])
     scenarios = pd.DataFrame(
         {"name": ["Short warning", "Long warning", "No limit"], "probability": [0.4, 0.4, 0.2],
@@ -153,7 +156,8 @@ def _check_table(ws, df, header_row: int = 1) -> None:
 def test_sheet_order(request, which):
     _, book = _book(request, which)
     assert tuple(book.sheetnames) == SHEETS
-    assert SHEETS == ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Deployment", "Sites")
+    assert SHEETS == ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment",
+                      "Sites")
     assert all(len(name) <= 31 for name in book.sheetnames)
 
 
@@ -179,8 +183,12 @@ def test_sites_sheet_with_sites(sites_book, sites_results):
     ws = sites_book["Sites"]
     headers = [c.value for c in ws[1]]
     assert headers[:6] == ["Site", "Name", "Host", "Region", "Existing", "Open"]
-    assert "Capacity (sets)" in headers and "Sets held (sets)" in headers
-    assert "Upkeep (M USD/year)" in headers and "Utilisation (%)" in headers
+    assert headers[8:13] == ["Capacity (capacity slots)", "Sets held (sets)", "Room used (capacity slots)",
+                             "Utilisation (%)", "Users"]
+    assert "Upkeep (M USD/year)" in headers
+    room = ws.cell(row=1, column=headers.index("Room used (capacity slots)") + 1)
+    assert "column: room_used" in room.comment.text and "set size" in room.comment.text
+    assert ws.cell(row=2, column=room.column).number_format == "0.0"
     assert "Site name" in ws["B1"].comment.text  # not "Member name"
     assert ws.cell(row=2, column=headers.index("Upkeep (M USD/year)") + 1).number_format == "#,##0.0"
     # the equipment sets: a titled table of their own below the sites, with their own header
@@ -191,7 +199,7 @@ def test_sites_sheet_with_sites(sites_book, sites_results):
     _check_table(ws, stocks, header_row=top + 1)
     assert ws.max_row == top + 1 + len(stocks)  # the chart plots the sites table itself
     # the filter covers the sites table only
-    assert ws.auto_filter.ref == f"A1:L{len(sites) + 1}"
+    assert ws.auto_filter.ref == f"A1:M{len(sites) + 1}"
 
 
 def test_sites_sheet_without_sites(report_book, tutorial_results):
@@ -220,7 +228,14 @@ def test_readable_headers(report_book):
     deployment = [c.value for c in report_book["Deployment"][1]]
     assert deployment == ["Scenario", "Member", "Capability", "Region", "Year", "Source", "Units (units)",
                           "Arrival day (days)", "Warning time (days)", "Transit cost (M USD)"]
-    assert [c.value for c in report_book["Coverage"][1]][0] == "Scenario"
+    assert report_book["Coverage"]["A1"].value == "Scenario"
+    scenarios = [c.value for c in report_book["Scenarios"][1]]
+    assert scenarios == ["Scenario", "Name", "Probability (%)", "Warning time (days)", "Required (unit-years)",
+                         "Shortfall (unit-years)", "Requirements short", "Transit cost, discounted (M USD)",
+                         "Scenario cost, discounted (M USD)"]
+    notes = [c.comment.text for c in report_book["Scenarios"][1]]
+    assert "Scenario name" in notes[1] and "unit-years" in notes[5]
+    assert "discounted" in notes[7] and "not discounted" not in notes[7]
 
 
 def test_one_burden_row_per_member(report_book, tutorial_results):
@@ -251,6 +266,15 @@ def test_new_number_formats(sites_book):
     assert ws.cell(row=2, column=header["Arrival day (days)"]).number_format == "0.0"
     assert ws.cell(row=2, column=header["Transit cost (M USD)"]).number_format == "#,##0.0"
     assert ws.cell(row=2, column=header["Year"]).number_format == "0"
+    ws = sites_book["Scenarios"]
+    header = {c.value: c.column for c in ws[1]}
+    formats = {h: ws.cell(row=2, column=j).number_format for h, j in header.items()}
+    assert formats["Probability (%)"] == "0.00" and formats["Warning time (days)"] == "0.0"
+    assert formats["Required (unit-years)"] == "0.0" and formats["Shortfall (unit-years)"] == "0.0"
+    assert formats["Requirements short"] == "0"
+    assert formats["Transit cost, discounted (M USD)"] == formats["Scenario cost, discounted (M USD)"] == "#,##0.0"
+    # no warning limit reads "inf", as in Deployment
+    assert ws.cell(row=4, column=header["Warning time (days)"]).value == "inf"
 
 
 @pytest.mark.parametrize("which", BOOKS)
@@ -258,7 +282,7 @@ def test_charts(request, which):
     _, book = _book(request, which)
     counts = {ws.title: len(ws._charts) for ws in book}
     assert counts == {"Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
-                      "Deployment": 1, "Sites": 1 if which == "sites" else 0}
+                      "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0}
     for ws in book:
         for chart in ws._charts:
             assert chart.title is not None
@@ -281,12 +305,79 @@ def _cells(book, ref: str) -> list:
 
 def test_sites_chart(sites_book, sites_results):
     chart = sites_book["Sites"]._charts[0]
-    assert "capacity" in _title(chart)
+    assert "capacity" in _title(chart) and "Room used" in _title(chart)
     sites = sites_results.sites
-    assert [_cells(sites_book, s.tx.strRef.f)[0] for s in chart.series] == ["Sets held (sets)", "Capacity (sets)"]
+    assert [_cells(sites_book, s.tx.strRef.f)[0] for s in chart.series] == [
+        "Room used (capacity slots)", "Capacity (capacity slots)"]
     assert [_cells(sites_book, s.val.numRef.f) for s in chart.series] == [
-        list(sites["sets"]), list(sites["capacity_sets"])]
+        list(sites["room_used"]), list(sites["capacity_sets"])]
     assert _cells(sites_book, chart.series[0].cat.strRef.f) == list(sites["site"])
+
+
+def test_sites_chart_plots_room_used_not_sets(sites_results, tmp_path):
+    """Bulky sets (set size 2): the chart plots the room they use, not their number."""
+    sites = sites_results.sites.copy()
+    sites["room_used"] = 2 * sites["sets"]
+    sites["utilisation_pct"] = 100 * sites["room_used"] / sites["capacity_sets"]
+    book = openpyxl.load_workbook(write_report(dataclasses.replace(sites_results, sites=sites),
+                                               tmp_path / "r.xlsx", PROVENANCE, []))
+    (chart,) = book["Sites"]._charts
+    room = _cells(book, chart.series[0].val.numRef.f)
+    assert room == list(sites["room_used"]) and room != list(sites["sets"])
+
+
+def test_long_sites_table_chart_data_below(sites_results):
+    """More than MAX_CHART_SITES sites: the chart plots room used and capacity of the open
+    sites, selected below the tables."""
+    n = report.MAX_CHART_SITES + 10
+    one = sites_results.sites.iloc[[0]]
+    sites = pd.concat([one] * n, ignore_index=True)
+    sites["site"] = [f"K{i}" for i in range(n)]
+    sites["open"] = [i % 7 == 0 for i in range(n)]
+    sites["room_used"] = [float(i) for i in range(n)]
+    wb = Workbook()
+    ws = wb.active
+    report.write_sites(ws, sites, sites_results.site_stocks, "USD")
+    (chart,) = ws._charts
+    assert [_cells(wb, s.tx.strRef.f)[0] for s in chart.series] == [
+        "Room used (capacity slots)", "Capacity (capacity slots)"]
+    opened = sites[sites["open"]]
+    assert _cells(wb, chart.series[0].val.numRef.f) == list(opened["room_used"])
+    assert _cells(wb, chart.series[1].val.numRef.f) == list(opened["capacity_sets"])
+    assert _cells(wb, chart.series[0].cat.strRef.f) == list(opened["site"])
+
+
+def test_scenarios_chart(sites_book, sites_results):
+    """One bar per scenario: its shortfall, from a selection below the Scenarios table."""
+    sc = sites_results.scenarios
+    ws = sites_book["Scenarios"]
+    (chart,) = ws._charts
+    assert chart.tagname == "barChart" and len(chart.series) == 1
+    assert "hortfall" in _title(chart)
+    (series,) = chart.series
+    assert _cells(sites_book, series.tx.strRef.f) == ["Shortfall (unit-years)"]
+    assert _cells(sites_book, series.val.numRef.f) == pytest.approx(list(sc["shortfall_unit_years"]))
+    assert _cells(sites_book, series.cat.strRef.f) == ["S1 (10 days)", "S2 (30 days)", "S3 (no limit)"]
+    # the chart data sit below the table; the filter covers the table only
+    assert ws.auto_filter.ref == f"A1:I{len(sc) + 1}"
+    first_row = range_boundaries(series.val.numRef.f.split("!")[1].replace("$", ""))[1]
+    assert first_row > len(sc) + 2
+
+
+def test_scenarios_chart_rows():
+    n = report.MAX_CHART_SCENARIO_BARS + 5
+    sc = pd.DataFrame({"scenario": [f"S{i}" for i in range(n)], "warning_days": 7.0, "shortfall_unit_years": 0.0})
+    sc.loc[n - 1, "warning_days"] = math.inf
+    title, rows = report.scenarios_chart_rows(sc)
+    assert len(rows) == report.MAX_CHART_SCENARIO_BARS and rows[0] == ("S0 (7 days)", 0.0)
+    assert f"first {report.MAX_CHART_SCENARIO_BARS}" in title and "no scenario is short" in title
+    sc.loc[[3, n - 1], "shortfall_unit_years"] = [1.5, 2.0]
+    title, rows = report.scenarios_chart_rows(sc)
+    assert rows == [("S3 (7 days)", 1.5), (f"S{n - 1} (no limit)", 2.0)]
+    assert title.startswith(f"Scenarios with a shortfall (2 of {n})")
+    title, rows = report.scenarios_chart_rows(sc.head(4))
+    assert title == "Shortfall per scenario" and len(rows) == 4
+    assert report.scenarios_chart_rows(sc.iloc[0:0])[1] == []
 
 
 def _title(chart) -> str:
@@ -349,7 +440,7 @@ def test_deployment_chart_keeps_the_shortest_warnings():
         "warning_days": [float(100 - i) for i in range(n)], "transit_cost_musd": 0.0,
     })
     title, scenarios, rows = report.deployment_chart_rows(dep)
-    assert len(scenarios) == report.MAX_CHART_SCENARIOS
+    assert len(scenarios) == report.MAX_CHART_SCENARIOS and len(rows) == report.MAX_CHART_SCENARIOS
     assert [w for _, w in scenarios] == sorted(dep["warning_days"])[: report.MAX_CHART_SCENARIOS]
     assert f"{report.MAX_CHART_SCENARIOS} of {n} scenarios" in title
     assert report.deployment_chart_rows(dep.iloc[0:0]) == ("", [], [])
@@ -364,7 +455,7 @@ def test_empty_deployment(tutorial_results, tmp_path):
 def test_long_sites_table_charts_open_sites():
     n = report.MAX_CHART_SITES + 10
     sites = pd.DataFrame({"site": [f"K{i}" for i in range(n)], "open": [i % 7 == 0 for i in range(n)],
-                          "sets": 1.0, "capacity_sets": 2.0})
+                          "sets": 1.0, "room_used": 1.0, "capacity_sets": 2.0})
     title, pick = report.sites_chart_rows(sites)
     assert list(pick["site"]) == [f"K{i}" for i in range(0, n, 7)]
     assert title.startswith(f"Open sites ({len(pick)} of {n})")
@@ -394,11 +485,21 @@ def test_no_formulas_anywhere(report_book):
                 assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} holds a formula"
 
 
+def _summary_items(ws) -> dict:
+    """Summary rows by their first cell; the first of two rows with the same label (the key
+    figure "Scenarios" and the how-to-read note on the Scenarios sheet) wins."""
+    items: dict = {}
+    for r in ws.iter_rows(values_only=True):
+        if r[0] is not None:
+            items.setdefault(r[0], r[1:])
+    return items
+
+
 def test_summary(report_book, tutorial_results):
     ws = report_book["Summary"]
     assert ws["A1"].value == "Tutorial: plan report"
     assert ws["A2"].value.startswith("OPTIMAL")
-    items = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0] is not None}
+    items = _summary_items(ws)
     t = tutorial_results.totals
     assert items["Status"][0] == "optimal"
     assert items["Objective"][0] == pytest.approx(t["objective"])
@@ -411,10 +512,11 @@ def test_summary(report_book, tutorial_results):
     for sheet in SHEETS:
         assert sheet in items  # a "how to read" note per sheet
     assert items["Scenarios"][0] == 1 and items["Sites open"][0] == 0
+    assert items["Expected shortfall"][0] == pytest.approx(t["expected_shortfall_unit_years"])
 
 
 def test_summary_new_totals(sites_book, sites_results):
-    items = {r[0]: r[1:] for r in sites_book["Summary"].iter_rows(values_only=True) if r[0] is not None}
+    items = _summary_items(sites_book["Summary"])
     t = sites_results.totals
     assert items["Expected deployment cost"][0] == pytest.approx(t["deployment_cost_musd"])
     assert "M USD" in items["Expected deployment cost"][1]
@@ -422,6 +524,14 @@ def test_summary_new_totals(sites_book, sites_results):
     assert "M USD" in items["Common-funded site cost"][1]
     assert items["Sites open"] == (1, "of 2 sites in the input")
     assert items["Scenarios"][0] == 3
+    # the expected shortfall, next to the shortfall summed over scenarios
+    names = [r[0] for r in sites_book["Summary"].iter_rows(values_only=True)]
+    assert names.index("Expected shortfall") == names.index("Shortfall") + 1
+    assert items["Expected shortfall"] == (pytest.approx(t["expected_shortfall_unit_years"]),
+                                           "unit-years, weighted by scenario probability")
+    weights = sites_results.scenarios["probability_pct"] / 100
+    assert t["expected_shortfall_unit_years"] == pytest.approx(
+        (weights * sites_results.scenarios["shortfall_unit_years"]).sum())
     assert t["site_cost_musd"] == pytest.approx(2.0)  # K1: fixed 1 + upkeep 0.5 × 2 years, undiscounted
     assert sites_results.burden["common_funded_cost_musd"].sum() == pytest.approx(t["site_cost_musd"])
 
@@ -435,10 +545,13 @@ def test_not_optimal_is_marked(tutorial_results, tmp_path):
 
 
 def test_shortfall_is_marked(tutorial_results, tmp_path):
-    totals = dict(tutorial_results.totals, requirements_short=2, shortfall_unit_years=1.5)
+    totals = dict(tutorial_results.totals, requirements_short=2, shortfall_unit_years=1.5,
+                  expected_shortfall_unit_years=0.6)
     results = dataclasses.replace(tutorial_results, totals=totals)
     wb = openpyxl.load_workbook(write_report(results, tmp_path / "r.xlsx", PROVENANCE, []))
     assert wb["Summary"]["A3"].value.startswith("SHORTFALL: 2 of 4 requirements")
+    items = _summary_items(wb["Summary"])
+    assert items["Shortfall"][0] == 1.5 and items["Expected shortfall"][0] == 0.6
 
 
 def test_text_from_inputs_stays_text(tmp_path):
