@@ -55,6 +55,19 @@ SOURCE = (
     "Beasley, 'An algorithm for solving large capacitated warehouse location problems', "
     "European Journal of Operational Research 33 (1988) 314-325."
 )
+PROBLEM = (
+    "Capacitated warehouse location with splittable demand: open warehouses (fixed cost) and "
+    "serve every customer's demand from open warehouses within their capacity, at the "
+    "allocation cost per unit (the cost of ALL of a customer's demand divided by the demand). "
+    "The plan's objective is the instance's optimal value."
+)
+MAPPING = (
+    "Warehouses are Sites (host OWN, common-funded fixed cost); customers are Regions with a "
+    "Requirement equal to their demand; a unit served by a warehouse is a unit of OWN drawing "
+    "a set at that site (Transit from_site: 0 days, the cost per unit). OWN's home forces "
+    "arrive after the warning time, so only drawn sets count. Sets, storage and units cost "
+    "nothing; the region DEPOTS holds every site."
+)
 
 
 class OrlibFormatError(ValueError):
@@ -271,15 +284,8 @@ def instance_tables(inst: Instance, *, time_limit_s: float = TIME_LIMIT_S):
          + (f" ({skipped} without demand, left out)" if skipped else "")
          + f", total demand {total:g}, total capacity {inst.capacity.sum():g}."),
         ("Source", SOURCE),
-        ("Problem", "Capacitated warehouse location with splittable demand: open warehouses "
-         "(fixed cost) and serve every customer's demand from open warehouses within their "
-         "capacity, at the allocation cost per unit (the cost of ALL of a customer's demand "
-         "divided by the demand). The plan's objective is the instance's optimal value."),
-        ("Mapping", "Warehouses are Sites (host OWN, common-funded fixed cost); customers are "
-         "Regions with a Requirement equal to their demand; a unit served by a warehouse is "
-         "a unit of OWN drawing a set at that site (Transit from_site: 0 days, the cost per "
-         "unit). OWN's home forces arrive after the warning time, so only drawn sets count. "
-         "Sets, storage and units cost nothing; the region DEPOTS holds every site."),
+        ("Problem", PROBLEM),
+        ("Mapping", MAPPING),
         ("Written by", "planner import-orlib (planner/orlib.py)."),
     ]
     return tables, settings, about
