@@ -341,13 +341,14 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
     if first and base and base > first:
         out.error(SETTINGS.name, rows["price_base_year"], 1, "price_base_year", base,
                   f"expected a year ≤ first_year ({first}): GDP and spending are given for it")
-    if first and last and "Requirements" in tables:
-        req = tables["Requirements"]
-        pos = _positions(raw, SHEET_BY_NAME["Requirements"]).get("year")
-        for row, year in zip(req["excel_row"], req["year"]):
-            if not _missing(year) and not first <= year <= last:
-                out.error("Requirements", row, pos, "year", year,
-                          f"outside the planning horizon: expected a year from {first} to {last}")
+    for name in ("Requirements", "ScenarioRequirements"):
+        if first and last and name in tables:
+            req = tables[name]
+            pos = _positions(raw, SHEET_BY_NAME[name]).get("year")
+            for row, year in zip(req["excel_row"], req["year"]):
+                if not _missing(year) and not first <= year <= last:
+                    out.error(name, row, pos, "year", year,
+                              f"outside the planning horizon: expected a year from {first} to {last}")
     members = tables.get("Members")
     if members is not None:
         pos = _positions(raw, SHEET_BY_NAME["Members"])
@@ -361,14 +362,10 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
                 if _missing(r.population_m):
                     out.error("Members", r.excel_row, pos.get("population_m"), "population_m", None,
                               "required when fair_share_key is population: a number ≥ 0 (million people)")
-        if key == "custom":
-            fair = tables.get("FairShare")
-            given = set() if fair is None else set(fair.loc[fair["custom_share"].notna(), "member"])
-            missing = [c for c in members["code"].dropna() if c not in given]
-            if missing:
-                out.error("FairShare", None, None, "custom_share", _NOTHING,
-                          "fair_share_key is custom, so every member needs a custom_share; missing: "
-                          + ", ".join(missing))
+        for setting in ("fair_share_key", "common_funding_key"):
+            if settings.get(setting) == "custom":
+                _check_custom_shares(setting, members, tables.get("FairShare"), out)
+                break
     transit = tables.get("Transit")
     if transit is not None:
         pos = _positions(raw, SHEET_BY_NAME["Transit"])
@@ -380,26 +377,11 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
     if scenarios is not None and not scenarios.empty and not (scenarios["probability"].fillna(0) > 0).any():
         out.error("Scenarios", None, _positions(raw, SHEET_BY_NAME["Scenarios"]).get("probability"),
                   "probability", _NOTHING, "at least one scenario needs a probability above 0")
-    if first and last and "ScenarioRequirements" in tables:
-        req = tables["ScenarioRequirements"]
-        pos = _positions(raw, SHEET_BY_NAME["ScenarioRequirements"]).get("year")
-        for row, year in zip(req["excel_row"], req["year"]):
-            if not _missing(year) and not first <= year <= last:
-                out.error("ScenarioRequirements", row, pos, "year", year,
-                          f"outside the planning horizon: expected a year from {first} to {last}")
     cap = settings.get("common_funding_cap_pct")
     if cap is not None and members is not None and cap * len(members) < 100:
         out.error(SETTINGS.name, _settings_row(raw, "common_funding_cap_pct"), 1, "common_funding_cap_pct",
                   cap, f"with {len(members)} members a cap below {100 / len(members):.4g} % cannot share "
                   "all common costs")
-    if settings.get("common_funding_key") == "custom" and settings.get("fair_share_key") != "custom":
-        fair = tables.get("FairShare")
-        given = set() if fair is None else set(fair.loc[fair["custom_share"].notna(), "member"])
-        missing = [] if members is None else [c for c in members["code"].dropna() if c not in given]
-        if missing:
-            out.error("FairShare", None, None, "custom_share", _NOTHING,
-                      "common_funding_key is custom, so every member needs a custom_share; missing: "
-                      + ", ".join(missing))
     targets = tables.get("SpendingTargets")
     if targets is not None:
         pos = _positions(raw, SHEET_BY_NAME["SpendingTargets"])
@@ -407,6 +389,17 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
             if not _missing(r.min_gdp_pct) and not _missing(r.max_gdp_pct) and r.min_gdp_pct > r.max_gdp_pct:
                 out.error("SpendingTargets", r.excel_row, pos.get("max_gdp_pct"), "max_gdp_pct", r.max_gdp_pct,
                           f"expected a ceiling ≥ min_gdp_pct ({r.min_gdp_pct:g})")
+
+
+def _check_custom_shares(setting: str, members: pd.DataFrame, fair: pd.DataFrame | None,
+                         out: _Collector) -> None:
+    """A custom key needs every member's custom_share in FairShare."""
+    given = set() if fair is None else set(fair.loc[fair["custom_share"].notna(), "member"])
+    missing = [c for c in members["code"].dropna() if c not in given]
+    if missing:
+        out.error("FairShare", None, None, "custom_share", _NOTHING,
+                  f"{setting} is custom, so every member needs a custom_share; missing: "
+                  + ", ".join(missing))
 
 
 # ---------------------------------------------------------------------------- entry points

@@ -205,3 +205,12 @@ def test_population_key_needs_populations(tmp_path):
         members.cell(row=3, column=column(members, "population_m")).value = None
     [msg] = problems(edited(tmp_path, key))
     assert "Members › row 3" in msg and "(population_m): blank — required when fair_share_key is population" in msg
+
+
+def test_custom_common_funding_key_needs_custom_shares(tmp_path):
+    def key(wb):
+        ws = wb["Settings"]
+        row = next(c.row for c in ws["A"] if c.value == "common_funding_key")
+        ws.cell(row=row, column=2).value = "custom"
+    [msg] = problems(edited(tmp_path, key))
+    assert "FairShare" in msg and "common_funding_key is custom" in msg and "ARL, BOR, CAR" in msg
