@@ -10,7 +10,7 @@
                                   + P_short · Σ shortfall[c, r, t, s])
     worst_case[s]:     worst_scenario_cost ≥ scenario_cost[s]      (worst-case only)
 
-The tie-break (ε_tie = 1e-6 per M) makes a member that must reach a spending floor
+The tie-break (ε_tie = 1e-4 per M) makes a member that must reach a spending floor
 show the money as a top-up rather than as units no requirement uses, when the two
 cost the same; it changes the optimal value by less than ε_tie × the top-ups.
 
@@ -29,7 +29,7 @@ from .prepositioning import add_prepositioning
 from .sets import ModelIndex, build_index
 from .spending import add_spending
 
-TIE_BREAK = 1e-6  # ε_tie, per M currency of top-up
+TIE_BREAK = 1e-4  # ε_tie, per M currency of top-up (1e-6 made HiGHS's dual simplex stall)
 
 
 def build_model(data: PlanData) -> pyo.ConcreteModel:

@@ -28,10 +28,10 @@ def test_tutorial_optimum_decisions_and_duals():
     assert bought == pytest.approx({("BOR", "BDE", 2025): 1.0, ("ARL", "SQN", 2025): 1.0})
     assert model.topup["BOR", 2026].value == pytest.approx(1.5)
     dual = {k[:3]: result.duals[c] for k, c in model.meet_requirement.items()}
-    assert dual["BDE", "EAST", 2025] == pytest.approx(3.5, abs=1e-4)
+    assert dual["BDE", "EAST", 2025] == pytest.approx(3.5, abs=1e-3)
     assert dual["SQN", "EAST", 2025] == pytest.approx(14.0, abs=1e-4)
     # Borduria must reach its 1.5 % floor in 2026 anyway: an extra brigade then is free.
-    assert dual["BDE", "EAST", 2026] == pytest.approx(0.0, abs=1e-4)
+    assert dual["BDE", "EAST", 2026] == pytest.approx(0.0, abs=1e-3)  # 3.5 ε_tie
 
 
 def test_fair_share_floor_forces_a_top_up():
