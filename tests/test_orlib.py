@@ -3,11 +3,13 @@
 Each instance becomes a plan workbook (planner/orlib.py) and is planned by
 `planner.run_plan`; the plan's objective must equal Beasley's published optimum to
 1e-6 relative. The default run plans cap41, cap71, cap101 and cap131; `make verify`
-(pytest -m verify) plans every instance of optimal.csv, capa/capb/capc included.
+(pytest -m verify) plans every instance of optimal.csv, capa/capb/capc included
+(ORLIB_TIME_LIMIT_S sets the solver's time limit per instance; default one hour).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from planner import run_plan
 from planner.cli import app
 from planner.orlib import (
     OrlibFormatError,
+    TIME_LIMIT_S,
     instance_tables,
     orlib_to_workbook,
     read_optimal,
@@ -28,6 +31,8 @@ DATA = Path(__file__).parent / "data" / "orlib_cap"
 OPTIMAL = read_optimal(DATA / "optimal.csv")
 FAST = ("cap41", "cap71", "cap101", "cap131")
 REL_TOL = 1e-6
+# solver time limit per instance (the workbook's own setting is planner.orlib.TIME_LIMIT_S)
+TIME_LIMIT_S = float(os.environ.get("ORLIB_TIME_LIMIT_S", TIME_LIMIT_S))
 
 
 def source(name: str) -> tuple[Path, float | None]:
@@ -39,7 +44,7 @@ def source(name: str) -> tuple[Path, float | None]:
 def plan_instance(name: str, tmp_path: Path):
     path, capacity = source(name)
     workbook = tmp_path / f"{name}.xlsx"
-    inst = orlib_to_workbook(path, workbook, capacity)
+    inst = orlib_to_workbook(path, workbook, capacity, time_limit_s=TIME_LIMIT_S)
     assert inst.name == name
     return inst, run_plan(workbook, write=False)
 
