@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from planner import run_plan
 from planner.cli import app
 from planner.orlib import (
-    OrlibFormatError,
     TIME_LIMIT_S,
+    OrlibFormatError,
     instance_tables,
     orlib_to_workbook,
     read_optimal,
@@ -32,7 +32,7 @@ OPTIMAL = read_optimal(DATA / "optimal.csv")
 FAST = ("cap41", "cap71", "cap101", "cap131")
 REL_TOL = 1e-6
 # solver time limit per instance (the workbook's own setting is planner.orlib.TIME_LIMIT_S)
-TIME_LIMIT_S = float(os.environ.get("ORLIB_TIME_LIMIT_S", TIME_LIMIT_S))
+SOLVE_LIMIT_S = float(os.environ.get("ORLIB_TIME_LIMIT_S", TIME_LIMIT_S))
 
 
 def source(name: str) -> tuple[Path, float | None]:
@@ -44,7 +44,7 @@ def source(name: str) -> tuple[Path, float | None]:
 def plan_instance(name: str, tmp_path: Path):
     path, capacity = source(name)
     workbook = tmp_path / f"{name}.xlsx"
-    inst = orlib_to_workbook(path, workbook, capacity, time_limit_s=TIME_LIMIT_S)
+    inst = orlib_to_workbook(path, workbook, capacity, time_limit_s=SOLVE_LIMIT_S)
     assert inst.name == name
     return inst, run_plan(workbook, write=False)
 
