@@ -25,7 +25,7 @@ from .coverage import add_coverage
 from .data import PlanData
 from .fairness import add_fairness
 from .forces import add_acquisitions
-from .prepositioning import add_prepositioning
+from .prepositioning import CUTS, add_prepositioning
 from .sets import ModelIndex, build_index
 from .spending import add_spending
 
@@ -43,6 +43,7 @@ def build_model(data: PlanData) -> pyo.ConcreteModel:
     add_spending(model, data, ix)
     add_fairness(model, data, ix)
     add_objective(model, data, ix)
+    model.valid_inequalities = CUTS  # names of constraints that only tighten the relaxation
     return model
 
 

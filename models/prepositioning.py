@@ -7,6 +7,13 @@
     site_capacity[k]:    Σ_{(m,c) : (m,k,c) ∈ H} z_c · sets[m, k, c] ≤ cap_k · open_site[k]
     basing_limit[m, k]:  Σ_c sets[m, k, c] ≤ max_sets[m, k]      (where a cap is given)
     draw_limit[m, k, c, t, s]:  Σ_r draw[m, k, c, r, t, s] ≤ sets[m, k, c]
+    draw_open[k, c, r, t, s]:   Σ_m draw[m, k, c, r, t, s] ≤ min(q[c, r, t, s], cap_k / z_c) · open_site[k]
+
+draw_open is a valid inequality, not a restriction: no optimal plan draws more than a
+requirement at a site, or more than the site holds, and it draws nothing at a closed one.
+It tightens the LP relaxation as x_ij ≤ d_j · y_i does in facility location (without it
+HiGHS could not close the gap on OR-Library's capa/capb/capc). It is left out of the
+fixed-integer LP whose duals give marginal costs (`CUTS`), where it is redundant.
 
 Site costs (fixed in the first year, upkeep every year) are common-funded: member m pays
 σ[m, t] of them (models/common_funding.py); sets and their storage are paid by their owner.
@@ -20,6 +27,8 @@ import pyomo.environ as pyo
 
 from .data import PlanData
 from .sets import ModelIndex
+
+CUTS = ("draw_open",)  # valid inequalities: deactivated for the fixed-integer LP's duals
 
 
 def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
@@ -57,6 +66,18 @@ def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex)
     model.draw_limit = pyo.Constraint(
         pyo.Set(initialize=list(drawn), dimen=5, ordered=True),
         rule=lambda mdl, m, k, c, t, s: sum(drawn[m, k, c, t, s]) - mdl.sets[m, k, c] <= 0,
+    )
+    into: dict[tuple, list] = defaultdict(list)
+    for m, k, c, r, t, s in ix.draws:
+        into[k, c, r, t, s].append(model.draw[m, k, c, r, t, s])
+
+    def draw_open(mdl, k, c, r, t, s):
+        """Σ_m draw ≤ min(q[c, r, t, s], cap_k / z_c) · open_site[k]."""
+        most = min(ix.requirement[c, r, t, s], capacity[k] / size[c])
+        return sum(into[k, c, r, t, s]) - most * mdl.open_site[k] <= 0
+
+    model.draw_open = pyo.Constraint(
+        pyo.Set(initialize=list(into), dimen=5, ordered=True), rule=draw_open
     )
 
 

@@ -15,6 +15,8 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory as PersistentFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from .persistent import fixed_lp_duals
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -103,7 +105,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
         if not mip and status == "optimal":
             duals = dict(res.solution_loader.get_duals())
         elif mip:
-            duals = _fixed_lp_duals(model, opt, options)
+            duals = fixed_lp_duals(model, options.time_limit_s)
     objective = res.incumbent_objective
     bound = res.objective_bound
     return SolveResult(
@@ -120,28 +122,6 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
         handover_seconds=handover,
         duals_from_fixed_lp=mip and bool(duals),
     )
-
-
-def _fixed_lp_duals(model: pyo.ConcreteModel, opt: Any, options: SolveOptions) -> dict[Any, float]:
-    """Duals of the LP left when every integer variable is fixed at its solution value."""
-    integers = [
-        v for v in model.component_data_objects(pyo.Var, descend_into=True)
-        if v.is_integer() and not v.fixed
-    ]
-    saved = [(v, v.domain) for v in integers]
-    try:
-        for v in integers:
-            v.fix(round(v.value or 0.0))
-            v.domain = pyo.Reals
-        res = opt.solve(model, time_limit=options.time_limit_s, load_solutions=False,
-                        raise_exception_on_nonoptimal_result=False)
-        if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
-            return {}
-        return dict(res.solution_loader.get_duals())
-    finally:
-        for v, domain in saved:
-            v.domain = domain
-            v.unfix()
 
 
 def _timer_total(timer: Any, name: str) -> float:
