@@ -1,0 +1,1 @@
+"""Analyses that re-solve the plan: what-if, cost games, frontier, alternatives."""
