@@ -96,7 +96,8 @@ def build_index(data: PlanData) -> ModelIndex:
 
     gdp = data.gdp().to_dict()
     band = data.fair_band.reindex(data.members.index)
-    fair_members = [m for m in data.members.index if pd.notna(band[m])]
+    members_in = {m for m, _ in active}
+    fair_members = [m for m in data.members.index if pd.notna(band[m]) and m in members_in]
     return ModelIndex(
         years=years,
         scenarios=list(scenarios.index),

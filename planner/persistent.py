@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory as PersistentFactory
 
 INF = highspy.kHighsInf
 _STATUS = {
@@ -57,7 +58,9 @@ class Outcome:
 class PersistentModel:
     """A solved Pyomo model whose HiGHS copy analyses change and re-solve.
 
-    The model must have been solved once by `planner.solve.solve` with HiGHS.
+    The model must have been solved once by `planner.solve.solve` with HiGHS. Changes are
+    made inside `with pm.changes():` blocks, which may nest; leaving a block undoes what
+    was changed in it, so an analysis always hands the model back as it found it.
     """
 
     def __init__(self, model: pyo.ConcreteModel):
@@ -70,18 +73,28 @@ class PersistentModel:
         self._row: dict[Any, int] = opt._pyomo_con_to_solver_con_map  # constraint -> row
         self._vars: dict[int, tuple] = opt._vars  # id(var) -> (var, …)
         lp = self.highs.getLp()
+        n = lp.num_col_
         self._col_lower = np.array(lp.col_lower_, dtype=float)
         self._col_upper = np.array(lp.col_upper_, dtype=float)
         self._row_lower = np.array(lp.row_lower_, dtype=float)
         self._row_upper = np.array(lp.row_upper_, dtype=float)
         self._cost = np.array(lp.col_cost_, dtype=float)
-        self._integrality = np.array([int(i) for i in lp.integrality_], dtype=np.int32)
-        self._changed_cols: set[int] = set()
-        self._changed_rows: set[int] = set()
-        self._changed_costs: set[int] = set()
-        self._changed_coeffs: dict[tuple[int, int], float] = {}  # (row, col) -> original
-        self._integrality_changed = False
+        integrality = np.array([int(i) for i in lp.integrality_], dtype=np.uint8)
+        self._integrality = integrality if len(integrality) == n else np.zeros(n, dtype=np.uint8)
+        self._base_integrality = self._integrality.copy()
+        self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
+
+    @classmethod
+    def attach(cls, model: pyo.ConcreteModel) -> PersistentModel:
+        """Hand `model` to HiGHS once, without solving it (if not done yet), and wrap it."""
+        if getattr(model, "_persistent_solver", None) is None:
+            opt = PersistentFactory("highs")
+            if not opt.available():
+                raise RuntimeError("HiGHS (highspy) is not installed")
+            opt.set_instance(model)
+            model._persistent_solver = opt
+        return cls(model)
 
     # ------------------------------------------------------------------ indices
 
@@ -95,9 +108,43 @@ class PersistentModel:
 
     @property
     def is_mip(self) -> bool:
+        """Does the model, as it stands now, have integer columns?"""
         return bool(np.any(self._integrality != 0))
 
     # ------------------------------------------------------------------ changes
+
+    @contextmanager
+    def changes(self) -> Iterator[PersistentModel]:
+        """`with pm.changes(): pm.fix(...); pm.solve()`: undone when the block ends."""
+        self._frames.append([])
+        try:
+            yield self
+        finally:
+            for undo in reversed(self._frames.pop()):
+                undo()
+
+    def _record(self, undo: Callable[[], None]) -> None:
+        if not self._frames:
+            raise RuntimeError("change the model only inside `with pm.changes():`")
+        self._frames[-1].append(undo)
+
+    def _change_cols(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        old_lower, old_upper = self._col_lower[cols].copy(), self._col_upper[cols].copy()
+        self._record(lambda: self._change_cols_now(cols, old_lower, old_upper))
+        self._change_cols_now(cols, lower, upper)
+
+    def _change_cols_now(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        self._col_lower[cols], self._col_upper[cols] = lower, upper
+        self.highs.changeColsBounds(len(cols), cols, np.ascontiguousarray(lower), np.ascontiguousarray(upper))
+
+    def _change_rows(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        old_lower, old_upper = self._row_lower[rows].copy(), self._row_upper[rows].copy()
+        self._record(lambda: self._change_rows_now(rows, old_lower, old_upper))
+        self._change_rows_now(rows, lower, upper)
+
+    def _change_rows_now(self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        self._row_lower[rows], self._row_upper[rows] = lower, upper
+        self.highs.changeRowsBounds(len(rows), rows, np.ascontiguousarray(lower), np.ascontiguousarray(upper))
 
     def set_bounds(self, variables: Iterable[Any], lower: float | np.ndarray,
                    upper: float | np.ndarray) -> None:
@@ -107,96 +154,112 @@ class PersistentModel:
         keep = np.fromiter((id(v) in self._col for v in variables), dtype=bool, count=len(variables))
         cols = self.columns(variables)
         if len(cols):
-            n = len(cols)
-            low = np.broadcast_to(np.asarray(lower, dtype=float), (len(variables),))[keep]
-            up = np.broadcast_to(np.asarray(upper, dtype=float), (len(variables),))[keep]
-            self._changed_cols.update(cols.tolist())
-            self.highs.changeColsBounds(n, cols, np.ascontiguousarray(low), np.ascontiguousarray(up))
+            size = (len(variables),)
+            low = np.broadcast_to(np.asarray(lower, dtype=float), size)[keep]
+            up = np.broadcast_to(np.asarray(upper, dtype=float), size)[keep]
+            self._change_cols(cols, low, up)
 
     def fix(self, variables: Iterable[Any], value: float | np.ndarray = 0.0) -> None:
         """Fix these variables at `value` (switch a decision off with 0)."""
         self.set_bounds(variables, value, value)
 
+    def fix_columns(self, cols: np.ndarray, value: float | np.ndarray = 0.0) -> None:
+        """Fix HiGHS columns (from `columns`) at `value`: the fast path for repeated changes."""
+        if len(cols):
+            values = np.broadcast_to(np.asarray(value, dtype=float), (len(cols),)).copy()
+            self._change_cols(np.asarray(cols, dtype=np.int32), values, values)
+
+    def relax_row_indices(self, rows: np.ndarray) -> None:
+        """Switch HiGHS rows (from `rows`) off."""
+        if len(rows):
+            n = len(rows)
+            self._change_rows(np.asarray(rows, dtype=np.int32), np.full(n, -INF), np.full(n, INF))
+
     def relax_rows(self, constraints: Iterable[Any]) -> None:
         """Switch these constraints off: −∞ ≤ row ≤ +∞."""
         self.set_row_bounds(constraints, -INF, INF)
 
-    def set_row_bounds(self, constraints: Iterable[Any], lower: float, upper: float) -> None:
+    def set_row_bounds(self, constraints: Iterable[Any], lower: float | np.ndarray,
+                       upper: float | np.ndarray) -> None:
+        """Bounds of these constraints' rows (their right-hand sides)."""
+        constraints = list(constraints)
+        keep = np.fromiter((c in self._row for c in constraints), dtype=bool, count=len(constraints))
         rows = self.rows(constraints)
         if len(rows):
-            self._changed_rows.update(rows.tolist())
-            n = len(rows)
-            self.highs.changeRowsBounds(n, rows, np.full(n, lower), np.full(n, upper))
-
-    def shift_row_bounds(self, constraint: Any, lower: float, upper: float) -> None:
-        """Bounds of one constraint (its right-hand side), e.g. a requirement."""
-        row = self._row[constraint]
-        self._changed_rows.add(row)
-        self.highs.changeRowBounds(row, lower, upper)
+            size = (len(constraints),)
+            low = np.broadcast_to(np.asarray(lower, dtype=float), size)[keep]
+            up = np.broadcast_to(np.asarray(upper, dtype=float), size)[keep]
+            self._change_rows(rows, low, up)
 
     def row_bounds(self, constraint: Any) -> tuple[float, float]:
-        """The base bounds of a constraint's row (before any change)."""
+        """A constraint's row bounds as they stand now."""
         row = self._row[constraint]
         return float(self._row_lower[row]), float(self._row_upper[row])
 
     def set_costs(self, variables: Iterable[Any], costs: Iterable[float]) -> None:
         """Objective coefficients of these variables."""
-        variables = list(variables)
-        cols = self.columns(variables)
-        values = np.fromiter((c for v, c in zip(variables, costs) if id(v) in self._col), dtype=float)
-        if len(cols):
-            self._changed_costs.update(cols.tolist())
+        pairs = [(self._col[id(v)], float(c)) for v, c in zip(variables, costs) if id(v) in self._col]
+        if not pairs:
+            return
+        cols = np.array([p[0] for p in pairs], dtype=np.int32)
+        new = np.array([p[1] for p in pairs])
+        old = self._cost[cols].copy()
+
+        def put(values: np.ndarray) -> None:
+            self._cost[cols] = values
             self.highs.changeColsCost(len(cols), cols, values)
 
-    def base_costs(self, variables: Iterable[Any]) -> np.ndarray:
+        self._record(lambda: put(old))
+        put(new)
+
+    def costs(self, variables: Iterable[Any]) -> np.ndarray:
+        """Objective coefficients of these variables as they stand now."""
         return self._cost[self.columns(variables)]
 
-    def set_coefficient(self, constraint: Any, variable: Any, value: float, original: float) -> None:
-        """Coefficient of `variable` in `constraint`; `original` is restored by reset."""
-        key = (self._row[constraint], self._col[id(variable)])
-        self._changed_coeffs.setdefault(key, original)
-        self.highs.changeCoeff(key[0], key[1], value)
+    def set_coefficients(self, entries: Iterable[tuple[Any, Any, float]]) -> None:
+        """Matrix coefficients: (constraint, variable, value) triples."""
+        rows, cols, values = [], [], []
+        for con, var, value in entries:
+            if con in self._row and id(var) in self._col:
+                rows.append(self._row[con])
+                cols.append(self._col[id(var)])
+                values.append(float(value))
+        old = [self._coefficient(r, c) for r, c in zip(rows, cols)]
+        self.set_coefficient_arrays(rows, cols, values, old)
+
+    def set_coefficient_arrays(self, rows: Iterable[int], cols: Iterable[int], values: Iterable[float],
+                               old: Iterable[float]) -> None:
+        """Matrix coefficients by HiGHS row and column; `old` is what `changes` restores."""
+        changes = list(zip(rows, cols, old, values))
+        if not changes:
+            return
+
+        def put(which: int) -> None:
+            change = self.highs.changeCoeff
+            for row, col, *both in changes:
+                change(row, col, both[which])
+
+        self._record(lambda: put(0))
+        put(1)
+
+    def _coefficient(self, row: int, col: int) -> float:
+        _, cols, values = self.highs.getRowEntries(row)
+        hit = np.flatnonzero(cols == col)
+        return float(values[hit[0]]) if len(hit) else 0.0
 
     def relax_integrality(self) -> None:
         """Every integer column continuous (the LP relaxation, or the fixed LP)."""
-        if self.is_mip:
-            n = len(self._integrality)
-            self.highs.changeColsIntegrality(
-                n, np.arange(n, dtype=np.int32), np.zeros(n, dtype=np.uint8)
-            )
-            self._integrality_changed = True
+        if not self.is_mip:
+            return
+        old = self._integrality.copy()
 
-    def reset(self) -> None:
-        """Undo every change: bounds, rows, costs, coefficients, integrality."""
-        if self._changed_cols:
-            cols = np.array(sorted(self._changed_cols), dtype=np.int32)
-            self.highs.changeColsBounds(len(cols), cols, self._col_lower[cols], self._col_upper[cols])
-            self._changed_cols.clear()
-        if self._changed_rows:
-            rows = np.array(sorted(self._changed_rows), dtype=np.int32)
-            self.highs.changeRowsBounds(len(rows), rows, self._row_lower[rows], self._row_upper[rows])
-            self._changed_rows.clear()
-        if self._changed_costs:
-            cols = np.array(sorted(self._changed_costs), dtype=np.int32)
-            self.highs.changeColsCost(len(cols), cols, self._cost[cols])
-            self._changed_costs.clear()
-        for (row, col), value in self._changed_coeffs.items():
-            self.highs.changeCoeff(row, col, value)
-        self._changed_coeffs.clear()
-        if self._integrality_changed:
-            n = len(self._integrality)
-            self.highs.changeColsIntegrality(
-                n, np.arange(n, dtype=np.int32), self._integrality.astype(np.uint8)
-            )
-            self._integrality_changed = False
+        def put(values: np.ndarray) -> None:
+            self._integrality = values
+            n = len(values)
+            self.highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), values)
 
-    @contextmanager
-    def changes(self) -> Iterator[PersistentModel]:
-        """`with pm.changes(): pm.fix(...); pm.solve()`: the model is reset afterwards."""
-        try:
-            yield self
-        finally:
-            self.reset()
+        self._record(lambda: put(old))
+        put(np.zeros_like(old))
 
     # ------------------------------------------------------------------ solving
 
@@ -210,11 +273,12 @@ class PersistentModel:
         h.run()
         seconds = time.perf_counter() - start
         self.solves += 1
-        status = _STATUS.get(h.getModelStatus(), h.modelStatusToString(h.getModelStatus()))
+        model_status = h.getModelStatus()
+        status = _STATUS.get(model_status, h.modelStatusToString(model_status))
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2
         objective = float(info.objective_function_value) if has_solution else None
-        mip = self.is_mip and not self._integrality_changed
+        mip = self.is_mip
         bound = float(info.mip_dual_bound) if mip else objective
         gap = None
         if objective is not None:
@@ -223,6 +287,31 @@ class PersistentModel:
             elif bound is not None and math.isfinite(bound):
                 gap = abs(objective - bound) / max(1e-10, abs(objective))
         return Outcome(status, has_solution, objective, bound, gap, seconds)
+
+    def solve_with_duals(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4,
+                         load: bool = True) -> tuple[Outcome, dict[Any, float]]:
+        """Re-solve; put the plan into the Pyomo variables (`load`) and return the duals:
+        of the LP itself, or for a MIP of the LP with its integers fixed (`fixed_lp_duals`)."""
+        outcome = self.solve(time_limit_s, mip_gap)
+        if not outcome.has_solution:
+            return outcome, {}
+        if load:
+            self.load_solution()
+        if not self.is_mip:
+            return outcome, (self.duals() if outcome.optimal else {})
+        return outcome, self._fixed_lp_duals(time_limit_s)
+
+    def _fixed_lp_duals(self, time_limit_s: float) -> dict[Any, float]:
+        integer_cols = np.flatnonzero(self._integrality != 0).astype(np.int32)
+        values = np.round(np.asarray(self.highs.getSolution().col_value)[integer_cols])
+        cuts = [con for name in getattr(self.model, "valid_inequalities", ())
+                for con in getattr(self.model, name).values()]
+        with self.changes():
+            self.relax_integrality()
+            self._change_cols(integer_cols, values, values)
+            self.relax_rows(cuts)
+            outcome = self.solve(time_limit_s)
+            return self.duals() if outcome.optimal else {}
 
     def values(self, variables: Iterable[Any]) -> np.ndarray:
         """Values of these variables in HiGHS's current solution."""
@@ -241,19 +330,10 @@ class PersistentModel:
 
 
 def fixed_lp_duals(model: pyo.ConcreteModel, time_limit_s: float = 600.0) -> dict[Any, float]:
-    """Duals of the LP left when every integer decision is fixed at its value in the model.
+    """Duals of the LP left when every integer decision is fixed at its value in HiGHS's
+    last solution (the model's MIP solution).
 
     Valid inequalities (`model.valid_inequalities`: they only tighten the relaxation) are
     redundant in that LP and would distort its duals: they are switched off for it.
     """
-    pm = PersistentModel(model)
-    integers = [v for v in model.component_data_objects(pyo.Var, descend_into=True)
-                if v.is_integer() and not v.fixed]
-    cuts = [con for name in getattr(model, "valid_inequalities", ())
-            for con in getattr(model, name).values()]
-    with pm.changes():
-        pm.relax_integrality()
-        pm.fix(integers, np.array([round(v.value or 0.0) for v in integers], dtype=float))
-        pm.relax_rows(cuts)
-        outcome = pm.solve(time_limit_s)
-        return pm.duals() if outcome.optimal else {}
+    return PersistentModel(model)._fixed_lp_duals(time_limit_s)

@@ -8,7 +8,9 @@ because the report shows them so; the model itself works in fractions.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +75,7 @@ class PlanResults:
 def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:
     """All result tables of a solved model."""
     spending_table = spending(model, data)
-    coverage_table = coverage(model, data, solved)
+    coverage_table = coverage(model, data, solved.duals)
     return PlanResults(
         data=data,
         solve=solved,
@@ -291,7 +293,7 @@ def site_stocks(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SITE_STOCK_COLUMNS))
 
 
-def coverage(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> pd.DataFrame:
+def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float]) -> pd.DataFrame:
     """Per requirement and scenario: required, provided, by whom, shortfall, marginal cost.
 
     marginal_cost_musd = dual of meet_requirement[c, r, t, s] / δ_t: the cost, in that
@@ -310,7 +312,7 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> p
     records = []
     for (c, r, t, s), q in ix.requirement.items():
         providers = sorted(by[c, r, t, s], key=lambda p: -p[1])
-        dual = solved.duals.get(model.meet_requirement[c, r, t, s]) if solved.duals else None
+        dual = duals.get(model.meet_requirement[c, r, t, s]) if duals else None
         records.append((
             s, c, r, t, q, sum(v for _, v in providers), short.get((c, r, t, s), 0.0),
             np.nan if dual is None else dual / ix.discount[t] + 0.0,

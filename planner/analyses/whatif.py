@@ -1,0 +1,275 @@
+"""What-if: the plan re-solved with members leaving, suspended or joining, set against the
+plan without those changes. One model, built once; both plans are re-solves of it.
+
+- `without` {member: year}: the member leaves the pact; out from `year` (the first year
+  of the horizon when none is given);
+- `suspend` {member: year}: its obligations are suspended from `year` (its forces do
+  nothing for the pact; it stays a member and pays its share of common funding);
+- `join` {member: year}: accession in `year` of a member listed in the workbook (its
+  Members, Forces… rows); the plan *before* is the pact without it.
+
+Money is discounted M currency at base-year prices, as in the plan's report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from models import PlanData, build_model
+
+from .. import results as plan_results
+from ..persistent import Outcome, PersistentModel
+from ..solve import SolveOptions
+from .membership import Membership, apply, member_costs
+
+SUMMARY_COLUMNS = ("measure", "before", "after", "change")
+MEMBER_COLUMNS = (
+    "member", "name", "change", "cost_before_musd", "cost_after_musd", "cost_change_musd",
+    "share_before_pct", "share_after_pct",
+)
+REQUIREMENT_COLUMNS = (
+    "scenario", "capability", "region", "year", "required_units", "shortfall_before_units",
+    "shortfall_after_units", "marginal_cost_before_musd", "marginal_cost_after_musd",
+    "marginal_cost_change_musd",
+)
+CHANGED = 1e-6  # units or M: smaller differences are solver noise
+
+
+class WhatIfError(ValueError):
+    """A what-if names a member or year the plan does not have."""
+
+
+@dataclass(frozen=True)
+class MemberChanges:
+    without: Mapping[str, int] = field(default_factory=dict)
+    suspend: Mapping[str, int] = field(default_factory=dict)
+    join: Mapping[str, int] = field(default_factory=dict)
+
+    def describe(self, member: str) -> str:
+        parts = []
+        if member in self.join:
+            parts.append(f"joins {self.join[member]}")
+        if member in self.without:
+            parts.append(f"leaves: out from {self.without[member]}")
+        if member in self.suspend:
+            parts.append(f"suspended from {self.suspend[member]}")
+        return "; ".join(parts)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.without or self.suspend or self.join)
+
+
+@dataclass
+class PlanState:
+    """One re-solved plan: how the solve went, its totals, who pays, what is covered."""
+
+    outcome: Outcome
+    totals: dict[str, float]
+    member_costs: dict[str, float]
+    coverage: pd.DataFrame
+
+
+@dataclass
+class WhatIfResults:
+    data: PlanData
+    changes: MemberChanges
+    before: PlanState
+    after: PlanState
+    summary: pd.DataFrame
+    members: pd.DataFrame
+    requirements: pd.DataFrame
+    seconds: dict[str, float]
+
+
+def parse_members(specs: Iterable[str], default_year: int | None = None) -> dict[str, int | None]:
+    """'GBR', 'GBR,FRA:2030', 'USA:1986' → {member: year or default_year}."""
+    out: dict[str, int | None] = {}
+    for spec in specs:
+        for item in (part.strip() for part in spec.split(",")):
+            if not item:
+                continue
+            code, _, year = item.partition(":")
+            code = code.strip()
+            if year.strip():
+                try:
+                    out[code] = int(year)
+                except ValueError:
+                    raise WhatIfError(f"{item!r}: the year after ':' must be a whole number") from None
+            else:
+                out[code] = default_year
+    return out
+
+
+def resolve_changes(data: PlanData, without: Mapping[str, int | None], suspend: Mapping[str, int | None],
+                    join: Mapping[str, int | None]) -> MemberChanges:
+    """Check codes and years against the plan and fill in default years; list every problem."""
+    problems = []
+    members = set(data.members.index)
+    first, last = data.first_year, data.last_year
+
+    def check(kind: str, given: Mapping[str, int | None], default: Any) -> dict[str, int]:
+        out = {}
+        for code, year in given.items():
+            if code not in members:
+                problems.append(f"--{kind} {code}: no member {code!r} in the plan (members: {', '.join(sorted(members))})")
+                continue
+            year = default(code) if year is None else year
+            if not first <= year <= last:
+                problems.append(f"--{kind} {code}:{year}: the year must lie in the plan's horizon {first}–{last}")
+                continue
+            out[code] = year
+        return out
+
+    def joined(code: str) -> int:
+        value = data.members.at[code, "year_joined"]
+        return int(value) if pd.notna(value) and value > first else first
+
+    result = MemberChanges(
+        without=check("without", without, lambda _: first),
+        suspend=check("suspend", suspend, lambda _: first),
+        join=check("join", join, joined),
+    )
+    both = set(result.join) & set(result.without)
+    for code in sorted(both):
+        if result.without[code] <= result.join[code]:
+            problems.append(f"{code} joins in {result.join[code]} and leaves in {result.without[code]}: it must join first")
+    if problems:
+        raise WhatIfError("\n".join(problems))
+    return result
+
+
+def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = SolveOptions()) -> WhatIfResults:
+    """The plan before and after `changes`, both re-solved on one model."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    if changes.join:
+        members = data.members.copy()
+        for code, year in changes.join.items():
+            members.at[code, "year_joined"] = year
+        data = dataclasses.replace(data, members=members)
+    model = build_model(data)
+    pm = PersistentModel.attach(model)
+    seconds["build"] = time.perf_counter() - clock
+    before = Membership(out_from={code: data.first_year for code in changes.join})
+    after = Membership(out_from=dict(changes.without), suspended_from=dict(changes.suspend))
+    states = []
+    for label, membership in (("before", before), ("after", after)):
+        clock = time.perf_counter()
+        states.append(solve_state(pm, data, membership, options))
+        seconds[f"solve {label}"] = time.perf_counter() - clock
+    return WhatIfResults(
+        data=data,
+        changes=changes,
+        before=states[0],
+        after=states[1],
+        summary=summary_table(states[0], states[1]),
+        members=member_table(data, changes, states[0], states[1]),
+        requirements=requirement_table(states[0], states[1]),
+        seconds=seconds,
+    )
+
+
+def solve_state(pm: PersistentModel, data: PlanData, membership: Membership,
+                options: SolveOptions) -> PlanState:
+    """Re-solve with `membership` and read what the comparison needs; the model is reset."""
+    model = pm.model
+    with pm.changes():
+        apply(pm, data, membership)
+        outcome, duals = pm.solve_with_duals(options.time_limit_s, options.mip_gap)
+        if not outcome.has_solution:
+            raise RuntimeError(f"no plan found ({outcome.status})")
+        coverage = plan_results.coverage(model, data, duals)
+        totals = {
+            "objective": outcome.objective,
+            "plan_cost_musd": float(pyo.value(model.plan_cost)),
+            "deployment_cost_musd": float(pyo.value(model.deployment_cost)),
+            "penalties": float(pyo.value(model.penalties)),
+            "expected_shortfall_unit_years": float(
+                (coverage["shortfall_units"] * coverage["scenario"].map(model.index.probability)).sum()
+            ) if len(coverage) else 0.0,
+            "requirements_short": int((coverage["shortfall_units"] > CHANGED).sum()),
+            "seconds": outcome.seconds,
+        }
+        return PlanState(outcome, totals, member_costs(model, data, membership), coverage)
+
+
+SUMMARY_MEASURES = (
+    ("objective", "Objective: plan cost + expected deployment + penalties (M, discounted)"),
+    ("plan_cost_musd", "Plan cost: spending above the baseline (M, discounted)"),
+    ("deployment_cost_musd", "Expected deployment cost (M, discounted)"),
+    ("penalties", "Penalties for shortfalls and spending below floors"),
+    ("expected_shortfall_unit_years", "Expected shortfall (unit-years)"),
+    ("requirements_short", "Requirement cells short (all scenarios)"),
+)
+
+
+def summary_table(before: PlanState, after: PlanState) -> pd.DataFrame:
+    rows = [(label, before.totals[key], after.totals[key], after.totals[key] - before.totals[key])
+            for key, label in SUMMARY_MEASURES]
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def member_table(data: PlanData, changes: MemberChanges, before: PlanState, after: PlanState) -> pd.DataFrame:
+    """Each member's plan cost before and after, and its share of the plan's total cost."""
+    total_before = sum(before.member_costs.values())
+    total_after = sum(after.member_costs.values())
+    rows = []
+    for m in data.members.index:
+        b, a = before.member_costs[m], after.member_costs[m]
+        rows.append((
+            m, data.members.at[m, "name"], changes.describe(m), b, a, a - b,
+            100 * b / total_before if total_before > 0 else np.nan,
+            100 * a / total_after if total_after > 0 else np.nan,
+        ))
+    frame = pd.DataFrame(rows, columns=list(MEMBER_COLUMNS))
+    return frame.sort_values("cost_change_musd", key=lambda s: -s.abs(), kind="stable", ignore_index=True)
+
+
+def requirement_table(before: PlanState, after: PlanState) -> pd.DataFrame:
+    """Requirement cells whose shortfall or marginal cost changed, largest change first."""
+    keys = ["scenario", "capability", "region", "year"]
+    merged = before.coverage.merge(after.coverage, on=keys, how="outer", suffixes=("_before", "_after"))
+    frame = pd.DataFrame({
+        **{k: merged[k] for k in keys},
+        "required_units": merged["required_units_after"].fillna(merged["required_units_before"]),
+        "shortfall_before_units": merged["shortfall_units_before"].fillna(0.0),
+        "shortfall_after_units": merged["shortfall_units_after"].fillna(0.0),
+        "marginal_cost_before_musd": merged["marginal_cost_musd_before"],
+        "marginal_cost_after_musd": merged["marginal_cost_musd_after"],
+    })
+    frame["marginal_cost_change_musd"] = frame["marginal_cost_after_musd"] - frame["marginal_cost_before_musd"]
+    short_changed = (frame["shortfall_after_units"] - frame["shortfall_before_units"]).abs() > CHANGED
+    cost_changed = frame["marginal_cost_change_musd"].abs() > CHANGED * np.maximum(
+        1.0, frame["marginal_cost_before_musd"].abs().fillna(0.0))
+    frame = frame[short_changed | cost_changed.fillna(False)]
+    order = frame["shortfall_after_units"] - frame["shortfall_before_units"]
+    frame = frame.assign(_short=order, _cost=frame["marginal_cost_change_musd"].fillna(0.0))
+    frame = frame.sort_values(["_short", "_cost"], ascending=False, kind="stable")
+    return frame.drop(columns=["_short", "_cost"]).reset_index(drop=True).reindex(columns=list(REQUIREMENT_COLUMNS))
+
+
+def rebuilt_objective(data: PlanData, changes: MemberChanges, options: SolveOptions = SolveOptions()) -> float:
+    """The 'after' plan's objective from a model rebuilt with the changed membership years
+    (exits and joins only): the reference the persistent route is tested against."""
+    from ..solve import solve
+
+    members = data.members.copy()
+    for code, year in changes.join.items():
+        members.at[code, "year_joined"] = year
+    for code, year in changes.without.items():
+        members.at[code, "year_left"] = year - 1
+    changed = dataclasses.replace(data, members=members)
+    result = solve(build_model(changed), options)
+    if not result.has_solution:
+        raise RuntimeError(result.status)
+    return float(result.objective) if result.objective is not None else math.nan
