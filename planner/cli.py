@@ -30,6 +30,9 @@ Examples:
   planner validate inputs/nato.xlsx              check every cell, plan nothing
 
   planner template my_pact.xlsx                  an empty workbook to fill in
+
+  planner whatif inputs/nato.xlsx --without USA:2030
+                                                 the plan if the United States left in 2030
 """
 
 app = typer.Typer(
@@ -98,6 +101,42 @@ def run(
                       "Switch elastic mode on (Settings › elastic) to see which requirements "
                       "or spending floors cannot be met.", markup=False)
             raise typer.Exit(1)
+
+
+@app.command()
+def whatif(
+    file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
+    without: list[str] = typer.Option([], "--without", help="CODE[:YEAR][,CODE[:YEAR]…]: members leaving, out from YEAR (default: the first year)."),
+    suspend: list[str] = typer.Option([], "--suspend", help="CODE:YEAR: a member's obligations suspended from YEAR (its forces do nothing for the pact)."),
+    join: list[str] = typer.Option([], "--join", help="CODE[:YEAR]: a member of the workbook joining in YEAR (default: its year_joined); before = the pact without it."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-whatif-<timestamp>.xlsx)."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit per plan, seconds."),
+) -> None:
+    """Re-plan FILE with members leaving, suspended or joining; compare with the plan.
+
+    \b
+    Examples:
+      planner whatif inputs/nato.xlsx --without USA:2030
+      planner whatif inputs/nato.xlsx --without GBR,FRA --out brexit.xlsx
+      planner whatif inputs/nato.xlsx --suspend TUR:2027
+    """
+    from .analyses.whatif import WhatIfError, parse_members
+    from .run import run_whatif
+
+    with _handled():
+        try:
+            spec = {name: parse_members(values) for name, values in
+                    (("without", without), ("suspend", suspend), ("join", join))}
+            if not any(spec.values()):
+                raise WhatIfError("say what changes: --without, --suspend and/or --join")
+            with err.status("Re-planning…") as status:
+                result = run_whatif(file, out_path, time_limit_s=time_limit,
+                                    progress=lambda msg: status.update(msg + "…"), **spec)
+        except WhatIfError as exc:
+            err.print(f"What-if: {exc}", markup=False)
+            raise typer.Exit(2) from None
+        _print_warnings(result.warnings)
+        _print_whatif(result)
 
 
 @app.command()
@@ -173,6 +212,30 @@ def import_orlib(
 def _print_warnings(warnings: list) -> None:
     for w in warnings:
         err.print(f"warning: {w}", markup=False, highlight=False)
+
+
+def _print_whatif(run_) -> None:
+    res = run_.results
+    cur = res.data.currency
+    table = Table(title=f"{res.data.name}: what-if", title_justify="left")
+    for name in ("", "before", "after", "change"):
+        table.add_column(name, justify="left" if not name else "right")
+    for row in res.summary.itertuples(index=False):
+        table.add_row(row.measure, f"{row.before:,.1f}", f"{row.after:,.1f}", f"{row.change:+,.1f}")
+    out.print(table)
+    members = Table(title=f"Members whose plan cost changes most (M {cur}, discounted)", title_justify="left")
+    for name in ("member", "change", "before", "after", "difference"):
+        members.add_column(name, justify="left" if name in ("member", "change") else "right")
+    for row in res.members.head(10).itertuples(index=False):
+        members.add_row(row.member, row.change, f"{row.cost_before_musd:,.0f}", f"{row.cost_after_musd:,.0f}",
+                        f"{row.cost_change_musd:+,.0f}")
+    out.print(members)
+    short = res.requirements[res.requirements["shortfall_after_units"] > res.requirements["shortfall_before_units"] + 1e-6]
+    out.print(f"Requirement cells newly short or shorter: {len(short)}; "
+              f"more expensive at the margin: {int((res.requirements['marginal_cost_change_musd'] > 1e-6).sum())}",
+              markup=False)
+    if run_.report_path:
+        out.print(f"Report: {run_.report_path}", markup=False)
 
 
 def _print_summary(run_: PlanRun) -> None:

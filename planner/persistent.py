@@ -84,6 +84,7 @@ class PersistentModel:
         self._base_integrality = self._integrality.copy()
         self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
+        self.solver_name = "HiGHS " + ".".join(map(str, opt.version()))
 
     @classmethod
     def attach(cls, model: pyo.ConcreteModel) -> PersistentModel:

@@ -7,7 +7,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from models import build_model
 
@@ -15,6 +15,9 @@ from . import __version__
 from .results import PlanResults, extract
 from .solve import SolveOptions, solve
 from .validate import Issue, load_plan
+
+if TYPE_CHECKING:
+    from .analyses.whatif import WhatIfResults
 
 Progress = Callable[[str], None]
 
@@ -32,9 +35,26 @@ class PlanRun:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def default_report_path(input_path: Path, reports_dir: Path = Path("reports")) -> Path:
+def default_report_path(input_path: Path, reports_dir: Path = Path("reports"), kind: str = "") -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return reports_dir / f"{input_path.stem}-{stamp}.xlsx"
+    return reports_dir / f"{input_path.stem}{'-' + kind if kind else ''}-{stamp}.xlsx"
+
+
+def make_provenance(path: Path, digest: str, solver: str, options: SolveOptions, data) -> dict[str, object]:
+    """Where a report comes from: input file and hash, versions, options, time."""
+    return {
+        "input_file": str(path),
+        "input_sha256": digest,
+        "planner_version": __version__,
+        "solver": solver,
+        "options": f"time limit {options.time_limit_s:g} s; MIP gap {100 * options.mip_gap:g} %; "
+        f"elastic {'on' if data.elastic else 'off'}",
+        "run_at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def run_plan(
@@ -62,7 +82,7 @@ def run_plan(
         clock = now
 
     say("Reading and validating the workbook")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    digest = file_digest(path)
     data, warnings = load_plan(path)
     lap("read+validate")
     say("Building the model")
@@ -79,15 +99,7 @@ def run_plan(
     say("Extracting results")
     results = extract(model, data, solved) if solved.has_solution else None
     lap("extract")
-    provenance = {
-        "input_file": str(path),
-        "input_sha256": digest,
-        "planner_version": __version__,
-        "solver": f"{solved.solver} {solved.solver_version}",
-        "options": f"time limit {options.time_limit_s:g} s; MIP gap {100 * options.mip_gap:g} %; "
-        f"elastic {'on' if data.elastic else 'off'}",
-        "run_at": dt.datetime.now().isoformat(timespec="seconds"),
-    }
+    provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
     report_path = None
     if write and results is not None:
         from .report import write_report
@@ -99,3 +111,53 @@ def run_plan(
         lap("report")
     provenance["run_seconds"] = round(time.perf_counter() - start, 3)
     return PlanRun(solved.status, results, report_path, provenance, warnings, seconds)
+
+
+@dataclass
+class WhatIfRun:
+    results: "WhatIfResults"
+    report_path: Path | None
+    provenance: dict[str, object]
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def run_whatif(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    without: dict[str, int | None] | None = None,
+    suspend: dict[str, int | None] | None = None,
+    join: dict[str, int | None] | None = None,
+    time_limit_s: float | None = None,
+    write: bool = True,
+    progress: Progress | None = None,
+) -> WhatIfRun:
+    """Re-plan the workbook at `path` with members leaving (`without`), suspended or
+    joining ({code: year or None}), and write the comparison report.
+
+    Raises planner.validate.InputError for a bad workbook and
+    planner.analyses.whatif.WhatIfError for codes or years the plan does not have.
+    """
+    from .analyses.whatif import resolve_changes, whatif
+    from .analysis_report import write_whatif_report
+
+    say = progress or (lambda _: None)
+    path = Path(path)
+    start = time.perf_counter()
+    say("Reading and validating the workbook")
+    digest = file_digest(path)
+    data, warnings = load_plan(path)
+    changes = resolve_changes(data, without or {}, suspend or {}, join or {})
+    options = SolveOptions(time_limit_s=time_limit_s if time_limit_s is not None else data.time_limit_s,
+                           mip_gap=data.mip_gap)
+    say("Planning before and after the change")
+    results = whatif(data, changes, options)
+    provenance = make_provenance(path, digest, results.solver, options, data)
+    report_path = None
+    if write:
+        say("Writing the report")
+        report_path = Path(out) if out else default_report_path(path, kind="whatif")
+        provenance["run_seconds"] = round(time.perf_counter() - start, 3)
+        write_whatif_report(results, report_path, provenance)
+    provenance["run_seconds"] = round(time.perf_counter() - start, 3)
+    return WhatIfRun(results, report_path, provenance, warnings)

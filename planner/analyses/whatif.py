@@ -39,7 +39,7 @@ MEMBER_COLUMNS = (
 REQUIREMENT_COLUMNS = (
     "scenario", "capability", "region", "year", "required_units", "shortfall_before_units",
     "shortfall_after_units", "marginal_cost_before_musd", "marginal_cost_after_musd",
-    "marginal_cost_change_musd",
+    "marginal_cost_change_musd", "requirement",
 )
 CHANGED = 1e-6  # units or M: smaller differences are solver noise
 
@@ -89,6 +89,7 @@ class WhatIfResults:
     members: pd.DataFrame
     requirements: pd.DataFrame
     seconds: dict[str, float]
+    solver: str = "HiGHS"
 
 
 def parse_members(specs: Iterable[str], default_year: int | None = None) -> dict[str, int | None]:
@@ -176,6 +177,7 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
         members=member_table(data, changes, states[0], states[1]),
         requirements=requirement_table(states[0], states[1]),
         seconds=seconds,
+        solver=pm.solver_name,
     )
 
 
@@ -248,6 +250,7 @@ def requirement_table(before: PlanState, after: PlanState) -> pd.DataFrame:
         "marginal_cost_after_musd": merged["marginal_cost_musd_after"],
     })
     frame["marginal_cost_change_musd"] = frame["marginal_cost_after_musd"] - frame["marginal_cost_before_musd"]
+    frame["requirement"] = [f"{s} {c} {r} {t}" for s, c, r, t in zip(*(frame[k] for k in keys))]
     short_changed = (frame["shortfall_after_units"] - frame["shortfall_before_units"]).abs() > CHANGED
     cost_changed = frame["marginal_cost_change_musd"].abs() > CHANGED * np.maximum(
         1.0, frame["marginal_cost_before_musd"].abs().fillna(0.0))

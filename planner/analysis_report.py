@@ -1,0 +1,202 @@
+"""Excel reports of the analyses (what-if, cost game, …): their tables laid out, with charts.
+
+Like the plan's report (planner/report.py, whose cell, table and chart helpers these reuse):
+every number comes from the analysis's result tables; the writer only lays them out; the
+file is written completely or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .report import (
+    MONEY,
+    PROVENANCE_LABELS,
+    SECTION_FONT,
+    _anchor,
+    _bar_chart,
+    _colour,
+    _provenance_value,
+    _put,
+    _set_text_categories,
+    _write_rows,
+    _write_table,
+)
+from .xlsx import AUTHOR, TITLE_FONT, excel_text, landscape_fit_width, safe_text, save_atomic, style_header
+
+MAX_CHART_BARS = 40  # members or requirements in one chart
+
+# result column -> (header text without unit, kind, meaning), for the analyses' tables
+LABELS: dict[str, tuple[str, str, str]] = {
+    "measure": ("Measure", "text", "What is compared."),
+    "before": ("Before", "number", "The plan without the change."),
+    "after": ("After", "number", "The plan with the change."),
+    "change": ("Change", "text", "What changes for the member (blank: nothing)."),
+    "cost_before_musd": ("Plan cost before, discounted", "money",
+                         "The member's spending above its baseline over its years in the pact, discounted, "
+                         "without the change."),
+    "cost_after_musd": ("Plan cost after, discounted", "money", "The same with the change."),
+    "cost_change_musd": ("Plan cost change", "money", "After minus before: above 0 the member pays more."),
+    "share_before_pct": ("Share of plan cost before", "pct", "The member's share of all members' plan costs."),
+    "share_after_pct": ("Share of plan cost after", "pct", "The same with the change."),
+    "shortfall_before_units": ("Shortfall before", "units", "Units missing without the change."),
+    "shortfall_after_units": ("Shortfall after", "units", "Units missing with the change."),
+    "marginal_cost_before_musd": ("Marginal cost before", "money",
+                                  "Cost of one more unit required, in that year's money, without the change "
+                                  "(for a MIP: with its integer decisions fixed)."),
+    "marginal_cost_after_musd": ("Marginal cost after", "money", "The same with the change."),
+    "marginal_cost_change_musd": ("Marginal cost change", "money",
+                                  "After minus before: above 0 the requirement became more expensive."),
+    "requirement": ("Requirement", "text", "Scenario, capability, region and year, as one label (for the chart)."),
+}
+
+Writer = Callable[[Worksheet, str], None]
+
+
+def write_analysis_report(path: str | Path, title: str, figures: Sequence[tuple[str, Any, str, str | None]],
+                          provenance: dict, sheets: Sequence[tuple[str, Writer]], currency: str,
+                          notes: dict[str, str] | None = None) -> Path:
+    """A report: Summary (title, key figures, provenance, how to read), then `sheets`."""
+    wb = Workbook()
+    wb.properties.creator = AUTHOR
+    wb.properties.title = excel_text(title)
+    summary = wb.active
+    summary.title = "Summary"
+    write_summary(summary, title, figures, provenance, notes or {})
+    for name, writer in sheets:
+        writer(wb.create_sheet(name), currency)
+    for ws in wb.worksheets:
+        landscape_fit_width(ws)
+    path = Path(path)
+    save_atomic(wb, path)
+    return path
+
+
+def write_summary(ws: Worksheet, title: str, figures: Sequence[tuple[str, Any, str, str | None]],
+                  provenance: dict, notes: dict[str, str]) -> None:
+    safe_text(ws.cell(row=1, column=1), excel_text(title)).font = TITLE_FONT
+    row = 3
+    for j, h in enumerate(("Item", "Value", "Unit"), start=1):
+        safe_text(ws.cell(row=row, column=j), h)
+    style_header(ws, row)
+    ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
+    for item, value, unit, fmt in figures:
+        row += 1
+        safe_text(ws.cell(row=row, column=1), excel_text(item))
+        _put(ws, row, 2, value, fmt)
+        if unit:
+            safe_text(ws.cell(row=row, column=3), excel_text(unit))
+    row += 2
+    safe_text(ws.cell(row=row, column=1), "Provenance").font = SECTION_FONT
+    keys = [k for k in PROVENANCE_LABELS if k in provenance] + [k for k in provenance if k not in PROVENANCE_LABELS]
+    for key in keys:
+        row += 1
+        safe_text(ws.cell(row=row, column=1), PROVENANCE_LABELS.get(key, key.replace("_", " ").capitalize()))
+        _put(ws, row, 2, _provenance_value(provenance[key]))
+    if notes:
+        row += 2
+        safe_text(ws.cell(row=row, column=1), "How to read this report").font = SECTION_FONT
+        for sheet, note in notes.items():
+            row += 1
+            safe_text(ws.cell(row=row, column=1), sheet).font = Font(bold=True)
+            safe_text(ws.cell(row=row, column=2), excel_text(note))
+    for letter, width in zip("ABC", (44, 24, 46)):
+        ws.column_dimensions[letter].width = width
+
+
+def table_writer(df: pd.DataFrame, chart: Callable[[Worksheet, pd.DataFrame], None] | None = None,
+                 empty: str | None = None) -> Writer:
+    """A sheet holding `df` (headers with units and meanings, filters, frozen header) and a chart."""
+    def write(ws: Worksheet, currency: str) -> None:
+        _write_table(ws, df, currency, LABELS)
+        if df.empty and empty:
+            safe_text(ws.cell(row=2, column=1), empty)
+        elif chart is not None:
+            chart(ws, df)
+    return write
+
+
+def summary_block_writer(df: pd.DataFrame) -> Writer:
+    """The comparison of key figures, each with its own number format."""
+    def write(ws: Worksheet, currency: str) -> None:
+        _write_rows(ws, 1, df, currency, LABELS)
+        for i in range(len(df)):
+            for j in (2, 3, 4):
+                ws.cell(row=i + 2, column=j).number_format = MONEY
+        ws.column_dimensions["A"].width = 70
+    return write
+
+
+def before_after_chart(title: str, category: str, before: str, after: str, y_title: str) -> Callable[[Worksheet, pd.DataFrame], None]:
+    """Clustered bars of two columns of the sheet's table, the first MAX_CHART_BARS rows."""
+    def chart(ws: Worksheet, df: pd.DataFrame) -> None:
+        n = min(len(df), MAX_CHART_BARS)
+        if n == 0:
+            return
+        cols = list(df.columns)
+        bars: BarChart = _bar_chart(title, category.capitalize(), y_title)
+        for name in (before, after):
+            j = cols.index(name) + 1
+            bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
+        j = cols.index(category) + 1
+        _set_text_categories(bars, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
+        _colour(bars)
+        bars.width = max(18, min(60, 6 + 1.5 * n))
+        ws.add_chart(bars, _anchor(df))
+    return chart
+
+
+# ---------------------------------------------------------------------------- what-if
+
+WHATIF_NOTES = {
+    "WhatIf": "Each member's plan cost (spending above its baseline over its years in the pact, "
+    "discounted) without and with the change, largest change first; the chart shows the first "
+    f"{MAX_CHART_BARS}.",
+    "Requirements": "The requirement cells whose shortfall or marginal cost changed: shortfalls that "
+    "appear first, then those that became more expensive. Marginal costs of a MIP come from the LP "
+    "with its integer decisions (sites) fixed.",
+    "Comparison": "The key figures of both plans and their difference.",
+}
+
+
+def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Path:
+    """The what-if report: Summary, WhatIf (members), Requirements, Comparison."""
+    data, ch = results.data, results.changes
+    cur = data.currency
+    describe = "; ".join(
+        [f"{m} leaves (out from {y})" for m, y in ch.without.items()]
+        + [f"{m} suspended from {y}" for m, y in ch.suspend.items()]
+        + [f"{m} joins in {y}" for m, y in ch.join.items()]
+    )
+    before, after = results.before.totals, results.after.totals
+    figures = [
+        ("Change", describe or "none", "", None),
+        ("Objective before", before["objective"], f"M {cur}, discounted", MONEY),
+        ("Objective after", after["objective"], f"M {cur}, discounted", MONEY),
+        ("Plan cost before", before["plan_cost_musd"], f"M {cur}, discounted", MONEY),
+        ("Plan cost after", after["plan_cost_musd"], f"M {cur}, discounted", MONEY),
+        ("Requirement cells short before", before["requirements_short"], "all scenarios", "0"),
+        ("Requirement cells short after", after["requirements_short"], "all scenarios", "0"),
+        ("Status before / after", f"{results.before.outcome.status} / {results.after.outcome.status}", "", None),
+    ]
+    figures += [(f"Time: {k}", v, "s", "0.00") for k, v in results.seconds.items()]
+    members_chart = before_after_chart("Plan cost before and after, by member", "member",
+                                       "cost_before_musd", "cost_after_musd", f"M {cur}, discounted")
+    needs_chart = before_after_chart("Shortfall before and after", "requirement",
+                                     "shortfall_before_units", "shortfall_after_units", "units")
+    sheets = [
+        ("WhatIf", table_writer(results.members, members_chart)),
+        ("Requirements", table_writer(results.requirements, needs_chart,
+                                      empty="No requirement's shortfall or marginal cost changes.")),
+        ("Comparison", summary_block_writer(results.summary)),
+    ]
+    return write_analysis_report(path, f"{data.name}: what-if — {describe or 'no change'}", figures,
+                                 provenance, sheets, cur, WHATIF_NOTES)
