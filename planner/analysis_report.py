@@ -56,6 +56,23 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "marginal_cost_change_musd": ("Marginal cost change", "money",
                                   "After minus before: above 0 the requirement became more expensive."),
     "requirement": ("Requirement", "text", "Scenario, capability, region and year, as one label (for the chart)."),
+    "shapley_musd": ("Shapley cost share", "money",
+                     "The member's mean marginal cost over all orders in which the pact could form: "
+                     "what it adds to the cost of meeting the requirements (sums to the plan's objective)."),
+    "shapley_low_musd": ("Shapley, 95 % low", "money", "Lower end of the 95 % interval (sampled; exact: the value)."),
+    "shapley_high_musd": ("Shapley, 95 % high", "money", "Upper end of the 95 % interval."),
+    "shapley_std_error_musd": ("Shapley standard error", "money", "Standard error of the sampled estimate (0: exact)."),
+    "nucleolus_musd": ("Nucleolus", "money",
+                       "The split that makes the unhappiest coalition as happy as possible (blank: "
+                       "too many members to enumerate every coalition)."),
+    "plan_allocation_musd": ("Plan allocation", "money",
+                             "What the member bears in the plan: its plan cost, penalised spending gaps and "
+                             "expected transit, plus its fair share of penalised shortfalls."),
+    "fair_share_cost_musd": ("Fair-share cost", "money", "Its fair share of the plan's objective."),
+    "stand_alone_cost_musd": ("Stand-alone cost", "money",
+                              "What meeting every requirement alone would cost it, penalised shortfalls "
+                              "included (blank: not computed while sampling)."),
+    "shapley_share_pct": ("Shapley share", "pct", "Shapley cost share as a share of the plan's objective."),
 }
 
 Writer = Callable[[Worksheet, str], None]
@@ -200,3 +217,35 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
     ]
     return write_analysis_report(path, f"{data.name}: what-if — {describe or 'no change'}", figures,
                                  provenance, sheets, cur, WHATIF_NOTES)
+
+
+# ---------------------------------------------------------------------------- cost game
+
+def add_cost_game_sheet(wb: Workbook, game: Any, currency: str) -> None:
+    """The Shapley sheet: one row per member, a note on the method and the core, a chart."""
+    ws = wb.create_sheet("Shapley")
+    df = game.table
+    _write_table(ws, df, currency, LABELS)
+    chart = before_after_chart("Shapley cost share against the plan's allocation", "member",
+                               "shapley_musd", "plan_allocation_musd", f"M {currency}, discounted")
+    chart(ws, df)
+    row = len(df) + 3
+    method = (f"exact, from all {game.coalitions:,} coalitions" if game.exact else
+              f"estimated from {game.permutations:,} random orders (antithetic pairs), "
+              f"{game.coalitions:,} coalitions re-solved; 95 % intervals shown")
+    if game.in_core:
+        core = f"yes: no coalition pays more in the plan than it would alone (checked over {game.core_scope})"
+    else:
+        coalition, excess = game.violation
+        core = (f"no: {', '.join(sorted(coalition))} would pay {excess:,.1f} M {currency} less alone "
+                f"(checked over {game.core_scope})")
+    lines = [
+        ("Method", method),
+        ("Plan's allocation in the core", core),
+        ("Coalitions without fair-share bands", f"{game.relaxed}: infeasible with the bands, solved without them"),
+        ("Mean re-solve time", f"{game.resolve_seconds:.3f} s per coalition ({game.seconds:,.0f} s in all)"),
+    ]
+    for i, (label, text) in enumerate(lines):
+        safe_text(ws.cell(row=row + i, column=1), label).font = Font(bold=True)
+        safe_text(ws.cell(row=row + i, column=2), excel_text(text))
+    landscape_fit_width(ws)

@@ -140,6 +140,51 @@ def whatif(
 
 
 @app.command()
+def analyse(
+    file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
+    shapley: bool = typer.Option(False, "--shapley", help="Cost game: Shapley cost shares, nucleolus (up to 12 members), core check."),
+    samples: Optional[int] = typer.Option(None, "--samples", help="Shapley: random orders to sample (default: exact up to 12 members, else as many as the time budget allows)."),
+    time_budget: float = typer.Option(180.0, "--time-budget", help="Seconds the sampled Shapley estimate may take."),
+    basis: str = typer.Option("share", "--basis", help="What a coalition alone must meet: 'share' (its members' fair share of every requirement) or 'all'."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the sampled Shapley estimate."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-analysis-<timestamp>.xlsx)."),
+) -> None:
+    """Plan FILE, run the analyses asked for on the same model, write the report with their sheets.
+
+    \b
+    Examples:
+      planner analyse inputs/tutorial.xlsx --shapley
+      planner analyse inputs/nato.xlsx --shapley --time-budget 300
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .analyses.cost_game import BASES
+    from .run import run_analyses
+
+    if not shapley:
+        err.print("Say which analyses to run: --shapley", markup=False)
+        raise typer.Exit(2)
+    if basis not in BASES:
+        err.print(f"--basis must be one of: {', '.join(BASES)}", markup=False)
+        raise typer.Exit(2)
+    with _handled():
+        with Progress(TextColumn("{task.description}"), BarColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("Planning", total=None)
+            result = run_analyses(
+                file, out_path, shapley=shapley, samples=samples, time_budget_s=time_budget, seed=seed,
+                basis=basis, progress=lambda msg: bar.update(task, description=msg),
+                game_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        _print_warnings(result.plan.warnings)
+        _print_summary(result.plan)
+        if result.cost_game is not None:
+            _print_cost_game(result.cost_game, result.plan.results.data.currency)
+        if result.plan.report_path:
+            out.print(f"Report: {result.plan.report_path}", markup=False)
+
+
+@app.command()
 def validate(file: Path = typer.Argument(..., help="Plan workbook (.xlsx).")) -> None:
     """Check every sheet and cell of FILE; list all problems at once.
 
@@ -236,6 +281,24 @@ def _print_whatif(run_) -> None:
               markup=False)
     if run_.report_path:
         out.print(f"Report: {run_.report_path}", markup=False)
+
+
+def _print_cost_game(game, cur: str) -> None:
+    how = ("exact" if game.exact else f"sampled: {game.permutations} orders, 95 % intervals") + f"; basis {game.basis}"
+    table = Table(title=f"Shapley cost shares (M {cur}, discounted; {how})", title_justify="left")
+    for name in ("member", "Shapley", "95 % interval", "plan allocation", "fair-share cost"):
+        table.add_column(name, justify="left" if name == "member" else "right")
+    for row in game.table.head(12).itertuples(index=False):
+        interval = "" if game.exact else f"{row.shapley_low_musd:,.0f} – {row.shapley_high_musd:,.0f}"
+        table.add_row(row.member, f"{row.shapley_musd:,.0f}", interval, f"{row.plan_allocation_musd:,.0f}",
+                      f"{row.fair_share_cost_musd:,.0f}")
+    out.print(table)
+    if game.in_core:
+        out.print(f"The plan's allocation is in the core (checked over {game.core_scope}).", markup=False)
+    else:
+        coalition, excess = game.violation
+        out.print(f"Not in the core: {', '.join(sorted(coalition))} would pay {excess:,.0f} M {cur} less alone "
+                  f"(checked over {game.core_scope}).", markup=False)
 
 
 def _print_summary(run_: PlanRun) -> None:

@@ -7,7 +7,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from models import build_model
 
@@ -17,6 +17,7 @@ from .solve import SolveOptions, solve
 from .validate import Issue, load_plan
 
 if TYPE_CHECKING:
+    from .analyses.cost_game import CostGameResults
     from .analyses.whatif import WhatIfResults
 
 Progress = Callable[[str], None]
@@ -33,6 +34,7 @@ class PlanRun:
     provenance: dict[str, object]
     warnings: list[Issue] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    model: Any = None  # the solved Pyomo model (for analyses that re-solve it)
 
 
 def default_report_path(input_path: Path, reports_dir: Path = Path("reports"), kind: str = "") -> Path:
@@ -110,7 +112,7 @@ def run_plan(
         write_report(results, report_path, provenance, warnings)
         lap("report")
     provenance["run_seconds"] = round(time.perf_counter() - start, 3)
-    return PlanRun(solved.status, results, report_path, provenance, warnings, seconds)
+    return PlanRun(solved.status, results, report_path, provenance, warnings, seconds, model)
 
 
 @dataclass
@@ -161,3 +163,61 @@ def run_whatif(
         write_whatif_report(results, report_path, provenance)
     provenance["run_seconds"] = round(time.perf_counter() - start, 3)
     return WhatIfRun(results, report_path, provenance, warnings)
+
+
+@dataclass
+class AnalysisRun:
+    """A plan with analyses around it: the plan's run, each analysis's results, the report."""
+
+    plan: PlanRun
+    cost_game: "CostGameResults | None" = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run_analyses(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    shapley: bool = False,
+    samples: int | None = None,
+    time_budget_s: float = 180.0,
+    seed: int = 0,
+    basis: str = "share",
+    write: bool = True,
+    progress: Progress | None = None,
+    game_progress: Callable[[int, int], object] | None = None,
+) -> AnalysisRun:
+    """Plan the workbook, run the analyses asked for on the same persistent model, and write
+    the plan's report with the analyses' sheets added."""
+    from .analyses.cost_game import analyse_cost_game
+    from .analysis_report import add_cost_game_sheet
+    from .persistent import PersistentModel
+    from .report import build_workbook
+    from .xlsx import save_atomic
+
+    say = progress or (lambda _: None)
+    path = Path(path)
+    plan = run_plan(path, write=False, progress=progress)
+    if plan.results is None:
+        return AnalysisRun(plan)
+    data = plan.results.data
+    pm = PersistentModel(plan.model)
+    options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
+    run = AnalysisRun(plan)
+    if shapley:
+        say("Cost game: re-solving the plan for coalitions of members")
+        clock = time.perf_counter()
+        run.cost_game = analyse_cost_game(pm, data, plan.results.burden, options, samples=samples,
+                                          time_budget_s=time_budget_s, seed=seed, basis=basis,
+                                          progress=game_progress)
+        run.seconds["cost game"] = time.perf_counter() - clock
+    if write:
+        say("Writing the report")
+        report_path = Path(out) if out else default_report_path(path, kind="analysis")
+        plan.provenance["run_seconds"] = round(sum(plan.seconds.values()) + sum(run.seconds.values()), 3)
+        wb = build_workbook(plan.results, plan.provenance, plan.warnings)
+        if run.cost_game is not None:
+            add_cost_game_sheet(wb, run.cost_game, data.currency)
+        save_atomic(wb, report_path)
+        plan.report_path = report_path
+    return run
