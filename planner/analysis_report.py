@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart.marker import Marker
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -73,6 +74,26 @@ LABELS: dict[str, tuple[str, str, str]] = {
                               "What meeting every requirement alone would cost it, penalised shortfalls "
                               "included (blank: not computed while sampling)."),
     "shapley_share_pct": ("Shapley share", "pct", "Shapley cost share as a share of the plan's objective."),
+    "point": ("Point", "count", "Point of the sweep, from the loosest band (0) to the tightest."),
+    "band_pct": ("Band", "pct", "Every member's burden held within this % of its fair burden (point 0: the "
+                 "largest deviation of the cheapest plan, where fairness costs nothing)."),
+    "status": ("Status", "text", "Solver status of the point ('infeasible': no plan meets this band)."),
+    "objective_musd": ("Objective", "money", "Plan cost + expected deployment + penalties, discounted."),
+    "cost_of_fairness_musd": ("Cost of fairness", "money", "Objective minus the objective at point 0."),
+    "cost_of_fairness_pct": ("Cost of fairness", "pct", "The same, as a share of the objective at point 0."),
+    "largest_deviation_pct": ("Largest deviation", "pct", "The largest |burden / fair burden − 1| of any member."),
+    "largest_deviation_pp": ("Largest deviation", "pp", "The largest |burden share − fair share| of any member."),
+    "furthest_member": ("Furthest member", "code", "The member furthest from its fair burden (relative)."),
+    "seconds": ("Solve time (s)", "number", "Seconds to re-solve this point."),
+    "slack_pct": ("Cost slack", "pct", "Plans costing at most this much more than the optimum are considered."),
+    "plan_cost_min_musd": ("Plan cost, lowest", "money", "The member's lowest plan cost within the slack."),
+    "plan_cost_max_musd": ("Plan cost, highest", "money", "The member's highest plan cost within the slack."),
+    "burden_share_pct": ("Burden share", "pct", "The member's share of the alliance's discounted spending in the optimal plan."),
+    "burden_share_min_pct": ("Burden share, low", "pct", "Its burden share in the plan where its cost is lowest (or highest, whichever is lower)."),
+    "burden_share_max_pct": ("Burden share, high", "pct", "Its burden share in the other extreme plan."),
+    "ordered_units": ("Ordered", "units", "Units of the capability ordered over the horizon in the optimal plan."),
+    "ordered_min_units": ("Ordered, fewest", "units", "Fewest units ordered within the slack."),
+    "ordered_max_units": ("Ordered, most", "units", "Most units ordered within the slack."),
 }
 
 Writer = Callable[[Worksheet, str], None]
@@ -249,3 +270,67 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str) -> None:
         safe_text(ws.cell(row=row + i, column=1), label).font = Font(bold=True)
         safe_text(ws.cell(row=row + i, column=2), excel_text(text))
     landscape_fit_width(ws)
+
+
+# ---------------------------------------------------------------------------- frontier
+
+
+def add_frontier_sheet(wb: Workbook, frontier: Any, currency: str) -> None:
+    """The Frontier sheet: cost against the band, one row per point, and its curve."""
+    ws = wb.create_sheet("Frontier")
+    df = frontier.table
+    _write_table(ws, df, currency, LABELS)
+    ok = df[df["objective_musd"].notna()]
+    if len(ok) >= 2:
+        cols = list(df.columns)
+        chart = ScatterChart()
+        chart.title = "What fairness costs: objective against the fair-share band"
+        chart.style = 2
+        chart.x_axis.title = "Band: largest allowed deviation from the fair burden (%)"
+        chart.y_axis.title = f"Objective (M {currency}, discounted)"
+        for axis in (chart.x_axis, chart.y_axis):
+            axis.delete = False
+        chart.x_axis.axPos = "b"
+        x = Reference(ws, min_col=cols.index("band_pct") + 1, min_row=2, max_row=len(ok) + 1)
+        y = Reference(ws, min_col=cols.index("objective_musd") + 1, min_row=2, max_row=len(ok) + 1)
+        series = Series(y, x, title="Objective")
+        series.marker = Marker(symbol="circle", size=7)
+        series.smooth = False
+        chart.series.append(series)
+        chart.legend = None
+        chart.width, chart.height = 20, 11
+        ws.add_chart(chart, _anchor(df))
+    row = len(df) + 3
+    safe_text(ws.cell(row=row, column=1), excel_text(
+        f"Point 0 is the cheapest plan without fair-share bands: its largest deviation is "
+        f"{frontier.unconstrained_band_pct:,.2f} % of a member's fair burden. Each further point holds every "
+        f"member with a positive key share within the band and re-solves the plan."))
+
+
+# ---------------------------------------------------------------------------- alternatives
+
+
+def add_alternatives_sheet(wb: Workbook, alternatives: Any, currency: str) -> None:
+    """The Alternatives sheet: members' and capabilities' ranges within each cost slack."""
+    ws = wb.create_sheet("Alternatives")
+    members, caps = alternatives.members, alternatives.capabilities
+    _write_table(ws, members, currency, LABELS)
+    first = members[members["slack_pct"] == members["slack_pct"].min()] if len(members) else members
+    n = min(len(first), MAX_CHART_BARS)
+    if n:
+        cols = list(members.columns)
+        bars = _bar_chart(f"Plan cost range within {first['slack_pct'].iloc[0]:g} % of the optimum",
+                          "Member", f"M {currency}, discounted")
+        for name in ("plan_cost_min_musd", "plan_cost_musd", "plan_cost_max_musd"):
+            j = cols.index(name) + 1
+            bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
+        _set_text_categories(bars, Reference(ws, min_col=cols.index("member") + 1, min_row=2, max_row=n + 1))
+        _colour(bars)
+        bars.width = max(18, min(60, 6 + 1.5 * n))
+        ws.add_chart(bars, _anchor(members))
+    top = len(members) + 3
+    safe_text(ws.cell(row=top, column=1), "Capabilities: units ordered over the horizon").font = SECTION_FONT
+    _write_rows(ws, top + 1, caps, currency, LABELS)
+    safe_text(ws.cell(row=top + len(caps) + 3, column=1), excel_text(
+        f"{alternatives.solves} re-solves in {alternatives.seconds:,.0f} s. Each range is the lowest and highest "
+        "value any plan within the slack allows; the extremes of different rows come from different plans."))

@@ -143,6 +143,10 @@ def whatif(
 def analyse(
     file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
     shapley: bool = typer.Option(False, "--shapley", help="Cost game: Shapley cost shares, nucleolus (up to 12 members), core check."),
+    frontier: bool = typer.Option(False, "--frontier", help="Cost-fairness frontier: the objective as every member is held closer to its fair share."),
+    alternatives: bool = typer.Option(False, "--alternatives", help="Near-optimal alternatives: each member's and capability's range within a cost slack."),
+    slack: list[float] = typer.Option([1.0, 5.0], "--slack", help="Alternatives: cost slack in % of the optimum (repeat for several)."),
+    points: int = typer.Option(9, "--points", help="Frontier: number of bands, from the cheapest plan's to 0."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Shapley: random orders to sample (default: exact up to 12 members, else as many as the time budget allows)."),
     time_budget: float = typer.Option(180.0, "--time-budget", help="Seconds the sampled Shapley estimate may take."),
     basis: str = typer.Option("share", "--basis", help="What a coalition alone must meet: 'share' (its members' fair share of every requirement) or 'all'."),
@@ -161,8 +165,8 @@ def analyse(
     from .analyses.cost_game import BASES
     from .run import run_analyses
 
-    if not shapley:
-        err.print("Say which analyses to run: --shapley", markup=False)
+    if not (shapley or frontier or alternatives):
+        err.print("Say which analyses to run: --shapley, --frontier, --alternatives", markup=False)
         raise typer.Exit(2)
     if basis not in BASES:
         err.print(f"--basis must be one of: {', '.join(BASES)}", markup=False)
@@ -172,14 +176,20 @@ def analyse(
                       TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("Planning", total=None)
             result = run_analyses(
-                file, out_path, shapley=shapley, samples=samples, time_budget_s=time_budget, seed=seed,
+                file, out_path, shapley=shapley, frontier=frontier, alternatives=alternatives,
+                slacks=tuple(v / 100 for v in slack), points=points, samples=samples, time_budget_s=time_budget, seed=seed,
                 basis=basis, progress=lambda msg: bar.update(task, description=msg),
                 game_progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         _print_warnings(result.plan.warnings)
         _print_summary(result.plan)
+        cur = result.plan.results.data.currency if result.plan.results else ""
         if result.cost_game is not None:
-            _print_cost_game(result.cost_game, result.plan.results.data.currency)
+            _print_cost_game(result.cost_game, cur)
+        if result.frontier is not None:
+            _print_frontier(result.frontier, cur)
+        if result.alternatives is not None:
+            _print_alternatives(result.alternatives, cur)
         if result.plan.report_path:
             out.print(f"Report: {result.plan.report_path}", markup=False)
 
@@ -299,6 +309,31 @@ def _print_cost_game(game, cur: str) -> None:
         coalition, excess = game.violation
         out.print(f"Not in the core: {', '.join(sorted(coalition))} would pay {excess:,.0f} M {cur} less alone "
                   f"(checked over {game.core_scope}).", markup=False)
+
+
+def _print_frontier(frontier, cur: str) -> None:
+    table = Table(title=f"Cost-fairness frontier (M {cur}, discounted)", title_justify="left")
+    for name in ("band %", "status", "objective", "cost of fairness", "furthest member"):
+        table.add_column(name, justify="left" if name in ("status", "furthest member") else "right")
+    for row in frontier.table.itertuples(index=False):
+        table.add_row(f"{row.band_pct:.2f}", row.status, f"{row.objective_musd:,.0f}",
+                      f"{row.cost_of_fairness_musd:,.0f} ({row.cost_of_fairness_pct:.1f} %)", row.furthest_member)
+    out.print(table)
+
+
+def _print_alternatives(alternatives, cur: str) -> None:
+    members = alternatives.members
+    slack = members["slack_pct"].min() if len(members) else 0
+    rows = members[members["slack_pct"] == slack].assign(
+        width=lambda f: f["plan_cost_max_musd"] - f["plan_cost_min_musd"]).sort_values("width", ascending=False)
+    table = Table(title=f"Members with the most freedom within {slack:g} % of the optimum (plan cost, M {cur})",
+                  title_justify="left")
+    for name in ("member", "optimal", "lowest", "highest"):
+        table.add_column(name, justify="left" if name == "member" else "right")
+    for row in rows.head(10).itertuples(index=False):
+        table.add_row(row.member, f"{row.plan_cost_musd:,.0f}", f"{row.plan_cost_min_musd:,.0f}",
+                      f"{row.plan_cost_max_musd:,.0f}")
+    out.print(table)
 
 
 def _print_summary(run_: PlanRun) -> None:

@@ -248,6 +248,48 @@ class PersistentModel:
         hit = np.flatnonzero(cols == col)
         return float(values[hit[0]]) if len(hit) else 0.0
 
+    def add_rows(self, lower: np.ndarray, upper: np.ndarray,
+                 rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Append rows lower ≤ Σ values · x[columns] ≤ upper, one (columns, values) per row;
+        they are deleted when the block ends. Returns their indices."""
+        first = self.highs.getNumRow()
+        starts = np.cumsum([0] + [len(c) for c, _ in rows[:-1]]).astype(np.int32)
+        columns = np.concatenate([c for c, _ in rows]).astype(np.int32) if rows else np.empty(0, np.int32)
+        values = np.concatenate([v for _, v in rows]).astype(float) if rows else np.empty(0)
+        n = len(rows)
+        self.highs.addRows(n, np.asarray(lower, float), np.asarray(upper, float), len(columns), starts, columns, values)
+        added = np.arange(first, first + n, dtype=np.int32)
+        self._row_lower = np.concatenate([self._row_lower, np.asarray(lower, float)])
+        self._row_upper = np.concatenate([self._row_upper, np.asarray(upper, float)])
+
+        def remove() -> None:
+            self.highs.deleteRows(n, added)
+            self._row_lower, self._row_upper = self._row_lower[:first], self._row_upper[:first]
+
+        self._record(remove)
+        return added
+
+    def objective_row(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """The objective as (columns, costs, constant): cost = Σ costs · x[columns] + constant."""
+        cols = np.flatnonzero(self._cost).astype(np.int32)
+        return cols, self._cost[cols].copy(), float(self.highs.getObjectiveOffset()[1])
+
+    def set_objective(self, columns: np.ndarray, costs: np.ndarray, sense: str = "min") -> None:
+        """Replace the objective by Σ costs · x[columns] (minimised or maximised); undone
+        with the block (the constant stays)."""
+        old = self._cost.copy()
+        new = np.zeros_like(old)
+        new[columns] = costs if sense == "min" else -np.asarray(costs)
+        changed = np.flatnonzero(old != new).astype(np.int32)
+
+        def put(values: np.ndarray) -> None:
+            self._cost[changed] = values
+            self.highs.changeColsCost(len(changed), changed, values)
+
+        before, after = old[changed].copy(), new[changed].copy()
+        self._record(lambda: put(before))
+        put(after)
+
     def relax_integrality(self) -> None:
         """Every integer column continuous (the LP relaxation, or the fixed LP)."""
         if not self.is_mip:

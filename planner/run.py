@@ -171,6 +171,8 @@ class AnalysisRun:
 
     plan: PlanRun
     cost_game: "CostGameResults | None" = None
+    frontier: Any = None
+    alternatives: Any = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -179,6 +181,10 @@ def run_analyses(
     out: str | Path | None = None,
     *,
     shapley: bool = False,
+    frontier: bool = False,
+    alternatives: bool = False,
+    slacks: tuple[float, ...] = (0.01, 0.05),
+    points: int = 9,
     samples: int | None = None,
     time_budget_s: float = 180.0,
     seed: int = 0,
@@ -190,7 +196,9 @@ def run_analyses(
     """Plan the workbook, run the analyses asked for on the same persistent model, and write
     the plan's report with the analyses' sheets added."""
     from .analyses.cost_game import analyse_cost_game
-    from .analysis_report import add_cost_game_sheet
+    from .analyses.alternatives import analyse_alternatives
+    from .analyses.frontier import analyse_frontier
+    from .analysis_report import add_alternatives_sheet, add_cost_game_sheet, add_frontier_sheet
     from .persistent import PersistentModel
     from .report import build_workbook
     from .xlsx import save_atomic
@@ -211,6 +219,16 @@ def run_analyses(
                                           time_budget_s=time_budget_s, seed=seed, basis=basis,
                                           progress=game_progress)
         run.seconds["cost game"] = time.perf_counter() - clock
+    if frontier:
+        say("Frontier: re-solving with tighter fair-share bands")
+        clock = time.perf_counter()
+        run.frontier = analyse_frontier(pm, data, options, points=points, progress=game_progress)
+        run.seconds["frontier"] = time.perf_counter() - clock
+    if alternatives:
+        say("Alternatives: lowest and highest cost of each member within the slack")
+        clock = time.perf_counter()
+        run.alternatives = analyse_alternatives(pm, data, options, slacks=slacks, progress=game_progress)
+        run.seconds["alternatives"] = time.perf_counter() - clock
     if write:
         say("Writing the report")
         report_path = Path(out) if out else default_report_path(path, kind="analysis")
@@ -218,6 +236,10 @@ def run_analyses(
         wb = build_workbook(plan.results, plan.provenance, plan.warnings)
         if run.cost_game is not None:
             add_cost_game_sheet(wb, run.cost_game, data.currency)
+        if run.frontier is not None:
+            add_frontier_sheet(wb, run.frontier, data.currency)
+        if run.alternatives is not None:
+            add_alternatives_sheet(wb, run.alternatives, data.currency)
         save_atomic(wb, report_path)
         plan.report_path = report_path
     return run

@@ -1,0 +1,113 @@
+"""Re-solve against rebuild: what the persistent model saves each analysis.
+
+    .venv/bin/python benchmarks/resolve.py                       NATO example, synthetic small and medium
+    .venv/bin/python benchmarks/resolve.py --cases nato --variants 10
+
+For each case the workbook is read and validated once (not timed); then, for the same
+variants (a member leaving from the first year or from mid-horizon, chosen at random with
+a fixed seed):
+
+    rebuild      models.build_model on PlanData with the member's year_left changed, then
+                 planner.solve.solve (Pyomo → HiGHS hand-over, solve, duals for an LP)
+    re-solve     planner.analyses.membership.apply on the persistent model, then
+                 PersistentModel.solve (HiGHS from its last basis), then the change undone
+
+Both give the same optimum (checked here, and in tests/test_whatif.py). Printed: median
+seconds of each, and their ratio. Not a test: `make bench` runs it after bench.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for p in (str(ROOT), str(HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+from models import build_model  # noqa: E402
+from planner.analyses.membership import Membership, apply  # noqa: E402
+from planner.persistent import PersistentModel  # noqa: E402
+from planner.solve import solve  # noqa: E402
+from planner.validate import load_plan  # noqa: E402
+
+
+def workbook(case: str) -> Path:
+    if case == "nato":
+        return ROOT / "inputs" / "nato.xlsx"
+    from instances import ALIASES, SIZES, write_instance
+
+    size = ALIASES.get(case, case)
+    path = HERE / "out" / "work" / size / f"{size}.xlsx"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_instance(path, SIZES[size])
+    return path
+
+
+def run_case(case: str, variants: int, seed: int) -> dict:
+    data, _ = load_plan(workbook(case))
+    rng = random.Random(seed)
+    members = list(data.members.index)
+    middle = (data.first_year + data.last_year) // 2
+    changes = [(rng.choice(members), rng.choice((data.first_year, middle))) for _ in range(variants)]
+
+    model = build_model(data)
+    first = solve(model)
+    pm = PersistentModel(model)
+    rebuild, resolve, mismatch = [], [], 0
+    for member, year in changes:
+        members_frame = data.members.copy()
+        members_frame["year_left"] = members_frame["year_left"].astype(float)
+        left = members_frame.at[member, "year_left"]
+        members_frame.at[member, "year_left"] = min(year - 1, left) if left == left else year - 1
+        start = time.perf_counter()
+        fresh = solve(build_model(dataclasses.replace(data, members=members_frame)))
+        rebuild.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        with pm.changes():
+            apply(pm, data, Membership(out_from={member: year}))
+            outcome = pm.solve(data.time_limit_s, data.mip_gap)
+        resolve.append(time.perf_counter() - start)
+        if abs(outcome.objective - fresh.objective) > 1e-6 * max(1.0, abs(fresh.objective)):
+            mismatch += 1
+    return {
+        "case": case,
+        "kind": "MIP" if first.is_mip else "LP",
+        "columns": pm.highs.getNumCol(),
+        "rows": pm.highs.getNumRow(),
+        "first solve s": first.seconds,
+        "rebuild s": statistics.median(rebuild),
+        "re-solve s": statistics.median(resolve),
+        "speed-up": statistics.median(rebuild) / statistics.median(resolve),
+        "variants": variants,
+        "optima differ": mismatch,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", default="nato,small,medium", help="nato and/or synthetic sizes (small, medium, large)")
+    parser.add_argument("--variants", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rows = [run_case(case.strip(), args.variants, args.seed) for case in args.cases.split(",") if case.strip()]
+    keys = list(rows[0])
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "|".join("---" for _ in keys) + "|")
+    for row in rows:
+        cells = [f"{v:,.3f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
+                 for v in row.values()]
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

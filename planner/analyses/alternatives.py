@@ -1,0 +1,116 @@
+"""Near-optimal alternatives (modelling to generate alternatives): how much freedom the
+optimum leaves.
+
+Within a cost slack s (1 %, 5 %…) of the optimum z*, the objective becomes a temporary
+row of the persistent model,
+
+    Σ_j c_j · x_j + c₀ ≤ z* + s · |z*|,
+
+and each quantity of interest is minimised and maximised in turn (two re-solves each):
+
+    plan cost of member m       Σ_{t : (m,t) ∈ A} δ_t · (spend[m, t] − D_m)            M, discounted
+    acquisitions of capability c Σ_{(m,c,τ) ∈ O} x_units[m, c, τ]                        units ordered
+
+With each member's extreme plan, its burden share (its discounted spending over the
+alliance's, as in the Burden sheet) in that plan is reported too. The objective and the
+row are put back after each analysis. A MIP's alternatives are MIPs (sites may change).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models import PlanData
+
+from ..persistent import INF, PersistentModel
+from ..solve import SolveOptions
+
+MEMBER_COLUMNS = (
+    "slack_pct", "member", "name", "plan_cost_musd", "plan_cost_min_musd", "plan_cost_max_musd",
+    "burden_share_pct", "burden_share_min_pct", "burden_share_max_pct",
+)
+CAPABILITY_COLUMNS = (
+    "slack_pct", "capability", "name", "ordered_units", "ordered_min_units", "ordered_max_units",
+)
+
+
+@dataclass
+class AlternativesResults:
+    members: pd.DataFrame
+    capabilities: pd.DataFrame
+    solves: int
+    seconds: float
+
+
+def analyse_alternatives(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+                         slacks: tuple[float, ...] = (0.01, 0.05),
+                         progress: Callable[[int, int], object] | None = None) -> AlternativesResults:
+    start = time.perf_counter()
+    model = pm.model
+    ix = model.index
+    d = ix.discount
+    spend_cols: dict[str, list[int]] = defaultdict(list)
+    spend_coef: dict[str, list[float]] = defaultdict(list)
+    for m, t in ix.active:
+        spend_cols[m].append(pm.columns([model.spend[m, t]])[0])
+        spend_coef[m].append(d[t])
+    all_cols = np.array([c for m in spend_cols for c in spend_cols[m]], dtype=np.int32)
+    all_coef = np.array([v for m in spend_coef for v in spend_coef[m]])
+    baseline = {m: sum(d[t] for mm, t in ix.active if mm == m) * float(data.members.at[m, "spending"])
+                for m in spend_cols}
+    order_cols: dict[str, list[int]] = defaultdict(list)
+    for (m, c, t), v in model.x_units.items():
+        order_cols[c].extend(pm.columns([v]).tolist())
+
+    def member_value(x: np.ndarray, m: str) -> tuple[float, float]:
+        own = float(np.dot(spend_coef[m], x[spend_cols[m]]))
+        return own - baseline[m], 100 * own / float(all_coef @ x[all_cols])
+
+    x0 = np.asarray(pm.highs.getSolution().col_value)
+    z = pm.solve(options.time_limit_s, options.mip_gap)
+    if not z.has_solution:
+        raise RuntimeError(f"no plan: {z.status}")
+    x0 = np.asarray(pm.highs.getSolution().col_value)
+    targets = [("member", m, np.array(spend_cols[m], dtype=np.int32), np.array(spend_coef[m])) for m in spend_cols]
+    targets += [("capability", c, np.array(cols, dtype=np.int32), np.ones(len(cols)))
+                for c, cols in order_cols.items() if cols]
+    total = len(slacks) * len(targets) * 2
+    done = 0
+    member_rows, capability_rows = [], []
+    cols, costs, constant = pm.objective_row()
+    for slack in slacks:
+        with pm.changes():
+            pm.add_rows(np.array([-INF]), np.array([z.objective + slack * abs(z.objective) - constant]), [(cols, costs)])
+            for kind, code, tcols, tcoef in targets:
+                extremes = []
+                for sense in ("min", "max"):
+                    with pm.changes():
+                        pm.set_objective(tcols, tcoef, sense)
+                        outcome = pm.solve(options.time_limit_s, options.mip_gap)
+                        x = np.asarray(pm.highs.getSolution().col_value) if outcome.has_solution else None
+                    extremes.append(x)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+                if kind == "member":
+                    now = member_value(x0, code)
+                    low = member_value(extremes[0], code) if extremes[0] is not None else (np.nan, np.nan)
+                    high = member_value(extremes[1], code) if extremes[1] is not None else (np.nan, np.nan)
+                    member_rows.append((100 * slack, code, data.members.at[code, "name"], now[0], low[0], high[0],
+                                        now[1], min(low[1], high[1]), max(low[1], high[1])))
+                else:
+                    value = lambda x: float(x[tcols].sum()) if x is not None else np.nan  # noqa: E731
+                    capability_rows.append((100 * slack, code, data.capabilities.at[code, "name"], value(x0),
+                                            value(extremes[0]), value(extremes[1])))
+    return AlternativesResults(
+        members=pd.DataFrame(member_rows, columns=list(MEMBER_COLUMNS)),
+        capabilities=pd.DataFrame(capability_rows, columns=list(CAPABILITY_COLUMNS)),
+        solves=done,
+        seconds=time.perf_counter() - start,
+    )
