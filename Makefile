@@ -23,6 +23,7 @@ verify: $(STAMP)  ## slower correctness checks
 
 bench: $(STAMP)  ## performance table: every stage against HiGHS alone
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/resolve.py
 
 examples: $(STAMP)  ## regenerate inputs/*.xlsx from the published data
 	$(BIN)/python scripts/make_examples.py

@@ -344,7 +344,9 @@ class PersistentModel:
             return outcome, (self.duals() if outcome.optimal else {})
         return outcome, self._fixed_lp_duals(time_limit_s)
 
-    def _fixed_lp_duals(self, time_limit_s: float) -> dict[Any, float]:
+    def _fixed_lp_duals(self, time_limit_s: float, ranged: Iterable[Any] = (),
+                        ranges: dict | None = None) -> dict[Any, float]:
+        """Duals of the fixed LP; the ranges of the `ranged` constraints go into `ranges`."""
         integer_cols = np.flatnonzero(self._integrality != 0).astype(np.int32)
         values = np.round(np.asarray(self.highs.getSolution().col_value)[integer_cols])
         cuts = [con for name in getattr(self.model, "valid_inequalities", ())
@@ -354,7 +356,11 @@ class PersistentModel:
             self._change_cols(integer_cols, values, values)
             self.relax_rows(cuts)
             outcome = self.solve(time_limit_s)
-            return self.duals() if outcome.optimal else {}
+            if not outcome.optimal:
+                return {}
+            if ranges is not None:
+                ranges.update(self.ranges(ranged))
+            return self.duals()
 
     def values(self, variables: Iterable[Any]) -> np.ndarray:
         """Values of these variables in HiGHS's current solution."""
@@ -366,17 +372,27 @@ class PersistentModel:
         for v_id, col in self._col.items():
             self._vars[v_id][0].set_value(values[col], skip_validation=True)
 
+    def ranges(self, constraints: Iterable[Any]) -> dict[Any, tuple[float, float]]:
+        """For each constraint, the interval of its right-hand side over which its dual (the
+        current LP basis) stays valid: HiGHS's ranging of the last LP solve."""
+        status, ranging = self.highs.getRanging()
+        if status != highspy.HighsStatus.kOk or not ranging.valid:
+            return {}
+        low, up = np.asarray(ranging.row_bound_dn.value_), np.asarray(ranging.row_bound_up.value_)
+        return {con: (float(low[self._row[con]]), float(up[self._row[con]])) for con in constraints if con in self._row}
+
     def duals(self) -> dict[Any, float]:
         """Row duals of the current (LP) solution, by Pyomo constraint."""
         row_dual = self.highs.getSolution().row_dual
         return {con: float(row_dual[row]) for con, row in self._row.items()}
 
 
-def fixed_lp_duals(model: pyo.ConcreteModel, time_limit_s: float = 600.0) -> dict[Any, float]:
+def fixed_lp_duals(model: pyo.ConcreteModel, time_limit_s: float = 600.0, ranged: Iterable[Any] = (),
+                   ranges: dict | None = None) -> dict[Any, float]:
     """Duals of the LP left when every integer decision is fixed at its value in HiGHS's
     last solution (the model's MIP solution).
 
     Valid inequalities (`model.valid_inequalities`: they only tighten the relaxation) are
     redundant in that LP and would distort its duals: they are switched off for it.
     """
-    return PersistentModel(model)._fixed_lp_duals(time_limit_s)
+    return PersistentModel(model)._fixed_lp_duals(time_limit_s, ranged, ranges)

@@ -157,6 +157,18 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "shortfall_units": ("Shortfall", "units", "Units missing (elastic mode: penalised, not infeasible)."),
     "marginal_cost_musd": ("Marginal cost", "money",
                            "Cost of one more unit required, in that year's money (LP only; blank for MIP)."),
+    "marginal_cost_valid_from_units": ("Marginal cost holds from", "units",
+                                       "The marginal cost stays the same while the requirement is at least this "
+                                       "(HiGHS ranging; blank: no limit or not available)."),
+    "marginal_cost_valid_to_units": ("Marginal cost holds to", "units",
+                                     "… and at most this; beyond, the next unit costs more (or less)."),
+    "floor_marginal_cost": ("Floor's marginal cost", "number",
+                            "M of plan cost per M of spending the floor requires: what raising the floor by "
+                            "1 M costs the plan (0: the member spends above the floor anyway; for a MIP, "
+                            "with its integer decisions fixed)."),
+    "floor_valid_from_musd": ("Floor's marginal cost holds from", "money",
+                              "It holds while the floor (in M) is at least this (HiGHS ranging)."),
+    "floor_valid_to_musd": ("Floor's marginal cost holds to", "money", "… and at most this."),
     "provided_by": ("Provided by", "text",
                     "Members providing units, with their units, largest first ('at' a site: drawing sets there)."),
     "source": ("Source", "code", "Where the units start: 'home', or the code of the site whose equipment sets they draw."),

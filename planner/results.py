@@ -31,6 +31,7 @@ SPENDING_COLUMNS = (
     "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp",
     "target_min_pct_gdp", "target_max_pct_gdp", "distance_to_floor_pp", "equipment_musd",
     "equipment_pct", "target_equipment_pct", "topup_musd", "below_floor_musd",
+    "floor_marginal_cost", "floor_valid_from_musd", "floor_valid_to_musd",
 )
 CAPABILITY_COLUMNS = (
     "member", "capability", "year", "existing_units", "ordered_units", "new_in_service_units",
@@ -38,7 +39,8 @@ CAPABILITY_COLUMNS = (
 )
 COVERAGE_COLUMNS = (
     "scenario", "capability", "region", "year", "required_units", "provided_units",
-    "shortfall_units", "marginal_cost_musd", "provided_by",
+    "shortfall_units", "marginal_cost_musd", "marginal_cost_valid_from_units",
+    "marginal_cost_valid_to_units", "provided_by",
 )
 DEPLOYMENT_COLUMNS = (
     "scenario", "member", "capability", "region", "year", "source", "units", "arrival_day",
@@ -74,8 +76,8 @@ class PlanResults:
 
 def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:
     """All result tables of a solved model."""
-    spending_table = spending(model, data)
-    coverage_table = coverage(model, data, solved.duals)
+    spending_table = spending(model, data, solved.duals, solved.ranges)
+    coverage_table = coverage(model, data, solved.duals, solved.ranges)
     return PlanResults(
         data=data,
         solve=solved,
@@ -144,8 +146,20 @@ def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=BURDEN_COLUMNS)
 
 
-def spending(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
-    """Per member and year (the base year first): spending against GDP and targets."""
+def _finite(value: float) -> float:
+    """±∞ (HiGHS: ≥ 1e30) as NaN: no limit."""
+    return value if abs(value) < 1e29 else np.nan
+
+
+def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float] | None = None,
+             ranges: Mapping[Any, tuple[float, float]] | None = None) -> pd.DataFrame:
+    """Per member and year (the base year first): spending against GDP and targets.
+
+    floor_marginal_cost: the dual of spending_floor[m, t] / δ_t, the cost to the plan of
+    one more M of required spending (0 where the plan spends above the floor anyway); it
+    holds while the floor stays within [floor_valid_from_musd, floor_valid_to_musd].
+    """
+    duals, ranges = duals or {}, ranges or {}
     ix = model.index
     members = data.members
     acq = data.forces["acquisition_cost"].to_dict()
@@ -175,6 +189,16 @@ def spending(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     plan["equipment_musd"] = [
         baseline_equipment[m] + acquisition[m, t] + topup[m, t] for m, t in keys
     ]
+    floors = {k: model.spending_floor[k] for k in model.A_floor}
+    marginal, low, high = [], [], []
+    for m, t in keys:
+        con = floors.get((m, t))
+        dual = duals.get(con) if con is not None else None
+        marginal.append(np.nan if dual is None else dual / ix.discount[t] + 0.0)
+        lo, hi = ranges.get(con, (np.nan, np.nan)) if con is not None else (np.nan, np.nan)
+        low.append(_finite(lo))
+        high.append(_finite(hi))
+    plan["floor_marginal_cost"], plan["floor_valid_from_musd"], plan["floor_valid_to_musd"] = marginal, low, high
     targets = 100 * data.targets.reindex(pd.MultiIndex.from_tuples(keys, names=["member", "year"]))
     plan["target_min_pct_gdp"] = targets["min_gdp"].to_numpy()
     plan["target_max_pct_gdp"] = targets["max_gdp"].to_numpy()
@@ -293,13 +317,16 @@ def site_stocks(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SITE_STOCK_COLUMNS))
 
 
-def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float]) -> pd.DataFrame:
+def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float],
+             ranges: Mapping[Any, tuple[float, float]] | None = None) -> pd.DataFrame:
     """Per requirement and scenario: required, provided, by whom, shortfall, marginal cost.
 
     marginal_cost_musd = dual of meet_requirement[c, r, t, s] / δ_t: the cost, in that
     year's money at base-year prices, of one more unit required (for a MIP: with the
-    integer decisions fixed).
+    integer decisions fixed). It holds while the requirement stays within
+    [marginal_cost_valid_from_units, marginal_cost_valid_to_units] (HiGHS's ranging).
     """
+    ranges = ranges or {}
     ix = model.index
     by = defaultdict(list)
     for (m, c, r, t, s), v in _values(model.assign).items():
@@ -312,10 +339,12 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
     records = []
     for (c, r, t, s), q in ix.requirement.items():
         providers = sorted(by[c, r, t, s], key=lambda p: -p[1])
-        dual = duals.get(model.meet_requirement[c, r, t, s]) if duals else None
+        con = model.meet_requirement[c, r, t, s]
+        dual = duals.get(con) if duals else None
+        low, high = ranges.get(con, (np.nan, np.nan))
         records.append((
             s, c, r, t, q, sum(v for _, v in providers), short.get((c, r, t, s), 0.0),
-            np.nan if dual is None else dual / ix.discount[t] + 0.0,
+            np.nan if dual is None else dual / ix.discount[t] + 0.0, _finite(low), _finite(high),
             "; ".join(f"{m} {v:.4g}" for m, v in providers),
         ))
     return pd.DataFrame(records, columns=list(COVERAGE_COLUMNS))

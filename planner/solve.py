@@ -15,7 +15,15 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory as PersistentFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
-from .persistent import fixed_lp_duals
+from .persistent import PersistentModel, fixed_lp_duals
+
+RANGING_LIMIT = 300_000  # columns: above, HiGHS's ranging costs more than it tells
+RANGED = ("meet_requirement", "spending_floor")  # constraints whose duals the report ranges
+
+
+def ranged_constraints(model: pyo.ConcreteModel) -> list[Any]:
+    """The constraints whose right-hand-side ranges the results show."""
+    return [con for name in RANGED if hasattr(model, name) for con in getattr(model, name).values()]
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class SolveResult:
     duals: dict[Any, float] = field(default_factory=dict)  # constraint data -> dual
     handover_seconds: float | None = None  # Pyomo → solver (HiGHS: set_instance / update)
     duals_from_fixed_lp: bool = False  # MIP: duals of the LP with integers fixed
+    ranges: dict[Any, tuple[float, float]] = field(default_factory=dict)  # constraint -> RHS range of its dual
     message: str = ""
 
     @property
@@ -100,12 +109,15 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
     duals: dict[Any, float] = {}
     timer = res.timing_info.timer
     handover = sum(_timer_total(timer, name) for name in ("set_instance", "update"))
+    ranges: dict[Any, tuple[float, float]] = {}
+    ranged = ranged_constraints(model) if opt._solver_model.getNumCol() <= RANGING_LIMIT else []
     if has_solution:
         res.solution_loader.load_vars()
         if not mip and status == "optimal":
             duals = dict(res.solution_loader.get_duals())
+            ranges = PersistentModel(model).ranges(ranged) if ranged else {}
         elif mip:
-            duals = fixed_lp_duals(model, options.time_limit_s)
+            duals = fixed_lp_duals(model, options.time_limit_s, ranged, ranges)
     objective = res.incumbent_objective
     bound = res.objective_bound
     return SolveResult(
@@ -121,6 +133,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
         duals=duals,
         handover_seconds=handover,
         duals_from_fixed_lp=mip and bool(duals),
+        ranges=ranges,
     )
 
 
