@@ -145,7 +145,7 @@ def analyse(
     shapley: bool = typer.Option(False, "--shapley", help="Cost game: Shapley cost shares, nucleolus (up to 12 members), core check."),
     frontier: bool = typer.Option(False, "--frontier", help="Cost-fairness frontier: the objective as every member is held closer to its fair share."),
     alternatives: bool = typer.Option(False, "--alternatives", help="Near-optimal alternatives: each member's and capability's range within a cost slack."),
-    slack: list[float] = typer.Option([1.0, 5.0], "--slack", help="Alternatives: cost slack in % of the optimum (repeat for several)."),
+    slack: list[float] = typer.Option([5.0], "--slack", help="Alternatives: cost slack in % of the optimum (repeat for several: --slack 1 --slack 5)."),
     points: int = typer.Option(9, "--points", help="Frontier: number of bands, from the cheapest plan's to 0."),
     samples: Optional[int] = typer.Option(None, "--samples", help="Shapley: random orders to sample (default: exact up to 12 members, else as many as the time budget allows)."),
     time_budget: float = typer.Option(180.0, "--time-budget", help="Seconds the sampled Shapley estimate may take."),

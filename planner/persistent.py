@@ -290,26 +290,32 @@ class PersistentModel:
         self._record(lambda: put(before))
         put(after)
 
-    def relax_integrality(self) -> None:
-        """Every integer column continuous (the LP relaxation, or the fixed LP)."""
-        if not self.is_mip:
+    def relax_integrality(self, variables: Iterable[Any] | None = None) -> None:
+        """These integer columns (all when None) continuous: the LP relaxation, the fixed LP,
+        or decisions fixed by bounds that HiGHS should not treat as a MIP."""
+        cols = (np.arange(len(self._integrality), dtype=np.int32) if variables is None
+                else self.columns(variables))
+        cols = cols[self._integrality[cols] != 0]
+        if not len(cols):
             return
-        old = self._integrality.copy()
+        old = self._integrality[cols].copy()
 
         def put(values: np.ndarray) -> None:
-            self._integrality = values
-            n = len(values)
-            self.highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), values)
+            self._integrality[cols] = values
+            self.highs.changeColsIntegrality(len(cols), cols, values)
 
         self._record(lambda: put(old))
         put(np.zeros_like(old))
 
     # ------------------------------------------------------------------ solving
 
-    def solve(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4) -> Outcome:
-        """Re-solve HiGHS's copy as it stands now."""
+    def solve(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4, method: str = "choose") -> Outcome:
+        """Re-solve HiGHS's copy as it stands now; `method` is HiGHS's LP solver ("choose":
+        simplex from the last basis; "ipm": interior point with crossover, faster on the
+        degenerate LPs of the alternatives)."""
         h = self.highs
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("solver", method)
         h.setOptionValue("time_limit", float(time_limit_s))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
         start = time.perf_counter()

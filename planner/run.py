@@ -183,7 +183,7 @@ def run_analyses(
     shapley: bool = False,
     frontier: bool = False,
     alternatives: bool = False,
-    slacks: tuple[float, ...] = (0.01, 0.05),
+    slacks: tuple[float, ...] = (0.05,),
     points: int = 9,
     samples: int | None = None,
     time_budget_s: float = 180.0,

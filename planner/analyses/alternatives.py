@@ -13,7 +13,13 @@ and each quantity of interest is minimised and maximised in turn (two re-solves 
 
 With each member's extreme plan, its burden share (its discounted spending over the
 alliance's, as in the Burden sheet) in that plan is reported too. The objective and the
-row are put back after each analysis. A MIP's alternatives are MIPs (sites may change).
+row are put back after each analysis.
+
+Sites stay as the optimal plan opens them (`open_site` fixed): the alternatives are those
+of forces, sets and spending around the plan's sites, and each is an LP (a MIP only where
+capabilities are bought in whole units). These LPs are highly degenerate (one member's
+spending as the objective); HiGHS's interior point method with crossover solves them about
+6× faster than its simplex on the NATO example (1.5 s against 9 s each), so it is used.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ class AlternativesResults:
 
 
 def analyse_alternatives(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
-                         slacks: tuple[float, ...] = (0.01, 0.05),
+                         slacks: tuple[float, ...] = (0.05,),
                          progress: Callable[[int, int], object] | None = None) -> AlternativesResults:
     start = time.perf_counter()
     model = pm.model
@@ -72,11 +78,12 @@ def analyse_alternatives(pm: PersistentModel, data: PlanData, options: SolveOpti
         own = float(np.dot(spend_coef[m], x[spend_cols[m]]))
         return own - baseline[m], 100 * own / float(all_coef @ x[all_cols])
 
-    x0 = np.asarray(pm.highs.getSolution().col_value)
     z = pm.solve(options.time_limit_s, options.mip_gap)
     if not z.has_solution:
         raise RuntimeError(f"no plan: {z.status}")
     x0 = np.asarray(pm.highs.getSolution().col_value)
+    sites = list(model.open_site.values())
+    site_values = np.round(pm.values(sites))
     targets = [("member", m, np.array(spend_cols[m], dtype=np.int32), np.array(spend_coef[m])) for m in spend_cols]
     targets += [("capability", c, np.array(cols, dtype=np.int32), np.ones(len(cols)))
                 for c, cols in order_cols.items() if cols]
@@ -86,13 +93,15 @@ def analyse_alternatives(pm: PersistentModel, data: PlanData, options: SolveOpti
     cols, costs, constant = pm.objective_row()
     for slack in slacks:
         with pm.changes():
+            pm.fix(sites, site_values)
+            pm.relax_integrality(sites)
             pm.add_rows(np.array([-INF]), np.array([z.objective + slack * abs(z.objective) - constant]), [(cols, costs)])
             for kind, code, tcols, tcoef in targets:
                 extremes = []
                 for sense in ("min", "max"):
                     with pm.changes():
                         pm.set_objective(tcols, tcoef, sense)
-                        outcome = pm.solve(options.time_limit_s, options.mip_gap)
+                        outcome = pm.solve(options.time_limit_s, options.mip_gap, method="ipm")
                         x = np.asarray(pm.highs.getSolution().col_value) if outcome.has_solution else None
                     extremes.append(x)
                     done += 1
