@@ -305,6 +305,7 @@ def add_frontier_sheet(wb: Workbook, frontier: Any, currency: str) -> None:
         f"Point 0 is the cheapest plan without fair-share bands: its largest deviation is "
         f"{frontier.unconstrained_band_pct:,.2f} % of a member's fair burden. Each further point holds every "
         f"member with a positive key share within the band and re-solves the plan."))
+    landscape_fit_width(ws)
 
 
 # ---------------------------------------------------------------------------- alternatives
@@ -334,3 +335,4 @@ def add_alternatives_sheet(wb: Workbook, alternatives: Any, currency: str) -> No
     safe_text(ws.cell(row=top + len(caps) + 3, column=1), excel_text(
         f"{alternatives.solves} re-solves in {alternatives.seconds:,.0f} s. Each range is the lowest and highest "
         "value any plan within the slack allows; the extremes of different rows come from different plans."))
+    landscape_fit_width(ws)

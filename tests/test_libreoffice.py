@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from planner import run_plan
+from planner.run import run_analyses, run_whatif
 from planner.template import write_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -30,5 +31,14 @@ def test_report_and_template_convert_to_pdf(tmp_path):
     template = tmp_path / "template.xlsx"
     write_workbook(template)
     for path in (report, template):
+        pdf = to_pdf(path)
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") > 1
+
+
+def test_analysis_reports_convert_to_pdf(tmp_path):
+    """The what-if report and the plan report with every analysis sheet open in Calc."""
+    whatif = run_whatif(TUTORIAL, tmp_path / "whatif.xlsx", without={"BOR": None}).report_path
+    run_analyses(TUTORIAL, tmp_path / "analysis.xlsx", shapley=True, frontier=True, alternatives=True)
+    for path in (whatif, tmp_path / "analysis.xlsx"):
         pdf = to_pdf(path)
         assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") > 1
