@@ -20,6 +20,8 @@ MEMBER_COLUMNS = (
     "spending",  # baseline defence spending in the base year, M currency
     "equipment_share",  # baseline equipment share of spending, fraction
     "population",  # million people (NaN where unknown)
+    "gni",  # gross national income in the base year, M currency (optional; NaN where unknown)
+    "gdp_ppp",  # GDP at purchasing-power parity in the base year, M (optional; NaN where unknown)
     "obligation",  # automatic | deems-necessary | consultative | consent
     "year_joined",  # first year of membership (NaN: always)
     "year_left",  # last year of membership (NaN: still a member)
@@ -67,7 +69,10 @@ class PlanData:
     requirements: Series, MultiIndex (capability, region, year) -> units (> 0), one
                   entry per year in which the requirement holds
     targets:      MultiIndex (member, year) over the horizon, columns TARGET_COLUMNS
-    fair_share_key: gdp | population | equal | custom
+    fair_share_key: gdp | gni | gdp_ppp | population | equal | custom | mix
+    fair_share_mix: component key -> weight (mix key only; weights of the components' shares)
+    fair_share_cap: largest fair share of any member (NaN: none); the excess is shared
+                  among the others in proportion to their key (capped proportional key)
     custom_share: Series member -> weight (custom key only)
     fair_band:    Series member -> relative band (NaN: not enforced)
     exclusions:   (member, region) pairs the member will not serve
@@ -97,6 +102,8 @@ class PlanData:
     shortfall_penalty: float = 10_000.0
     spending_gap_penalty: float = 10.0
     fair_share_key: str = "gdp"
+    fair_share_mix: dict[str, float] = field(default_factory=dict)
+    fair_share_cap: float = math.nan
     custom_share: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     fair_band: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     exclusions: frozenset[tuple[str, str]] = frozenset()
@@ -107,7 +114,7 @@ class PlanData:
     scenarios: pd.DataFrame = field(default_factory=one_scenario)
     scenario_requirements: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     scenario_objective: str = "expected"  # expected | worst-case
-    common_funding_key: str = "gdp"  # gdp | equal | custom
+    common_funding_key: str = "gdp"  # gdp | gni | gdp_ppp | population | equal | custom
     common_funding_cap: float = math.nan
     solver: str = "highs"
     time_limit_s: float = 600.0

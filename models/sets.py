@@ -119,8 +119,8 @@ def build_index(data: PlanData) -> ModelIndex:
         deliveries=deliveries,
         gdp=gdp,
         discount=data.discount().to_dict(),
-        key_share=_normalised(key_weights(data, gdp, data.fair_share_key), active),
-        cost_share=_cost_shares(data, active, gdp),
+        key_share=key_shares(data, gdp, data.fair_share_key, active, data.fair_share_mix, data.fair_share_cap),
+        cost_share=cost_shares(data, active, gdp),
         fair_members=fair_members,
         band={m: float(band[m]) for m in fair_members},
     )
@@ -230,14 +230,22 @@ def _holders(data: PlanData) -> tuple[list[tuple[str, str, str]], dict[tuple[str
     return holders, max_sets
 
 
+KEYS = ("gdp", "gni", "gdp_ppp", "population", "equal", "custom")  # simple keys; "mix" combines them
+GROWN = ("gdp", "gni", "gdp_ppp")  # keys in money, grown with the member's real GDP growth
+
+
 def key_weights(data: PlanData, gdp: dict[tuple[str, int], float], key: str) -> dict[tuple[str, int], float]:
-    """Raw weight of each member in a key (gdp, population, equal, custom) in each year."""
+    """Raw weight of each member in a simple key in each year: GDP, GNI or GDP at PPP
+    (base-year values grown like GDP, M), population, equal, or custom."""
     members = data.members
     out: dict[tuple[str, int], float] = {}
     for m in members.index:
         for t in data.years:
             if key == "gdp":
                 out[m, t] = gdp[m, t]
+            elif key in GROWN:
+                out[m, t] = float(members.at[m, key]) * gdp[m, t] / float(members.at[m, "gdp"]) \
+                    if members.at[m, "gdp"] else float(members.at[m, key])
             elif key == "population":
                 out[m, t] = float(members.at[m, "population"])
             elif key == "equal":
@@ -249,6 +257,41 @@ def key_weights(data: PlanData, gdp: dict[tuple[str, int], float], key: str) -> 
     return out
 
 
+def key_shares(data: PlanData, gdp: dict[tuple[str, int], float], key: str,
+               pairs: list[tuple[str, int]] | set[tuple[str, int]], mix: dict[str, float] | None = None,
+               cap: float = math.nan) -> dict[tuple[str, int], float]:
+    """w[m, t] for the (m, t) in `pairs`: each member's share of the key among the members
+    of year t, summing to 1 each year.
+
+    simple key k:  w[m, t] = k[m, t] / Σ_{m' in t} k[m', t]
+    mix:           w[m, t] = Σ_k α_k · w_k[m, t] / Σ_k α_k      (each component normalised first)
+    cap κ:         w[·, t] = capped_shares(w[·, t], κ): none above κ, the excess shared among
+                   the others in proportion to their key (models/common_funding.py); no cap
+                   in a year whose members are too few for it (κ · members < 1)
+    """
+    if key == "mix":
+        total = sum(mix.values()) if mix else 0.0
+        if total <= 0:
+            raise ValueError("a mix key needs positive weights")
+        parts = {k: key_shares(data, gdp, k, pairs) for k in mix}
+        shares = {p: sum(mix[k] * parts[k][p] for k in mix) / total for p in pairs}
+    else:
+        shares = _normalised(key_weights(data, gdp, key), list(pairs))
+    if math.isnan(cap):
+        return shares
+    by_year: dict[int, dict[str, float]] = defaultdict(dict)
+    for (m, t), w in shares.items():
+        by_year[t][m] = w
+    out: dict[tuple[str, int], float] = {}
+    for t, w in by_year.items():
+        positive = sum(1 for v in w.values() if v > 0)
+        if cap * positive < 1 or sum(w.values()) <= 0:
+            out.update({(m, t): v for m, v in w.items()})
+        else:
+            out.update({(m, t): v for m, v in capped_shares(w, cap).items()})
+    return out
+
+
 def _normalised(weights: dict[tuple[str, int], float], active: list[tuple[str, int]]) -> dict[tuple[str, int], float]:
     """w[m, t] = key[m, t] / Σ_{m' active in t} key[m', t]."""
     totals: dict[int, float] = defaultdict(float)
@@ -257,16 +300,9 @@ def _normalised(weights: dict[tuple[str, int], float], active: list[tuple[str, i
     return {(m, t): (weights[m, t] / totals[t] if totals[t] > 0 else 0.0) for m, t in active}
 
 
-def _cost_shares(data: PlanData, active: list[tuple[str, int]], gdp) -> dict[tuple[str, int], float]:
+def cost_shares(data: PlanData, pairs: list[tuple[str, int]] | set[tuple[str, int]],
+                gdp: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
     """σ[m, t]: capped proportional split of common-funded costs among the members of year t."""
     if data.sites.empty:
         return {}
-    weights = key_weights(data, gdp, data.common_funding_key)
-    by_year: dict[int, dict[str, float]] = defaultdict(dict)
-    for m, t in active:
-        by_year[t][m] = weights[m, t]
-    out: dict[tuple[str, int], float] = {}
-    for t, w in by_year.items():
-        for m, share in capped_shares(w, data.common_funding_cap).items():
-            out[m, t] = share
-    return out
+    return key_shares(data, gdp, data.common_funding_key, pairs, cap=data.common_funding_cap)

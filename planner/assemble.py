@@ -37,6 +37,8 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
             "spending": m["defence_spending_musd"].astype(float),
             "equipment_share": m["equipment_pct"].astype(float) / 100,
             "population": pd.to_numeric(m["population_m"], errors="coerce"),
+            "gni": pd.to_numeric(m["gni_musd"], errors="coerce"),
+            "gdp_ppp": pd.to_numeric(m["gdp_ppp_musd"], errors="coerce"),
             "obligation": m["obligation"],
             "year_joined": pd.to_numeric(m["year_joined"], errors="coerce"),
             "year_left": pd.to_numeric(m["year_left"], errors="coerce"),
@@ -83,6 +85,9 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         shortfall_penalty=settings["shortfall_penalty_musd"],
         spending_gap_penalty=settings["spending_gap_penalty"],
         fair_share_key=settings["fair_share_key"],
+        fair_share_mix=parse_mix(settings.get("fair_share_mix")) if settings["fair_share_key"] == "mix" else {},
+        fair_share_cap=math.nan if settings.get("fair_share_cap_pct") is None
+        else settings["fair_share_cap_pct"] / 100,
         members=members,
         capabilities=caps,
         regions=regions,
@@ -101,6 +106,32 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         time_limit_s=settings["time_limit_s"],
         mip_gap=settings["mip_gap_pct"] / 100,
     )
+
+
+def parse_mix(text: str | None) -> dict[str, float]:
+    """'gdp 50, population 50' → {'gdp': 50.0, 'population': 50.0}; ValueError naming what is wrong."""
+    from models.sets import KEYS
+
+    out: dict[str, float] = {}
+    for part in (p.strip() for p in str(text or "").replace(";", ",").split(",")):
+        if not part:
+            continue
+        words = part.replace(":", " ").replace("=", " ").replace("%", " ").split()
+        if len(words) != 2:
+            raise ValueError(f"'{part}': expected a component and a weight, e.g. 'gdp 50'")
+        name, weight = words[0].lower(), words[1]
+        if name not in KEYS:
+            raise ValueError(f"'{part}': unknown component '{name}' (expected one of {', '.join(KEYS)})")
+        try:
+            value = float(weight)
+        except ValueError:
+            raise ValueError(f"'{part}': the weight '{weight}' is not a number") from None
+        if not value > 0 or name in out:
+            raise ValueError(f"'{part}': " + ("weights must be above 0" if name not in out else f"'{name}' given twice"))
+        out[name] = value
+    if not out:
+        raise ValueError("empty: expected components and weights, e.g. 'gdp 50, population 50'")
+    return out
 
 
 def fill_requirements(rows: pd.DataFrame, years: list[int], by: tuple[str, ...] = ("capability", "region"),

@@ -139,9 +139,30 @@ SETTINGS = Sheet(
             "enum",
             "Burden-sharing key: each member's fair share of the alliance's total "
             "defence spending is its share of this quantity among the members of "
-            "that year (custom: the FairShare sheet's custom_share column).",
+            "that year: GDP, gross national income (Members' gni_musd), GDP at "
+            "purchasing-power parity (gdp_ppp_musd), population, equal shares, the "
+            "FairShare sheet's custom_share, or a mix of these (fair_share_mix).",
             default="gdp",
-            choices=("gdp", "population", "equal", "custom"),
+            choices=("gdp", "gni", "gdp_ppp", "population", "equal", "custom", "mix"),
+        ),
+        Column(
+            "fair_share_mix",
+            "text",
+            "The mix key's components and their weights, e.g. 'gdp 50, population 50' or "
+            "'gni 80, equal 20': each component's shares are mixed in these proportions "
+            "(weights need not sum to 100). Components: gdp, gni, gdp_ppp, population, "
+            "equal, custom. Used when fair_share_key is mix.",
+        ),
+        Column(
+            "fair_share_cap_pct",
+            "number",
+            "Largest fair share of any one member; the excess is shared among the others "
+            "in proportion to their key (a capped proportional key, as NATO's common "
+            "funding caps the United States). Blank: no cap.",
+            unit="% of the alliance's spending",
+            minimum=0,
+            maximum=100,
+            min_exclusive=True,
         ),
         Column(
             "fair_share_band_pct",
@@ -164,11 +185,12 @@ SETTINGS = Sheet(
         Column(
             "common_funding_key",
             "enum",
-            "Key by which common-funded costs (sites) are shared among members: GDP "
-            "(NATO's common budgets use gross national income, which GDP approximates), "
-            "equal shares, or the FairShare sheet's custom_share.",
+            "Key by which common-funded costs (sites) are shared among members: GDP, "
+            "gross national income (NATO's common budgets use GNI; Members' gni_musd), "
+            "GDP at purchasing-power parity, population, equal shares, or the FairShare "
+            "sheet's custom_share.",
             default="gdp",
-            choices=("gdp", "equal", "custom"),
+            choices=("gdp", "gni", "gdp_ppp", "population", "equal", "custom"),
         ),
         Column(
             "common_funding_cap_pct",
@@ -249,6 +271,22 @@ MEMBERS = Sheet(
             "number",
             "Population (needed when the fair-share key is population).",
             unit="million people",
+            minimum=0,
+        ),
+        Column(
+            "gni_musd",
+            "number",
+            "Gross national income in the price base year (needed when a key is gni); "
+            "grown like GDP over the horizon.",
+            unit="million currency units",
+            minimum=0,
+        ),
+        Column(
+            "gdp_ppp_musd",
+            "number",
+            "GDP at purchasing-power parity in the price base year (needed when a key is "
+            "gdp_ppp); grown like GDP over the horizon.",
+            unit="million currency units (international dollars for USD plans)",
             minimum=0,
         ),
         Column(

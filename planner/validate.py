@@ -356,16 +356,24 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
             if not _missing(r.year_joined) and not _missing(r.year_left) and r.year_left < r.year_joined:
                 out.error("Members", r.excel_row, pos.get("year_left"), "year_left", r.year_left,
                           f"expected a year ≥ year_joined ({r.year_joined})")
-        key = settings.get("fair_share_key")
-        if key == "population":
+        needed = _keys_needed(settings, raw, out)
+        for key, column, unit in (("population", "population_m", "million people"),
+                                  ("gni", "gni_musd", "million currency units"),
+                                  ("gdp_ppp", "gdp_ppp_musd", "million currency units")):
+            if key not in needed:
+                continue
             for r in members.itertuples(index=False):
-                if _missing(r.population_m):
-                    out.error("Members", r.excel_row, pos.get("population_m"), "population_m", None,
-                              "required when fair_share_key is population: a number ≥ 0 (million people)")
-        for setting in ("fair_share_key", "common_funding_key"):
-            if settings.get(setting) == "custom":
-                _check_custom_shares(setting, members, tables.get("FairShare"), out)
-                break
+                if _missing(getattr(r, column)):
+                    out.error("Members", r.excel_row, pos.get(column), column, None,
+                              f"required when {needed[key]} {'uses' if needed[key] == 'fair_share_mix' else 'is'} "
+                              f"{key}: a number ≥ 0 ({unit})")
+        if "custom" in needed:
+            _check_custom_shares(needed["custom"], members, tables.get("FairShare"), out)
+        fair_cap = settings.get("fair_share_cap_pct")
+        if fair_cap is not None and fair_cap * len(members) < 100:
+            out.error(SETTINGS.name, _settings_row(raw, "fair_share_cap_pct"), 1, "fair_share_cap_pct",
+                      fair_cap, f"with {len(members)} members a cap below {100 / len(members):.4g} % cannot "
+                      "share all the spending")
     transit = tables.get("Transit")
     if transit is not None:
         pos = _positions(raw, SHEET_BY_NAME["Transit"])
@@ -389,6 +397,26 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
             if not _missing(r.min_gdp_pct) and not _missing(r.max_gdp_pct) and r.min_gdp_pct > r.max_gdp_pct:
                 out.error("SpendingTargets", r.excel_row, pos.get("max_gdp_pct"), "max_gdp_pct", r.max_gdp_pct,
                           f"expected a ceiling ≥ min_gdp_pct ({r.min_gdp_pct:g})")
+
+
+def _keys_needed(settings: dict[str, Any], raw: RawWorkbook, out: _Collector) -> dict[str, str]:
+    """Simple keys the settings use → the setting that uses them (the mix's components
+    included); a malformed fair_share_mix is reported."""
+    from .assemble import parse_mix
+
+    needed: dict[str, str] = {}
+    for setting in ("common_funding_key", "fair_share_key"):
+        key = settings.get(setting)
+        if key == "mix":
+            try:
+                for part in parse_mix(settings.get("fair_share_mix")):
+                    needed.setdefault(part, "fair_share_mix")
+            except ValueError as exc:
+                out.error(SETTINGS.name, _settings_row(raw, "fair_share_mix"), 1, "fair_share_mix",
+                          settings.get("fair_share_mix"), f"fair_share_key is mix: {exc}")
+        elif key:
+            needed.setdefault(key, setting)
+    return needed
 
 
 def _check_custom_shares(setting: str, members: pd.DataFrame, fair: pd.DataFrame | None,

@@ -36,8 +36,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from models import PlanData
-from models.common_funding import capped_shares
-from models.sets import key_weights
+from models.sets import cost_shares, key_shares
 
 from ..persistent import PersistentModel
 
@@ -109,8 +108,6 @@ class _Board:
         self.fair_rows = {m: (pm.rows([model.fair_share_floor[m]])[0], pm.rows([model.fair_share_ceiling[m]])[0])
                           for m in ix.fair_members}
         self.total_cols = {t: pm.columns([model.total_spend[t]])[0] for t in ix.years}
-        self.common_weights = key_weights(data, ix.gdp, data.common_funding_key) if ix.cost_share else {}
-        self.fair_weights = key_weights(data, ix.gdp, data.fair_share_key)
 
     def _site_entries(self) -> dict[tuple[str, int], list[tuple[int, int, float]]]:
         """(m, t) → (row of define_spend[m, t], column of open_site[k], f_k·[t = first] + u_k)."""
@@ -153,22 +150,13 @@ class _Board:
         define_spend[m, t] is −σ[m, t] · (f_k · [t = first_year] + u_k)."""
         if not self.site_entries:
             return
-        by_year: dict[int, dict[str, float]] = defaultdict(dict)
-        for m, t in inside:
-            by_year[t][m] = self.common_weights[m, t]
-        cap = self.data.common_funding_cap
         rows, cols, new, old = [], [], [], []
-        for t, w in by_year.items():
-            if sum(w.values()) <= 0:
+        for (m, t), share in cost_shares(self.data, inside, self.ix.gdp).items():
+            before = self.ix.cost_share.get((m, t), 0.0)
+            if abs(share - before) < 1e-15:
                 continue
-            positive = sum(1 for v in w.values() if v > 0)
-            shares = capped_shares(w, cap if cap * positive >= 1 else math.nan)
-            for m, share in shares.items():
-                before = self.ix.cost_share.get((m, t), 0.0)
-                if abs(share - before) < 1e-15:
-                    continue
-                for row, col, cost in self.site_entries[m, t]:
-                    rows.append(row), cols.append(col), new.append(-share * cost), old.append(-before * cost)
+            for row, col, cost in self.site_entries[m, t]:
+                rows.append(row), cols.append(col), new.append(-share * cost), old.append(-before * cost)
         self.pm.set_coefficient_arrays(rows, cols, new, old)
 
     def _share_fairly(self, change: Membership, inside: set[tuple[str, int]],
@@ -188,10 +176,8 @@ class _Board:
                if not any((m, t) in inside for t in years_of[m])
                or any((m, t) in inside and (m, t) not in working for t in years_of[m])}
         pm.relax_row_indices(np.array([r for m in off for r in self.fair_rows[m]], dtype=np.int32))
-        w = self.fair_weights
-        totals: dict[int, float] = defaultdict(float)
-        for m, t in inside:
-            totals[t] += w[m, t]
+        data = self.data
+        w = key_shares(data, ix.gdp, data.fair_share_key, inside, data.fair_share_mix, data.fair_share_cap)
         d = ix.discount
         rows, cols, new, old = [], [], [], []
         for m in ix.fair_members:
@@ -199,7 +185,7 @@ class _Board:
                 continue
             b = ix.band[m]
             for t in years_of[m]:
-                share = w[m, t] / totals[t] if (m, t) in inside and totals[t] > 0 else 0.0
+                share = w.get((m, t), 0.0)
                 base = ix.key_share[m, t]
                 spend_col = self.spend[m, t][0]
                 for row, factor in zip(self.fair_rows[m], (1 - b, 1 + b)):
