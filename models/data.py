@@ -84,6 +84,8 @@ class PlanData:
     scenario_requirements: Series (scenario, capability, region, year) -> units, filled;
                   replaces the scaled requirement of that cell
     common_funding_cap: largest share of common-funded costs of any member (NaN: none)
+    candidates:   states that may join, columns MEMBER_COLUMNS (not in the plan: a what-if
+                  moves them into members); their forces and targets rows may be present
     """
 
     name: str
@@ -114,6 +116,7 @@ class PlanData:
     scenarios: pd.DataFrame = field(default_factory=one_scenario)
     scenario_requirements: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     scenario_objective: str = "expected"  # expected | worst-case
+    candidates: pd.DataFrame = field(default_factory=lambda: _empty(MEMBER_COLUMNS, "member"))
     common_funding_key: str = "gdp"  # gdp | gni | gdp_ppp | population | equal | custom
     common_funding_cap: float = math.nan
     solver: str = "highs"

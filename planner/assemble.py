@@ -28,23 +28,9 @@ TARGET_SOURCES = dict(zip(TARGET_COLUMNS, ("min_gdp_pct", "max_gdp_pct", "min_eq
 def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanData:
     first, last = settings["first_year"], settings["last_year"]
     years = list(range(first, last + 1))
-    m = tables["Members"].set_index("code")
-    members = pd.DataFrame(
-        {
-            "name": m["name"],
-            "gdp": m["gdp_musd"].astype(float),
-            "gdp_growth": m["gdp_growth_pct"].astype(float) / 100,
-            "spending": m["defence_spending_musd"].astype(float),
-            "equipment_share": m["equipment_pct"].astype(float) / 100,
-            "population": pd.to_numeric(m["population_m"], errors="coerce"),
-            "gni": pd.to_numeric(m["gni_musd"], errors="coerce"),
-            "gdp_ppp": pd.to_numeric(m["gdp_ppp_musd"], errors="coerce"),
-            "obligation": m["obligation"],
-            "year_joined": pd.to_numeric(m["year_joined"], errors="coerce"),
-            "year_left": pd.to_numeric(m["year_left"], errors="coerce"),
-        }
-    )
-    members.index.name = "member"
+    members = member_frame(tables["Members"])
+    candidates = member_frame(tables["Candidates"]) if tables.get("Candidates") is not None else None
+
     caps = tables["Capabilities"].set_index("code")[["name", "domain", "unit", "integer"]]
     caps.index.name = "capability"
     regions = tables["Regions"].set_index("code")[["name"]]
@@ -93,7 +79,8 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         regions=regions,
         forces=forces,
         requirements=fill_requirements(tables["Requirements"], years),
-        targets=resolve_targets(tables["SpendingTargets"], list(members.index), years),
+        targets=resolve_targets(tables["SpendingTargets"], list(members.index) + (
+            [] if candidates is None else list(candidates.index)), years),
         custom_share=custom,
         fair_band=band,
         exclusions=exclusions,
@@ -102,10 +89,33 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         common_funding_cap=math.nan if settings.get("common_funding_cap_pct") is None
         else settings["common_funding_cap_pct"] / 100,
         **optional,
+        **({} if candidates is None else {"candidates": candidates}),
         solver=settings["solver"],
         time_limit_s=settings["time_limit_s"],
         mip_gap=settings["mip_gap_pct"] / 100,
     )
+
+
+def member_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Members (or Candidates) rows as PlanData.members: fractions, not percentages."""
+    m = table.set_index("code")
+    frame = pd.DataFrame(
+        {
+            "name": m["name"],
+            "gdp": m["gdp_musd"].astype(float),
+            "gdp_growth": m["gdp_growth_pct"].astype(float) / 100,
+            "spending": m["defence_spending_musd"].astype(float),
+            "equipment_share": m["equipment_pct"].astype(float) / 100,
+            "population": pd.to_numeric(m["population_m"], errors="coerce"),
+            "gni": pd.to_numeric(m["gni_musd"], errors="coerce"),
+            "gdp_ppp": pd.to_numeric(m["gdp_ppp_musd"], errors="coerce"),
+            "obligation": m["obligation"],
+            "year_joined": pd.to_numeric(m["year_joined"], errors="coerce"),
+            "year_left": pd.to_numeric(m["year_left"], errors="coerce"),
+        }
+    )
+    frame.index.name = "member"
+    return frame
 
 
 def parse_mix(text: str | None) -> dict[str, float]:

@@ -680,9 +680,21 @@ SCENARIO_REQUIREMENTS = Sheet(
     ),
 )
 
+CANDIDATES = Sheet(
+    "Candidates",
+    "States that may join the pact (optional): the same columns as Members, with "
+    "year_joined the year they would join. They are not in the plan; `planner whatif "
+    "FILE --join Candidates` (or --join CODE[:YEAR]) re-plans with them. Their Forces, "
+    "SpendingTargets, FairShare and BasingRights rows may be given like a member's.",
+    required=False,
+    key=("code",),
+    columns=MEMBERS.columns,
+)
+
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     MEMBERS,
+    CANDIDATES,
     CAPABILITIES,
     REGIONS,
     FORCES,

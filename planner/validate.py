@@ -324,10 +324,23 @@ def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Co
             if not column.ref or column.ref not in tables:
                 continue
             codes = set(tables[column.ref]["code"].dropna()) | set(column.ref_extra)
+            where = column.ref
+            candidates = tables.get("Candidates")
+            if column.ref == "Members" and candidates is not None and len(candidates) and sheet.name != "Candidates":
+                codes |= set(tables["Candidates"]["code"].dropna())
+                where = "Members or Candidates"
             for row, value in zip(frame["excel_row"], frame[column.name]):
                 if not _missing(value) and value not in codes:
                     out.error(sheet.name, row, positions.get(column.name), column.name, value,
-                              f"no such code in sheet {column.ref}" + _suggest(value, codes))
+                              f"no such code in sheet {where}" + _suggest(value, codes))
+    candidates, members = tables.get("Candidates"), tables.get("Members")
+    if candidates is not None and members is not None:
+        both = set(candidates["code"]) & set(members["code"])
+        pos = _positions(raw, SHEET_BY_NAME["Candidates"])
+        for row, code in zip(candidates["excel_row"], candidates["code"]):
+            if code in both:
+                out.error("Candidates", row, pos.get("code"), "code", code,
+                          "a code not already in Members (a candidate is not yet a member)")
 
 
 def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],

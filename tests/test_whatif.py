@@ -132,3 +132,46 @@ def test_cli_whatif_bad_member_writes_nothing(tmp_path):
     assert result.exit_code == 2
     assert "no member 'ZZZ'" in result.output
     assert not out.exists()
+
+
+def with_candidate(tmp_path: Path) -> Path:
+    """The tutorial with Dunmark as a candidate from 2025: a squadron in service, more at 8 M."""
+    import shutil
+
+    path = tmp_path / "tutorial-candidate.xlsx"
+    shutil.copy(TUTORIAL, path)
+    wb = openpyxl.load_workbook(path)
+    wb["Candidates"].append(["DUN", "Dunmark", 400, 0, 6, 20, 5, None, None, "automatic", 2025, None])
+    wb["Forces"].append(["DUN", "SQN", 1, 0, 5, 8, 2, 0, 30])
+    wb.save(path)
+    return path
+
+
+def test_candidates_stay_out_of_the_plan_until_they_join(tmp_path):
+    path = with_candidate(tmp_path)
+    data, _ = load_plan(path)
+    assert "DUN" not in data.members.index and "DUN" in data.candidates.index
+    plain, _ = load_plan(TUTORIAL)
+    assert solve(build_model(data)).objective == pytest.approx(solve(build_model(plain)).objective, rel=1e-12)
+
+    changes = resolve_changes(data, {}, {}, {"Candidates": None})
+    assert changes.join == {"DUN": 2025}
+    result = whatif(data, changes)
+    assert result.after.totals["objective"] == pytest.approx(rebuilt_objective(data, changes), rel=1e-9)
+    # Dunmark's squadron spares Arland the one it buys
+    assert result.after.totals["objective"] < result.before.totals["objective"] - 5
+    assert result.members.set_index("member").loc["DUN", "change"] == "joins 2025"
+
+
+def test_candidate_codes_are_checked(tmp_path):
+    from planner.validate import InputError
+
+    path = with_candidate(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["Candidates"].append(["ARL", "Arland again", 1, 0, 1, 0, 1, None, None, "automatic", 2026, None])
+    wb["Forces"].append(["XYZ", "SQN", 1, 0, 5, 8, 2, 0, 30])
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        load_plan(path)
+    text = str(info.value.report())
+    assert "a candidate is not yet a member" in text and "no such code in sheet Members or Candidates" in text

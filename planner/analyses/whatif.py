@@ -5,8 +5,9 @@ plan without those changes. One model, built once; both plans are re-solves of i
   of the horizon when none is given);
 - `suspend` {member: year}: its obligations are suspended from `year` (its forces do
   nothing for the pact; it stays a member and pays its share of common funding);
-- `join` {member: year}: accession in `year` of a member listed in the workbook (its
-  Members, Forces… rows); the plan *before* is the pact without it.
+- `join` {member: year}: accession in `year` of a state listed in the workbook's
+  Candidates sheet (or of a member whose Members row has a year_joined); its Forces,
+  SpendingTargets… rows come with it; the plan *before* is the pact without it.
 
 Money is discounted M currency at base-year prices, as in the plan's report.
 """
@@ -116,13 +117,20 @@ def resolve_changes(data: PlanData, without: Mapping[str, int | None], suspend: 
     """Check codes and years against the plan and fill in default years; list every problem."""
     problems = []
     members = set(data.members.index)
+    candidates = set(data.candidates.index)
     first, last = data.first_year, data.last_year
+    if "Candidates" in join:
+        join = {**{c: None for c in data.candidates.index}, **{k: v for k, v in join.items() if k != "Candidates"}}
+        if not candidates:
+            problems.append("--join Candidates: the workbook has no Candidates sheet, or it is empty")
 
     def check(kind: str, given: Mapping[str, int | None], default: Any) -> dict[str, int]:
         out = {}
+        known = members | candidates if kind == "join" else members
         for code, year in given.items():
-            if code not in members:
-                problems.append(f"--{kind} {code}: no member {code!r} in the plan (members: {', '.join(sorted(members))})")
+            if code not in known:
+                listed = ", ".join(sorted(members)) + (f"; candidates: {', '.join(sorted(candidates))}" if candidates else "")
+                problems.append(f"--{kind} {code}: no member {code!r} in the plan (members: {listed})")
                 continue
             year = default(code) if year is None else year
             if not first <= year <= last:
@@ -132,7 +140,8 @@ def resolve_changes(data: PlanData, without: Mapping[str, int | None], suspend: 
         return out
 
     def joined(code: str) -> int:
-        value = data.members.at[code, "year_joined"]
+        table = data.members if code in data.members.index else data.candidates
+        value = table.at[code, "year_joined"]
         return int(value) if pd.notna(value) and value > first else first
 
     result = MemberChanges(
@@ -154,10 +163,7 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     if changes.join:
-        members = data.members.copy()
-        for code, year in changes.join.items():
-            members.at[code, "year_joined"] = year
-        data = dataclasses.replace(data, members=members)
+        data = with_joiners(data, changes.join)
     model = build_model(data)
     pm = PersistentModel.attach(model)
     seconds["build"] = time.perf_counter() - clock
@@ -261,14 +267,27 @@ def requirement_table(before: PlanState, after: PlanState) -> pd.DataFrame:
     return frame.drop(columns=["_short", "_cost"]).reset_index(drop=True).reindex(columns=list(REQUIREMENT_COLUMNS))
 
 
+def with_joiners(data: PlanData, join: Mapping[str, int]) -> PlanData:
+    """`data` with the joining states as members from their accession year (candidates
+    moved from data.candidates into data.members)."""
+    moving = [code for code in join if code in data.candidates.index]
+    members = pd.concat([data.members, data.candidates.loc[moving]]) if moving else data.members.copy()
+    members["year_joined"] = members["year_joined"].astype(float)
+    members["year_left"] = members["year_left"].astype(float)
+    for code, year in join.items():
+        members.at[code, "year_joined"] = year
+        if code in moving:
+            members.at[code, "year_left"] = np.nan
+    return dataclasses.replace(data, members=members, candidates=data.candidates.drop(index=moving))
+
+
 def rebuilt_objective(data: PlanData, changes: MemberChanges, options: SolveOptions = SolveOptions()) -> float:
     """The 'after' plan's objective from a model rebuilt with the changed membership years
     (exits and joins only): the reference the persistent route is tested against."""
     from ..solve import solve
 
+    data = with_joiners(data, changes.join)
     members = data.members.copy()
-    for code, year in changes.join.items():
-        members.at[code, "year_joined"] = year
     for code, year in changes.without.items():
         members.at[code, "year_left"] = year - 1
     changed = dataclasses.replace(data, members=members)
