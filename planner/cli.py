@@ -108,7 +108,7 @@ def whatif(
     file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
     without: list[str] = typer.Option([], "--without", help="CODE[:YEAR][,CODE[:YEAR]…]: members leaving, out from YEAR (default: the first year)."),
     suspend: list[str] = typer.Option([], "--suspend", help="CODE:YEAR: a member's obligations suspended from YEAR (its forces do nothing for the pact)."),
-    join: list[str] = typer.Option([], "--join", help="CODE[:YEAR]: a state of the workbook's Candidates sheet (or a member with a year_joined) joining in YEAR (default: its year_joined); 'Candidates': all of them. Before = the pact without them."),
+    join: list[str] = typer.Option([], "--join", help="CODE[:YEAR]: a state of the workbook's Candidates sheet (or a member with a year_joined) joining in YEAR (default: its year_joined); 'Candidates': all of them; FILE.xlsx: the states of that workbook's Candidates sheet, with their Forces… rows. Before = the pact without them."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-whatif-<timestamp>.xlsx)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit per plan, seconds."),
 ) -> None:
@@ -120,18 +120,23 @@ def whatif(
       planner whatif inputs/nato.xlsx --without GBR,FRA --out brexit.xlsx
       planner whatif inputs/nato.xlsx --suspend TUR:2027
       planner whatif my_pact.xlsx --join Candidates
+      planner whatif inputs/nato.xlsx --join candidates.xlsx
     """
     from .analyses.whatif import WhatIfError, parse_members
     from .run import run_whatif
 
     with _handled():
         try:
+            files = [Path(j) for j in join if j.lower().endswith((".xlsx", ".xlsm")) or Path(j).is_file()]
+            if len(files) > 1:
+                raise WhatIfError("--join takes at most one workbook")
+            codes = [j for j in join if Path(j) not in files]
             spec = {name: parse_members(values) for name, values in
-                    (("without", without), ("suspend", suspend), ("join", join))}
-            if not any(spec.values()):
+                    (("without", without), ("suspend", suspend), ("join", codes))}
+            if not any(spec.values()) and not files:
                 raise WhatIfError("say what changes: --without, --suspend and/or --join")
             with err.status("Re-planning…") as status:
-                result = run_whatif(file, out_path, time_limit_s=time_limit,
+                result = run_whatif(file, out_path, time_limit_s=time_limit, join_file=files[0] if files else None,
                                     progress=lambda msg: status.update(msg + "…"), **spec)
         except WhatIfError as exc:
             err.print(f"What-if: {exc}", markup=False)

@@ -130,12 +130,14 @@ def run_whatif(
     without: dict[str, int | None] | None = None,
     suspend: dict[str, int | None] | None = None,
     join: dict[str, int | None] | None = None,
+    join_file: str | Path | None = None,
     time_limit_s: float | None = None,
     write: bool = True,
     progress: Progress | None = None,
 ) -> WhatIfRun:
     """Re-plan the workbook at `path` with members leaving (`without`), suspended or
-    joining ({code: year or None}), and write the comparison report.
+    joining ({code: year or None}; `join_file`: a workbook of states that join, each in its
+    year_joined), and write the comparison report.
 
     Raises planner.validate.InputError for a bad workbook and
     planner.analyses.whatif.WhatIfError for codes or years the plan does not have.
@@ -148,8 +150,16 @@ def run_whatif(
     start = time.perf_counter()
     say("Reading and validating the workbook")
     digest = file_digest(path)
-    data, warnings = load_plan(path)
-    changes = resolve_changes(data, without or {}, suspend or {}, join or {})
+    data, warnings = load_plan(path, join=join_file)
+    join = dict(join or {})
+    if join_file is not None:
+        from .workbook import read_workbook
+
+        joining = read_workbook(join_file).sheets
+        sheet = joining.get("Candidates") or joining.get("Members")
+        codes = [row[sheet.headers.index("code")] for _, row in sheet.rows] if sheet and "code" in sheet.headers else []
+        join.update({str(code).strip(): None for code in codes if code is not None and str(code).strip() not in join})
+    changes = resolve_changes(data, without or {}, suspend or {}, join)
     options = SolveOptions(time_limit_s=time_limit_s if time_limit_s is not None else data.time_limit_s,
                            mip_gap=data.mip_gap)
     say("Planning before and after the change")

@@ -8,6 +8,7 @@ into a `models.PlanData`. No Pyomo object is created before this passes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -313,10 +314,12 @@ def _check_keys(frame: pd.DataFrame, sheet: Sheet, positions: dict[str, int], ou
             seen[folded] = record.excel_row
 
 
-def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Collector) -> None:
-    """Every code that refers to another sheet exists there."""
+def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Collector,
+                     only: dict[str, pd.DataFrame] | None = None) -> None:
+    """Every code that refers to another sheet exists there (in `tables`); `only`: check
+    these frames (of `raw`) instead of `tables`' own."""
     for sheet in SHEETS:
-        frame = tables.get(sheet.name)
+        frame = (only if only is not None else tables).get(sheet.name)
         if frame is None:
             continue
         positions = _positions(raw, sheet)
@@ -333,7 +336,7 @@ def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Co
                 if not _missing(value) and value not in codes:
                     out.error(sheet.name, row, positions.get(column.name), column.name, value,
                               f"no such code in sheet {where}" + _suggest(value, codes))
-    candidates, members = tables.get("Candidates"), tables.get("Members")
+    candidates, members = (only if only is not None else tables).get("Candidates"), tables.get("Members")
     if candidates is not None and members is not None:
         both = set(candidates["code"]) & set(members["code"])
         pos = _positions(raw, SHEET_BY_NAME["Candidates"])
@@ -463,15 +466,52 @@ def validate_workbook(raw: RawWorkbook) -> tuple[dict[str, Any], dict[str, pd.Da
     return settings, tables, out.issues
 
 
-def load_plan(path: str | Path):
-    """Read, validate and assemble a workbook: (PlanData, warnings), or InputError."""
-    from .assemble import assemble
+JOINABLE = ("Candidates", "Forces", "SpendingTargets", "FairShare", "BasingRights", "Exclusions")
 
+
+def _read(path: str | Path) -> RawWorkbook:
     try:
-        raw = read_workbook(path)
+        return read_workbook(path)
     except UnreadableWorkbook as exc:
         raise InputError([Issue(Path(path).name, None, None, None, None, _NOTHING, str(exc).split(": ", 1)[-1])]) from exc
+
+
+def validate_join(raw: RawWorkbook, tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+    """The rows of a join workbook (states that may join: its Candidates sheet, or its
+    Members sheet read as candidates, and their Forces, SpendingTargets, FairShare,
+    BasingRights and Exclusions rows), checked in that workbook, and the plan's `tables`
+    with them appended."""
+    out = _Collector(raw.name)
+    if "Candidates" not in raw.sheets and "Members" in raw.sheets:
+        raw = RawWorkbook(raw.path, {**raw.sheets, "Candidates": dataclasses.replace(raw.sheets["Members"], name="Candidates")})
+    if "Candidates" not in raw.sheets:
+        out.error("Candidates", None, None, None, _NOTHING, "a join workbook needs a Candidates (or Members) sheet")
+        return tables, out.issues
+    own = {}
+    for name in JOINABLE:
+        if name in raw.sheets:
+            frame = read_table(raw, dataclasses.replace(SHEET_BY_NAME[name], required=name == "Candidates"), out)
+            if frame is not None:
+                own[name] = frame
+    merged = dict(tables)
+    for name, frame in own.items():
+        merged[name] = frame if tables.get(name) is None else pd.concat([tables[name], frame], ignore_index=True)
+    check_references(merged, raw, out, only=own)
+    return merged, out.issues
+
+
+def load_plan(path: str | Path, join: str | Path | None = None):
+    """Read, validate and assemble a workbook: (PlanData, warnings), or InputError.
+
+    `join`: a workbook of states that may join (see `validate_join`), added to the plan's
+    candidates."""
+    from .assemble import assemble
+
+    raw = _read(path)
     settings, tables, issues = validate_workbook(raw)
+    if join is not None and not any(i.severity == "error" for i in issues):
+        tables, more = validate_join(_read(join), tables)
+        issues = issues + more
     if any(i.severity == "error" for i in issues):
         raise InputError(issues)
     return assemble(settings, tables), [i for i in issues if i.severity == "warning"]

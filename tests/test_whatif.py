@@ -175,3 +175,38 @@ def test_candidate_codes_are_checked(tmp_path):
         load_plan(path)
     text = str(info.value.report())
     assert "a candidate is not yet a member" in text and "no such code in sheet Members or Candidates" in text
+
+
+def join_workbook(tmp_path: Path, forces_member: str = "DUN") -> Path:
+    """A separate workbook (the template) holding Dunmark in Candidates and its squadron."""
+    from planner.template import write_workbook
+
+    path = tmp_path / "joining.xlsx"
+    write_workbook(path)
+    wb = openpyxl.load_workbook(path)
+    wb["Candidates"].append(["DUN", "Dunmark", 400, 0, 6, 20, 5, None, None, "automatic", 2025, None])
+    wb["Forces"].append([forces_member, "SQN", 1, 0, 5, 8, 2, 0, 30])
+    wb.save(path)
+    return path
+
+
+def test_cli_join_from_a_workbook(tmp_path):
+    joining = join_workbook(tmp_path)
+    out = tmp_path / "join.xlsx"
+    result = CliRunner().invoke(app, ["whatif", str(TUTORIAL), "--join", str(joining), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    members = pd.read_excel(out, sheet_name="WhatIf").set_index("Member")
+    assert members.loc["DUN", "Change"] == "joins 2025"
+    # the same plan as the candidate written into the tutorial itself
+    data, _ = load_plan(with_candidate(tmp_path))
+    expected = whatif(data, resolve_changes(data, {}, {}, {"DUN": None})).after.totals["objective"]
+    assert pd.read_excel(out, sheet_name="Comparison").iloc[0, 2] == pytest.approx(expected, rel=1e-9)
+
+
+def test_join_workbook_errors_name_that_workbook(tmp_path):
+    joining = join_workbook(tmp_path, forces_member="DUX")
+    result = CliRunner().invoke(app, ["whatif", str(TUTORIAL), "--join", str(joining),
+                                      "--out", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2
+    assert "joining.xlsx › Forces › row 2" in result.output and "'DUX'" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
