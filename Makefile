@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan test verify bench examples docs clean
+.PHONY: plan test verify verify-large bench examples docs clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)  ## the default test suite (under 5 minutes on 2 cores)
 
 verify: $(STAMP)  ## slower correctness checks
 	$(BIN)/pytest -m verify
+
+verify-large: $(STAMP)  ## OR-Library capa/capb/capc (hours with HiGHS: see docs/performance.md)
+	$(BIN)/pytest -m orlib_large
 
 bench: $(STAMP)  ## performance table: every stage against HiGHS alone
 	$(BIN)/python benchmarks/bench.py

@@ -208,7 +208,18 @@ def test_published_optimum(name, tmp_path):
     check_optimum(name, tmp_path)
 
 
+LARGE = [name for name in OPTIMAL if name.startswith(("capa", "capb", "capc"))]
+
+
 @pytest.mark.verify
-@pytest.mark.parametrize("name", list(OPTIMAL))
+@pytest.mark.parametrize("name", [name for name in OPTIMAL if name not in LARGE])
 def test_published_optimum_all(name, tmp_path):
+    check_optimum(name, tmp_path)
+
+
+@pytest.mark.orlib_large
+@pytest.mark.parametrize("name", LARGE)
+def test_published_optimum_large(name, tmp_path):
+    """capa/capb/capc (100 sites × 1000 customers): HiGHS 1.16 has not proved one optimal
+    within 20 minutes (root LP ≈ 100 s, root gap 2 %); `make verify-large` runs them."""
     check_optimum(name, tmp_path)
