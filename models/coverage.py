@@ -10,6 +10,8 @@
                                        ≤ E[m, c, t] + new_units[m, c, t]
     meet_requirement[c, r, t, s]:  Σ_m assign[m, c, r, t, s] + Σ_{m,k} draw[m, k, c, r, t, s]
                                        + shortfall[c, r, t, s] ≥ q[c, r, t, s]
+                                   (with members that may abstain, minus the robust terms
+                                   of models/robust.py)
 
 The dual of meet_requirement[c, r, t, s] is the marginal cost of one more unit required.
 """
@@ -21,6 +23,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from .data import PlanData
+from .robust import add_abstentions
 from .sets import ModelIndex
 
 
@@ -37,14 +40,18 @@ def add_coverage(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
 
     used: dict[tuple, list] = defaultdict(list)  # (m, c, t, s) -> variables
     provided: dict[tuple, list] = defaultdict(list)  # (c, r, t, s) -> variables
+    provided_by: dict[tuple, list] = defaultdict(list)  # (m, c, r, t, s) -> variables
     for m, c, r, t, s in ix.assign:
         var = model.assign[m, c, r, t, s]
         used[m, c, t, s].append(var)
         provided[c, r, t, s].append(var)
+        provided_by[m, c, r, t, s].append(var)
     for m, k, c, r, t, s in ix.draws:
         var = model.draw[m, k, c, r, t, s]
         used[m, c, t, s].append(var)
         provided[c, r, t, s].append(var)
+        provided_by[m, c, r, t, s].append(var)
+    robust = add_abstentions(model, data, ix, provided_by)
 
     model.K = pyo.Set(initialize=ix.stock_rows, dimen=4, ordered=True)
 
@@ -55,7 +62,10 @@ def add_coverage(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     model.stock_limit = pyo.Constraint(model.K, rule=stock_limit)
 
     def meet_requirement(mdl, c, r, t, s):
-        """Σ_m assign + Σ_{m,k} draw + shortfall ≥ q[c, r, t, s]."""
-        return sum(provided.get((c, r, t, s), ())) + mdl.shortfall[c, r, t, s] >= ix.requirement[c, r, t, s]
+        """Σ_m assign + Σ_{m,k} draw + shortfall (− k_s · budget − Σ losses) ≥ q[c, r, t, s]."""
+        lhs = sum(provided.get((c, r, t, s), ())) + mdl.shortfall[c, r, t, s]
+        if (c, r, t, s) in robust:
+            lhs = lhs + robust[c, r, t, s]
+        return lhs >= ix.requirement[c, r, t, s]
 
     model.meet_requirement = pyo.Constraint(model.Q, rule=meet_requirement)

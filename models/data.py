@@ -40,7 +40,8 @@ SITE_COLUMNS = ("name", "host", "region", "fixed_cost", "upkeep", "capacity", "e
 BASING_COLUMNS = ("user", "host", "site", "allowed", "max_sets")  # site None: all the host's
 PREPOSITIONING_COLUMNS = ("set_cost", "storage_cost", "set_size", "can_draw")
 TRANSIT_COLUMNS = ("from_member", "from_site", "capability", "region", "mode", "days", "cost")
-SCENARIO_COLUMNS = ("name", "probability", "warning_days", "scale")
+SCENARIO_COLUMNS = ("name", "probability", "warning_days", "scale", "abstentions")  # abstentions NaN: Settings'
+AUTOMATIC = "automatic"  # the obligation that never abstains; the others may
 
 
 def _empty(columns: tuple[str, ...], index: str | None = None) -> pd.DataFrame:
@@ -53,7 +54,8 @@ def _empty(columns: tuple[str, ...], index: str | None = None) -> pd.DataFrame:
 def one_scenario() -> pd.DataFrame:
     """The default: one scenario, certain, with unlimited warning and the requirements as given."""
     return pd.DataFrame(
-        {"name": ["Requirements as given"], "probability": [1.0], "warning_days": [math.inf], "scale": [1.0]},
+        {"name": ["Requirements as given"], "probability": [1.0], "warning_days": [math.inf], "scale": [1.0],
+         "abstentions": [math.nan]},
         index=pd.Index(["BASE"], name="scenario"),
     )
 
@@ -80,7 +82,8 @@ class PlanData:
     basing:       columns BASING_COLUMNS: who may store sets at which host's sites
     prepositioning: index capability, columns PREPOSITIONING_COLUMNS
     transit:      columns TRANSIT_COLUMNS, one of from_member / from_site set per row
-    scenarios:    index scenario, columns SCENARIO_COLUMNS (probability weights, normalised by the model)
+    scenarios:    index scenario, columns SCENARIO_COLUMNS (probability weights, normalised by the model;
+                  abstentions: that scenario's k, NaN for the plan's `abstentions`)
     scenario_requirements: Series (scenario, capability, region, year) -> units, filled;
                   replaces the scaled requirement of that cell
     common_funding_cap: largest share of common-funded costs of any member (NaN: none)
@@ -116,12 +119,23 @@ class PlanData:
     scenarios: pd.DataFrame = field(default_factory=one_scenario)
     scenario_requirements: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     scenario_objective: str = "expected"  # expected | worst-case
+    abstentions: int = 0  # k: members with a non-automatic obligation that may abstain (robust plan)
     candidates: pd.DataFrame = field(default_factory=lambda: _empty(MEMBER_COLUMNS, "member"))
     common_funding_key: str = "gdp"  # gdp | gni | gdp_ppp | population | equal | custom
     common_funding_cap: float = math.nan
     solver: str = "highs"
     time_limit_s: float = 600.0
     mip_gap: float = 1e-4  # relative
+
+    def abstention_budget(self) -> dict[str, int]:
+        """k_s: how many non-automatic members may abstain in each scenario."""
+        column = self.scenarios["abstentions"] if "abstentions" in self.scenarios else None
+        return {s: int(self.abstentions if column is None or pd.isna(column[s]) else column[s])
+                for s in self.scenarios.index}
+
+    def may_abstain(self) -> list[str]:
+        """U: members whose obligation is not automatic."""
+        return [m for m, o in self.members["obligation"].items() if o != AUTOMATIC]
 
     @property
     def years(self) -> list[int]:

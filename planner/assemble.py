@@ -85,6 +85,7 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         fair_band=band,
         exclusions=exclusions,
         scenario_objective=settings["scenario_objective"],
+        abstentions=int(settings.get("abstentions") or 0),
         common_funding_key=settings["common_funding_key"],
         common_funding_cap=math.nan if settings.get("common_funding_cap_pct") is None
         else settings["common_funding_cap_pct"] / 100,
@@ -182,8 +183,8 @@ def _prepositioning(tables: dict[str, pd.DataFrame], years: list[int]) -> dict[s
     scenarios = tables.get("Scenarios")
     if scenarios is not None and not scenarios.empty:
         frame = scenarios.set_index("code").rename(columns={"requirement_scale": "scale"})
-        out["scenarios"] = frame[["name", "probability", "warning_days", "scale"]].astype(
-            {"probability": float, "warning_days": float, "scale": float}).rename_axis("scenario")
+        out["scenarios"] = frame[["name", "probability", "warning_days", "scale", "abstentions"]].astype(
+            {"probability": float, "warning_days": float, "scale": float, "abstentions": float}).rename_axis("scenario")
         own = tables.get("ScenarioRequirements")
         if own is not None and not own.empty:
             out["scenario_requirements"] = fill_requirements(

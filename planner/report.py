@@ -47,7 +47,8 @@ from .xlsx import (
     write_header,
 )
 
-SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment", "Sites")
+SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment", "Sites",
+          "Robustness")
 
 MONEY = "#,##0.0"
 SHARE = "0.00"
@@ -261,6 +262,10 @@ HOW_TO_READ = {
     "the equipment sets held and the room they use against its capacity (in capacity slots: a set "
     "takes its set size); below, the sets per site, owner and capability with what they cost their "
     "owner. The chart compares room used and capacity.",
+    "Robustness": "What the plan is worth if members whose obligation is not automatic (Members › "
+    "obligation) abstain: the plan re-solved to hold against any k abstentions, k = 0, 1, …, with its "
+    "cost (chart); for each scenario the abstention set that would leave the most uncovered with the "
+    "plan's deployment as it stands; and the members whose abstention alone hurts most.",
     "All tables": "Headers have filters; hover over a header to see the column's name in the "
     "results, its unit and its meaning. Blank cells: not applicable.",
 }
@@ -310,6 +315,9 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
 
     ws = wb.create_sheet("Sites")
     write_sites(ws, results.sites, results.site_stocks, cur)
+
+    ws = wb.create_sheet("Robustness")
+    write_robustness(ws, results, cur)
     assert tuple(wb.sheetnames) == SHEETS
     for sheet in wb.worksheets:
         landscape_fit_width(sheet)
@@ -845,6 +853,64 @@ def write_sites(ws: Worksheet, sites: pd.DataFrame, stocks: pd.DataFrame, cur: s
     else:
         _write_rows(ws, top + 1, stocks, cur, SITE_STOCK_LABELS)
     _sites_chart(ws, sites)
+
+
+# ---------------------------------------------------------------------------- robustness
+
+NO_ABSTAINERS = ("Every member's obligation is automatic (Members › obligation): no member may abstain, "
+                 "so the plan needs no robustness against abstentions.")
+NOT_ANALYSED = "Robustness was not analysed (it needs the HiGHS solver)."
+ROBUSTNESS_LABELS: dict[str, tuple[str, str, str]] = {
+    "k": ("Abstaining members (k)", "count", "How many members whose obligation is not automatic may abstain, in every scenario."),
+    "status": ("Status", "text", "Solver status of the plan re-solved with this k."),
+    "objective_musd": ("Objective", "money", "The plan's objective when it must hold against any k abstentions."),
+    "cost_of_robustness_musd": ("Cost of robustness", "money", "Objective minus the nominal plan's (k = 0)."),
+    "cost_of_robustness_pct": ("Cost of robustness", "pct", "The same, as a share of the nominal objective."),
+    "expected_shortfall_unit_years": ("Expected worst-case shortfall", "unit_years",
+                                      "Shortfall if the worst k abstain, weighted by scenario probability."),
+    "worst_set": ("Worst abstention set", "text",
+                  "The members whose abstention would leave the most uncovered, with the plan's deployment as it stands."),
+    "search": ("How found", "text", "Every set of that size tried, or a greedy search when there are too many."),
+    "uncovered_unit_years": ("Uncovered if they abstain", "unit_years",
+                             "Units missing, summed over the scenario's requirements and years, if they abstain."),
+    "uncovered_nominal_unit_years": ("Uncovered if all take part", "unit_years",
+                                     "Units missing with every member taking part."),
+    "most_uncovered": ("Requirement short most", "text", "Capability, region and year left shortest."),
+    "obligation": ("Obligation", "text", "The member's obligation (Members sheet)."),
+    "expected_uncovered_unit_years": ("Uncovered if it alone abstains", "unit_years",
+                                      "Units missing if this member alone abstains, weighted by scenario probability."),
+    "worst_scenario": ("Worst scenario", "code", "The scenario its abstention hurts most."),
+    "worst_scenario_uncovered_unit_years": ("Uncovered there", "unit_years", "Units missing in that scenario."),
+}
+
+
+def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
+    """Cost against k (table and chart), the worst abstention set per scenario, and the
+    members whose abstention hurts most."""
+    rob = results.robustness
+    if rob is None or rob.empty:
+        safe_text(ws.cell(row=1, column=1), NOT_ANALYSED if rob is None and results.data.may_abstain() else NO_ABSTAINERS)
+        return
+    _write_table(ws, rob.cost, cur, ROBUSTNESS_LABELS)
+    top = len(rob.cost) + 3
+    safe_text(ws.cell(row=top, column=1), excel_text(
+        f"Worst abstention set per scenario, with the plan's deployment as it stands (the plan holds against "
+        f"any {rob.plan_k} abstention{'s' if rob.plan_k != 1 else ''}; where that is 0, one member abstaining)")).font = SECTION_FONT
+    last = _write_rows(ws, top + 1, rob.worst, cur, {**ROBUSTNESS_LABELS, "k": ("Abstaining members (k)", "count", "k of the scenario.")})
+    top = last + 3
+    safe_text(ws.cell(row=top, column=1), "Members whose abstention hurts most").font = SECTION_FONT
+    _write_rows(ws, top + 1, rob.members, cur, ROBUSTNESS_LABELS)
+    ok = rob.cost[rob.cost["objective_musd"].notna()]
+    if len(ok) >= 2:
+        cols = list(rob.cost.columns)
+        chart = _bar_chart("Cost of a plan that holds against any k abstentions", "k (members abstaining)",
+                           f"Objective (M {cur}, discounted)")
+        j = cols.index("objective_musd") + 1
+        chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=len(ok) + 1), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=cols.index("k") + 1, min_row=2, max_row=len(ok) + 1))
+        _colour(chart)
+        chart.legend = None
+        ws.add_chart(chart, _anchor(rob.cost))
 
 
 # ---------------------------------------------------------------------------- summary

@@ -72,6 +72,7 @@ class PlanResults:
     sites: pd.DataFrame
     site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
+    robustness: Any = None  # planner.analyses.robustness.RobustnessResults, when analysed
 
 
 def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .analyses.whatif import WhatIfResults
 
 Progress = Callable[[str], None]
+ROBUSTNESS_K = 3  # the report's cost-against-k chart goes at least this far
 
 
 @dataclass
@@ -101,6 +102,14 @@ def run_plan(
     say("Extracting results")
     results = extract(model, data, solved) if solved.has_solution else None
     lap("extract")
+    if results is not None and data.may_abstain() and options.solver.lower() in ("highs", "appsi_highs"):
+        from .analyses.robustness import analyse_robustness
+        from .persistent import PersistentModel
+
+        say("Robustness: re-solving with members abstaining")
+        k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
+        results.robustness = analyse_robustness(PersistentModel(model), data, options, k_max=k_max)
+        lap("robustness")
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
     report_path = None
     if write and results is not None:

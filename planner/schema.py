@@ -175,6 +175,15 @@ SETTINGS = Sheet(
             maximum=100,
         ),
         Column(
+            "abstentions",
+            "integer",
+            "Robust plan: every requirement is met (or its shortfall penalised) even if any "
+            "this many members whose obligation is not automatic (deems-necessary, "
+            "consultative, consent) abstain. 0: a plan that counts on every member.",
+            default=0,
+            minimum=0,
+        ),
+        Column(
             "scenario_objective",
             "enum",
             "How scenario costs (deployment and shortfalls) enter the objective: their "
@@ -660,6 +669,13 @@ SCENARIOS = Sheet(
             "number",
             "Multiplier of every requirement in this scenario.",
             default=1.0,
+            minimum=0,
+        ),
+        Column(
+            "abstentions",
+            "integer",
+            "How many members whose obligation is not automatic may abstain in this "
+            "scenario (overrides Settings' abstentions).",
             minimum=0,
         ),
     ),

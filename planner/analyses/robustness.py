@@ -1,0 +1,170 @@
+"""Robustness of a plan to members that abstain (docs/model.md, robust requirement).
+
+For the solved plan (its deployment loaded in the model) and U, the members whose
+obligation is not automatic:
+
+- **cost against k**: the plan re-solved on the persistent model with every scenario's
+  budget set to k = 0, 1, …, K (the coefficient −k of abstain_budget in each
+  meet_requirement row), against the nominal plan (k = 0): what robustness costs;
+- **worst abstention set per scenario**: with the plan's deployment fixed, the set A ⊆ U,
+  |A| ≤ k (the scenario's budget, or 1 where it is 0), that leaves the most uncovered,
+
+      uncovered(A, s) = Σ_{(c,r,t) : (c,r,t,s) ∈ Q} max(0, q[c, r, t, s] − Σ_{m ∉ A} a[m, c, r, t, s])   unit-years,
+
+  found by enumerating every set (up to ENUMERATION_LIMIT sets; greedily above, and said so);
+- **members whose abstention hurts most**: uncovered({m}, s) for each m ∈ U, weighted by
+  the scenario probabilities.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from models import PlanData
+
+from ..persistent import PersistentModel
+from ..solve import SolveOptions
+
+ENUMERATION_LIMIT = 20_000  # abstention sets per scenario searched exhaustively
+COST_COLUMNS = ("k", "status", "objective_musd", "cost_of_robustness_musd", "cost_of_robustness_pct",
+                "plan_cost_musd", "expected_shortfall_unit_years")
+WORST_COLUMNS = ("scenario", "k", "worst_set", "search", "uncovered_unit_years", "uncovered_nominal_unit_years",
+                 "most_uncovered")
+MEMBER_COLUMNS = ("member", "name", "obligation", "expected_uncovered_unit_years", "worst_scenario",
+                  "worst_scenario_uncovered_unit_years")
+
+
+@dataclass
+class RobustnessResults:
+    may_abstain: list[str]
+    plan_k: int
+    cost: pd.DataFrame  # COST_COLUMNS, one row per k
+    worst: pd.DataFrame  # WORST_COLUMNS, one row per scenario
+    members: pd.DataFrame  # MEMBER_COLUMNS, most harmful first
+    seconds: float
+
+    @property
+    def empty(self) -> bool:
+        return not self.may_abstain
+
+
+def provisions(model: pyo.ConcreteModel) -> dict[tuple, dict[str, float]]:
+    """a[m, cell] of the loaded plan: cell → {member: units}."""
+    out: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (m, c, r, t, s), v in model.assign.items():
+        out[c, r, t, s][m] += v.value or 0.0
+    for (m, k, c, r, t, s), v in model.draw.items():
+        out[c, r, t, s][m] += v.value or 0.0
+    return out
+
+
+def uncovered(requirement: dict[tuple, float], provided: dict[tuple, dict[str, float]],
+              scenario: str, absent: frozenset[str]) -> tuple[float, tuple | None]:
+    """Unit-years uncovered in `scenario` if `absent` abstain, and the cell short most."""
+    total, worst, worst_cell = 0.0, 0.0, None
+    for cell, q in requirement.items():
+        if cell[3] != scenario:
+            continue
+        gap = q - sum(v for m, v in provided.get(cell, {}).items() if m not in absent)
+        if gap > 1e-9:
+            total += gap
+            if gap > worst:
+                worst, worst_cell = gap, cell
+    return total, worst_cell
+
+
+def worst_set(requirement, provided, scenario: str, may: list[str], k: int) -> tuple[frozenset, float, str]:
+    """The abstention set of at most k members of `may` leaving the most uncovered."""
+    count = sum(math.comb(len(may), n) for n in range(k + 1))
+    if count <= ENUMERATION_LIMIT:
+        best, value = frozenset(), uncovered(requirement, provided, scenario, frozenset())[0]
+        for A in itertools.combinations(may, min(k, len(may))):
+            u = uncovered(requirement, provided, scenario, frozenset(A))[0]
+            if u > value + 1e-12:
+                best, value = frozenset(A), u
+        return best, value, f"all {count:,} sets"
+    chosen: set[str] = set()
+    value = 0.0
+    for _ in range(k):
+        m, u = max(((m, uncovered(requirement, provided, scenario, frozenset(chosen | {m}))[0])
+                    for m in may if m not in chosen), key=lambda p: p[1])
+        chosen.add(m)
+        value = u
+    return frozenset(chosen), value, f"greedy ({count:,} sets: too many to enumerate)"
+
+
+def analyse_robustness(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+                       k_max: int | None = None) -> RobustnessResults:
+    """Cost against k, worst abstention sets and the most harmful members of the loaded plan."""
+    start = time.perf_counter()
+    model = pm.model
+    ix = model.index
+    may = data.may_abstain()
+    plan_k = data.abstentions
+    if not may:
+        empty = RobustnessResults(may, plan_k, pd.DataFrame(columns=list(COST_COLUMNS)),
+                                  pd.DataFrame(columns=list(WORST_COLUMNS)),
+                                  pd.DataFrame(columns=list(MEMBER_COLUMNS)), 0.0)
+        return empty
+    provided = provisions(model)
+    budget = data.abstention_budget()
+    requirement = ix.requirement
+    worst_rows = []
+    for s in ix.scenarios:
+        k = budget[s] or 1
+        A, value, how = worst_set(requirement, provided, s, may, k)
+        nominal = uncovered(requirement, provided, s, frozenset())[0]
+        _, cell = uncovered(requirement, provided, s, A)
+        worst_rows.append((s, k, ", ".join(sorted(A)) or "none", how, value, nominal,
+                           " ".join(map(str, cell[:3])) if cell else ""))
+    member_rows = []
+    for m in may:
+        per = {s: uncovered(requirement, provided, s, frozenset([m]))[0] for s in ix.scenarios}
+        worst_s = max(per, key=per.get)
+        member_rows.append((m, data.members.at[m, "name"], data.members.at[m, "obligation"],
+                            sum(ix.probability[s] * per[s] for s in per), worst_s, per[worst_s]))
+    members = pd.DataFrame(member_rows, columns=list(MEMBER_COLUMNS)).sort_values(
+        "expected_uncovered_unit_years", ascending=False, kind="stable", ignore_index=True)
+    cost = _cost_against_k(pm, data, options, len(may) if k_max is None else k_max)
+    return RobustnessResults(may, plan_k, cost, pd.DataFrame(worst_rows, columns=list(WORST_COLUMNS)),
+                             members, time.perf_counter() - start)
+
+
+def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
+    """The plan re-solved with k = 0 … K in every scenario."""
+    model = pm.model
+    ix = model.index
+    budget = data.abstention_budget()
+    cells = list(model.U_cells)
+    rows_idx = pm.rows([model.meet_requirement[cell] for cell in cells])
+    cols_idx = pm.columns([model.abstain_budget[cell] for cell in cells])
+    old = [-float(budget[cell[3]]) for cell in cells]
+    shortfall_cols = pm.columns([model.shortfall[cell] for cell in ix.requirement])
+    weights = np.array([ix.probability[cell[3]] for cell in ix.requirement])
+    spend_cols = pm.columns([model.spend[k] for k in ix.active])
+    discount = np.array([ix.discount[t] for _, t in ix.active])
+    baseline = float(sum(ix.discount[t] * data.members.at[m, "spending"] for m, t in ix.active))
+    top = max(min(k_max, len(data.may_abstain())), max(budget.values(), default=0))
+    out, base = [], None
+    for k in range(top + 1):
+        with pm.changes():
+            pm.set_coefficient_arrays(rows_idx, cols_idx, [-float(k)] * len(cells), old)
+            outcome = pm.solve(options.time_limit_s, options.mip_gap)
+            if not outcome.has_solution:
+                out.append((k, outcome.status, np.nan, np.nan, np.nan, np.nan, np.nan))
+                continue
+            x = np.asarray(pm.highs.getSolution().col_value)
+            base = outcome.objective if k == 0 else base
+            extra = outcome.objective - base if base is not None else np.nan
+            out.append((k, outcome.status, outcome.objective, extra,
+                        100 * extra / abs(base) if base else np.nan,
+                        float(discount @ x[spend_cols]) - baseline, float(weights @ x[shortfall_cols])))
+    return pd.DataFrame(out, columns=list(COST_COLUMNS))

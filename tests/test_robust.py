@@ -1,0 +1,150 @@
+"""Robust plans against abstaining members: the dual reformulation (models/robust.py)
+against brute force, every abstention set written out as its own constraints."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+
+from builders import plan
+from models import build_model
+from planner.solve import solve
+from tutorial_data import tutorial_data
+
+
+def with_obligations(data, obligations: dict[str, str], k: int, scenario_k: dict | None = None):
+    members = data.members.copy()
+    for m, o in obligations.items():
+        members.at[m, "obligation"] = o
+    changed = dataclasses.replace(data, members=members, abstentions=k)
+    if scenario_k:
+        scenarios = changed.scenarios.copy()
+        scenarios["abstentions"] = [scenario_k.get(s, float("nan")) for s in scenarios.index]
+        changed = dataclasses.replace(changed, scenarios=scenarios)
+    return changed
+
+
+def brute_force(data) -> float:
+    """The model with every member automatic, plus, for every scenario s, every set A of at
+    most k_s members that may abstain and every requirement cell:
+    Σ_{m ∉ A} a[m, cell] + shortfall[cell] ≥ q[cell]."""
+    nominal = dataclasses.replace(data, members=data.members.assign(obligation="automatic"))
+    model = build_model(nominal)
+    ix = model.index
+    may = data.may_abstain()
+    budget = data.abstention_budget()
+    by_member: dict = {}
+    for (m, c, r, t, s), v in model.assign.items():
+        by_member.setdefault((c, r, t, s), []).append((m, v))
+    for (m, k, c, r, t, s), v in model.draw.items():
+        by_member.setdefault((c, r, t, s), []).append((m, v))
+    rows = []
+    for cell, q in ix.requirement.items():
+        sets = [A for n in range(budget[cell[3]] + 1) for A in itertools.combinations(may, n)]
+        for A in sets:
+            kept = [v for m, v in by_member.get(cell, []) if m not in A]
+            rows.append(sum(kept) + model.shortfall[cell] >= q)
+    model.every_abstention = pyo.ConstraintList()
+    for row in rows:
+        if row is not True:
+            model.every_abstention.add(row)
+    return solve(model).objective
+
+
+def test_tutorial_k1_equals_brute_force():
+    data = with_obligations(tutorial_data(), {"BOR": "consent", "CAR": "consent"}, 1)
+    robust = solve(build_model(data)).objective
+    assert robust == pytest.approx(brute_force(data), rel=1e-9)
+    assert robust > solve(build_model(tutorial_data())).objective  # robustness costs
+
+
+def test_k0_is_the_nominal_plan():
+    data = with_obligations(tutorial_data(), {"ARL": "consultative", "BOR": "consent"}, 0)
+    assert solve(build_model(data)).objective == pytest.approx(solve(build_model(tutorial_data())).objective, rel=1e-12)
+
+
+def random_instance(seed: int):
+    rng = random.Random(seed)
+    n = rng.randint(3, 5)
+    codes = [f"M{i}" for i in range(n)]
+    members = {m: (rng.uniform(100, 1000), rng.uniform(1, 10)) for m in codes}
+    caps = ["C1", "C2"]
+    forces = {}
+    for m in codes:
+        for c in caps:
+            if rng.random() < 0.7:
+                forces[m, c] = dict(existing=rng.randint(0, 3), acquisition_cost=rng.uniform(1, 10),
+                                    max_new=rng.choice([1, 2, 5]), operating_cost=rng.uniform(0, 1))
+    regions = ["R1", "R2"]
+    requirements = {(c, r, 2025): float(rng.randint(1, 5)) for c in caps for r in regions if rng.random() < 0.8}
+    requirements = requirements or {("C1", "R1", 2025): 2.0}
+    data = plan(members, forces=forces, requirements=requirements, shortfall_penalty=rng.choice([20.0, 200.0]))
+    obligations = {m: rng.choice(["automatic", "deems-necessary", "consultative", "consent"]) for m in codes}
+    return with_obligations(data, obligations, rng.randint(1, 2))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_instances_equal_brute_force(seed):
+    data = random_instance(seed)
+    assert solve(build_model(data)).objective == pytest.approx(brute_force(data), rel=1e-7, abs=1e-7)
+
+
+def test_scenario_budgets_override_the_plan_budget():
+    """Two scenarios: k = 0 in one, 1 in the other (the plan's k is 2)."""
+    scenarios = pd.DataFrame({"name": ["Calm", "Crisis"], "probability": [0.5, 0.5],
+                              "warning_days": [float("inf")] * 2, "scale": [1.0, 1.5],
+                              "abstentions": [0.0, 1.0]}, index=pd.Index(["CALM", "CRISIS"], name="scenario"))
+    base = dataclasses.replace(tutorial_data(), scenarios=scenarios)
+    data = with_obligations(base, {"BOR": "consent", "CAR": "deems-necessary"}, 2)
+    assert data.abstention_budget() == {"CALM": 0, "CRISIS": 1}
+    assert solve(build_model(data)).objective == pytest.approx(brute_force(data), rel=1e-9)
+
+
+def test_robustness_analysis_of_the_tutorial(tmp_path):
+    """Nominal tutorial plan: BOR buys the third brigade, CAR fields the second squadron.
+    Either abstaining leaves one unit short in each of the two years: 2 unit-years."""
+    from planner.analyses.robustness import analyse_robustness
+    from planner.persistent import PersistentModel
+
+    data = with_obligations(tutorial_data(), {"BOR": "consent", "CAR": "consent"}, 0)
+    model = build_model(data)
+    solve(model)
+    rob = analyse_robustness(PersistentModel(model), data, k_max=2)
+    worst = rob.worst.set_index("scenario").loc["BASE"]
+    assert worst["uncovered_unit_years"] == pytest.approx(2.0)
+    assert worst["uncovered_nominal_unit_years"] == pytest.approx(0.0)
+    assert dict(zip(rob.members["member"], rob.members["expected_uncovered_unit_years"])) == pytest.approx(
+        {"BOR": 2.0, "CAR": 2.0})
+    cost = rob.cost.set_index("k")["objective_musd"]
+    for k in (0, 1, 2):  # each point is the plan built with that k
+        assert cost[k] == pytest.approx(solve(build_model(dataclasses.replace(data, abstentions=k))).objective, rel=1e-9)
+    assert solve(model).objective == pytest.approx(cost[0], rel=1e-12)  # the model was put back
+
+
+def test_report_robustness_sheet(tmp_path):
+    import openpyxl
+
+    from planner import run_plan
+    from test_validate import TUTORIAL, edited
+
+    def consent(wb):
+        ws = wb["Members"]
+        col = [c.value for c in ws[1]].index("obligation")
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value in ("BOR", "CAR"):
+                row[col].value = "consent"
+        wb["Settings"].append(["abstentions", 1])
+
+    out = tmp_path / "r.xlsx"
+    run_plan(edited(tmp_path, consent), out)
+    ws = openpyxl.load_workbook(out)["Robustness"]
+    assert len(ws._charts) == 1
+    assert ws["A1"].value.startswith("Abstaining members")
+    plain = tmp_path / "plain.xlsx"
+    run_plan(TUTORIAL, plain)
+    assert "automatic" in openpyxl.load_workbook(plain)["Robustness"]["A1"].value
