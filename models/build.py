@@ -27,6 +27,7 @@ from .fairness import add_fairness
 from .forces import add_acquisitions
 from .prepositioning import CUTS, add_prepositioning
 from .sets import ModelIndex, build_index
+from .sovereignty import add_sovereignty
 from .spending import add_spending
 
 TIE_BREAK = 1e-4  # ε_tie, per M currency of top-up (1e-6 made HiGHS's dual simplex stall)
@@ -40,6 +41,7 @@ def build_model(data: PlanData) -> pyo.ConcreteModel:
     add_acquisitions(model, data, ix)
     add_coverage(model, data, ix)
     add_prepositioning(model, data, ix)
+    add_sovereignty(model, data, ix)
     add_spending(model, data, ix)
     add_fairness(model, data, ix)
     add_objective(model, data, ix)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,8 @@ MEMBER_COLUMNS = (
     "population",  # million people (NaN where unknown)
     "gni",  # gross national income in the base year, M currency (optional; NaN where unknown)
     "gdp_ppp",  # GDP at purchasing-power parity in the base year, M (optional; NaN where unknown)
+    "max_abroad",  # largest share of its units committed to regions it does not host (NaN: none)
+    "participation",  # chance it takes part when it may abstain (NaN: 1), for the chance view
     "obligation",  # automatic | deems-necessary | consultative | consent
     "year_joined",  # first year of membership (NaN: always)
     "year_left",  # last year of membership (NaN: still a member)
@@ -78,6 +81,10 @@ class PlanData:
     custom_share: Series member -> weight (custom key only)
     fair_band:    Series member -> relative band (NaN: not enforced)
     exclusions:   (member, region) pairs the member will not serve
+    participation: (member, scenario) -> yes | maybe | no, overriding the obligation there
+    suspensions:  (member, towards, first year, last year or None): member's units do not
+                  serve the regions hosted by `towards` in those years
+    max_requirement_share: largest share of any requirement one member may provide (NaN: none)
     sites:        index site code, columns SITE_COLUMNS (money M, capacity in sets)
     basing:       columns BASING_COLUMNS: who may store sets at which host's sites
     prepositioning: index capability, columns PREPOSITIONING_COLUMNS
@@ -112,6 +119,9 @@ class PlanData:
     custom_share: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     fair_band: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     exclusions: frozenset[tuple[str, str]] = frozenset()
+    participation: dict[tuple[str, str], str] = field(default_factory=dict)
+    suspensions: tuple[tuple[str, str, int, int | None], ...] = ()
+    max_requirement_share: float = math.nan
     sites: pd.DataFrame = field(default_factory=lambda: _empty(SITE_COLUMNS, "site"))
     basing: pd.DataFrame = field(default_factory=lambda: _empty(BASING_COLUMNS))
     prepositioning: pd.DataFrame = field(default_factory=lambda: _empty(PREPOSITIONING_COLUMNS, "capability"))
@@ -133,9 +143,39 @@ class PlanData:
         return {s: int(self.abstentions if column is None or pd.isna(column[s]) else column[s])
                 for s in self.scenarios.index}
 
-    def may_abstain(self) -> list[str]:
-        """U: members whose obligation is not automatic."""
-        return [m for m, o in self.members["obligation"].items() if o != AUTOMATIC]
+    def may_abstain(self, scenario: str | None = None) -> list[str]:
+        """U (in `scenario`): members whose obligation is not automatic, unless Participation
+        says 'yes' there, and automatic members it says 'maybe' for; never those it says 'no'
+        for (they are out of the scenario)."""
+        out = []
+        for m, o in self.members["obligation"].items():
+            override = self.participation.get((m, scenario)) if scenario is not None else None
+            if override == "maybe" or (o != AUTOMATIC and override is None) or (
+                    scenario is None and (o != AUTOMATIC or "maybe" in
+                                          {p for (mm, _), p in self.participation.items() if mm == m})):
+                out.append(m)
+        return out
+
+    def serves(self, member: str, region: str, year: int, scenario: str) -> bool:
+        """May `member`'s units serve `region` in `year` and `scenario`? Not where it excludes the
+        region, opts out of the scenario, or has suspended its obligations to the region's host."""
+        hosts, out, suspended = self._serving
+        if (member, region) in self.exclusions or (member, scenario) in out:
+            return False
+        host = hosts.get(region)
+        return host is None or not any(first <= year and (last is None or year <= last)
+                                       for first, last in suspended.get((member, host), ()))
+
+    @cached_property
+    def _serving(self) -> tuple[dict[str, str], set[tuple[str, str]], dict[tuple[str, str], list]]:
+        """Region hosts, (member, scenario) opt-outs, (member, towards) → suspended years."""
+        hosts = ({r: h for r, h in self.regions["host"].items() if isinstance(h, str)}
+                 if "host" in self.regions else {})
+        out = {key for key, p in self.participation.items() if p == "no"}
+        suspended: dict[tuple[str, str], list] = {}
+        for m, towards, first, last in self.suspensions:
+            suspended.setdefault((m, towards), []).append((first, last))
+        return hosts, out, suspended
 
     @property
     def years(self) -> list[int]:

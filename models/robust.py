@@ -1,8 +1,9 @@
 """Robust cover: requirements met even if any k_s members that may abstain do so.
 
-U is the set of members whose obligation is not automatic (deems-necessary: North
-Atlantic Treaty Art. 5; consultative: ANZUS Art. IV; consent: Rio Treaty Art. 20). In
-scenario s any k_s of them may stay out; what a member provides to a requirement is lost
+U_s is the set of members whose obligation is not automatic (deems-necessary: North
+Atlantic Treaty Art. 5; consultative: ANZUS Art. IV; consent: Rio Treaty Art. 20), as the
+Participation sheet adjusts it for scenario s ('yes': never abstains there, 'maybe': may).
+In scenario s any k_s of them may stay out; what a member provides to a requirement is lost
 when it abstains:
 
     a[m, c, r, t, s] = Σ_r' assign[m, c, r, t, s] + Σ_k draw[m, k, c, r, t, s]     units
@@ -47,8 +48,8 @@ def add_abstentions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex,
 
     `provided_by` maps (m, c, r, t, s) to m's provision variables in that cell.
     """
-    may_abstain = set(data.may_abstain())
-    pairs = [key for key in provided_by if key[0] in may_abstain]
+    may_abstain = {s: set(data.may_abstain(s)) for s in ix.scenarios}
+    pairs = [key for key in provided_by if key[0] in may_abstain[key[4]]]
     cells = list(dict.fromkeys(key[1:] for key in pairs))
     model.U_cells = pyo.Set(initialize=cells, dimen=4, ordered=True)
     model.U_pairs = pyo.Set(initialize=pairs, dimen=5, ordered=True)

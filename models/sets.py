@@ -72,7 +72,7 @@ def build_index(data: PlanData) -> ModelIndex:
         (m, c, r, t, s)
         for (c, r, t, s) in requirement
         for m in providers.get(c, ())
-        if (m, c, r, s) in home_cost and (m, r) not in data.exclusions and can_field(m, c, t)
+        if (m, c, r, s) in home_cost and can_field(m, c, t) and data.serves(m, r, t, s)
     ]
 
     sites = list(data.sites.index)
@@ -86,7 +86,7 @@ def build_index(data: PlanData) -> ModelIndex:
         (m, k, c, r, t, s)
         for (c, r, t, s) in requirement
         for m in providers.get(c, ())
-        if (m, r) not in data.exclusions and can_field(m, c, t)
+        if can_field(m, c, t) and data.serves(m, r, t, s)
         for k in held_by.get((m, c), ())
         if (k, c, r, s) in site_cost
     ]

@@ -212,6 +212,7 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
     describe = "; ".join(
         [f"{m} leaves (out from {y})" for m, y in ch.without.items()]
         + [f"{m} suspended from {y}" for m, y in ch.suspend.items()]
+        + [f"{m}'s obligations to {t} suspended from {y}" for (m, t), y in ch.suspend_towards.items()]
         + [f"{m} joins in {y}" for m, y in ch.join.items()]
     )
     before, after = results.before.totals, results.after.totals

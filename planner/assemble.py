@@ -33,7 +33,7 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
 
     caps = tables["Capabilities"].set_index("code")[["name", "domain", "unit", "integer"]]
     caps.index.name = "capability"
-    regions = tables["Regions"].set_index("code")[["name"]]
+    regions = tables["Regions"].set_index("code")[["name", "host"]]
     regions.index.name = "region"
     f = tables["Forces"].set_index(["member", "capability"])
     forces = pd.DataFrame(
@@ -60,6 +60,13 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
     optional = _prepositioning(tables, years)
     excl = tables.get("Exclusions")
     exclusions = frozenset() if excl is None else frozenset(zip(excl["member"], excl["region"]))
+    part = tables.get("Participation")
+    participation = ({} if part is None else
+                     {(m, sc): p for m, sc, p in zip(part["member"], part["scenario"], part["participation"])})
+    susp = tables.get("Suspensions")
+    suspensions = () if susp is None else tuple(
+        (m, towards, int(first), None if pd.isna(last) else int(last))
+        for m, towards, first, last in zip(susp["member"], susp["towards"], susp["from_year"], susp["to_year"]))
     return PlanData(
         name=settings["plan_name"],
         first_year=first,
@@ -84,6 +91,10 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         custom_share=custom,
         fair_band=band,
         exclusions=exclusions,
+        participation=participation,
+        suspensions=suspensions,
+        max_requirement_share=math.nan if settings.get("max_requirement_share_pct") is None
+        else settings["max_requirement_share_pct"] / 100,
         scenario_objective=settings["scenario_objective"],
         abstentions=int(settings.get("abstentions") or 0),
         common_funding_key=settings["common_funding_key"],
@@ -110,6 +121,8 @@ def member_frame(table: pd.DataFrame) -> pd.DataFrame:
             "population": pd.to_numeric(m["population_m"], errors="coerce"),
             "gni": pd.to_numeric(m["gni_musd"], errors="coerce"),
             "gdp_ppp": pd.to_numeric(m["gdp_ppp_musd"], errors="coerce"),
+            "max_abroad": pd.to_numeric(m["max_abroad_pct"], errors="coerce") / 100,
+            "participation": pd.to_numeric(m["participation_pct"], errors="coerce") / 100,
             "obligation": m["obligation"],
             "year_joined": pd.to_numeric(m["year_joined"], errors="coerce"),
             "year_left": pd.to_numeric(m["year_left"], errors="coerce"),

@@ -107,7 +107,7 @@ def run(
 def whatif(
     file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
     without: list[str] = typer.Option([], "--without", help="CODE[:YEAR][,CODE[:YEAR]…]: members leaving, out from YEAR (default: the first year)."),
-    suspend: list[str] = typer.Option([], "--suspend", help="CODE:YEAR: a member's obligations suspended from YEAR (its forces do nothing for the pact)."),
+    suspend: list[str] = typer.Option([], "--suspend", help="CODE:YEAR: a member's obligations suspended from YEAR (its forces do nothing for the pact); CODE>OTHER:YEAR: only its obligations towards OTHER (it stops serving OTHER's regions)."),
     join: list[str] = typer.Option([], "--join", help="CODE[:YEAR]: a state of the workbook's Candidates sheet (or a member with a year_joined) joining in YEAR (default: its year_joined); 'Candidates': all of them; FILE.xlsx: the states of that workbook's Candidates sheet, with their Forces… rows. Before = the pact without them."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-whatif-<timestamp>.xlsx)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit per plan, seconds."),
@@ -119,6 +119,7 @@ def whatif(
       planner whatif inputs/nato.xlsx --without USA:2030
       planner whatif inputs/nato.xlsx --without GBR,FRA --out brexit.xlsx
       planner whatif inputs/nato.xlsx --suspend TUR:2027
+      planner whatif inputs/anzus.xlsx --suspend "USA>NZL:2026"
       planner whatif my_pact.xlsx --join Candidates
       planner whatif inputs/nato.xlsx --join candidates.xlsx
     """

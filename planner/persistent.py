@@ -82,6 +82,7 @@ class PersistentModel:
         integrality = np.array([int(i) for i in lp.integrality_], dtype=np.uint8)
         self._integrality = integrality if len(integrality) == n else np.zeros(n, dtype=np.uint8)
         self._base_integrality = self._integrality.copy()
+        self.highs.setOptionValue("output_flag", False)  # HiGHS would report every change
         self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
         self.solver_name = "HiGHS " + ".".join(map(str, opt.version()))
@@ -231,7 +232,7 @@ class PersistentModel:
     def set_coefficient_arrays(self, rows: Iterable[int], cols: Iterable[int], values: Iterable[float],
                                old: Iterable[float]) -> None:
         """Matrix coefficients by HiGHS row and column; `old` is what `changes` restores."""
-        changes = list(zip(rows, cols, old, values))
+        changes = [(r, c, o, v) for r, c, o, v in zip(rows, cols, old, values) if o != v]
         if not changes:
             return
 

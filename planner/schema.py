@@ -175,6 +175,16 @@ SETTINGS = Sheet(
             maximum=100,
         ),
         Column(
+            "max_requirement_share_pct",
+            "number",
+            "Dependence limit: the largest share of any requirement (capability, region, "
+            "year, scenario) one member may provide. Blank: no limit.",
+            unit="% of the requirement",
+            minimum=0,
+            maximum=100,
+            min_exclusive=True,
+        ),
+        Column(
             "abstentions",
             "integer",
             "Robust plan: every requirement is met (or its shortfall penalised) even if any "
@@ -299,6 +309,25 @@ MEMBERS = Sheet(
             minimum=0,
         ),
         Column(
+            "max_abroad_pct",
+            "number",
+            "Largest share of the member's units of any capability that may be committed "
+            "to regions it does not host (Regions › host), in any scenario and year. Blank: "
+            "no limit.",
+            unit="% of its units",
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
+            "participation_pct",
+            "number",
+            "Chance the member takes part when its obligation lets it abstain (the "
+            "Robustness sheet's chance view samples abstentions with it). Blank: 100.",
+            unit="%",
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
             "obligation",
             "enum",
             "Kind of obligation to assist: automatic (Brussels Treaty Art. IV/V), "
@@ -353,6 +382,14 @@ REGIONS = Sheet(
         Column("code", "code", "Region code.", required=True),
         Column("name", "text", "Region name.", required=True),
         Column("description", "text", "Notes on the region."),
+        Column(
+            "host",
+            "code",
+            "Member on whose territory the region lies (blank: international waters or "
+            "several members). Units serving a region not hosted by their member are "
+            "committed abroad; Suspensions act on the regions of the member they name.",
+            ref="Members",
+        ),
     ),
 )
 
@@ -498,6 +535,38 @@ FAIR_SHARE = Sheet(
             "Not held to its fair share (still reported).",
             default=False,
         ),
+    ),
+)
+
+PARTICIPATION = Sheet(
+    "Participation",
+    "A member's participation in one scenario, overriding its obligation (optional): "
+    "'yes' counts it as automatic there (it never abstains: its own territory is attacked, "
+    "say), 'maybe' lets it abstain although its obligation is automatic, 'no' keeps it out "
+    "of the scenario altogether (it provides nothing: a member × scenario opt-out).",
+    required=False,
+    key=("member", "scenario"),
+    columns=(
+        Column("member", "code", "Member.", required=True, ref="Members"),
+        Column("scenario", "code", "Scenario.", required=True, ref="Scenarios"),
+        Column("participation", "enum", "yes, maybe or no.", required=True, choices=("yes", "maybe", "no")),
+        Column("reason", "text", "Why (shown in the report)."),
+    ),
+)
+
+SUSPENSIONS = Sheet(
+    "Suspensions",
+    "A member's obligations towards another member suspended over some years (optional): "
+    "its units do not serve the regions the other member hosts (Regions › host), as the "
+    "United States suspended its ANZUS obligations to New Zealand in 1986.",
+    required=False,
+    key=("member", "towards", "from_year"),
+    columns=(
+        Column("member", "code", "Member whose obligations are suspended.", required=True, ref="Members"),
+        Column("towards", "code", "Member they were owed to.", required=True, ref="Members"),
+        Column("from_year", "year", "First year of the suspension.", required=True),
+        Column("to_year", "year", "Last year of the suspension (blank: still suspended)."),
+        Column("reason", "text", "Why (shown in the report)."),
     ),
 )
 
@@ -718,6 +787,8 @@ SHEETS: tuple[Sheet, ...] = (
     SPENDING_TARGETS,
     FAIR_SHARE,
     EXCLUSIONS,
+    PARTICIPATION,
+    SUSPENSIONS,
     SITES,
     BASING_RIGHTS,
     PREPOSITIONING,

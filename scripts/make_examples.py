@@ -1,4 +1,5 @@
-"""Generate the example workbooks inputs/tutorial.xlsx and inputs/nato.xlsx.
+"""Generate the example workbooks inputs/tutorial.xlsx, nato.xlsx, anzus.xlsx,
+rio_pact.xlsx and brussels_treaty.xlsx.
 
     .venv/bin/python scripts/make_examples.py [OUT_DIR]      (default: inputs/)
 
@@ -7,7 +8,12 @@ builds the same instance in code). nato.xlsx holds the 32 allies with NATO's pub
 2024 figures and ILLUSTRATIVE capability data derived from them by the deterministic
 formulas below (see `CAPABILITIES` and `nato_forces`), and ILLUSTRATIVE pre-positioning
 data: sites, basing rights, equipment sets, transit times and warning-time scenarios (see
-`SITES` and `nato_prepositioning_tables`). Both are written through
+`SITES` and `nato_prepositioning_tables`). anzus.xlsx and rio_pact.xlsx hold the
+parties' 2023 World Bank GDP and SIPRI military expenditure from
+inputs/data/other_pacts_2023_2024.csv (Rio's former parties as Candidates) with
+ILLUSTRATIVE capability data derived from spending (see `PactCapability`);
+brussels_treaty.xlsx is a counterfactual Western European Union with NATO's 2024 figures
+and nato.xlsx's capability formulas. All are written through
 `planner.template.write_workbook`, so every sheet follows planner/schema.py.
 """
 
@@ -391,15 +397,18 @@ def round_half_up(x: float) -> int:
     return math.floor(x + 0.5)
 
 
-def nato_members(raw: pd.DataFrame) -> pd.DataFrame:
+def nato_members(raw: pd.DataFrame, allies: dict[str, tuple[str, int]] = ALLIES,
+                 obligation: str = "deems-necessary") -> pd.DataFrame:
     """Members sheet from NATO's 2024 figures; trend growth from constant-price GDP.
 
     Where NATO's current-USD expenditure disagrees with its own % of GDP by more than
     PCT_TOLERANCE, spending is NATO's % of GDP times GDP (NATO's headline ratio, the
     one the benchmarks are judged on); `nato_spending_notes` lists those allies.
+    `allies` (NATO name -> code, year joined) and `obligation` serve other pacts of
+    NATO allies too (brussels_treaty.xlsx).
     """
     rows = []
-    for country, (code, joined) in ALLIES.items():
+    for country, (code, joined) in allies.items():
         now = _year(raw, country, BASE_YEAR)
         growth = trend_growth_pct(raw, country)
         gdp = round(now.gdp_usd_m_current, 1)
@@ -410,7 +419,7 @@ def nato_members(raw: pd.DataFrame) -> pd.DataFrame:
                 spending = now.defexp_pct_gdp / 100 * now.gdp_usd_m_current
             equipment = round(now.equipment_pct_of_defexp, 2)
         rows.append((code, country, gdp, round(growth, 2), round(spending, 1), equipment,
-                     None, "deems-necessary", joined))
+                     None, obligation, joined))
     members = frame(rows, "code name gdp_musd gdp_growth_pct defence_spending_musd "
                           "equipment_pct population_m obligation year_joined")
     check_pct_of_gdp(members, raw)
@@ -430,10 +439,11 @@ def trend_growth_pct(raw: pd.DataFrame, country: str) -> float:
     return (math.prod(ratios) ** (1 / len(ratios)) - 1) * 100
 
 
-def nato_spending_notes(raw: pd.DataFrame) -> list[str]:
+def nato_spending_notes(raw: pd.DataFrame,
+                        allies: dict[str, tuple[str, int]] = ALLIES) -> list[str]:
     """Allies whose current-USD expenditure and % of GDP disagree in NATO's own table."""
     notes = []
-    for country in ALLIES:
+    for country in allies:
         now = _year(raw, country, BASE_YEAR)
         if pd.isna(now.defexp_usd_m_current):
             continue
@@ -456,10 +466,11 @@ def check_pct_of_gdp(members: pd.DataFrame, raw: pd.DataFrame) -> None:
             raise AssertionError(f"{row.code}: {implied:.4f} % of GDP, NATO says {pct:.4f} %")
 
 
-def nato_forces(raw: pd.DataFrame) -> pd.DataFrame:
+def nato_forces(raw: pd.DataFrame,
+                allies: dict[str, tuple[str, int]] = ALLIES) -> pd.DataFrame:
     """Forces sheet: ILLUSTRATIVE inventories from personnel and equipment spending."""
     rows = []
-    for country, (code, _) in ALLIES.items():
+    for country, (code, _) in allies.items():
         if code in NO_FORCES:
             continue
         now = _year(raw, country, BASE_YEAR)
@@ -485,13 +496,24 @@ def nato_forces(raw: pd.DataFrame) -> pd.DataFrame:
 
 def nato_requirements(forces: pd.DataFrame) -> pd.DataFrame:
     """Requirements sheet: the 2024 inventory times GROWTH, split over regions."""
+    return inventory_requirements(forces, CAPABILITIES, REGIONS, REGION_SPLIT,
+                                  GROWTH_BY_CAPABILITY)
+
+
+def inventory_requirements(forces: pd.DataFrame, capabilities, regions, split,
+                           growth_by: dict[str, tuple[float, ...]] | None = None,
+                           years: tuple[int, ...] = REQUIREMENT_YEARS,
+                           growth: tuple[float, ...] = GROWTH) -> pd.DataFrame:
+    """Requirements: the members' base-year inventory of each capability times the
+    year's growth factor (`growth_by` a capability's own), split over `regions` by the
+    shares `split[domain]` (one per region, in order), rounded half up; zeros left out."""
     inventory = forces.groupby("capability")["existing_units"].sum()
     rows = []
-    for cap in CAPABILITIES:
-        factors = GROWTH_BY_CAPABILITY.get(cap.code, GROWTH)
-        for year, factor in zip(REQUIREMENT_YEARS, factors):
-            for (region, _, _), share in zip(REGIONS, REGION_SPLIT[cap.domain]):
-                units = round_half_up(factor * inventory[cap.code] * share)
+    for cap in capabilities:
+        factors = (growth_by or {}).get(cap.code, growth)
+        for year, factor in zip(years, factors):
+            for (region, _, _), share in zip(regions, split[cap.domain]):
+                units = round_half_up(factor * inventory.get(cap.code, 0) * share)
                 if units > 0:
                     rows.append((cap.code, region, year, units))
     return frame(rows, "capability region year units")
@@ -674,6 +696,576 @@ def prepositioning_about() -> list[tuple[str, str]]:
     ]
 
 
+# --------------------------------------------------------------------------- other pacts
+# ANZUS and the Rio Treaty: members' 2023 GDP (World Bank), military expenditure (SIPRI)
+# and population (World Bank) as published, from the CSV; everything about capabilities
+# is ILLUSTRATIVE, derived from spending by the formulas of `PactCapability`.
+
+OTHER_PACTS_CSV = ROOT / "inputs" / "data" / "other_pacts_2023_2024.csv"
+PACT_BASE_YEAR = 2023  # the CSV's consistent year (its 2024 rows have no GDP)
+PACT_YEARS = (2025, 2035)  # plan horizon of the ANZUS and Rio examples
+# Requirement as a multiple of the members' base-year inventory in REQUIREMENT_YEARS, for
+# the ANZUS, Rio and WEU examples: lower than NATO's GROWTH at first, so that the units
+# left after retirements cover it until new orders arrive (no shortfall by design).
+PACT_GROWTH = (0.60, 0.90, 1.00)
+
+
+@dataclass(frozen=True)
+class PactCapability:
+    """An ILLUSTRATIVE capability of a small pact; inventories derived from spending.
+
+    A member m with area spending S_m (M USD: its 2023 military expenditure times its
+    area share, 1 unless the example says otherwise) fields the capability if
+    S_m ≥ min_spending, with max(1, round_half_up(per_bn · S_m / 1000)) units in
+    service in 2023 (per_bn: units per 1,000 M USD a year), retiring units / life a
+    year, and orders at most max(1, ceil(capacity · units)) new units a year. Below the
+    threshold it has no Forces row.
+    """
+
+    code: str
+    name: str
+    domain: str
+    unit: str
+    acquisition: float  # M USD per unit
+    operating: float  # M USD per unit-year
+    lead: int  # years
+    life: int  # years
+    per_bn: float  # units in service per 1,000 M USD of annual area spending
+    min_spending: float  # M USD of annual area spending to field or order it
+    capacity: float = 0.15  # most new units a year, as a share of the inventory
+    maritime: bool = False
+
+
+def read_other_pacts(pact: str, csv: str | Path = OTHER_PACTS_CSV) -> pd.DataFrame:
+    """The CSV's 2023 rows of one pact ('ANZUS', 'Rio Treaty'), indexed by ISO code."""
+    data = pd.read_csv(csv)
+    rows = data[(data["pact"] == pact) & (data["year"] == PACT_BASE_YEAR)]
+    if rows.empty or not rows["iso3"].is_unique:
+        raise ValueError(f"{csv}: no unique {PACT_BASE_YEAR} rows for {pact}")
+    return rows.set_index("iso3")
+
+
+def pact_members(rows: pd.DataFrame, obligation: str,
+                 joined: int | None = None) -> pd.DataFrame:
+    """Members (or Candidates) sheet: the CSV's figures exactly as published.
+
+    gdp_musd: World Bank GDP, defence_spending_musd: SIPRI military expenditure,
+    population_m: World Bank population, all 2023 (million US dollars at current prices,
+    million people). gdp_growth_pct and equipment_pct stay blank: not in the data.
+    """
+    out = []
+    for code, row in rows.iterrows():
+        if pd.isna(row.gdp_usd_m_current) or pd.isna(row.milex_usd_m_current):
+            raise ValueError(f"{code}: no 2023 GDP or military expenditure in the CSV; "
+                             "leave it out and say why in About")
+        out.append((code, row.country, row.gdp_usd_m_current, row.milex_usd_m_current,
+                    row.population_m, obligation, joined))
+    return frame(out, "code name gdp_musd defence_spending_musd population_m obligation "
+                      "year_joined")
+
+
+def pact_forces(members: pd.DataFrame, capabilities: tuple[PactCapability, ...],
+                area_share: dict[str, float] | None = None,
+                no_maritime: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Forces sheet: ILLUSTRATIVE inventories from spending (see `PactCapability`)."""
+    rows = []
+    for row in members.itertuples(index=False):
+        spending = row.defence_spending_musd * (area_share or {}).get(row.code, 1.0)
+        for cap in capabilities:
+            if spending < cap.min_spending or (cap.maritime and row.code in no_maritime):
+                continue
+            units = max(1, round_half_up(cap.per_bn * spending / 1000))
+            rows.append((row.code, cap.code, units, round(units / cap.life, 2),
+                         max(1, math.ceil(cap.capacity * units)), cap.acquisition,
+                         cap.operating, cap.lead, cap.life))
+    return frame(rows, "member capability existing_units retirements_per_year "
+                       "max_new_per_year acquisition_cost_musd operating_cost_musd "
+                       "lead_time_years service_life_years")
+
+
+def capabilities_sheet(capabilities) -> pd.DataFrame:
+    return frame([(c.code, c.name, c.domain, c.unit, False) for c in capabilities],
+                 "code name domain unit integer")
+
+
+def pact_capabilities_about(capabilities: tuple[PactCapability, ...]) -> str:
+    """Each capability's costs, lead time, life and derivation, for the About sheet."""
+    return (f"{len(capabilities)} capabilities; costs per unit (M USD of the price base "
+            "year, acquisition / operating per year), lead time, service life, units per "
+            "1,000 M USD of spending and the spending from which a member fields it: "
+            + "; ".join(
+                f"{c.code} ({c.name}) {c.acquisition:,.0f} / {c.operating:,.0f} M USD, "
+                f"{c.lead} y lead, {c.life} y life, {c.per_bn:g} per 1,000 M USD from "
+                f"{c.min_spending:,.0f} M USD a year" for c in capabilities) + ".")
+
+
+def spending_ratio_about(members: pd.DataFrame, rows: pd.DataFrame) -> str:
+    """defence_spending_musd / gdp_musd against SIPRI's own % of GDP, member by member."""
+    parts = []
+    for m in members.itertuples(index=False):
+        sipri = rows.at[m.code, "milex_pct_gdp"]
+        parts.append(f"{m.name} {m.defence_spending_musd / m.gdp_musd * 100:.2f} % "
+                     f"(SIPRI {'n/a' if pd.isna(sipri) else f'{sipri:.2f} %'})")
+    return "; ".join(parts)
+
+
+def requirements_about(regions, split: dict[str, tuple[float, ...]],
+                       growth: tuple[float, ...] = PACT_GROWTH) -> str:
+    """How the Requirements sheet was derived (`inventory_requirements`), for About."""
+    shares = "; ".join(f"{domain}: " + ", ".join(
+        f"{region} {share * 100:g} %" for (region, _, _), share in zip(regions, shares)
+        if share) for domain, shares in split.items())
+    return (f"Requirements for {', '.join(map(str, REQUIREMENT_YEARS))} (each holds until "
+            f"the next): {', '.join(f'{g * 100:g} %' for g in growth)} of the members' "
+            "base-year inventory of the capability (the Members' Forces rows), split "
+            "over regions by domain and rounded half up: "
+            + shares + ". Existing units retire (inventory / service life a year), so "
+            "new orders are needed by 2030; the first factor is low enough for the units "
+            "left to cover the requirement until orders placed in 2025 arrive.")
+
+
+OTHER_PACTS_SOURCE = (
+    "inputs/data/other_pacts_2023_2024.csv (copy of the project's reference data; "
+    "inputs/data/other_pacts_and_treaties.md holds its notes and the treaty facts with "
+    "their sources): GDP, World Bank WDI NY.GDP.MKTP.CD (via "
+    "github datasets/gdp, data/gdp.csv @822019c); military expenditure, SIPRI Military "
+    "Expenditure Database 1949–2024, sheet 'Current US$' (via github "
+    "Jakob-al28/defense-sector-dashboard @11b7b50); population, World Bank WDI "
+    "SP.POP.TOTL (via github datasets/population @425fc44). Each row of the CSV names "
+    "its sources.")
+PCT_OF_GDP_ABOUT = (
+    "defence_spending_musd / gdp_musd is SIPRI's spending over the World Bank's GDP. "
+    "SIPRI's own % of GDP (the CSV's milex_pct_gdp, in brackets) uses SIPRI's GDP series "
+    "(largely the IMF's), so the two differ; the workbook keeps both published figures "
+    "unchanged and does not force the ratio to SIPRI's: ")
+
+
+# ANZUS ---------------------------------------------------------------------------
+
+ANZUS_IN_FORCE = 1952  # entered into force 29 April 1952 (ATS 1952 No 2)
+# Share of the United States' military expenditure counted for the Pacific area (the rest
+# of its forces serve elsewhere). ILLUSTRATIVE.
+ANZUS_AREA_SHARE = {"USA": 0.10}
+
+ANZUS_CAPABILITIES = (
+    PactCapability("FRIGATE", "Frigate or destroyer", "maritime", "ship", 1000, 60, 5, 30,
+                   per_bn=0.28, min_spending=1000, maritime=True),
+    PactCapability("MPA", "Maritime patrol aircraft squadron", "maritime", "squadron", 1000,
+                   60, 3, 25, per_bn=0.03, min_spending=2000, maritime=True),
+    PactCapability("FTR_SQN", "Fighter squadron", "air", "squadron", 2500, 150, 4, 30,
+                   per_bn=0.12, min_spending=5000),
+    PactCapability("ISR_SQN", "Uncrewed ISR squadron", "air", "squadron", 600, 40, 3, 20,
+                   per_bn=0.03, min_spending=5000),
+    PactCapability("LAND_TG", "Land task group", "land", "task group", 1500, 250, 3, 30,
+                   per_bn=0.09, min_spending=1000),
+    PactCapability("AIRLIFT", "Airlift squadron", "enablers", "squadron", 1500, 100, 3, 30,
+                   per_bn=0.06, min_spending=2000),
+)
+
+ANZUS_REGIONS = (
+    ("NORTH_AUS", "Australia's north and approaches", "Northern Australia, the Timor and "
+     "Arafura Seas.", "AUS"),
+    ("NZ_TASMAN", "New Zealand and the Tasman Sea", "New Zealand's territory and "
+     "approaches.", "NZL"),
+    ("SW_PACIFIC", "South-west Pacific", "The island states between Papua New Guinea and "
+     "Fiji: sea lanes and forces of the parties there (ANZUS Art. V).", None),
+    ("GUAM", "Guam and the Northern Marianas", "US island territories in the Pacific "
+     "(ANZUS Art. V).", "USA"),
+)
+# Share of each domain's requirement in each region (NORTH_AUS, NZ_TASMAN, SW_PACIFIC, GUAM)
+ANZUS_SPLIT = {
+    "maritime": (0.30, 0.15, 0.25, 0.30),
+    "air": (0.25, 0.30, 0.20, 0.25),  # New Zealand has no combat aircraft of its own since 2001
+    "land": (0.40, 0.10, 0.30, 0.20),
+    "enablers": (0.30, 0.15, 0.30, 0.25),
+}
+ANZUS_SUSPENSION = "USA>NZL:2025"  # the what-if of the About sheet
+ANZUS_FLOOR_PCT = 2.0  # ILLUSTRATIVE: ANZUS sets no spending benchmark
+
+
+def make_anzus(path: str | Path, csv: str | Path = OTHER_PACTS_CSV) -> None:
+    """ANZUS: the three parties' 2023 World Bank GDP and SIPRI spending, illustrative
+    capabilities; the treaty as written, the 1986 US suspension towards New Zealand as a
+    what-if (`planner whatif … --suspend USA>NZL:2025`)."""
+    rows = read_other_pacts("ANZUS", csv)
+    members = pact_members(rows, "consultative", ANZUS_IN_FORCE)
+    forces = pact_forces(members, ANZUS_CAPABILITIES, ANZUS_AREA_SHARE)
+    settings = dict(
+        plan_name="ANZUS 2025–2035 (illustrative capabilities)",
+        first_year=PACT_YEARS[0], last_year=PACT_YEARS[1], price_base_year=PACT_BASE_YEAR,
+        currency="USD", discount_rate_pct=2, elastic=True, fair_share_key="gdp",
+        fair_share_band_pct=None, solver="highs",
+    )
+    tables = {
+        "Members": members,
+        "Capabilities": capabilities_sheet(ANZUS_CAPABILITIES),
+        "Regions": frame(list(ANZUS_REGIONS), "code name description host"),
+        "Forces": forces,
+        "Requirements": inventory_requirements(forces, ANZUS_CAPABILITIES, [r[:3] for r in ANZUS_REGIONS],
+                                               ANZUS_SPLIT, growth=PACT_GROWTH),
+        "SpendingTargets": frame([("ALL", PACT_YEARS[0], ANZUS_FLOOR_PCT, "step")],
+                                 "member from_year min_gdp_pct phase_in"),
+    }
+    write_workbook(path, tables=tables, settings=settings,
+                   about=anzus_about(members, rows))
+
+
+def anzus_about(members: pd.DataFrame, rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """The About sheet of anzus.xlsx: sources, what is real and what is illustrative."""
+    usa = ANZUS_AREA_SHARE["USA"]
+    return [
+        ("What this is", "The Security Treaty between Australia, New Zealand and the "
+         "United States (ANZUS; signed at San Francisco on 1 September 1951, in force 29 "
+         "April 1952) with the parties' published 2023 GDP, military expenditure and "
+         "population, and ILLUSTRATIVE capability data (capabilities, regions, forces, "
+         "costs, requirements, spending floor) derived from them by simple formulas. The "
+         "capability data are not any party's: they show how the planner works for a "
+         "small consultative pact and must not be read as an assessment of any party's "
+         "forces or plans."),
+        ("Source", OTHER_PACTS_SOURCE),
+        ("Real: Members", "gdp_musd: World Bank GDP 2023; defence_spending_musd: SIPRI "
+         "military expenditure 2023; population_m: World Bank population 2023; million US "
+         "dollars at current prices, million people, exactly as in the CSV. "
+         "price_base_year 2023: the CSV's last year with GDP. SIPRI notes for the United "
+         "States: federal financial year (October–September), including part of the "
+         "National Intelligence Program and estimates of military aid to Ukraine. "
+         f"year_joined {ANZUS_IN_FORCE}: entry into force (documentation only)."),
+        ("Real: % of GDP", PCT_OF_GDP_ABOUT + spending_ratio_about(members, rows) + "."),
+        ("Not given", "gdp_growth_pct and equipment_pct are blank (0): the data hold no "
+         "GDP forecast and SIPRI's database no equipment share, so GDP stays at its 2023 "
+         "level in real terms and no equipment floor is set."),
+        ("Obligation", "consultative for all three: ANZUS Article IV, each party 'declares "
+         "that it would act to meet the common danger in accordance with its "
+         "constitutional processes'."),
+        ("1986 suspension", "On 11 August 1986 the United States stated that it was "
+         "'ending its security obligations to New Zealand under the ANZUS treaty pending "
+         "adequate corrective measures' (US-Australia joint statement, San Francisco). "
+         "Obligations between Australia and New Zealand, and between Australia and the "
+         "United States, continue. The reference data still record New Zealand's status "
+         "as 'suspended' in 2023 and 2024. This plan is the treaty as written (every "
+         "obligation in force); the suspension is the what-if below. To plan with it, add a "
+         "Suspensions row: member USA, towards NZL, from_year 1986."),
+        ("What-if: suspension", f"`planner whatif inputs/anzus.xlsx --suspend {ANZUS_SUSPENSION}` "
+         "re-plans with the United States' obligations towards New Zealand suspended: US "
+         "units no longer serve the regions New Zealand hosts (Regions › host: NZ_TASMAN), "
+         "which Australia and New Zealand must then cover; the report compares both plans."),
+        ("ILLUSTRATIVE: Capabilities", pact_capabilities_about(ANZUS_CAPABILITIES)),
+        ("ILLUSTRATIVE: Forces", "Inventories from each party's 2023 military expenditure "
+         "S (M USD), counted in full for Australia and New Zealand and at "
+         f"{usa * 100:g} % for the United States (a stand-in for its forces in the "
+         "Pacific area; the rest serve elsewhere). A party fields a capability if S "
+         "reaches the capability's threshold, with max(1, per_bn · S / 1000) units, "
+         "rounded half up; retirements: inventory / service life a year; new orders per "
+         "year at most 15 % of the inventory, at least 1. So New Zealand fields no "
+         "fighter or ISR squadrons. Formulas in scripts/make_examples.py "
+         "(PactCapability, pact_forces)."),
+        ("ILLUSTRATIVE: Regions", f"{len(ANZUS_REGIONS)} regions of the 'Pacific Area' "
+         "of Article IV: "
+         + "; ".join(f"{code} ({name})" for code, name, *_ in ANZUS_REGIONS) + "."),
+        ("ILLUSTRATIVE: Requirements", requirements_about([r[:3] for r in ANZUS_REGIONS], ANZUS_SPLIT)),
+        ("ILLUSTRATIVE: SpendingTargets", f"A floor of {ANZUS_FLOOR_PCT:g} % of GDP for "
+         "every party from 2025 (member ALL), borrowed from NATO's Wales benchmark: ANZUS "
+         "itself sets no spending benchmark. Fair shares by GDP are reported, not "
+         "enforced (no band): the United States alone has over 90 % of the parties' GDP."),
+        ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
+         "the CSV."),
+    ]
+
+
+# Rio Treaty -------------------------------------------------------------------------
+
+# Parties left out of Members, and why (data gaps).
+RIO_LEFT_OUT = {"BHS": "SIPRI lists no military expenditure for the Bahamas (a party "
+                       "since 1982)"}
+# Former parties without a 2023 GDP (Candidates' gdp_musd is required and > 0).
+RIO_NO_CANDIDATE = {"VEN": "the World Bank has no 2023 GDP for Venezuela"}
+RIO_NO_FORCES = frozenset({"CRI", "PAN"})  # no armed forces (SIPRI: 0 spending)
+RIO_LANDLOCKED = frozenset({"PRY", "BOL"})  # no maritime forces
+RIO_RETURN_YEAR = 2030  # hypothetical year a former party rejoins (Candidates)
+# Former parties and their withdrawals, as other_pacts_and_treaties.md gives them
+# (Bolivia's, Ecuador's and Nicaragua's effective dates were not verified there).
+RIO_WITHDRAWALS = {
+    "MEX": "notice given in September 2002, ceased to be a party in September 2004",
+    "VEN": "denounced the treaty on 5 June 2012 (Cochabamba), withdrawal effective in "
+           "2013 (secondary sources); in July 2019 the opposition-controlled National "
+           "Assembly claimed to rejoin, so its status is disputed",
+    "BOL": "denounced the treaty on 5 June 2012 (Cochabamba); effective date not "
+           "verified (likely 2013–2014)",
+    "ECU": "denounced the treaty on 5 June 2012 (Cochabamba); withdrawal formalised by "
+           "Executive Decree 217 (February 2014 per secondary sources)",
+    "NIC": "denounced the treaty on 5 June 2012 (Cochabamba); effective date not "
+           "verified (likely 2013–2014)",
+}
+RIO_AREA_SHARE = {"USA": 0.05}  # ILLUSTRATIVE: US forces counted for the hemisphere
+
+RIO_CAPABILITIES = (
+    PactCapability("OPV", "Offshore patrol vessel", "maritime", "ship", 150, 15, 3, 25,
+                   per_bn=0.40, min_spending=200, maritime=True),
+    PactCapability("FRIGATE", "Frigate", "maritime", "ship", 800, 50, 5, 30,
+                   per_bn=0.30, min_spending=2500, maritime=True),
+    PactCapability("MPA", "Maritime patrol aircraft squadron", "maritime", "squadron", 800,
+                   50, 3, 25, per_bn=0.05, min_spending=3000, maritime=True),
+    PactCapability("FTR_SQN", "Fighter squadron", "air", "squadron", 1500, 100, 4, 30,
+                   per_bn=0.15, min_spending=2500),
+    PactCapability("INF_BDE", "Light infantry brigade", "land", "brigade", 600, 120, 2, 30,
+                   per_bn=0.60, min_spending=50),
+    PactCapability("AIRLIFT", "Airlift squadron", "enablers", "squadron", 1000, 80, 3, 30,
+                   per_bn=0.08, min_spending=1000),
+)
+
+RIO_REGIONS = (
+    ("CARIBBEAN", "Caribbean", "The Caribbean Sea, its islands and the approaches to the "
+     "Panama Canal."),
+    ("CENTRAL_AM", "Central America", "Guatemala to Panama, the isthmus and the Canal."),
+    ("S_ATLANTIC", "South Atlantic", "Brazil, Uruguay and Argentina's coasts and sea "
+     "lanes."),
+    ("PACIFIC", "Pacific coast", "Colombia, Peru and Chile's coasts and the eastern "
+     "Pacific."),
+)
+# (CARIBBEAN, CENTRAL_AM, S_ATLANTIC, PACIFIC)
+RIO_SPLIT = {
+    "maritime": (0.30, 0.15, 0.30, 0.25),
+    "air": (0.25, 0.25, 0.25, 0.25),
+    "land": (0.20, 0.30, 0.25, 0.25),
+    "enablers": (0.25, 0.25, 0.25, 0.25),
+}
+# ILLUSTRATIVE floors (the Rio Treaty sets no spending benchmark): 0.5 % of GDP from
+# 2025, 1 % by 2035 along a straight line; 0 for the states without armed forces.
+RIO_FLOORS = ((2025, 0.5, "step"), (2035, 1.0, "linear"))
+
+
+def rio_rows(csv: str | Path = OTHER_PACTS_CSV) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The CSV's 2023 Rio rows: (parties, former parties), data gaps left out."""
+    rows = read_other_pacts("Rio Treaty", csv)
+    parties = rows[rows["status"] == "party"]
+    former = rows[rows["status"].str.startswith("withdrew")]
+    if set(former.index) != set(RIO_WITHDRAWALS):
+        raise ValueError(f"former Rio parties in the CSV: {sorted(former.index)}")
+    return (parties.drop(index=list(RIO_LEFT_OUT)),
+            former.drop(index=list(RIO_NO_CANDIDATE)))
+
+
+def make_rio(path: str | Path, csv: str | Path = OTHER_PACTS_CSV) -> None:
+    """The Rio Treaty: its parties' 2023 figures, former parties as Candidates."""
+    parties, former = rio_rows(csv)
+    members = pact_members(parties, "consent")
+    candidates = pact_members(former, "consent", RIO_RETURN_YEAR)
+    armed = members[~members["code"].isin(RIO_NO_FORCES)]
+    forces = pact_forces(armed, RIO_CAPABILITIES, RIO_AREA_SHARE, RIO_LANDLOCKED)
+    candidate_forces = pact_forces(candidates, RIO_CAPABILITIES, RIO_AREA_SHARE,
+                                   RIO_LANDLOCKED)
+    targets = [("ALL", year, pct, phase) for year, pct, phase in RIO_FLOORS]
+    targets += [(code, year, 0.0, "step") for code in sorted(RIO_NO_FORCES)
+                for year, _, _ in RIO_FLOORS]
+    settings = dict(
+        plan_name="Rio Treaty (TIAR) 2025–2035 (illustrative capabilities)",
+        first_year=PACT_YEARS[0], last_year=PACT_YEARS[1], price_base_year=PACT_BASE_YEAR,
+        currency="USD", discount_rate_pct=2, elastic=True, fair_share_key="gdp",
+        fair_share_band_pct=None, solver="highs",
+    )
+    tables = {
+        "Members": members,
+        "Candidates": candidates,
+        "Capabilities": capabilities_sheet(RIO_CAPABILITIES),
+        "Regions": frame(list(RIO_REGIONS), "code name description"),
+        "Forces": pd.concat([forces, candidate_forces], ignore_index=True),
+        "Requirements": inventory_requirements(forces, RIO_CAPABILITIES, RIO_REGIONS,
+                                               RIO_SPLIT, growth=PACT_GROWTH),
+        "SpendingTargets": frame(targets, "member from_year min_gdp_pct phase_in"),
+    }
+    write_workbook(path, tables=tables, settings=settings,
+                   about=rio_about(members, candidates, parties, former))
+
+
+def rio_about(members: pd.DataFrame, candidates: pd.DataFrame, parties: pd.DataFrame,
+              former: pd.DataFrame) -> list[tuple[str, str]]:
+    """The About sheet of rio_pact.xlsx: sources, data gaps, what is illustrative."""
+    floors = ", ".join(f"{pct:g} % from {year} ({phase})" for year, pct, phase in RIO_FLOORS)
+    names = dict(zip(candidates["code"], candidates["name"]))
+    withdrawals = "; ".join(f"{code}: {note}" for code, note in RIO_WITHDRAWALS.items())
+    return [
+        ("What this is", "The Inter-American Treaty of Reciprocal Assistance (Rio Treaty, "
+         "TIAR; signed at Rio de Janeiro on 2 September 1947, in force 3 December 1948) "
+         f"with {len(members)} of its 17 current parties' published 2023 GDP, military "
+         "expenditure and population, its former parties as Candidates, and ILLUSTRATIVE "
+         "capability data (capabilities, regions, forces, costs, requirements, spending "
+         "floors) derived from them by simple formulas. The capability data are not any "
+         "state's: they show how the planner works for a consent-based pact and must not "
+         "be read as an assessment of any state's forces or plans."),
+        ("Source", OTHER_PACTS_SOURCE),
+        ("Real: Members", "The parties (the CSV's status 'party'): gdp_musd World Bank GDP "
+         "2023, defence_spending_musd SIPRI military expenditure 2023, population_m World "
+         "Bank population 2023 (million US dollars at current prices, million people), "
+         "exactly as in the CSV. price_base_year 2023: the CSV's last year with GDP. "
+         "year_joined is blank (parties throughout)."),
+        ("Real: % of GDP", PCT_OF_GDP_ABOUT + spending_ratio_about(members, parties) + "."),
+        ("Data gap: Bahamas", "Left out of Members: " + RIO_LEFT_OUT["BHS"] + ", and 0 "
+         "would claim that it spends nothing on defence (0 is kept for the two parties "
+         "without armed forces). The plan therefore covers 16 of the 17 parties; its GDP "
+         "(World Bank, 14,338.5 M USD) is not in the fair-share key."),
+        ("No armed forces", "Costa Rica has no armed forces and Panama disbanded its "
+         "defence forces in 1990 (SIPRI counts neither its national guard nor police): "
+         "spending 0 as SIPRI reports, no Forces rows, spending floors of 0 % (their own "
+         "SpendingTargets rows)."),
+        ("SIPRI caveats", "Argentina 2023: highly uncertain (inflation data). United "
+         "States: federal financial year, including part of the National Intelligence "
+         "Program and military aid to Ukraine. Chile: adopted budget, including CODELCO "
+         "copper transfers. Haiti: budget figures; its armed forces were disbanded in "
+         "1994 and a defence line returned to the budget in 2012 (its 11.8 M USD is below "
+         "every capability's threshold: no Forces rows). Honduras, El Salvador: including "
+         "pensions. Peru: including off-budget CAMISEA gas revenue."),
+        ("Obligation", "consent for every party and candidate: Rio Treaty Article 20, "
+         "decisions on the measures of Article 8 bind all parties 'with the sole "
+         "exception that no State shall be required to use armed force without its "
+         "consent'."),
+        ("Former parties", "Withdrawals (Article 25: a denunciation takes effect two years "
+         "after notice): " + withdrawals + ". All left before the plan's horizon, so "
+         "none is a Members row with year_left; the Candidates sheet lists them with "
+         f"year_joined {RIO_RETURN_YEAR}, a HYPOTHETICAL return, and their 2023 figures "
+         "(World Bank GDP, SIPRI spending; Bolivia's includes some civil defence) and "
+         "Forces rows by the formulas below (not counted in the requirements): "
+         + ", ".join(f"{code} {name}" for code, name in names.items())
+         + ". Venezuela is left out of Candidates: " + RIO_NO_CANDIDATE["VEN"]
+         + " and a candidate's gdp_musd must be a number above 0 (its SIPRI 2023 "
+         "figure, 3.9 M USD, is marked highly uncertain too)."),
+        ("What-if: return", "`planner whatif inputs/rio_pact.xlsx --join MEX:2030` "
+         "re-plans with Mexico back from 2030 (its Forces rows come with it; the ALL "
+         "spending floors then hold for it); `--join Candidates` brings all four back in "
+         f"{RIO_RETURN_YEAR}."),
+        ("ILLUSTRATIVE: Capabilities", pact_capabilities_about(RIO_CAPABILITIES)),
+        ("ILLUSTRATIVE: Forces", "Inventories from each state's 2023 military expenditure "
+         "S (M USD), counted in full, except the United States' at "
+         f"{RIO_AREA_SHARE['USA'] * 100:g} % (a stand-in for its forces in the hemisphere). "
+         "A state fields a capability if S reaches the capability's threshold, with "
+         "max(1, per_bn · S / 1000) units, rounded half up; retirements: inventory / "
+         "service life a year; new orders per year at most 15 % of the inventory, at "
+         "least 1. Landlocked Paraguay and Bolivia field no maritime forces. Formulas in "
+         "scripts/make_examples.py (PactCapability, pact_forces)."),
+        ("ILLUSTRATIVE: Regions", "; ".join(f"{code} ({name})" for code, name, _
+                                             in RIO_REGIONS) + "."),
+        ("ILLUSTRATIVE: Requirements", requirements_about(RIO_REGIONS, RIO_SPLIT)),
+        ("ILLUSTRATIVE: SpendingTargets", "The Rio Treaty sets no spending benchmark; "
+         f"these floors are invented: {floors} of GDP for every party (member ALL); 0 % "
+         "for Costa Rica and Panama. Fair shares by GDP are reported, not enforced (no "
+         "band): the United States has over 80 % of the parties' GDP."),
+        ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
+         "the CSV."),
+    ]
+
+
+# --------------------------------------------------------------------------- WEU
+
+# The modified Brussels Treaty's parties: NATO country name -> (code, year it joined)
+WEU_PARTIES: dict[str, tuple[str, int]] = {
+    "Belgium": ("BEL", 1948), "France": ("FRA", 1948), "Luxembourg": ("LUX", 1948),
+    "Netherlands": ("NLD", 1948), "United Kingdom": ("GBR", 1948),
+    "Germany": ("DEU", 1955), "Italy": ("ITA", 1955),
+    "Spain": ("ESP", 1990), "Portugal": ("PRT", 1990), "Greece": ("GRC", 1995),
+}
+WEU_REGIONS = (
+    ("CENTRAL", "Central Europe", "Germany and the Benelux, the eastern land frontier of "
+     "the parties' territory."),
+    ("NORTH_SEA", "North Sea & Channel", "Sea and air approaches to the United Kingdom, "
+     "the Low Countries and Germany."),
+    ("ATLANTIC", "Eastern Atlantic", "Approaches to Portugal, Spain, France and the "
+     "British Isles."),
+    ("MED", "Western Mediterranean", "Spain, southern France, Italy and the central "
+     "Mediterranean."),
+    ("AEGEAN", "Aegean & Eastern Mediterranean", "Greece, its islands and sea lanes."),
+)
+# (CENTRAL, NORTH_SEA, ATLANTIC, MED, AEGEAN)
+WEU_SPLIT = {
+    "land": (0.55, 0.0, 0.0, 0.20, 0.25),
+    "air": (0.35, 0.15, 0.10, 0.20, 0.20),
+    "maritime": (0.0, 0.30, 0.30, 0.25, 0.15),
+    "cyber": (0.20, 0.20, 0.20, 0.20, 0.20),
+    "space": (0.40, 0.0, 0.0, 0.30, 0.30),  # few satellites: three regions, less rounding
+    "enablers": (0.40, 0.10, 0.10, 0.20, 0.20),
+}
+WEU_BAND_PCT = 25
+
+
+def make_brussels(path: str | Path, csv: str | Path = NATO_CSV) -> None:
+    """The Western European Union's ten full members with NATO's 2024 figures: a
+    counterfactual plan (the WEU was dissolved in 2011), capabilities as nato.xlsx's."""
+    raw = read_nato(csv)
+    members = nato_members(raw, WEU_PARTIES, "automatic")
+    forces = nato_forces(raw, WEU_PARTIES)
+    settings = dict(
+        plan_name="Western European Union (modified Brussels Treaty) 2025–2035: "
+                  "counterfactual",
+        first_year=2025, last_year=2035, price_base_year=BASE_YEAR, currency="USD",
+        discount_rate_pct=2, elastic=True, fair_share_key="gdp",
+        fair_share_band_pct=WEU_BAND_PCT, solver="highs",
+    )
+    tables = {
+        "Members": members,
+        "Capabilities": capabilities_sheet(CAPABILITIES),
+        "Regions": frame(list(WEU_REGIONS), "code name description"),
+        "Forces": forces,
+        "Requirements": inventory_requirements(forces, CAPABILITIES, WEU_REGIONS,
+                                               WEU_SPLIT, growth=PACT_GROWTH),
+        "SpendingTargets": frame([("ALL", 2025, 2.0, 20, "step"),
+                                  ("ALL", 2035, 3.5, 20, "linear")],
+                                 "member from_year min_gdp_pct min_equipment_pct phase_in"),
+    }
+    write_workbook(path, tables=tables, settings=settings, about=brussels_about(raw))
+
+
+def brussels_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
+    """The About sheet of brussels_treaty.xlsx."""
+    notes = nato_spending_notes(raw, WEU_PARTIES)
+    return [
+        ("What this is", "A COUNTERFACTUAL plan: the Western European Union, the pact of "
+         "the modified Brussels Treaty, was dissolved in 2011. This workbook asks what its "
+         "ten full members would plan today under its Article V, with NATO's published "
+         "2024 figures and ILLUSTRATIVE capability data (a smaller, European-scale variant "
+         "of inputs/nato.xlsx). The capability data are not any state's and must not be "
+         "read as an assessment of any state's forces or plans."),
+        ("Treaty", "Treaty of Brussels, signed 17 March 1948 by Belgium, France, "
+         "Luxembourg, the Netherlands and the United Kingdom; modified by the Paris "
+         "Protocol of 23 October 1954, which brought in Germany and Italy (year_joined "
+         "1955, when the Western European Union was set up); Spain and Portugal full "
+         "members from 1990, Greece from 1995 (year_joined: documentation only, before "
+         "the horizon)."),
+        ("Obligation", "automatic for all ten: modified Brussels Treaty, Article V, the "
+         "other parties 'will … afford the Party so attacked all the military and other "
+         "aid and assistance in their power'."),
+        ("Source", "NATO, Defence Expenditure of NATO Countries (2014-2024), press release "
+         "of 17 June 2024, Excel tables (copy in inputs/data/"
+         "nato_defence_expenditure_2014_2024.csv); the same figures and conventions as "
+         "inputs/nato.xlsx (all ten are NATO allies). The 2024 figures are NATO's "
+         "estimates. Treaty dates and Article V's text: inputs/data/"
+         "other_pacts_and_treaties.md (Article V as printed by the UK House of Commons "
+         "Defence Committee, Eighth Report 1999–2000, Annex)."),
+        ("Real: Members", "gdp_musd and defence_spending_musd: 2024, million US dollars at "
+         "current prices; equipment_pct: 2024 share of defence expenditure on major "
+         "equipment; gdp_growth_pct: the compound annual growth of GDP at constant 2015 "
+         "prices from 2014 to 2024 (Luxembourg: without the 2023 break in NATO's series, "
+         "as in nato.xlsx). defence_spending_musd / gdp_musd equals NATO's 2024 % of GDP to "
+         "0.01 percentage points (checked when the workbook is generated)"
+         + (": " + "; ".join(notes) if notes else "") + "."),
+        ("Not given: population", "population_m is blank: NATO's table has none. The "
+         "fair-share key is GDP."),
+        ("ILLUSTRATIVE: Capabilities and Forces", "The eleven capabilities, costs and "
+         "inventories of inputs/nato.xlsx, by the same formulas (from each state's 2024 "
+         "military personnel and equipment spending; landlocked Luxembourg fields no "
+         "maritime forces): see scripts/make_examples.py (CAPABILITIES, nato_forces)."),
+        ("ILLUSTRATIVE: Regions", "Five regions 'in Europe' (Article V): "
+         + "; ".join(f"{code} ({name})" for code, name, _ in WEU_REGIONS) + "."),
+        ("ILLUSTRATIVE: Requirements", requirements_about(WEU_REGIONS, WEU_SPLIT)),
+        ("ILLUSTRATIVE: SpendingTargets", "The WEU had no spending benchmark; the ten "
+         "are NATO allies, so NATO's are used: 2 % of GDP and 20 % of it on major "
+         "equipment from 2025 (Wales, 2014), 3.5 % by 2035 along a straight line (The "
+         "Hague, 2025; core defence only)."),
+        ("Fair shares", f"Key GDP, band {WEU_BAND_PCT} %: each member's discounted "
+         "spending over the horizon stays within 0.75–1.25 times its GDP share of the "
+         "members' spending."),
+        ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
+         "the CSV."),
+    ]
+
+
 def _year(raw: pd.DataFrame, country: str, year: int) -> pd.Series:
     row = raw[(raw["country"] == country) & (raw["year"] == year)]
     if len(row) != 1:
@@ -681,12 +1273,21 @@ def _year(raw: pd.DataFrame, country: str, year: int) -> pd.Series:
     return row.iloc[0]
 
 
+EXAMPLES = {
+    "tutorial.xlsx": make_tutorial,
+    "nato.xlsx": make_nato,
+    "anzus.xlsx": make_anzus,
+    "rio_pact.xlsx": make_rio,
+    "brussels_treaty.xlsx": make_brussels,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else ROOT / "inputs"
-    make_tutorial(out / "tutorial.xlsx")
-    make_nato(out / "nato.xlsx")
-    print(f"wrote {out / 'tutorial.xlsx'} and {out / 'nato.xlsx'}")
+    for name, make in EXAMPLES.items():
+        make(out / name)
+    print("wrote " + ", ".join(str(out / name) for name in EXAMPLES))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The committed example workbooks are what scripts/make_examples.py generates."""
+"""The committed example workbooks are what scripts/make_examples.py generates, hold the
+published figures they cite, and plan."""
 
 from __future__ import annotations
 
@@ -11,12 +12,20 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+import planner
 from planner.validate import load_plan
 from tutorial_data import tutorial_data
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ROOT / "inputs"
 NATO_CSV = INPUTS / "data" / "nato_defence_expenditure_2014_2024.csv"
+OTHER_PACTS_CSV = INPUTS / "data" / "other_pacts_2023_2024.csv"
+EXAMPLES = ["tutorial.xlsx", "nato.xlsx", "anzus.xlsx", "rio_pact.xlsx", "brussels_treaty.xlsx"]
+MEMBERS = {"tutorial.xlsx": 3, "nato.xlsx": 32, "anzus.xlsx": 3, "rio_pact.xlsx": 16,
+           "brussels_treaty.xlsx": 10}
+# The other pacts' examples: the obligation of every member (and candidate), by treaty
+OBLIGATION = {"anzus.xlsx": "consultative", "rio_pact.xlsx": "consent",
+              "brussels_treaty.xlsx": "automatic"}
 
 
 def _load_script():
@@ -34,8 +43,9 @@ make_examples = _load_script()
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("examples")
-    make_examples.make_tutorial(out / "tutorial.xlsx")
-    make_examples.make_nato(out / "nato.xlsx")
+    assert list(make_examples.EXAMPLES) == EXAMPLES
+    for name, make in make_examples.EXAMPLES.items():
+        make(out / name)
     return out
 
 
@@ -44,7 +54,7 @@ def contents(path: Path) -> dict[str, list[tuple]]:
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb}
 
 
-@pytest.mark.parametrize("name", ["tutorial.xlsx", "nato.xlsx"])
+@pytest.mark.parametrize("name", EXAMPLES)
 def test_committed_example_is_up_to_date(generated, name):
     committed, fresh = contents(INPUTS / name), contents(generated / name)
     hint = f"inputs/{name} is stale: run `make examples` and commit it"
@@ -74,11 +84,131 @@ def test_nato_gdp_growth_is_the_trend_of_real_gdp():
     assert members["gdp_growth_pct"].between(-1, 6).all()
 
 
-@pytest.mark.parametrize("name", ["tutorial.xlsx", "nato.xlsx"])
+@pytest.mark.parametrize("name", EXAMPLES)
 def test_example_loads_without_errors(name):
     data, warnings = load_plan(INPUTS / name)
     assert warnings == []
-    assert len(data.members) == (3 if name == "tutorial.xlsx" else 32)
+    assert len(data.members) == MEMBERS[name]
+
+
+@pytest.mark.parametrize("name", sorted(OBLIGATION))
+def test_other_pact_plans_optimal_without_shortfalls(name):
+    run = planner.run_plan(INPUTS / name, write=False)
+    assert run.status == "optimal"
+    assert run.results.totals["requirements_short"] == 0  # by design: see About
+    assert run.results.totals["below_floor_musd"] == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(OBLIGATION))
+def test_other_pact_obligations_are_the_treatys(name):
+    data, _ = load_plan(INPUTS / name)
+    assert (data.members["obligation"] == OBLIGATION[name]).all()
+    candidates = pd.read_excel(INPUTS / name, sheet_name="Candidates")
+    assert (candidates["obligation"] == OBLIGATION[name]).all()
+
+
+def _pact_2023(pact: str) -> pd.DataFrame:
+    csv = pd.read_csv(OTHER_PACTS_CSV)
+    return csv[(csv["pact"] == pact) & (csv["year"] == 2023)].set_index("iso3")
+
+
+@pytest.mark.parametrize("name, pact, sheet", [
+    ("anzus.xlsx", "ANZUS", "Members"),
+    ("rio_pact.xlsx", "Rio Treaty", "Members"),
+    ("rio_pact.xlsx", "Rio Treaty", "Candidates"),
+])
+def test_other_pact_spending_over_gdp_is_the_csvs(name, pact, sheet):
+    """Base-year spending / GDP is SIPRI's spending over the World Bank's GDP as written in
+    the CSV (not SIPRI's milex_pct_gdp, which uses another GDP series)."""
+    csv = _pact_2023(pact)
+    rows = pd.read_excel(INPUTS / name, sheet_name=sheet).set_index("code")
+    assert len(rows) > 0
+    for code, row in rows.iterrows():
+        published = csv.loc[code]
+        assert row["name"] == published["country"]
+        assert row["gdp_musd"] == published["gdp_usd_m_current"], code
+        assert row["defence_spending_musd"] == published["milex_usd_m_current"], code
+        assert row["defence_spending_musd"] / row["gdp_musd"] == pytest.approx(
+            published["milex_usd_m_current"] / published["gdp_usd_m_current"], rel=1e-12)
+        assert row["population_m"] == published["population_m"], code
+
+
+def test_anzus_explains_the_1986_suspension_as_a_whatif():
+    data, _ = load_plan(INPUTS / "anzus.xlsx")
+    assert set(data.members.index) == {"AUS", "NZL", "USA"}
+    assert data.base_year == 2023 and (data.first_year, data.last_year) == (2025, 2035)
+    assert not data.exclusions and not data.suspensions  # the treaty as written
+    assert data.regions.at["NZ_TASMAN", "host"] == "NZL"
+    about = dict(contents(INPUTS / "anzus.xlsx")["About"][2:])
+    assert "planner whatif inputs/anzus.xlsx --suspend USA>NZL:2025" in about["What-if: suspension"]
+    assert "1986" in about["1986 suspension"]
+
+
+def test_anzus_suspension_costs_australia_and_new_zealand():
+    """US units stop serving New Zealand's region: Australia and New Zealand pay more,
+    or the region falls short."""
+    from planner.run import run_whatif
+
+    what = run_whatif(INPUTS / "anzus.xlsx", write=False, suspend={"USA>NZL": 2025}).results
+    assert what.after.totals["objective"] > what.before.totals["objective"]
+    changes = what.members.set_index("member")
+    assert "obligations to NZL suspended from 2025" in changes.at["USA", "change"]
+    nz = what.requirements[what.requirements["region"] == "NZ_TASMAN"]
+    more = (changes.loc[["AUS", "NZL"], "cost_change_musd"] > 0).any()
+    assert more or (nz["shortfall_after_units"] > nz["shortfall_before_units"]).any()
+
+
+def test_rio_parties_candidates_and_data_gaps():
+    csv = _pact_2023("Rio Treaty")
+    parties = set(csv.index[csv["status"] == "party"])
+    former = set(csv.index[csv["status"].str.startswith("withdrew")])
+    assert len(parties) == 17 and former == {"MEX", "VEN", "BOL", "ECU", "NIC"}
+    members = pd.read_excel(INPUTS / "rio_pact.xlsx", sheet_name="Members").set_index("code")
+    candidates = pd.read_excel(INPUTS / "rio_pact.xlsx", sheet_name="Candidates")
+    assert set(members.index) == parties - {"BHS"}  # no SIPRI figure for the Bahamas
+    assert set(candidates["code"]) == former - {"VEN"}  # no 2023 GDP for Venezuela
+    assert candidates["year_joined"].between(2025, 2035).all()
+    assert members["year_left"].isna().all()  # all withdrew before the horizon
+    forces = pd.read_excel(INPUTS / "rio_pact.xlsx", sheet_name="Forces")
+    for code in ("CRI", "PAN"):  # no armed forces
+        assert members.at[code, "defence_spending_musd"] == 0
+        assert code not in set(forces["member"])
+    about = dict(contents(INPUTS / "rio_pact.xlsx")["About"][2:])
+    assert "Bahamas" in about["Data gap: Bahamas"]
+    assert "Venezuela" in about["Former parties"] and "2004" in about["Former parties"]
+    assert "planner whatif inputs/rio_pact.xlsx --join MEX:2030" in about["What-if: return"]
+
+
+@pytest.mark.parametrize("name, change", [
+    ("anzus.xlsx", {"suspend": {"USA": 2027}}),  # a whole member suspended
+    ("rio_pact.xlsx", {"join": {"MEX": 2030}}),  # as About says: --join MEX:2030
+])
+def test_other_pact_whatif_in_about_runs(name, change):
+    from planner.run import run_whatif
+
+    what = run_whatif(INPUTS / name, write=False, **change).results
+    assert what.before.outcome.optimal and what.after.outcome.optimal
+    [(member, year)] = next(iter(change.values())).items()
+    assert what.members.set_index("member").at[member, "change"].endswith(str(year))
+
+
+def test_brussels_treaty_uses_natos_2024_figures():
+    nato = pd.read_csv(NATO_CSV)
+    pct = nato[nato["year"] == 2024].set_index("country")["defexp_pct_gdp"]
+    members = pd.read_excel(INPUTS / "brussels_treaty.xlsx", sheet_name="Members")
+    assert set(members["name"]) == {"Belgium", "France", "Germany", "Italy", "Luxembourg",
+                                    "Netherlands", "United Kingdom", "Spain", "Portugal",
+                                    "Greece"}
+    for row in members.itertuples():
+        implied = row.defence_spending_musd / row.gdp_musd * 100
+        assert abs(implied - pct[row.name]) <= 0.01, (row.name, implied, pct[row.name])
+    nato_members = pd.read_excel(INPUTS / "nato.xlsx", sheet_name="Members").set_index("code")
+    same = ["name", "gdp_musd", "gdp_growth_pct", "defence_spending_musd", "equipment_pct"]
+    pd.testing.assert_frame_equal(members.set_index("code")[same],
+                                  nato_members.loc[members["code"], same])
+    about = dict(contents(INPUTS / "brussels_treaty.xlsx")["About"][2:])
+    assert "dissolved in 2011" in about["What this is"]
+    assert "COUNTERFACTUAL" in about["What this is"]
 
 
 def test_tutorial_workbook_is_the_tutorial_instance():

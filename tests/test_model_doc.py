@@ -41,10 +41,10 @@ def test_every_constraint_is_documented():
 
 def test_constraint_docstrings_carry_their_equations():
     """Each module that builds a constraint states it in its docstring."""
-    import models.build, models.coverage, models.fairness, models.prepositioning, models.robust, models.spending  # noqa: E401
+    import models.build, models.coverage, models.fairness, models.prepositioning, models.robust, models.sovereignty, models.spending  # noqa: E401
 
     modules = (models.build, models.coverage, models.fairness, models.prepositioning, models.robust,
-               models.spending)
+               models.sovereignty, models.spending)
     text = "".join(m.__doc__ for m in modules)
     for name in documented("con"):
         assert name in text, f"{name} has no equation in its module docstring"

@@ -138,7 +138,9 @@ def test_report_robustness_sheet(tmp_path):
         for row in ws.iter_rows(min_row=2):
             if row[0].value in ("BOR", "CAR"):
                 row[col].value = "consent"
-        wb["Settings"].append(["abstentions", 1])
+        settings = wb["Settings"]
+        row = next(c.row for c in settings["A"] if c.value == "abstentions")
+        settings.cell(row=row, column=2).value = 1
 
     out = tmp_path / "r.xlsx"
     run_plan(edited(tmp_path, consent), out)

@@ -134,6 +134,18 @@ def test_cli_whatif_bad_member_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+def append(ws, **values) -> None:
+    """A row of `ws` from values by header name."""
+    headers = [c.value for c in ws[1]]
+    ws.append([values.get(h) for h in headers])
+
+
+DUNMARK = dict(code="DUN", name="Dunmark", gdp_musd=400, gdp_growth_pct=0, defence_spending_musd=6,
+               equipment_pct=20, population_m=5, obligation="automatic", year_joined=2025)
+DUNMARK_SQN = dict(member="DUN", capability="SQN", existing_units=1, retirements_per_year=0, max_new_per_year=5,
+                   acquisition_cost_musd=8, operating_cost_musd=2, lead_time_years=0, service_life_years=30)
+
+
 def with_candidate(tmp_path: Path) -> Path:
     """The tutorial with Dunmark as a candidate from 2025: a squadron in service, more at 8 M."""
     import shutil
@@ -141,8 +153,8 @@ def with_candidate(tmp_path: Path) -> Path:
     path = tmp_path / "tutorial-candidate.xlsx"
     shutil.copy(TUTORIAL, path)
     wb = openpyxl.load_workbook(path)
-    wb["Candidates"].append(["DUN", "Dunmark", 400, 0, 6, 20, 5, None, None, "automatic", 2025, None])
-    wb["Forces"].append(["DUN", "SQN", 1, 0, 5, 8, 2, 0, 30])
+    append(wb["Candidates"], **DUNMARK)
+    append(wb["Forces"], **DUNMARK_SQN)
     wb.save(path)
     return path
 
@@ -168,8 +180,8 @@ def test_candidate_codes_are_checked(tmp_path):
 
     path = with_candidate(tmp_path)
     wb = openpyxl.load_workbook(path)
-    wb["Candidates"].append(["ARL", "Arland again", 1, 0, 1, 0, 1, None, None, "automatic", 2026, None])
-    wb["Forces"].append(["XYZ", "SQN", 1, 0, 5, 8, 2, 0, 30])
+    append(wb["Candidates"], **{**DUNMARK, "code": "ARL", "name": "Arland again"})
+    append(wb["Forces"], **{**DUNMARK_SQN, "member": "XYZ"})
     wb.save(path)
     with pytest.raises(InputError) as info:
         load_plan(path)
@@ -184,8 +196,8 @@ def join_workbook(tmp_path: Path, forces_member: str = "DUN") -> Path:
     path = tmp_path / "joining.xlsx"
     write_workbook(path)
     wb = openpyxl.load_workbook(path)
-    wb["Candidates"].append(["DUN", "Dunmark", 400, 0, 6, 20, 5, None, None, "automatic", 2025, None])
-    wb["Forces"].append([forces_member, "SQN", 1, 0, 5, 8, 2, 0, 30])
+    append(wb["Candidates"], **DUNMARK)
+    append(wb["Forces"], **{**DUNMARK_SQN, "member": forces_member})
     wb.save(path)
     return path
 

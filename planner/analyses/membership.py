@@ -17,9 +17,10 @@ This is, exactly, the model rebuilt with year_left = y − 1 (or year_joined = t
 joins): tests/test_whatif.py checks it. A coalition too small for the common-funding
 cap (cap × members < 1) shares common costs in proportion to the key.
 
-A *suspended* member (the United States' ANZUS obligations to New Zealand, 1986) keeps
-its membership, spending targets and share of common funding, but from year y its forces
-do nothing for the pact and it is held to no fair-share band.
+A *suspended* member keeps its membership, spending targets and share of common funding,
+but from year y its forces do nothing for the pact and it is held to no fair-share band.
+A suspension *towards* a member (the United States' ANZUS obligations to New Zealand,
+1986) only stops its units serving the regions that member hosts (Regions › host), from y.
 
 `fairness=False` switches every fair-share band off (the cost game: a coalition that
 meets the requirements alone is not held to shares of the whole pact).
@@ -48,6 +49,7 @@ class Membership:
     out_from: Mapping[str, int] = field(default_factory=dict)
     suspended_from: Mapping[str, int] = field(default_factory=dict)
     fairness: bool = True
+    suspended_towards: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (m, towards) -> year
 
     def in_pact(self, active: set[tuple[str, int]], m: str, t: int) -> bool:
         return (m, t) in active and t < self.out_from.get(m, math.inf)
@@ -109,6 +111,18 @@ class _Board:
                           for m in ix.fair_members}
         self.total_cols = {t: pm.columns([model.total_spend[t]])[0] for t in ix.years}
 
+    def _towards(self, change: Membership) -> np.ndarray:
+        """Columns of the units of m serving regions hosted by `towards` from the year on."""
+        if not change.suspended_towards:
+            return np.empty(0, np.int32)
+        model = self.pm.model
+        hosts = self.data.regions["host"].to_dict() if "host" in self.data.regions else {}
+        stopped = [v for (m, c, r, t, s), v in model.assign.items()
+                   if t >= change.suspended_towards.get((m, hosts.get(r)), math.inf)]
+        stopped += [v for (m, k, c, r, t, s), v in model.draw.items()
+                    if t >= change.suspended_towards.get((m, hosts.get(r)), math.inf)]
+        return self.pm.columns(stopped)
+
     def _site_entries(self) -> dict[tuple[str, int], list[tuple[int, int, float]]]:
         """(m, t) → (row of define_spend[m, t], column of open_site[k], f_k·[t = first] + u_k)."""
         model, ix, data = self.pm.model, self.ix, self.data
@@ -130,8 +144,9 @@ class _Board:
         gone = [(m, t) for m, t in ix.active if (m, t) not in inside]
         empty = np.empty(0, np.int32)
         idle_members = {m for m in self.data.members.index if not any((m, t) in working for t in ix.years)}
+        towards = self._towards(change)
         pm.fix_columns(np.concatenate(
-            [self.forces.get(k, empty) for k in ix.active if k not in working]
+            [towards] + [self.forces.get(k, empty) for k in ix.active if k not in working]
             + [self.sets.get(m, empty) for m in idle_members]
             + [self.idle_cols[k] for k in gone] + [empty]
         ))

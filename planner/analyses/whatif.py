@@ -5,6 +5,8 @@ plan without those changes. One model, built once; both plans are re-solves of i
   of the horizon when none is given);
 - `suspend` {member: year}: its obligations are suspended from `year` (its forces do
   nothing for the pact; it stays a member and pays its share of common funding);
+  {"member>towards": year}: only its obligations towards that member (its units stop
+  serving the regions that member hosts), as the United States towards New Zealand in 1986;
 - `join` {member: year}: accession in `year` of a state listed in the workbook's
   Candidates sheet (or of a member whose Members row has a year_joined); its Forces,
   SpendingTargets… rows come with it; the plan *before* is the pact without it.
@@ -54,6 +56,7 @@ class MemberChanges:
     without: Mapping[str, int] = field(default_factory=dict)
     suspend: Mapping[str, int] = field(default_factory=dict)
     join: Mapping[str, int] = field(default_factory=dict)
+    suspend_towards: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
     def describe(self, member: str) -> str:
         parts = []
@@ -63,11 +66,14 @@ class MemberChanges:
             parts.append(f"leaves: out from {self.without[member]}")
         if member in self.suspend:
             parts.append(f"suspended from {self.suspend[member]}")
+        for (m, towards), year in self.suspend_towards.items():
+            if m == member:
+                parts.append(f"obligations to {towards} suspended from {year}")
         return "; ".join(parts)
 
     @property
     def empty(self) -> bool:
-        return not (self.without or self.suspend or self.join)
+        return not (self.without or self.suspend or self.join or self.suspend_towards)
 
 
 @dataclass
@@ -144,10 +150,23 @@ def resolve_changes(data: PlanData, without: Mapping[str, int | None], suspend: 
         value = table.at[code, "year_joined"]
         return int(value) if pd.notna(value) and value > first else first
 
+    pairs = {code: year for code, year in suspend.items() if ">" in code}
+    towards = {}
+    for code, year in pairs.items():
+        member, _, other = (part.strip() for part in code.partition(">"))
+        for one in (member, other):
+            if one not in members:
+                problems.append(f"--suspend {code}: no member {one!r} in the plan")
+        year = first if year is None else year
+        if not first <= year <= last:
+            problems.append(f"--suspend {code}:{year}: the year must lie in the plan's horizon {first}–{last}")
+        if member in members and other in members and first <= year <= last:
+            towards[member, other] = year
     result = MemberChanges(
         without=check("without", without, lambda _: first),
-        suspend=check("suspend", suspend, lambda _: first),
+        suspend=check("suspend", {k: v for k, v in suspend.items() if k not in pairs}, lambda _: first),
         join=check("join", join, joined),
+        suspend_towards=towards,
     )
     both = set(result.join) & set(result.without)
     for code in sorted(both):
@@ -168,7 +187,8 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
     pm = PersistentModel.attach(model)
     seconds["build"] = time.perf_counter() - clock
     before = Membership(out_from={code: data.first_year for code in changes.join})
-    after = Membership(out_from=dict(changes.without), suspended_from=dict(changes.suspend))
+    after = Membership(out_from=dict(changes.without), suspended_from=dict(changes.suspend),
+                       suspended_towards=dict(changes.suspend_towards))
     states = []
     for label, membership in (("before", before), ("after", after)):
         clock = time.perf_counter()
