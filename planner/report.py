@@ -881,7 +881,13 @@ ROBUSTNESS_LABELS: dict[str, tuple[str, str, str]] = {
                                       "Units missing if this member alone abstains, weighted by scenario probability."),
     "worst_scenario": ("Worst scenario", "code", "The scenario its abstention hurts most."),
     "worst_scenario_uncovered_unit_years": ("Uncovered there", "unit_years", "Units missing in that scenario."),
+    "draws": ("Draws", "count", "Participation patterns sampled (each member of U takes part with its participation_pct)."),
+    "p95_uncovered_unit_years": ("Uncovered, 95th percentile", "unit_years",
+                                 "Units missing in all but the worst 5 % of the sampled patterns."),
+    "chance_of_shortfall_pct": ("Chance of a shortfall", "pct", "Share of the patterns that leave anything uncovered."),
 }
+CHANCE_LABELS = {**ROBUSTNESS_LABELS, "expected_uncovered_unit_years": (
+    "Expected uncovered", "unit_years", "Units missing on average over the sampled participation patterns.")}
 
 
 def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
@@ -899,7 +905,12 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
     last = _write_rows(ws, top + 1, rob.worst, cur, {**ROBUSTNESS_LABELS, "k": ("Abstaining members (k)", "count", "k of the scenario.")})
     top = last + 3
     safe_text(ws.cell(row=top, column=1), "Members whose abstention hurts most").font = SECTION_FONT
-    _write_rows(ws, top + 1, rob.members, cur, ROBUSTNESS_LABELS)
+    last = _write_rows(ws, top + 1, rob.members, cur, ROBUSTNESS_LABELS)
+    if rob.chance is not None:
+        top = last + 3
+        safe_text(ws.cell(row=top, column=1), "Chance view: members take part with their participation_pct "
+                  "(the plan's deployment as it stands)").font = SECTION_FONT
+        _write_rows(ws, top + 1, rob.chance, cur, CHANCE_LABELS)
     ok = rob.cost[rob.cost["objective_musd"].notna()]
     if len(ok) >= 2:
         cols = list(rob.cost.columns)

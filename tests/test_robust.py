@@ -150,3 +150,21 @@ def test_report_robustness_sheet(tmp_path):
     plain = tmp_path / "plain.xlsx"
     run_plan(TUTORIAL, plain)
     assert "automatic" in openpyxl.load_workbook(plain)["Robustness"]["A1"].value
+
+
+def test_chance_view_samples_participation():
+    """Nominal tutorial plan: BOR (brigade) takes part with probability 0.5, CAR always.
+    BOR's brigade is missing in half the draws: 1 unit in each of two years, so the
+    expected uncovered is about 1 unit-year, the chance of a shortfall about 50 %."""
+    from planner.analyses.robustness import chance_view, provisions
+
+    data = with_obligations(tutorial_data(), {"BOR": "consent"}, 0)
+    data = dataclasses.replace(data, members=data.members.assign(participation=[float("nan"), 0.5, float("nan")]))
+    model = build_model(data)
+    solve(model)
+    view = chance_view(data, model.index.requirement, provisions(model), draws=4000).set_index("scenario").loc["BASE"]
+    assert view["expected_uncovered_unit_years"] == pytest.approx(1.0, abs=0.08)
+    assert view["chance_of_shortfall_pct"] == pytest.approx(50.0, abs=4.0)
+    assert view["p95_uncovered_unit_years"] == pytest.approx(2.0)
+    assert chance_view(with_obligations(tutorial_data(), {"BOR": "consent"}, 0), model.index.requirement,
+                       provisions(model)) is None  # no probabilities given

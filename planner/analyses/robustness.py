@@ -13,7 +13,11 @@ obligation is not automatic:
 
   found by enumerating every set (up to ENUMERATION_LIMIT sets; greedily above, and said so);
 - **members whose abstention hurts most**: uncovered({m}, s) for each m ∈ U, weighted by
-  the scenario probabilities.
+  the scenario probabilities;
+- **chance view** (where Members give participation_pct): each member of U takes part with
+  its probability p_m (independently; 1 where not given), the others always; CHANCE_DRAWS
+  abstention patterns are drawn (seeded) and uncovered(A, s) computed for each: its mean,
+  95th percentile and the chance that anything is left uncovered, per scenario.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from ..persistent import PersistentModel
 from ..solve import SolveOptions
 
 ENUMERATION_LIMIT = 20_000  # abstention sets per scenario searched exhaustively
+CHANCE_DRAWS = 2_000  # participation patterns sampled for the chance view
+CHANCE_COLUMNS = ("scenario", "draws", "expected_uncovered_unit_years", "p95_uncovered_unit_years",
+                  "chance_of_shortfall_pct")
 COST_COLUMNS = ("k", "status", "objective_musd", "cost_of_robustness_musd", "cost_of_robustness_pct",
                 "plan_cost_musd", "expected_shortfall_unit_years")
 WORST_COLUMNS = ("scenario", "k", "worst_set", "search", "uncovered_unit_years", "uncovered_nominal_unit_years",
@@ -50,6 +57,7 @@ class RobustnessResults:
     worst: pd.DataFrame  # WORST_COLUMNS, one row per scenario
     members: pd.DataFrame  # MEMBER_COLUMNS, most harmful first
     seconds: float
+    chance: pd.DataFrame | None = None  # CHANCE_COLUMNS, where participation probabilities are given
 
     @property
     def empty(self) -> bool:
@@ -135,7 +143,33 @@ def analyse_robustness(pm: PersistentModel, data: PlanData, options: SolveOption
         "expected_uncovered_unit_years", ascending=False, kind="stable", ignore_index=True)
     cost = _cost_against_k(pm, data, options, len(may) if k_max is None else k_max)
     return RobustnessResults(may, plan_k, cost, pd.DataFrame(worst_rows, columns=list(WORST_COLUMNS)),
-                             members, time.perf_counter() - start)
+                             members, time.perf_counter() - start, chance_view(data, requirement, provided))
+
+
+def chance_view(data: PlanData, requirement: dict[tuple, float], provided: dict[tuple, dict[str, float]],
+                draws: int = CHANCE_DRAWS, seed: int = 0) -> pd.DataFrame | None:
+    """Uncovered unit-years per scenario when members of U take part with their
+    participation probabilities (None when no member has one)."""
+    p = data.members["participation"] if "participation" in data.members else pd.Series(dtype=float)
+    if p.dropna().empty:
+        return None
+    rng = np.random.default_rng(seed)
+    rows = []
+    for s in data.scenarios.index:
+        may = data.may_abstain(s)
+        chance = np.array([1.0 if pd.isna(p.get(m)) else float(p[m]) for m in may])
+        cells = [cell for cell in requirement if cell[3] == s]
+        if not cells:
+            continue
+        q = np.array([requirement[cell] for cell in cells])
+        fixed = np.array([sum(v for m, v in provided.get(cell, {}).items() if m not in may) for cell in cells])
+        share = np.array([[provided.get(cell, {}).get(m, 0.0) for m in may] for cell in cells]).reshape(len(cells), len(may))
+        takes_part = rng.random((draws, len(may))) < chance  # draws × members
+        supplied = fixed[None, :] + takes_part.astype(float) @ share.T  # draws × cells
+        short = np.clip(q[None, :] - supplied, 0.0, None).sum(axis=1)
+        rows.append((s, draws, float(short.mean()), float(np.percentile(short, 95)),
+                     100 * float((short > 1e-9).mean())))
+    return pd.DataFrame(rows, columns=list(CHANCE_COLUMNS))
 
 
 def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
