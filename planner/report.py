@@ -48,7 +48,7 @@ from .xlsx import (
 )
 
 SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment", "Sites",
-          "Robustness")
+          "Robustness", "Sensitivity")
 
 MONEY = "#,##0.0"
 SHARE = "0.00"
@@ -262,6 +262,10 @@ HOW_TO_READ = {
     "the equipment sets held and the room they use against its capacity (in capacity slots: a set "
     "takes its set size); below, the sets per site, owner and capability with what they cost their "
     "owner. The chart compares room used and capacity.",
+    "Sensitivity": "Marginal values of the spending and fairness constraints, largest first: what "
+    "raising a floor, ceiling, equipment floor, growth limit or fair-share band by 1 M would cost the "
+    "plan, and over which range that holds (HiGHS ranging). The marginal costs of requirements are in "
+    "Coverage.",
     "Robustness": "What the plan is worth if members whose obligation is not automatic (Members › "
     "obligation) abstain: the plan re-solved to hold against any k abstentions, k = 0, 1, …, with its "
     "cost (chart); for each scenario the abstention set that would leave the most uncovered with the "
@@ -318,6 +322,11 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
 
     ws = wb.create_sheet("Robustness")
     write_robustness(ws, results, cur)
+
+    ws = wb.create_sheet("Sensitivity")
+    _write_table(ws, results.sensitivity, cur, SENSITIVITY_LABELS)
+    if results.sensitivity.empty:
+        safe_text(ws.cell(row=2, column=1), "No spending targets or fair-share bands in this plan.")
     assert tuple(wb.sheetnames) == SHEETS
     for sheet in wb.worksheets:
         landscape_fit_width(sheet)
@@ -857,6 +866,21 @@ def write_sites(ws: Worksheet, sites: pd.DataFrame, stocks: pd.DataFrame, cur: s
 
 # ---------------------------------------------------------------------------- robustness
 
+SENSITIVITY_LABELS: dict[str, tuple[str, str, str]] = {
+    "constraint": ("Constraint", "code", "The model's constraint (docs/model.md): spending floors and ceilings, "
+                   "equipment floors, growth limits, fair-share bands. Requirements: see Coverage."),
+    "member": ("Member", "code", "Member code."),
+    "year": ("Year", "year", "Year of the constraint (blank: the whole horizon)."),
+    "binding": ("Binding", "yesno", "Does the constraint bind (a marginal value above 0)?"),
+    "marginal_value": ("Marginal value", "number",
+                       "What one more unit of the right-hand side would cost (or save) the plan, in "
+                       "discounted M (for a MIP: with its integer decisions fixed)."),
+    "unit": ("Unit", "text", "Unit of the marginal value."),
+    "valid_from": ("Holds from", "number", "The marginal value holds while the right-hand side (in M) is at least "
+                   "this (HiGHS ranging; blank: no limit or not available)."),
+    "valid_to": ("Holds to", "number", "… and at most this."),
+    "meaning": ("Meaning", "text", "What the marginal value prices."),
+}
 NO_ABSTAINERS = ("Every member's obligation is automatic (Members › obligation): no member may abstain, "
                  "so the plan needs no robustness against abstentions.")
 NOT_ANALYSED = "Robustness was not analysed (it needs the HiGHS solver)."

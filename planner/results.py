@@ -54,6 +54,17 @@ SCENARIO_COLUMNS = (
     "scenario", "name", "probability_pct", "warning_days", "required_unit_years",
     "shortfall_unit_years", "requirements_short", "transit_cost_musd", "scenario_cost_musd",
 )
+SENSITIVITY_COLUMNS = (
+    "constraint", "member", "year", "binding", "marginal_value", "unit", "valid_from", "valid_to", "meaning",
+)
+SENSITIVITY = {  # constraint -> (unit of the dual, meaning); duals per M of right-hand side
+    "spending_floor": ("M of plan cost per M of floor", "raising the member's spending floor by 1 M"),
+    "spending_ceiling": ("M of plan cost per M of ceiling", "raising the member's spending ceiling by 1 M"),
+    "equipment_floor": ("M of plan cost per M", "requiring 1 M more of equipment spending than the floor asks"),
+    "growth_limit": ("M of plan cost per M", "allowing 1 M more spending growth than the limit"),
+    "fair_share_floor": ("M of plan cost per M of burden", "1 M more of burden required below the band's floor"),
+    "fair_share_ceiling": ("M of plan cost per M of burden", "1 M more of burden allowed above the band's ceiling"),
+}
 SITE_STOCK_COLUMNS = ("site", "member", "capability", "sets", "set_cost_musd", "storage_cost_musd_per_year")
 
 
@@ -73,6 +84,7 @@ class PlanResults:
     site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
     robustness: Any = None  # planner.analyses.robustness.RobustnessResults, when analysed
+    sensitivity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)))
 
 
 def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:
@@ -91,6 +103,7 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
         sites=sites(model, data),
         site_stocks=site_stocks(model, data),
         totals=totals(model, data, coverage_table, spending_table),
+        sensitivity=sensitivity(model, solved.duals, solved.ranges),
     )
 
 
@@ -316,6 +329,31 @@ def site_stocks(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
         if v > 1e-9
     ]
     return pd.DataFrame(rows, columns=list(SITE_STOCK_COLUMNS))
+
+
+def sensitivity(model: pyo.ConcreteModel, duals: Mapping[Any, float],
+                ranges: Mapping[Any, tuple[float, float]]) -> pd.DataFrame:
+    """Marginal values of the spending and fairness constraints, with the right-hand-side
+    range over which each holds (HiGHS ranging; for a MIP, of the LP with integers fixed).
+
+    marginal_value = |dual| / δ_t for a (member, year) row, |dual| for a member's whole-horizon
+    fairness row: the plan cost (discounted M) that one more M of the constraint's
+    right-hand side would cost (or save); 0 where it does not bind.
+    """
+    ix = model.index
+    rows = []
+    for name, (unit, meaning) in SENSITIVITY.items():
+        for key, con in getattr(model, name).items():
+            dual = duals.get(con) if duals else None
+            member, year = (key, None) if isinstance(key, str) else key
+            scale = ix.discount[year] if year is not None else 1.0
+            value = np.nan if dual is None else abs(dual) / scale + 0.0
+            low, high = ranges.get(con, (np.nan, np.nan)) if ranges else (np.nan, np.nan)
+            rows.append((name, member, year, bool(value > 1e-9) if dual is not None else None, value, unit,
+                         _finite(low), _finite(high), meaning))
+    frame = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    frame["year"] = frame["year"].astype("Int64")
+    return frame.sort_values("marginal_value", ascending=False, kind="stable", ignore_index=True)
 
 
 def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float],

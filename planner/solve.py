@@ -18,7 +18,8 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from .persistent import PersistentModel, fixed_lp_duals
 
 RANGING_LIMIT = 300_000  # columns: above, HiGHS's ranging costs more than it tells
-RANGED = ("meet_requirement", "spending_floor")  # constraints whose duals the report ranges
+RANGED = ("meet_requirement", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit",
+          "fair_share_floor", "fair_share_ceiling")  # constraints whose duals the report ranges
 
 
 def ranged_constraints(model: pyo.ConcreteModel) -> list[Any]:

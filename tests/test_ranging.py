@@ -38,3 +38,13 @@ def test_spending_floor_marginal_cost_and_its_range():
     assert row["topup_musd"] == pytest.approx(5.0)
     assert row["floor_marginal_cost"] == pytest.approx(1.0, abs=2e-4)
     assert row["floor_valid_from_musd"] == pytest.approx(10.0)
+
+
+def test_sensitivity_table_prices_the_floor():
+    """The same floor as above in the Sensitivity table: binding, 1 M per M, from 10 M."""
+    data = plan({"A": (1000.0, 10.0)}, targets={"min_gdp": 0.015})
+    table = solved(data).sensitivity
+    floor = table[table["constraint"] == "spending_floor"].iloc[0]
+    assert floor["binding"] and floor["marginal_value"] == pytest.approx(1.0, abs=2e-4)
+    assert floor["valid_from"] == pytest.approx(10.0)
+    assert set(table["constraint"]) == {"spending_floor"}

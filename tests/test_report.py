@@ -157,7 +157,7 @@ def test_sheet_order(request, which):
     _, book = _book(request, which)
     assert tuple(book.sheetnames) == SHEETS
     assert SHEETS == ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment",
-                      "Sites", "Robustness")
+                      "Sites", "Robustness", "Sensitivity")
     assert all(len(name) <= 31 for name in book.sheetnames)
 
 
@@ -282,7 +282,8 @@ def test_charts(request, which):
     _, book = _book(request, which)
     counts = {ws.title: len(ws._charts) for ws in book}
     assert counts == {"Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
-                      "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0}
+                      "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0,
+                      "Sensitivity": 0}
     for ws in book:
         for chart in ws._charts:
             assert chart.title is not None
