@@ -94,6 +94,14 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "ordered_units": ("Ordered", "units", "Units of the capability ordered over the horizon in the optimal plan."),
     "ordered_min_units": ("Ordered, fewest", "units", "Fewest units ordered within the slack."),
     "ordered_max_units": ("Ordered, most", "units", "Most units ordered within the slack."),
+    "variant": ("Variant", "count", "Number of the variant (the Cartesian product of the --vary values)."),
+    "label": ("Variant", "text", "The values of the varied parameters."),
+    "requirements": ("Requirements ×", "number", "Every requirement multiplied by this."),
+    "floor": ("Floor (% of GDP)", "number", "Every spending floor set to this share of GDP."),
+    "without": ("Without", "code", "Member out of the pact for the whole horizon (none: nobody)."),
+    "abstentions": ("Abstentions (k)", "count", "The plan holds against any k abstentions."),
+    "expected_shortfall_unit_years": ("Expected shortfall", "unit_years", "Units missing, weighted by scenario probability."),
+    "error": ("Error", "text", "Why the variant failed (blank: it did not)."),
 }
 
 Writer = Callable[[Worksheet, str], None]
@@ -337,3 +345,69 @@ def add_alternatives_sheet(wb: Workbook, alternatives: Any, currency: str) -> No
         f"{alternatives.solves} re-solves in {alternatives.seconds:,.0f} s. Each range is the lowest and highest "
         "value any plan within the slack allows; the extremes of different rows come from different plans."))
     landscape_fit_width(ws)
+
+
+# ---------------------------------------------------------------------------- sweep
+
+
+def write_sweep_report(results: Any, path: str | Path, provenance: dict, title: str, currency: str) -> Path:
+    """The sweep report: Summary, Sweep (one row per variant, chart of the objective), Shares
+    (each member's burden share per variant, chart of the largest members' shares)."""
+    v = results.variants
+    ok = v[v["status"] == "optimal"]
+    figures = [
+        ("Variants", len(v), "", "0"),
+        ("Solved to optimality", len(ok), "", "0"),
+        ("Failed", int((v["status"] == "failed").sum()), "see the Error column", "0"),
+        ("Not run (time budget)", int(v["status"].astype(str).str.startswith("not run").sum()), "", "0"),
+        ("Workers", results.workers, results.scheduler, "0"),
+        ("Run time", results.seconds, "s, cluster start included", "0.00"),
+        ("Mean solve time per variant", float(v["seconds"].mean()) if len(ok) else None, "s, on a worker", "0.000"),
+    ]
+    shares = results.shares
+    wide = shares.pivot_table(index="member", columns="variant", values="burden_share_pct") if len(shares) else None
+    if wide is not None:
+        top = wide.mean(axis=1).sort_values(ascending=False).index[:8]
+        table = wide.loc[top].T.reset_index()
+        table.columns = ["variant", *[f"{m}_share_pct" for m in top]]
+    else:
+        table = pd.DataFrame()
+
+    def objective_chart(ws: Worksheet, df: pd.DataFrame) -> None:
+        n = min(len(df), MAX_CHART_BARS)
+        if not n:
+            return
+        cols = list(df.columns)
+        bars = _bar_chart("Objective by variant", "Variant", f"M {currency}, discounted")
+        bars.add_data(Reference(ws, min_col=cols.index("objective_musd") + 1, min_row=1, max_row=n + 1),
+                      titles_from_data=True)
+        _set_text_categories(bars, Reference(ws, min_col=cols.index("label") + 1, min_row=2, max_row=n + 1))
+        _colour(bars)
+        bars.legend = None
+        bars.width = max(18, min(60, 6 + 1.5 * n))
+        ws.add_chart(bars, _anchor(df))
+
+    def shares_chart(ws: Worksheet, df: pd.DataFrame) -> None:
+        n = min(len(df), MAX_CHART_BARS)
+        if not n or df.shape[1] < 2:
+            return
+        bars = _bar_chart("Burden share of the largest members, by variant", "Variant", "Burden share (%)")
+        for j in range(2, df.shape[1] + 1):
+            bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
+        bars.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+        bars.width = max(18, min(60, 6 + 2 * n))
+        ws.add_chart(bars, _anchor(df))
+
+    sheets = [
+        ("Sweep", table_writer(v, objective_chart)),
+        ("Shares", table_writer(table, shares_chart, empty="No variant was solved.")),
+        ("MemberCosts", table_writer(shares)),
+    ]
+    notes = {
+        "Sweep": "One row per variant: the varied values, solver status, objective, plan cost, expected "
+        "shortfall and solve time; a failed variant names its error, the others are unaffected.",
+        "Shares": "Each of the largest members' burden share (% of the alliance's discounted spending) "
+        "in each variant, and a chart of how they move.",
+        "MemberCosts": "Every member's plan cost and burden share in every variant (tidy table).",
+    }
+    return write_analysis_report(path, title, figures, provenance, sheets, currency, notes)

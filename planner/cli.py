@@ -31,6 +31,9 @@ Examples:
 
   planner template my_pact.xlsx                  an empty workbook to fill in
 
+  planner sweep inputs/nato.xlsx --vary requirements=0.8,1,1.2
+                                                 many variants in parallel (Dask)
+
   planner whatif inputs/nato.xlsx --without USA:2030
                                                  the plan if the United States left in 2030
 """
@@ -199,6 +202,52 @@ def analyse(
             _print_alternatives(result.alternatives, cur)
         if result.plan.report_path:
             out.print(f"Report: {result.plan.report_path}", markup=False)
+
+
+@app.command()
+def sweep(
+    file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
+    vary: list[str] = typer.Option([], "--vary", help="PARAMETER=VALUE,VALUE…: requirements (factor), floor (% of GDP), without (member code or none), abstentions (k). Repeat: every combination is a variant."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (default: a local cluster)."),
+    workers: int = typer.Option(2, "--workers", help="Worker processes of the local cluster."),
+    time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds the sweep may take; variants not done by then are reported as not run."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-sweep-<timestamp>.xlsx)."),
+) -> None:
+    """Solve many variants of FILE in parallel on Dask, and write one report of them all.
+
+    \b
+    Examples:
+      planner sweep inputs/nato.xlsx --vary requirements=0.8,1,1.2 --vary floor=2,3.5
+      planner sweep inputs/nato.xlsx --vary without=none,USA,DEU,FRA --workers 2
+      planner sweep inputs/nato.xlsx --vary abstentions=0,1,2 --scheduler tcp://10.0.0.5:8786
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .analyses.sweep import SweepError, parse_vary
+    from .run import run_sweep_report
+
+    try:
+        spec = parse_vary(vary)
+    except SweepError as exc:
+        err.print(f"Sweep: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    with _handled():
+        with Progress(TextColumn("Variants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as bar:
+            task = bar.add_task("sweep", total=None)
+            result = run_sweep_report(file, spec, out_path, scheduler=scheduler, workers=workers,
+                                      time_budget_s=time_budget,
+                                      progress=lambda done, total: bar.update(task, completed=done, total=total))
+        v = result.results.variants
+        table = Table(title=f"Sweep: {len(v)} variants on {result.results.workers} workers "
+                      f"({result.results.seconds:.1f} s)", title_justify="left")
+        for name in ("variant", "status", "objective", "plan cost"):
+            table.add_column(name, justify="left" if name in ("variant", "status") else "right")
+        for row in v.head(20).itertuples(index=False):
+            table.add_row(row.label, str(row.status), "" if row.objective_musd != row.objective_musd else f"{row.objective_musd:,.0f}",
+                          "" if row.plan_cost_musd != row.plan_cost_musd else f"{row.plan_cost_musd:,.0f}")
+        out.print(table)
+        out.print(f"Report: {result.report_path}", markup=False)
 
 
 @app.command()

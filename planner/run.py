@@ -262,3 +262,31 @@ def run_analyses(
         save_atomic(wb, report_path)
         plan.report_path = report_path
     return run
+
+
+@dataclass
+class SweepRun:
+    results: Any
+    report_path: Path
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def run_sweep_report(path: str | Path, vary: dict[str, list], out: str | Path | None = None, *,
+                     scheduler: str | None = None, workers: int = 2, time_budget_s: float | None = None,
+                     progress: Callable[[int, int], object] | None = None) -> SweepRun:
+    """Validate the workbook, solve every variant on Dask, write the sweep report."""
+    from .analyses.sweep import run_sweep
+    from .analysis_report import write_sweep_report
+
+    path = Path(path)
+    digest = file_digest(path)
+    data, warnings = load_plan(path)  # every problem reported here, before any worker starts
+    results = run_sweep(path, vary, scheduler=scheduler, workers=workers, time_budget_s=time_budget_s,
+                        progress=progress)
+    options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
+    provenance = make_provenance(path, digest, "HiGHS (persistent, per worker)", options, data)
+    provenance["run_seconds"] = round(results.seconds, 3)
+    report_path = Path(out) if out else default_report_path(path, kind="sweep")
+    write_sweep_report(results, report_path, provenance, f"{data.name}: sweep of {len(results.variants)} variants",
+                       data.currency)
+    return SweepRun(results, report_path, warnings)

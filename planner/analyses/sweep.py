@@ -1,0 +1,241 @@
+"""Sweeps: many variants of one plan, solved in parallel on Dask's distributed scheduler.
+
+A variant is one value for each varied parameter (the Cartesian product of `--vary`):
+
+    requirements=F      every requirement × F (the right-hand side of meet_requirement)
+    floor=PCT           every spending floor set to PCT % of GDP (spending_floor rows)
+    without=CODE        member CODE out of the pact for the whole horizon ("none": nobody)
+    abstentions=K       the robust plan against any K abstentions (models/robust.py)
+
+Each is a change of bounds or coefficients of the plan's model. Every worker builds the
+model once per workbook (cached in the worker process) and re-solves it for each variant it
+is given (planner/persistent.py), putting the model back after each. The workbook's bytes
+are sent to the workers once (scattered), so a remote cluster needs no shared disk.
+
+Runs on a local cluster (`LocalCluster`, one single-threaded worker process per core by
+default) or on any running scheduler by address. A variant that fails is reported as
+failed, with its error, without losing the others; variants not finished within the time
+budget are reported as not run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PARAMETERS = ("requirements", "floor", "without", "abstentions")
+
+
+class SweepError(ValueError):
+    """A --vary option the sweep cannot read."""
+
+
+@dataclass
+class SweepResults:
+    variants: pd.DataFrame  # one row per variant: parameters, status, totals, seconds, error
+    shares: pd.DataFrame  # variant, member, plan_cost_musd, burden_share_pct
+    workers: int
+    scheduler: str
+    seconds: float
+
+
+def parse_vary(specs: Sequence[str]) -> dict[str, list]:
+    """['requirements=0.8,1,1.2', 'without=none,USA'] → {parameter: values}."""
+    out: dict[str, list] = {}
+    for spec in specs:
+        name, _, values = spec.partition("=")
+        name = name.strip().lower()
+        if name not in PARAMETERS:
+            raise SweepError(f"--vary {spec}: unknown parameter {name!r} (expected one of {', '.join(PARAMETERS)})")
+        items = [v.strip() for v in values.split(",") if v.strip()]
+        if not items:
+            raise SweepError(f"--vary {spec}: give values after '=', separated by commas")
+        try:
+            if name in ("requirements", "floor"):
+                parsed: list = [float(v) for v in items]
+                if any(v < 0 for v in parsed):
+                    raise ValueError
+            elif name == "abstentions":
+                parsed = [int(v) for v in items]
+                if any(v < 0 for v in parsed):
+                    raise ValueError
+            else:
+                parsed = [None if v.lower() == "none" else v for v in items]
+        except ValueError:
+            kind = "non-negative whole numbers" if name == "abstentions" else "non-negative numbers"
+            raise SweepError(f"--vary {spec}: the values must be {kind}") from None
+        out[name] = parsed
+    if not out:
+        raise SweepError("say what varies: --vary PARAMETER=VALUE,VALUE… (" + ", ".join(PARAMETERS) + ")")
+    return out
+
+
+def variants(vary: Mapping[str, list]) -> list[dict]:
+    """The Cartesian product of the varied values, one dict per variant."""
+    names = list(vary)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(vary[n] for n in names))]
+
+
+# ------------------------------------------------------------------ the worker side
+
+_CACHE: dict[str, Any] = {}  # workbook digest -> (data, PersistentModel), per worker process
+
+
+def _persistent(digest: str, content: bytes):
+    """The plan's data and persistent model in this worker, built once per workbook."""
+    if digest not in _CACHE:
+        from models import build_model
+
+        from ..persistent import PersistentModel
+        from ..validate import load_plan
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "plan.xlsx"
+            path.write_bytes(content)
+            data, _ = load_plan(path)
+        _CACHE.clear()  # one workbook at a time per worker
+        _CACHE[digest] = (data, PersistentModel.attach(build_model(data)))
+    return _CACHE[digest]
+
+
+def solve_variant(digest: str, content: bytes, variant: dict) -> dict:
+    """Solve one variant on this worker's persistent model; the model is put back after."""
+    from .membership import Membership, apply
+
+    start = time.perf_counter()
+    data, pm = _persistent(digest, content)
+    model = pm.model
+    ix = model.index
+    with pm.changes():
+        if variant.get("without"):
+            code = variant["without"]
+            if code not in data.members.index:
+                raise ValueError(f"no member {code!r} in the plan")
+            apply(pm, data, Membership(out_from={code: data.first_year}))
+        if "requirements" in variant:
+            cells = list(ix.requirement)
+            pm.set_row_bounds([model.meet_requirement[c] for c in cells],
+                              np.array([variant["requirements"] * ix.requirement[c] for c in cells]), np.inf)
+        if "floor" in variant:
+            keys = list(model.A_floor)
+            pm.set_row_bounds([model.spending_floor[k] for k in keys],
+                              np.array([variant["floor"] / 100 * ix.gdp[k] for k in keys]), np.inf)
+        if "abstentions" in variant:
+            budget = data.abstention_budget()
+            cells = list(model.U_cells)
+            pm.set_coefficient_arrays(pm.rows([model.meet_requirement[c] for c in cells]),
+                                      pm.columns([model.abstain_budget[c] for c in cells]),
+                                      [-float(variant["abstentions"])] * len(cells),
+                                      [-float(budget[c[3]]) for c in cells])
+        outcome = pm.solve(data.time_limit_s, data.mip_gap)
+        row: dict[str, Any] = {"status": outcome.status, "objective_musd": outcome.objective,
+                               "gap": outcome.gap}
+        if outcome.has_solution:
+            x = np.asarray(pm.highs.getSolution().col_value)
+            row.update(_measures(pm, data, x, out={variant.get("without")}))
+    row["seconds"] = time.perf_counter() - start
+    return row
+
+
+def _measures(pm, data, x: np.ndarray, out: set) -> dict[str, Any]:
+    """Plan cost, expected shortfall and each member's plan cost and burden share (the
+    members `out` of the pact left out)."""
+    model = pm.model
+    ix = model.index
+    d = ix.discount
+    keys = list(ix.active)
+    spend = x[pm.columns([model.spend[k] for k in keys])]
+    baseline = data.members["spending"]
+    cost: dict[str, float] = {}
+    burden: dict[str, float] = {}
+    for (m, t), value in zip(keys, spend):
+        if m in out:
+            continue
+        cost[m] = cost.get(m, 0.0) + d[t] * (value - baseline[m])
+        burden[m] = burden.get(m, 0.0) + d[t] * value
+    total = sum(burden.values()) or 1.0
+    cells = list(ix.requirement)
+    short = x[pm.columns([model.shortfall[c] for c in cells])]
+    expected = float(sum(ix.probability[c[3]] * v for c, v in zip(cells, short)))
+    return {"plan_cost_musd": sum(cost.values()), "expected_shortfall_unit_years": expected,
+            "member_cost": cost, "burden_share": {m: 100 * b / total for m, b in burden.items()}}
+
+
+# ------------------------------------------------------------------ the client side
+
+
+def run_sweep(path: str | Path, vary: Mapping[str, list], *, scheduler: str | None = None, workers: int = 2,
+              time_budget_s: float | None = None,
+              progress: Callable[[int, int], object] | None = None) -> SweepResults:
+    """Solve every variant of the workbook at `path` on a Dask cluster and gather them."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    start = time.perf_counter()
+    content = Path(path).read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    todo = variants(vary)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=50)
+        client = Client(cluster)
+    try:
+        shared = client.scatter(content, broadcast=True)
+        futures = {client.submit(solve_variant, digest, shared, v, pure=False): i for i, v in enumerate(todo)}
+        rows: dict[int, dict] = {}
+        done = 0
+        deadline = None if time_budget_s is None else start + time_budget_s
+        remaining = None if deadline is None else max(0.0, deadline - time.perf_counter())
+        try:
+            for future in as_completed(list(futures), timeout=remaining):
+                i = futures[future]
+                if future.status == "error":
+                    rows[i] = {"status": "failed", "error": f"{type(future.exception()).__name__}: {future.exception()}"}
+                else:
+                    rows[i] = future.result()
+                done += 1
+                if progress is not None:
+                    progress(done, len(todo))
+        except TimeoutError:
+            pass
+        for future, i in futures.items():
+            if i not in rows:
+                future.cancel()
+                rows[i] = {"status": "not run (time budget)"}
+        n_workers = len(client.scheduler_info().get("workers", {}))
+        address = client.scheduler.address
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return _gather(todo, rows, n_workers, scheduler or f"local cluster ({address})", time.perf_counter() - start)
+
+
+def _gather(todo: list[dict], rows: dict[int, dict], workers: int, scheduler: str, seconds: float) -> SweepResults:
+    records, shares = [], []
+    for i, variant in enumerate(todo):
+        row = rows[i]
+        label = ", ".join(f"{k}={'none' if v is None else v}" for k, v in variant.items())
+        records.append({"variant": i, "label": label, **{k: ("none" if v is None else v) for k, v in variant.items()},
+                        "status": row.get("status"), "objective_musd": row.get("objective_musd", np.nan),
+                        "plan_cost_musd": row.get("plan_cost_musd", np.nan),
+                        "expected_shortfall_unit_years": row.get("expected_shortfall_unit_years", np.nan),
+                        "seconds": row.get("seconds", np.nan), "error": row.get("error", "")})
+        for m, cost in row.get("member_cost", {}).items():
+            shares.append((i, label, m, cost, row["burden_share"][m]))
+    return SweepResults(
+        variants=pd.DataFrame.from_records(records),
+        shares=pd.DataFrame(shares, columns=["variant", "label", "member", "plan_cost_musd", "burden_share_pct"]),
+        workers=workers, scheduler=scheduler, seconds=seconds,
+    )
