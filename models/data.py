@@ -85,6 +85,8 @@ class PlanData:
     suspensions:  (member, towards, first year, last year or None): member's units do not
                   serve the regions hosted by `towards` in those years
     max_requirement_share: largest share of any requirement one member may provide (NaN: none)
+    max_capability_share: largest share of a capability's requirement, all regions together, one
+                  member may provide (NaN: none)
     sites:        index site code, columns SITE_COLUMNS (money M, capacity in sets)
     basing:       columns BASING_COLUMNS: who may store sets at which host's sites
     prepositioning: index capability, columns PREPOSITIONING_COLUMNS
@@ -122,6 +124,7 @@ class PlanData:
     participation: dict[tuple[str, str], str] = field(default_factory=dict)
     suspensions: tuple[tuple[str, str, int, int | None], ...] = ()
     max_requirement_share: float = math.nan
+    max_capability_share: float = math.nan
     sites: pd.DataFrame = field(default_factory=lambda: _empty(SITE_COLUMNS, "site"))
     basing: pd.DataFrame = field(default_factory=lambda: _empty(BASING_COLUMNS))
     prepositioning: pd.DataFrame = field(default_factory=lambda: _empty(PREPOSITIONING_COLUMNS, "capability"))

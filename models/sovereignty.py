@@ -6,6 +6,10 @@
         no requirement depends on one member for more than φ_dep of it (Settings
         max_requirement_share_pct), for every member providing to it;
 
+    capability_cap[m, c, t, s]:  Σ_r a[m, c, r, t, s] ≤ φ_cap · Σ_r q[c, r, t, s]
+        no member provides more than φ_cap of the pact's requirement for a capability in a
+        year and scenario, all regions together (Settings max_capability_share_pct);
+
     abroad_limit[m, c, t, s]:  Σ_{r : host(r) ≠ m} a[m, c, r, t, s] ≤ φ_abroad[m] · (E[m, c, t] + new_units[m, c, t])
         at most φ_abroad[m] of a member's units of a capability serve regions it does not
         host (Members max_abroad_pct; Regions host; a region without a host is abroad for all).
@@ -37,6 +41,18 @@ def add_sovereignty(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) ->
     model.dependence_cap = pyo.Constraint(
         pyo.Set(initialize=capped, dimen=5, ordered=True),
         rule=lambda mdl, m, c, r, t, s: sum(provided[m, c, r, t, s]) <= share * ix.requirement[c, r, t, s],
+    )
+
+    by_capability: dict[tuple, list] = defaultdict(list)  # (m, c, t, s) -> variables
+    for (m, c, r, t, s), variables in provided.items():
+        by_capability[m, c, t, s] += variables
+    required: dict[tuple, float] = defaultdict(float)  # (c, t, s) -> Σ_r q
+    for (c, r, t, s), q in ix.requirement.items():
+        required[c, t, s] += q
+    cap = data.max_capability_share
+    model.capability_cap = pyo.Constraint(
+        pyo.Set(initialize=list(by_capability) if not math.isnan(cap) else [], dimen=4, ordered=True),
+        rule=lambda mdl, m, c, t, s: sum(by_capability[m, c, t, s]) <= cap * required[c, t, s],
     )
 
     limit = data.members["max_abroad"].to_dict() if "max_abroad" in data.members else {}

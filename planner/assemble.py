@@ -95,6 +95,8 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         suspensions=suspensions,
         max_requirement_share=math.nan if settings.get("max_requirement_share_pct") is None
         else settings["max_requirement_share_pct"] / 100,
+        max_capability_share=math.nan if settings.get("max_capability_share_pct") is None
+        else settings["max_capability_share_pct"] / 100,
         scenario_objective=settings["scenario_objective"],
         abstentions=int(settings.get("abstentions") or 0),
         common_funding_key=settings["common_funding_key"],

@@ -185,6 +185,17 @@ SETTINGS = Sheet(
             min_exclusive=True,
         ),
         Column(
+            "max_capability_share_pct",
+            "number",
+            "Dependence limit: the largest share of the pact's requirement for a capability "
+            "(all regions together, in a year and scenario) one member may provide. Blank: "
+            "no limit.",
+            unit="% of the capability's requirement",
+            minimum=0,
+            maximum=100,
+            min_exclusive=True,
+        ),
+        Column(
             "abstentions",
             "integer",
             "Robust plan: every requirement is met (or its shortfall penalised) even if any "

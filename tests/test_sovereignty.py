@@ -88,3 +88,16 @@ def test_participation_yes_and_maybe_change_who_may_abstain():
     assert sorted(both.may_abstain("BASE")) == ["A", "B"]
     # either may abstain: each must cover alone; A needs nothing more, B buys 2: 16 M
     assert objective(both) == pytest.approx(16.0, abs=1e-6)
+
+
+def test_capability_cap_by_hand():
+    """Two regions of 1 unit each; A (2 units, free) may provide at most 50 % of the 2 units
+    required in all: B buys 1 (8 M)."""
+    data = plan({"A": (1000.0, 10.0), "B": (500.0, 5.0)},
+                forces={("A", "U"): dict(existing=2, max_new=5, acquisition_cost=3.0),
+                        ("B", "U"): dict(existing=0, max_new=5, acquisition_cost=8.0)},
+                requirements={("U", "R1", 2025): 1.0, ("U", "R2", 2025): 1.0}, shortfall_penalty=100.0)
+    assert objective(data) == pytest.approx(0.0, abs=1e-9)
+    assert objective(dataclasses.replace(data, max_capability_share=0.5)) == pytest.approx(8.0, abs=1e-6)
+    # the per-requirement cap alone does not bind here (A gives 1 of 1 in each region: 100 %)
+    assert objective(dataclasses.replace(data, max_requirement_share=1.0)) == pytest.approx(0.0, abs=1e-9)
