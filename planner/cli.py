@@ -100,9 +100,13 @@ def run(
         else:
             _print_summary(result)
         if result.results is None:
-            err.print(f"No plan: the solver ended with status '{result.status}'. "
-                      "Switch elastic mode on (Settings › elastic) to see which requirements "
-                      "or spending floors cannot be met.", markup=False)
+            err.print(f"No plan: the solver ended with status '{result.status}'.", markup=False)
+            if result.conflict:
+                err.print("These cannot all hold together (drop or relax any one of them):", markup=False)
+                for line in result.conflict:
+                    err.print(f"  • {line}", markup=False)
+            err.print("Switch elastic mode on (Settings › elastic) to see which requirements "
+                      "or spending floors cannot be met, and by how much.", markup=False)
             raise typer.Exit(1)
 
 

@@ -36,6 +36,7 @@ class PlanRun:
     warnings: list[Issue] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     model: Any = None  # the solved Pyomo model (for analyses that re-solve it)
+    conflict: list[str] = field(default_factory=list)  # infeasible: the constraints that conflict
 
 
 def default_report_path(input_path: Path, reports_dir: Path = Path("reports"), kind: str = "") -> Path:
@@ -121,7 +122,7 @@ def run_plan(
         write_report(results, report_path, provenance, warnings)
         lap("report")
     provenance["run_seconds"] = round(time.perf_counter() - start, 3)
-    return PlanRun(solved.status, results, report_path, provenance, warnings, seconds, model)
+    return PlanRun(solved.status, results, report_path, provenance, warnings, seconds, model, solved.conflict)
 
 
 @dataclass

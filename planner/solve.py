@@ -50,6 +50,7 @@ class SolveResult:
     handover_seconds: float | None = None  # Pyomo → solver (HiGHS: set_instance / update)
     duals_from_fixed_lp: bool = False  # MIP: duals of the LP with integers fixed
     ranges: dict[Any, tuple[float, float]] = field(default_factory=dict)  # constraint -> RHS range of its dual
+    conflict: list[str] = field(default_factory=list)  # infeasible: why, in words (planner/conflicts.py)
     message: str = ""
 
     @property
@@ -121,6 +122,11 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
             duals = fixed_lp_duals(model, options.time_limit_s, ranged, ranges)
     objective = res.incumbent_objective
     bound = res.objective_bound
+    conflict: list[str] = []
+    if status in ("infeasible", "infeasible or unbounded"):
+        from .conflicts import explain
+
+        conflict = explain(model)
     return SolveResult(
         status=status,
         has_solution=has_solution,
@@ -135,6 +141,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
         handover_seconds=handover,
         duals_from_fixed_lp=mip and bool(duals),
         ranges=ranges,
+        conflict=conflict,
     )
 
 

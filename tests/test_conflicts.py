@@ -1,0 +1,48 @@
+"""An infeasible plan in strict mode is explained: HiGHS's IIS in a planner's words."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from builders import plan
+from models import build_model
+from planner.cli import app
+from planner.solve import solve
+
+TUTORIAL = Path(__file__).parents[1] / "inputs" / "tutorial.xlsx"
+
+
+def test_strict_plan_that_cannot_meet_a_requirement():
+    """3 units required, 2 in service and at most 0 new: the requirement, the member's stock,
+    its order limit and the strict-mode shortfall bound conflict."""
+    data = plan({"A": (1000.0, 10.0)}, forces={("A", "U"): dict(existing=2, max_new=0)},
+                requirements={("U", "R", 2025): 3.0}, elastic=False)
+    result = solve(build_model(data))
+    assert result.status == "infeasible" and not result.has_solution
+    text = " | ".join(result.conflict)
+    assert "the requirement for U in R in 2025 (scenario BASE) must be met" in text
+    assert "A can deploy no more U in 2025 (scenario BASE) than it has in service" in text
+
+
+def test_cli_lists_the_conflict(tmp_path):
+    path = tmp_path / "strict.xlsx"
+    shutil.copy(TUTORIAL, path)
+    wb = openpyxl.load_workbook(path)
+    settings = wb["Settings"]
+    row = next(c.row for c in settings["A"] if c.value == "elastic")
+    settings.cell(row=row, column=2).value = False
+    forces = wb["Forces"]
+    headers = [c.value for c in forces[1]]
+    for r in forces.iter_rows(min_row=2):  # nobody may buy anything
+        if r[0].value:
+            r[headers.index("max_new_per_year")].value = 0
+    wb.save(path)
+    out = tmp_path / "report.xlsx"
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "cannot all hold together" in result.output and "requirement for" in result.output
+    assert "Traceback" not in result.output and not out.exists()
