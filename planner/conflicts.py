@@ -47,6 +47,10 @@ COLUMNS: dict[str, str] = {
     "spending_gap": "strict mode: {0} must reach its spending floor in {1} (Settings › elastic)",
     "sets": "{0}'s sets of {2} at site {1} within their bounds",
     "open_site": "site {0} open or not",
+    "assign": "{0} sends no negative number of {1} to {2} in {3} (scenario {4})",
+    "draw": "{0} draws no negative number of {2} sets at site {1} for {3} in {4} (scenario {5})",
+    "spend": "{0}'s spending in {1} cannot be negative",
+    "topup": "{0}'s top-up in {1} cannot be negative",
 }
 
 
