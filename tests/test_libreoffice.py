@@ -42,3 +42,46 @@ def test_analysis_reports_convert_to_pdf(tmp_path):
     for path in (whatif, tmp_path / "analysis.xlsx"):
         pdf = to_pdf(path)
         assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") > 1
+
+
+def convert(path: Path, fmt: str, outdir: Path) -> Path:
+    subprocess.run(
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{outdir}/lo-profile",
+         "--convert-to", fmt, "--outdir", str(outdir), str(path)],
+        check=True, capture_output=True, timeout=300,
+    )
+    return outdir / f"{path.stem}.{fmt.split(':')[0]}"
+
+
+# NATO's report (≈ 50 s to plan and convert) runs under `make verify`
+EXAMPLES = ("tutorial", "anzus", "rio_pact", "brussels_treaty", pytest.param("nato", marks=pytest.mark.verify))
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_reports_open_with_their_charts(tmp_path, name):
+    """Each example's report converts to PDF (several pages), and LibreOffice, saving it again
+    as .xlsx, keeps every chart: it read them all."""
+    import openpyxl
+
+    report = run_plan(Path(__file__).parents[1] / "inputs" / f"{name}.xlsx", tmp_path / f"{name}.xlsx").report_path
+    pdf = to_pdf(report)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") > 3
+    again = tmp_path / "again"
+    again.mkdir()
+    resaved = convert(report, "xlsx", again)
+    charts = {ws.title: len(ws._charts) for ws in openpyxl.load_workbook(report)}
+    kept = {ws.title: len(ws._charts) for ws in openpyxl.load_workbook(resaved)}
+    assert kept == charts and sum(charts.values()) >= 4
+
+
+def test_a_workbook_saved_by_libreoffice_validates_and_runs(tmp_path):
+    """The tutorial (a filled-in template) saved by LibreOffice Calc as .xlsx plans as before."""
+    from planner.validate import load_plan
+
+    saved_dir = tmp_path / "saved"
+    saved_dir.mkdir()
+    saved = convert(TUTORIAL, "xlsx:Calc MS Excel 2007 XML", saved_dir)
+    data, warnings = load_plan(saved)
+    assert len(data.members) == 3
+    original = run_plan(TUTORIAL, write=False).results.totals["objective"]
+    assert run_plan(saved, tmp_path / "r.xlsx").results.totals["objective"] == pytest.approx(original, rel=1e-9)
