@@ -22,9 +22,15 @@ from openpyxl.utils import get_column_letter
 from .schema import FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet
 from .workbook import RawSheet, RawWorkbook, UnreadableWorkbook, read_workbook
 
+# Largest magnitude a number may have, in a cell or grown over the horizon: beyond it the
+# solver's tolerances fail (a plan with costs of 1e15 comes back "unbounded").
+LARGEST = 1e12
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,30}$")
 TRUE_WORDS = {"yes", "y", "true", "1", "x"}
 FALSE_WORDS = {"no", "n", "false", "0"}
+# What a cell holds when its formula failed (openpyxl reads the cached error as this text)
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,9 @@ class _Bad(Exception):
 def parse_cell(value: Any, column: Column) -> Any:
     """The typed value of a non-blank cell, or _Bad."""
     kind = column.kind
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        raise _Bad(f"an Excel error value (a formula that failed): correct the formula or type the value, "
+                   f"expected {column.expected()}")
     if isinstance(value, (dt.datetime, dt.date, dt.time)) and kind != "text":
         raise _Bad(f"a date or time, expected {column.expected()}")
     if kind == "text":
@@ -157,8 +166,8 @@ def _number(value: Any, column: Column) -> float:
             raise _Bad(f"expected {column.expected()}") from None
     if not math.isfinite(number):
         raise _Bad(f"expected {column.expected()}, a finite number")
-    if abs(number) > 1e15:
-        raise _Bad(f"implausibly large, expected {column.expected()}")
+    if abs(number) > LARGEST:
+        raise _Bad(f"implausibly large (above {LARGEST:g}), expected {column.expected()}")
     return number
 
 
@@ -324,10 +333,11 @@ def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Co
             continue
         positions = _positions(raw, sheet)
         for column in sheet.columns:
-            if not column.ref or column.ref not in tables:
-                continue
-            codes = set(tables[column.ref]["code"].dropna()) | set(column.ref_extra)
-            where = column.ref
+            if not column.ref or column.ref not in tables and SHEET_BY_NAME[column.ref].required:
+                continue  # a missing required sheet is reported by check_sheets
+            given = tables.get(column.ref)
+            codes = (set() if given is None else set(given["code"].dropna())) | set(column.ref_extra)
+            where = column.ref if given is not None else f"{column.ref}: the workbook has no such sheet"
             candidates = tables.get("Candidates")
             if column.ref == "Members" and candidates is not None and len(candidates) and sheet.name != "Candidates":
                 codes |= set(tables["Candidates"]["code"].dropna())
@@ -390,6 +400,13 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
             out.error(SETTINGS.name, _settings_row(raw, "fair_share_cap_pct"), 1, "fair_share_cap_pct",
                       fair_cap, f"with {len(members)} members a cap below {100 / len(members):.4g} % cannot "
                       "share all the spending")
+    suspensions = tables.get("Suspensions")
+    if suspensions is not None:
+        pos = _positions(raw, SHEET_BY_NAME["Suspensions"])
+        for r in suspensions.itertuples(index=False):
+            if not _missing(r.from_year) and not _missing(r.to_year) and r.to_year < r.from_year:
+                out.error("Suspensions", r.excel_row, pos.get("to_year"), "to_year", r.to_year,
+                          f"expected a year ≥ from_year ({r.from_year})")
     transit = tables.get("Transit")
     if transit is not None:
         pos = _positions(raw, SHEET_BY_NAME["Transit"])
@@ -413,6 +430,42 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
             if not _missing(r.min_gdp_pct) and not _missing(r.max_gdp_pct) and r.min_gdp_pct > r.max_gdp_pct:
                 out.error("SpendingTargets", r.excel_row, pos.get("max_gdp_pct"), "max_gdp_pct", r.max_gdp_pct,
                           f"expected a ceiling ≥ min_gdp_pct ({r.min_gdp_pct:g})")
+
+
+def check_magnitudes(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
+                     raw: RawWorkbook, out: _Collector) -> None:
+    """Numbers that stay below LARGEST in their cells but not in the model: GDP (and GNI,
+    GDP at PPP) grown from the price base year to the last year; requirements scaled by a
+    scenario's requirement_scale."""
+    base, last = settings.get("price_base_year"), settings.get("last_year")
+    for name in ("Members", "Candidates"):
+        members = tables.get(name)
+        if members is None or not base or not last or last < base:
+            continue
+        pos = _positions(raw, SHEET_BY_NAME[name])
+        for r in members.itertuples(index=False):
+            growth = r.gdp_growth_pct
+            sizes = [v for v in (r.gdp_musd, r.gni_musd, r.gdp_ppp_musd) if not _missing(v)]
+            if _missing(growth) or growth <= 0 or not sizes:
+                continue
+            grown = max(sizes) * (1 + growth / 100) ** (last - base)
+            if grown > LARGEST:
+                out.error(name, r.excel_row, pos.get("gdp_growth_pct"), "gdp_growth_pct", growth,
+                          f"grown {growth:g} % a year from {base} to {last}, GDP would reach {grown:.3g}: "
+                          f"implausibly large (above {LARGEST:g}): expected a lower growth or a shorter horizon")
+    scenarios, requirements = tables.get("Scenarios"), tables.get("Requirements")
+    if scenarios is None or requirements is None or requirements["units"].dropna().empty:
+        return
+    units = requirements["units"].dropna().astype(float)
+    largest = units.max()
+    row = requirements.loc[units.idxmax(), "excel_row"]
+    pos = _positions(raw, SHEET_BY_NAME["Scenarios"])
+    for r in scenarios.itertuples(index=False):
+        if not _missing(r.requirement_scale) and largest * r.requirement_scale > LARGEST:
+            out.error("Scenarios", r.excel_row, pos.get("requirement_scale"), "requirement_scale",
+                      r.requirement_scale, f"scales the largest requirement ({largest:g} units, Requirements › "
+                      f"row {row}) to {largest * r.requirement_scale:.3g} units: implausibly large "
+                      f"(above {LARGEST:g})")
 
 
 def _keys_needed(settings: dict[str, Any], raw: RawWorkbook, out: _Collector) -> dict[str, str]:
@@ -463,10 +516,14 @@ def validate_workbook(raw: RawWorkbook) -> tuple[dict[str, Any], dict[str, pd.Da
                 tables[sheet.name] = frame
     check_references(tables, raw, out)
     check_consistency(settings, tables, raw, out)
+    check_magnitudes(settings, tables, raw, out)
     return settings, tables, out.issues
 
 
 JOINABLE = ("Candidates", "Forces", "SpendingTargets", "FairShare", "BasingRights", "Exclusions")
+
+
+CELL_READ_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
 def _read(path: str | Path) -> RawWorkbook:
@@ -474,6 +531,64 @@ def _read(path: str | Path) -> RawWorkbook:
         return read_workbook(path)
     except UnreadableWorkbook as exc:
         raise InputError([Issue(Path(path).name, None, None, None, None, _NOTHING, str(exc).split(": ", 1)[-1])]) from exc
+    except CELL_READ_ERRORS as exc:  # openpyxl cannot convert a value the file stores in a cell
+        raise InputError(_unreadable_cells(Path(path), exc)) from exc
+
+
+def _unreadable_cells(path: Path, exc: Exception) -> list[Issue]:
+    """A problem for each cell openpyxl cannot read (a number stored as NaN or INF, a
+    boolean stored as 'x', a shared string that is not there: what Excel never writes),
+    found by reading the sheets again with openpyxl's parser, cell by cell. The other
+    cells are checked once the workbook can be read."""
+    advice = ("type the value again in Excel and save, or ask the sender for a fresh copy saved by Excel; "
+              "the other cells are checked once the workbook can be read")
+    found = _find_unreadable_cells(path)
+    if not found:
+        return [Issue(path.name, None, None, None, None, _NOTHING, f"cannot be read as a workbook ({exc}): {advice}")]
+    return [Issue(path.name, sheet, row, col, header, stored,
+                  f"a value Excel does not store in a cell (NaN or infinity?): {advice}")
+            for sheet, row, col, header, stored in found]
+
+
+def _find_unreadable_cells(path: Path) -> list[tuple[str, int, int, str | None, Any]]:
+    """(sheet, row, 0-based column, header, stored text) of every cell openpyxl's
+    worksheet parser fails on; empty if none is found."""
+    import openpyxl
+    from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
+
+    found: list[tuple[str, int, int, str | None, Any]] = []
+
+    class Tolerant(WorkSheetParser):
+        def parse_cell(self, element):
+            try:
+                return super().parse_cell(element)
+            except CELL_READ_ERRORS:
+                self.unreadable.append((self.row_counter, self.col_counter, element.findtext(VALUE_TAG)))
+                return {"row": self.row_counter, "column": self.col_counter, "value": None,
+                        "data_type": "n", "style_id": 0}
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - no location, then: the workbook is named
+        return found
+    try:
+        for ws in wb.worksheets:
+            with ws._get_source() as src:
+                parser = Tolerant(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+                parser.unreadable = []
+                headers: dict[int, Any] = {}
+                for number, cells in parser.parse():
+                    if number == 1:
+                        headers = {c["column"]: c["value"] for c in cells}
+            for row, column, stored in parser.unreadable:
+                header = _text(headers.get(column)) if row > 1 else ""
+                found.append((ws.title, row, column - 1, header or None, stored if stored is not None else _NOTHING))
+    except Exception:  # noqa: BLE001 - openpyxl's internals changed: the workbook is named
+        return []
+    finally:
+        wb.close()
+    return found
 
 
 def validate_join(raw: RawWorkbook, tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[Issue]]:

@@ -214,3 +214,85 @@ def test_custom_common_funding_key_needs_custom_shares(tmp_path):
         ws.cell(row=row, column=2).value = "custom"
     [msg] = problems(edited(tmp_path, key))
     assert "FairShare" in msg and "common_funding_key is custom" in msg and "ARL, BOR, CAR" in msg
+
+
+# ---------------------------------------------------------------------------- found by tests/test_mutations.py
+
+
+def test_number_stored_as_nan_is_located(tmp_path):
+    """A number cell whose stored value is NaN or INF (written by a tool, never by Excel)
+    made openpyxl raise ValueError: an internal error (exit 1). Now each such cell is a
+    located problem, exit 2."""
+    import zipfile
+
+    path = edited(tmp_path, lambda wb: (set_cell("Members", 3, "gdp_musd", 987654.125)(wb),
+                                        set_cell("Forces", 2, "lead_time_years", 987655.125)(wb)))
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            data = data.replace(b"<v>987654.125</v>", b"<v>NaN</v>").replace(b"<v>987655.125</v>", b"<v>INF</v>")
+            z.writestr(info, data)
+    msgs = problems(path)
+    assert len(msgs) == 2
+    assert "tutorial.xlsx › Members › row 3, column C (gdp_musd): 'NaN' — a value Excel does not store" in msgs[0]
+    assert "tutorial.xlsx › Forces › row 2, column H (lead_time_years): 'INF'" in msgs[1]
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(tmp_path / "report.xlsx")])
+    assert result.exit_code == 2 and "Internal error" not in result.output
+    assert not (tmp_path / "report.xlsx").exists()
+
+
+@pytest.mark.parametrize("sheet, header, error", [("Members", "name", "#REF!"), ("Members", "gdp_musd", "#DIV/0!"),
+                                                  ("Capabilities", "unit", "#N/A")])
+def test_excel_error_value(tmp_path, sheet, header, error):
+    """A formula's cached error (#REF!, #N/A…) was accepted as text, e.g. as a member's name."""
+    [msg] = problems(edited(tmp_path, set_cell(sheet, 2, header, error)))
+    assert f"{sheet} › row 2" in msg and f"({header}): '{error}' — an Excel error value" in msg
+
+
+def test_reference_to_a_missing_optional_sheet(tmp_path):
+    """Participation rows naming scenarios, without a Scenarios sheet, were ignored in silence."""
+    def edit(wb):
+        ws = wb["Participation"]
+        ws.append(["BOR", "SHORT", "no", None])
+        wb.remove(wb["Scenarios"])
+    [msg] = problems(edited(tmp_path, edit))
+    assert ("Participation › row 2, column B (scenario): 'SHORT' — no such code in sheet Scenarios: "
+            "the workbook has no such sheet") in msg
+
+
+def test_suspension_ending_before_it_starts(tmp_path):
+    def edit(wb):
+        wb["Suspensions"].append(["CAR", "ARL", 2026, 2025, None])
+    [msg] = problems(edited(tmp_path, edit))
+    assert "Suspensions › row 2, column D (to_year): 2025 — expected a year ≥ from_year (2026)" in msg
+
+
+def test_number_beyond_the_solver_range(tmp_path):
+    """An operating cost of 1e15 passed (the limit was 1e15) and the plan came back
+    'unbounded' with exit code 0 and a meaningless report."""
+    [msg] = problems(edited(tmp_path, set_cell("Forces", 2, "operating_cost_musd", 1e15)))
+    assert "Forces › row 2, column G (operating_cost_musd)" in msg and "implausibly large (above 1e+12)" in msg
+    data, _ = load_plan(edited(tmp_path, set_cell("Forces", 2, "operating_cost_musd", 1e12)))
+    assert data.forces["operating_cost"].max() == 1e12
+
+
+def test_gdp_growth_over_a_long_horizon(tmp_path):
+    """50 % growth a year, each cell in range, compounded to 2200: GDP of 1e34, 'unbounded'."""
+    def edit(wb):
+        set_cell("Members", 2, "gdp_growth_pct", 50)(wb)
+        ws = wb["Settings"]
+        ws.cell(row=next(c.row for c in ws["A"] if c.value == "last_year"), column=2).value = 2200
+    [msg] = problems(edited(tmp_path, edit))
+    assert "Members › row 2, column D (gdp_growth_pct): 50 — grown 50 % a year from 2024 to 2200" in msg
+    assert "implausibly large" in msg
+
+
+def test_requirement_scale_beyond_the_solver_range(tmp_path):
+    """1e12 units scaled by 1e12 in a scenario: 'infeasible or unbounded' in elastic mode."""
+    def edit(wb):
+        set_cell("Requirements", 3, "units", 1e12)(wb)
+        wb["Scenarios"].append(["BIG", "Big", 1, 30, 1e12, None])
+    [msg] = problems(edited(tmp_path, edit))
+    assert "Scenarios › row 2, column E (requirement_scale): 1e+12 — scales the largest requirement" in msg
+    assert "Requirements › row 3" in msg
