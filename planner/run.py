@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .analyses.whatif import WhatIfResults
 
 Progress = Callable[[str], None]
-ROBUSTNESS_K = 3  # the report's cost-against-k chart goes at least this far
+ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
 
 
 @dataclass
@@ -69,8 +69,10 @@ def run_plan(
     time_limit_s: float | None = None,
     write: bool = True,
     progress: Progress | None = None,
+    robustness: bool = True,
 ) -> PlanRun:
-    """Plan the workbook at `path` and write its report (unless write=False).
+    """Plan the workbook at `path` and write its report (unless write=False); with
+    `robustness`, analyse the plan against abstaining members (the Robustness sheet).
 
     Raises planner.validate.InputError when the workbook has errors (nothing is written).
     """
@@ -103,7 +105,7 @@ def run_plan(
     say("Extracting results")
     results = extract(model, data, solved) if solved.has_solution else None
     lap("extract")
-    if results is not None and data.may_abstain() and options.solver.lower() in ("highs", "appsi_highs"):
+    if robustness and results is not None and data.may_abstain() and options.solver.lower() in ("highs", "appsi_highs"):
         from .analyses.robustness import analyse_robustness
         from .persistent import PersistentModel
 

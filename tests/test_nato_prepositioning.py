@@ -24,7 +24,7 @@ BRIGADES = ("ARM_BDE", "MECH_BDE")
 
 @pytest.fixture(scope="module")
 def plan():
-    run = run_plan(NATO, write=False)
+    run = run_plan(NATO, write=False, robustness=False)  # Robustness is tested elsewhere
     assert run.results is not None, run.status
     return run.results
 
