@@ -105,8 +105,7 @@ def run(
                 err.print("These cannot all hold together (drop or relax any one of them):", markup=False)
                 for line in result.conflict:
                     err.print(f"  • {line}", markup=False)
-            err.print("Switch elastic mode on (Settings › elastic) to see which requirements "
-                      "or spending floors cannot be met, and by how much.", markup=False)
+            err.print(_advice(result), markup=False)
             raise typer.Exit(1)
 
 
@@ -327,6 +326,22 @@ def import_orlib(
 def _print_warnings(warnings: list) -> None:
     for w in warnings:
         err.print(f"warning: {w}", markup=False, highlight=False)
+
+
+def _advice(run_: PlanRun) -> str:
+    """What to do when the solver gave no plan, by its status."""
+    status = run_.status
+    if status in ("unbounded", "infeasible or unbounded"):
+        return ("Some cost can fall without limit: look for a negative cost, or costs, GDPs or requirements "
+                "far beyond the others (the solver's precision ends around 1e12), and check the horizon.")
+    if status in ("time limit", "iteration limit", "interrupted"):
+        return ("The solver stopped before it found any plan: raise Settings › time_limit_s (or --time-limit), "
+                "or make the plan smaller (fewer years, scenarios or sites).")
+    if status == "infeasible":
+        return ("Switch elastic mode on (Settings › elastic) to see which requirements or spending floors "
+                "cannot be met, and by how much.")
+    return ("The solver reported numerical trouble: check for numbers far beyond the others in the workbook; "
+            "run with --debug and send the output to the planner's maintainers if it persists.")
 
 
 def _print_whatif(run_) -> None:

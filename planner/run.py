@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .analyses.whatif import WhatIfResults
 
 Progress = Callable[[str], None]
+NOT_A_PLAN = ("unbounded", "infeasible or unbounded")  # a point HiGHS returns then is no plan to report
 ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
 
 
@@ -103,7 +104,8 @@ def run_plan(
     solved = solve(model, options)
     lap("solve")
     say("Extracting results")
-    results = extract(model, data, solved) if solved.has_solution else None
+    usable = solved.has_solution and solved.status not in NOT_A_PLAN
+    results = extract(model, data, solved) if usable else None
     lap("extract")
     if robustness and results is not None and data.may_abstain() and options.solver.lower() in ("highs", "appsi_highs"):
         from .analyses.robustness import analyse_robustness

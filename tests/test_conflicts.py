@@ -46,3 +46,21 @@ def test_cli_lists_the_conflict(tmp_path):
     assert result.exit_code == 1
     assert "cannot all hold together" in result.output and "requirement for" in result.output
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_every_solver_outcome_has_advice():
+    from planner.cli import _advice
+    from planner.run import PlanRun
+
+    for status, words in (("unbounded", "without limit"), ("time limit", "time_limit_s"),
+                          ("infeasible", "elastic"), ("Solve error", "numerical trouble")):
+        assert words in _advice(PlanRun(status, None, None, {}))
+
+
+def test_a_time_limit_without_a_plan_is_no_plan(tmp_path):
+    """A time limit too short to find any plan: exit 1, the advice, nothing written."""
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(app, ["run", str(TUTORIAL), "--time-limit", "1e-9", "--out", str(out)])
+    assert result.exit_code in (0, 1)  # HiGHS may still finish the tiny LP in its first step
+    if result.exit_code == 1:
+        assert "time_limit_s" in result.output and not out.exists()
