@@ -179,8 +179,8 @@ def worker(workbook: Path, workdir: Path, result: Path, tie_break: float | None 
         report_mod.write_report = report_or_note
     load = os.getloadavg()[0]
     start, cpu0 = time.perf_counter(), cpu_seconds()
-    plan = run_mod.run_plan(
-        workbook, workdir / "report.xlsx", write=write,
+    plan = run_mod.run_plan(  # the plan pipeline only: the Robustness sheet's re-solves are analyses (resolve.py)
+        workbook, workdir / "report.xlsx", write=write, robustness=False,
         progress=lambda stage: marks.append((stage, peak_mb())),
     )
     wall = time.perf_counter() - start

@@ -40,17 +40,20 @@ def add_coverage(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
 
     used: dict[tuple, list] = defaultdict(list)  # (m, c, t, s) -> variables
     provided: dict[tuple, list] = defaultdict(list)  # (c, r, t, s) -> variables
-    provided_by: dict[tuple, list] = defaultdict(list)  # (m, c, r, t, s) -> variables
+    provided_by: dict[tuple, list] = defaultdict(list)  # (m, c, r, t, s) -> variables, m may abstain
+    may_abstain = set(data.may_abstain()) if any(data.abstention_budget().values()) else set()
     for m, c, r, t, s in ix.assign:
         var = model.assign[m, c, r, t, s]
         used[m, c, t, s].append(var)
         provided[c, r, t, s].append(var)
-        provided_by[m, c, r, t, s].append(var)
+        if m in may_abstain:
+            provided_by[m, c, r, t, s].append(var)
     for m, k, c, r, t, s in ix.draws:
         var = model.draw[m, k, c, r, t, s]
         used[m, c, t, s].append(var)
         provided[c, r, t, s].append(var)
-        provided_by[m, c, r, t, s].append(var)
+        if m in may_abstain:
+            provided_by[m, c, r, t, s].append(var)
     robust = add_abstentions(model, data, ix, provided_by)
 
     model.K = pyo.Set(initialize=ix.stock_rows, dimen=4, ordered=True)

@@ -26,7 +26,8 @@ and the robust requirement is exactly (Bertsimas & Sim 2004):
     robust_loss[m, c, r, t, s]:    abstain_budget[c, r, t, s] + abstain_loss[m, c, r, t, s]
                                    − a[m, c, r, t, s] ≥ 0          (m ∈ U providing c to r)
 
-With k_s = 0 the budget is free and the losses 0: the nominal requirement. Deployment is
+With k_s = 0 the budget would be free and the losses 0: the nominal requirement, so the
+robust terms are built only in scenarios with k_s > 0. Deployment is
 decided before the abstention is known (units sent by a member that abstains are lost;
 the others are not redeployed): the robust plan holds for every abstention set as it
 stands. The shortfall is then the worst abstention set's shortfall, cell by cell.
@@ -48,7 +49,8 @@ def add_abstentions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex,
 
     `provided_by` maps (m, c, r, t, s) to m's provision variables in that cell.
     """
-    may_abstain = {s: set(data.may_abstain(s)) for s in ix.scenarios}
+    budget = data.abstention_budget()
+    may_abstain = {s: set(data.may_abstain(s)) if budget[s] > 0 else set() for s in ix.scenarios}
     pairs = [key for key in provided_by if key[0] in may_abstain[key[4]]]
     cells = list(dict.fromkeys(key[1:] for key in pairs))
     model.U_cells = pyo.Set(initialize=cells, dimen=4, ordered=True)
@@ -62,7 +64,6 @@ def add_abstentions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex,
         rule=lambda mdl, m, c, r, t, s: mdl.abstain_budget[c, r, t, s] + mdl.abstain_loss[m, c, r, t, s]
         - sum(provided_by[m, c, r, t, s]) >= 0,
     )
-    budget = data.abstention_budget()
     losses: dict[Cell, list] = defaultdict(list)
     for m, c, r, t, s in pairs:
         losses[c, r, t, s].append(model.abstain_loss[m, c, r, t, s])

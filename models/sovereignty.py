@@ -30,10 +30,13 @@ from .sets import ModelIndex
 
 
 def add_sovereignty(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
-    provided: dict[tuple, list] = defaultdict(list)  # (m, c, r, t, s) -> variables
-    for m, c, r, t, s in ix.assign:
+    limit = data.members["max_abroad"].to_dict() if "max_abroad" in data.members else {}
+    used = (not math.isnan(data.max_requirement_share) or not math.isnan(data.max_capability_share)
+            or any(not math.isnan(v) for v in limit.values()))
+    provided: dict[tuple, list] = defaultdict(list)  # (m, c, r, t, s) -> variables (only if a limit is set)
+    for m, c, r, t, s in ix.assign if used else ():
         provided[m, c, r, t, s].append(model.assign[m, c, r, t, s])
-    for m, k, c, r, t, s in ix.draws:
+    for m, k, c, r, t, s in ix.draws if used else ():
         provided[m, c, r, t, s].append(model.draw[m, k, c, r, t, s])
 
     share = data.max_requirement_share
@@ -55,7 +58,6 @@ def add_sovereignty(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) ->
         rule=lambda mdl, m, c, t, s: sum(by_capability[m, c, t, s]) <= cap * required[c, t, s],
     )
 
-    limit = data.members["max_abroad"].to_dict() if "max_abroad" in data.members else {}
     hosts = data.regions["host"].to_dict() if "host" in data.regions else {}
     abroad: dict[tuple, list] = defaultdict(list)  # (m, c, t, s) -> variables
     for (m, c, r, t, s), variables in provided.items():

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 NOT_A_PLAN = ("unbounded", "infeasible or unbounded")  # a point HiGHS returns then is no plan to report
 ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
+ROBUSTNESS_LIMIT = 300_000  # columns: above, the report re-solves for no other k than the plan's
 
 
 @dataclass
@@ -113,6 +114,8 @@ def run_plan(
 
         say("Robustness: re-solving with members abstaining")
         k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
+        if model._persistent_solver._solver_model.getNumCol() > ROBUSTNESS_LIMIT:
+            k_max = data.abstentions  # no extra solves for a large model: `planner sweep --vary abstentions=…`
         results.robustness = analyse_robustness(PersistentModel(model), data, options, k_max=k_max)
         lap("robustness")
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)

@@ -3,9 +3,11 @@
 For the solved plan (its deployment loaded in the model) and U, the members whose
 obligation is not automatic:
 
-- **cost against k**: the plan re-solved on the persistent model with every scenario's
-  budget set to k = 0, 1, …, K (the coefficient −k of abstain_budget in each
-  meet_requirement row), against the nominal plan (k = 0): what robustness costs;
+- **cost against k**: the plan re-solved with every scenario's budget set to k = 0, 1, …, K
+  against the nominal plan (k = 0): what robustness costs. Where the plan itself is robust
+  (some k_s > 0) its model has the robust rows and each k is a re-solve of it (the
+  coefficient −k of abstain_budget in each meet_requirement row); where every k_s is 0
+  the model has none (they would be dead weight), and each k ≥ 1 is a model built with it;
 - **worst abstention set per scenario**: with the plan's deployment fixed, the set A ⊆ U,
   |A| ≤ k (the scenario's budget, or 1 where it is 0), that leaves the most uncovered,
 
@@ -173,7 +175,10 @@ def chance_view(data: PlanData, requirement: dict[tuple, float], provided: dict[
 
 
 def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
-    """The plan re-solved with k = 0 … K in every scenario."""
+    """The plan re-solved with k = 0 … K in every scenario: on the persistent model where it
+    has the robust rows (some k_s > 0), else by building the model for each k ≥ 1."""
+    if not any(data.abstention_budget().values()):
+        return _cost_by_rebuild(pm, data, options, k_max)
     model = pm.model
     ix = model.index
     budget = data.abstention_budget()
@@ -202,3 +207,32 @@ def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, 
                         100 * extra / abs(base) if base else np.nan,
                         float(discount @ x[spend_cols]) - baseline, float(weights @ x[shortfall_cols])))
     return pd.DataFrame(out, columns=list(COST_COLUMNS))
+
+
+def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
+    """k = 0 is the plan as solved; each k ≥ 1 a model built with that budget (the plan's
+    own model has no robust rows when every budget is 0)."""
+    import dataclasses
+
+    from models import build_model
+
+    from ..solve import solve
+
+    model = pm.model
+    base = float(pyo.value(model.total_cost))
+    rows = [(0, "optimal", base, 0.0, 0.0, float(pyo.value(model.plan_cost)), _expected_shortfall(model))]
+    for k in range(1, min(k_max, len(data.may_abstain())) + 1):
+        robust = build_model(dataclasses.replace(data, abstentions=k))
+        result = solve(robust, options)
+        if not result.has_solution:
+            rows.append((k, result.status, np.nan, np.nan, np.nan, np.nan, np.nan))
+            continue
+        extra = result.objective - base
+        rows.append((k, result.status, result.objective, extra, 100 * extra / abs(base) if base else np.nan,
+                     float(pyo.value(robust.plan_cost)), _expected_shortfall(robust)))
+    return pd.DataFrame(rows, columns=list(COST_COLUMNS))
+
+
+def _expected_shortfall(model: pyo.ConcreteModel) -> float:
+    ix = model.index
+    return float(sum(ix.probability[c[3]] * (model.shortfall[c].value or 0.0) for c in ix.requirement))
