@@ -70,10 +70,13 @@ def read_workbook(path: str | Path) -> RawWorkbook:
     if not path.is_file():
         raise UnreadableWorkbook(f"{path}: no such file")
     inspect_package(path)
+    opened = []  # closed below whatever happens, also if the second load fails
     try:
-        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        opened.append(values := openpyxl.load_workbook(path, read_only=True, data_only=True))
+        opened.append(formulas := openpyxl.load_workbook(path, read_only=True, data_only=False))
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+        for book in opened:
+            book.close()
         raise UnreadableWorkbook(f"{path.name}: cannot be read as a workbook ({exc})") from exc
     try:
         sheets = {
