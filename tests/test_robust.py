@@ -168,3 +168,22 @@ def test_chance_view_samples_participation():
     assert view["p95_uncovered_unit_years"] == pytest.approx(2.0)
     assert chance_view(with_obligations(tutorial_data(), {"BOR": "consent"}, 0), model.index.requirement,
                        provisions(model)) is None  # no probabilities given
+
+
+def test_cost_against_k_with_a_scenario_budget_of_zero():
+    """Budgets {CALM: 0, CRISIS: 1}: the plan's model has robust rows in CRISIS only, so each
+    k of the chart (every scenario k) is a model built with it; the figures equal those."""
+    from planner.analyses.robustness import analyse_robustness, with_budget
+    from planner.persistent import PersistentModel
+
+    scenarios = pd.DataFrame({"name": ["Calm", "Crisis"], "probability": [0.5, 0.5],
+                              "warning_days": [float("inf")] * 2, "scale": [1.0, 1.5],
+                              "abstentions": [0.0, 1.0]}, index=pd.Index(["CALM", "CRISIS"], name="scenario"))
+    data = with_obligations(dataclasses.replace(tutorial_data(), scenarios=scenarios),
+                            {"BOR": "consent", "CAR": "consent"}, 0)
+    model = build_model(data)
+    solve(model)
+    cost = analyse_robustness(PersistentModel(model), data, k_max=2).cost.set_index("k")["objective_musd"]
+    for k in (0, 1, 2):
+        assert cost[k] == pytest.approx(solve(build_model(with_budget(data, k))).objective, rel=1e-9)
+    assert cost[1] > cost[0]

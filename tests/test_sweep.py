@@ -85,3 +85,24 @@ def test_cli_sweep_report(tmp_path):
     assert len(table) == 2 and set(table["Status"]) == {"optimal"}
     bad = CliRunner().invoke(app, ["sweep", str(TUTORIAL), "--vary", "speed=1", "--out", str(tmp_path / "x.xlsx")])
     assert bad.exit_code == 2 and not (tmp_path / "x.xlsx").exists()
+
+
+def test_sweep_of_abstentions_on_a_plan_without_robust_rows(tmp_path):
+    """The tutorial with BOR and CAR consent-based and a plan budget of 0: each variant k is
+    the plan built to hold against any k abstentions."""
+    from planner.analyses.robustness import with_budget
+
+    path = tmp_path / "consent.xlsx"
+    wb = openpyxl.load_workbook(TUTORIAL)
+    ws = wb["Members"]
+    col = [c.value for c in ws[1]].index("obligation")
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in ("BOR", "CAR"):
+            row[col].value = "consent"
+    wb.save(path)
+    result = run_sweep(path, parse_vary(["abstentions=0,1"]), workers=2)
+    data, _ = load_plan(path)
+    got = result.variants.set_index("abstentions")["objective_musd"]
+    for k in (0, 1):
+        assert got[k] == pytest.approx(solve(build_model(with_budget(data, k))).objective, rel=1e-9)
+    assert got[1] > got[0]

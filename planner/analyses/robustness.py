@@ -24,6 +24,7 @@ obligation is not automatic:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import time
@@ -174,18 +175,35 @@ def chance_view(data: PlanData, requirement: dict[tuple, float], provided: dict[
     return pd.DataFrame(rows, columns=list(CHANCE_COLUMNS))
 
 
+def with_budget(data: PlanData, k: int) -> PlanData:
+    """`data` with every scenario's abstention budget k_s = k (per-scenario overrides replaced)."""
+    scenarios = data.scenarios.assign(abstentions=float(k))
+    return dataclasses.replace(data, abstentions=k, scenarios=scenarios)
+
+
+def set_budget(pm: PersistentModel, data: PlanData, k: int) -> None:
+    """Every scenario's budget k in the persistent model: the coefficient −k of abstain_budget
+    in every meet_requirement row. The model must have been built from `data` with every
+    k_s > 0 (so that every scenario has the robust rows); inside `with pm.changes():`."""
+    model = pm.model
+    budget = data.abstention_budget()
+    if not all(budget.values()):
+        raise ValueError("the model has no robust rows in scenarios whose budget is 0: build it with with_budget")
+    cells = list(model.U_cells)
+    pm.set_coefficient_arrays(pm.rows([model.meet_requirement[c] for c in cells]),
+                              pm.columns([model.abstain_budget[c] for c in cells]),
+                              [-float(k)] * len(cells), [-float(budget[c[3]]) for c in cells])
+
+
 def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
     """The plan re-solved with k = 0 … K in every scenario: on the persistent model where it
-    has the robust rows (some k_s > 0), else by building the model for each k ≥ 1."""
-    if not any(data.abstention_budget().values()):
+    has the robust rows in every scenario (every k_s > 0), else by building the model for
+    each k ≥ 1."""
+    budget = data.abstention_budget()
+    if not all(budget.values()):
         return _cost_by_rebuild(pm, data, options, k_max)
     model = pm.model
     ix = model.index
-    budget = data.abstention_budget()
-    cells = list(model.U_cells)
-    rows_idx = pm.rows([model.meet_requirement[cell] for cell in cells])
-    cols_idx = pm.columns([model.abstain_budget[cell] for cell in cells])
-    old = [-float(budget[cell[3]]) for cell in cells]
     shortfall_cols = pm.columns([model.shortfall[cell] for cell in ix.requirement])
     weights = np.array([ix.probability[cell[3]] for cell in ix.requirement])
     spend_cols = pm.columns([model.spend[k] for k in ix.active])
@@ -195,7 +213,7 @@ def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, 
     out, base = [], None
     for k in range(top + 1):
         with pm.changes():
-            pm.set_coefficient_arrays(rows_idx, cols_idx, [-float(k)] * len(cells), old)
+            set_budget(pm, data, k)
             outcome = pm.solve(options.time_limit_s, options.mip_gap)
             if not outcome.has_solution:
                 out.append((k, outcome.status, np.nan, np.nan, np.nan, np.nan, np.nan))
@@ -210,24 +228,27 @@ def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, 
 
 
 def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
-    """k = 0 is the plan as solved; each k ≥ 1 a model built with that budget (the plan's
-    own model has no robust rows when every budget is 0)."""
-    import dataclasses
-
+    """The plan's own model lacks robust rows in some scenario (its budget there is 0): each
+    k ≥ 1 is a model built with that budget in every scenario; k = 0 the nominal plan, which
+    is the plan as solved where every budget is 0, else also built."""
     from models import build_model
 
     from ..solve import solve
 
     model = pm.model
-    base = float(pyo.value(model.total_cost))
-    rows = [(0, "optimal", base, 0.0, 0.0, float(pyo.value(model.plan_cost)), _expected_shortfall(model))]
-    for k in range(1, min(k_max, len(data.may_abstain())) + 1):
-        robust = build_model(dataclasses.replace(data, abstentions=k))
+    rows, base = [], None
+    if not any(data.abstention_budget().values()):
+        base = float(pyo.value(model.total_cost))
+        rows.append((0, "optimal", base, 0.0, 0.0, float(pyo.value(model.plan_cost)), _expected_shortfall(model)))
+    top = max(min(k_max, len(data.may_abstain())), max(data.abstention_budget().values(), default=0))
+    for k in range(len(rows), top + 1):
+        robust = build_model(with_budget(data, k))
         result = solve(robust, options)
         if not result.has_solution:
             rows.append((k, result.status, np.nan, np.nan, np.nan, np.nan, np.nan))
             continue
-        extra = result.objective - base
+        base = result.objective if k == 0 else base
+        extra = result.objective - base if base is not None else np.nan
         rows.append((k, result.status, result.objective, extra, 100 * extra / abs(base) if base else np.nan,
                      float(pyo.value(robust.plan_cost)), _expected_shortfall(robust)))
     return pd.DataFrame(rows, columns=list(COST_COLUMNS))

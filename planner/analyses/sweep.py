@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .robustness import set_budget, with_budget
+
 PARAMETERS = ("requirements", "floor", "without", "abstentions")
 
 
@@ -87,12 +89,15 @@ def variants(vary: Mapping[str, list]) -> list[dict]:
 
 # ------------------------------------------------------------------ the worker side
 
-_CACHE: dict[str, Any] = {}  # workbook digest -> (data, PersistentModel), per worker process
+_CACHE: dict[tuple, Any] = {}  # (workbook digest, robust) -> (data, PersistentModel), per worker process
 
 
-def _persistent(digest: str, content: bytes):
-    """The plan's data and persistent model in this worker, built once per workbook."""
-    if digest not in _CACHE:
+def _persistent(digest: str, content: bytes, robust: int = 0):
+    """The plan's data and persistent model in this worker, built once per workbook. With
+    `robust` > 0 (the sweep varies abstentions) the model is built with that budget in every
+    scenario, so that it has the robust rows whose budget each variant sets."""
+    key = (digest, robust)
+    if key not in _CACHE:
         from models import build_model
 
         from ..persistent import PersistentModel
@@ -102,17 +107,19 @@ def _persistent(digest: str, content: bytes):
             path = Path(tmp) / "plan.xlsx"
             path.write_bytes(content)
             data, _ = load_plan(path)
+        if robust:
+            data = with_budget(data, robust)
         _CACHE.clear()  # one workbook at a time per worker
-        _CACHE[digest] = (data, PersistentModel.attach(build_model(data)))
-    return _CACHE[digest]
+        _CACHE[key] = (data, PersistentModel.attach(build_model(data)))
+    return _CACHE[key]
 
 
-def solve_variant(digest: str, content: bytes, variant: dict) -> dict:
+def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -> dict:
     """Solve one variant on this worker's persistent model; the model is put back after."""
     from .membership import Membership, apply
 
     start = time.perf_counter()
-    data, pm = _persistent(digest, content)
+    data, pm = _persistent(digest, content, robust)
     model = pm.model
     ix = model.index
     with pm.changes():
@@ -130,12 +137,7 @@ def solve_variant(digest: str, content: bytes, variant: dict) -> dict:
             pm.set_row_bounds([model.spending_floor[k] for k in keys],
                               np.array([variant["floor"] / 100 * ix.gdp[k] for k in keys]), np.inf)
         if "abstentions" in variant:
-            budget = data.abstention_budget()
-            cells = list(model.U_cells)
-            pm.set_coefficient_arrays(pm.rows([model.meet_requirement[c] for c in cells]),
-                                      pm.columns([model.abstain_budget[c] for c in cells]),
-                                      [-float(variant["abstentions"])] * len(cells),
-                                      [-float(budget[c[3]]) for c in cells])
+            set_budget(pm, data, variant["abstentions"])
         outcome = pm.solve(data.time_limit_s, data.mip_gap)
         row: dict[str, Any] = {"status": outcome.status, "objective_musd": outcome.objective,
                                "gap": outcome.gap}
@@ -192,7 +194,8 @@ def run_sweep(path: str | Path, vary: Mapping[str, list], *, scheduler: str | No
         client = Client(cluster)
     try:
         shared = client.scatter(content, broadcast=True)
-        futures = {client.submit(solve_variant, digest, shared, v, pure=False): i for i, v in enumerate(todo)}
+        robust = max(1, *vary["abstentions"]) if "abstentions" in vary else 0
+        futures = {client.submit(solve_variant, digest, shared, v, robust, pure=False): i for i, v in enumerate(todo)}
         rows: dict[int, dict] = {}
         done = 0
         deadline = None if time_budget_s is None else start + time_budget_s
