@@ -395,11 +395,7 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
                               f"{key}: a number ≥ 0 ({unit})")
         if "custom" in needed:
             _check_custom_shares(needed["custom"], members, tables.get("FairShare"), out)
-        fair_cap = settings.get("fair_share_cap_pct")
-        if fair_cap is not None and fair_cap * len(members) < 100:
-            out.error(SETTINGS.name, _settings_row(raw, "fair_share_cap_pct"), 1, "fair_share_cap_pct",
-                      fair_cap, f"with {len(members)} members a cap below {100 / len(members):.4g} % cannot "
-                      "share all the spending")
+        _check_cap(settings, "fair_share_cap_pct", len(members), "share all the spending", raw, out)
     suspensions = tables.get("Suspensions")
     if suspensions is not None:
         pos = _positions(raw, SHEET_BY_NAME["Suspensions"])
@@ -418,11 +414,8 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
     if scenarios is not None and not scenarios.empty and not (scenarios["probability"].fillna(0) > 0).any():
         out.error("Scenarios", None, _positions(raw, SHEET_BY_NAME["Scenarios"]).get("probability"),
                   "probability", _NOTHING, "at least one scenario needs a probability above 0")
-    cap = settings.get("common_funding_cap_pct")
-    if cap is not None and members is not None and cap * len(members) < 100:
-        out.error(SETTINGS.name, _settings_row(raw, "common_funding_cap_pct"), 1, "common_funding_cap_pct",
-                  cap, f"with {len(members)} members a cap below {100 / len(members):.4g} % cannot share "
-                  "all common costs")
+    if members is not None:
+        _check_cap(settings, "common_funding_cap_pct", len(members), "share all common costs", raw, out)
     targets = tables.get("SpendingTargets")
     if targets is not None:
         pos = _positions(raw, SHEET_BY_NAME["SpendingTargets"])
@@ -466,6 +459,15 @@ def check_magnitudes(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
                       r.requirement_scale, f"scales the largest requirement ({largest:g} units, Requirements › "
                       f"row {row}) to {largest * r.requirement_scale:.3g} units: implausibly large "
                       f"(above {LARGEST:g})")
+
+
+def _check_cap(settings: dict[str, Any], setting: str, members: int, what: str, raw: RawWorkbook,
+               out: _Collector) -> None:
+    """A cap on any one member's share (in %) must let `members` members share 100 %."""
+    cap = settings.get(setting)
+    if cap is not None and cap * members < 100:
+        out.error(SETTINGS.name, _settings_row(raw, setting), 1, setting, cap,
+                  f"with {members} members a cap below {100 / members:.4g} % cannot {what}")
 
 
 def _keys_needed(settings: dict[str, Any], raw: RawWorkbook, out: _Collector) -> dict[str, str]:

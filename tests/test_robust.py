@@ -173,7 +173,8 @@ def test_chance_view_samples_participation():
 def test_cost_against_k_with_a_scenario_budget_of_zero():
     """Budgets {CALM: 0, CRISIS: 1}: the plan's model has robust rows in CRISIS only, so each
     k of the chart (every scenario k) is a model built with it; the figures equal those."""
-    from planner.analyses.robustness import analyse_robustness, with_budget
+    from planner.analyses.changes import with_budget
+    from planner.analyses.robustness import analyse_robustness
     from planner.persistent import PersistentModel
 
     scenarios = pd.DataFrame({"name": ["Calm", "Crisis"], "probability": [0.5, 0.5],

@@ -90,7 +90,7 @@ def test_cli_sweep_report(tmp_path):
 def test_sweep_of_abstentions_on_a_plan_without_robust_rows(tmp_path):
     """The tutorial with BOR and CAR consent-based and a plan budget of 0: each variant k is
     the plan built to hold against any k abstentions."""
-    from planner.analyses.robustness import with_budget
+    from planner.analyses.changes import with_budget
 
     path = tmp_path / "consent.xlsx"
     wb = openpyxl.load_workbook(TUTORIAL)

@@ -42,6 +42,7 @@ from models import PlanData
 
 from ..persistent import PersistentModel
 from ..solve import SolveOptions
+from .changes import scale_requirements
 from .games import CachedCost, cached, core_violation, nucleolus, shapley
 from .membership import Membership, apply
 
@@ -79,9 +80,6 @@ def coalition_cost(pm: PersistentModel, data: PlanData, options: SolveOptions,
     requirement (the "share" basis); None: S alone meets every requirement in full.
     """
     counts = {"relaxed": 0, "seconds": 0.0}
-    meet = list(pm.model.meet_requirement.values())
-    rows = pm.rows(meet)
-    required = np.array([pm.row_bounds(con)[0] for con in meet if con in pm._row])
 
     def cost(members: frozenset) -> float:
         start = time.perf_counter()
@@ -90,8 +88,8 @@ def coalition_cost(pm: PersistentModel, data: PlanData, options: SolveOptions,
         for fairness in (True, False):
             with pm.changes():
                 apply(pm, data, Membership(out_from=out_from, fairness=fairness))
-                if fraction < 1.0 and len(rows):
-                    pm._change_rows(rows, fraction * required, np.full(len(rows), np.inf))
+                if fraction < 1.0:
+                    scale_requirements(pm, fraction)
                 outcome = pm.solve(options.time_limit_s, options.mip_gap)
             if outcome.has_solution:
                 break

@@ -24,7 +24,6 @@ obligation is not automatic:
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 import time
@@ -39,6 +38,7 @@ from models import PlanData
 
 from ..persistent import PersistentModel
 from ..solve import SolveOptions
+from .changes import set_budget, with_budget
 
 ENUMERATION_LIMIT = 20_000  # abstention sets per scenario searched exhaustively
 CHANCE_DRAWS = 2_000  # participation patterns sampled for the chance view
@@ -173,26 +173,6 @@ def chance_view(data: PlanData, requirement: dict[tuple, float], provided: dict[
         rows.append((s, draws, float(short.mean()), float(np.percentile(short, 95)),
                      100 * float((short > 1e-9).mean())))
     return pd.DataFrame(rows, columns=list(CHANCE_COLUMNS))
-
-
-def with_budget(data: PlanData, k: int) -> PlanData:
-    """`data` with every scenario's abstention budget k_s = k (per-scenario overrides replaced)."""
-    scenarios = data.scenarios.assign(abstentions=float(k))
-    return dataclasses.replace(data, abstentions=k, scenarios=scenarios)
-
-
-def set_budget(pm: PersistentModel, data: PlanData, k: int) -> None:
-    """Every scenario's budget k in the persistent model: the coefficient −k of abstain_budget
-    in every meet_requirement row. The model must have been built from `data` with every
-    k_s > 0 (so that every scenario has the robust rows); inside `with pm.changes():`."""
-    model = pm.model
-    budget = data.abstention_budget()
-    if not all(budget.values()):
-        raise ValueError("the model has no robust rows in scenarios whose budget is 0: build it with with_budget")
-    cells = list(model.U_cells)
-    pm.set_coefficient_arrays(pm.rows([model.meet_requirement[c] for c in cells]),
-                              pm.columns([model.abstain_budget[c] for c in cells]),
-                              [-float(k)] * len(cells), [-float(budget[c[3]]) for c in cells])
 
 
 def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:

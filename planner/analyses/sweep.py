@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .robustness import set_budget, with_budget
+from .changes import scale_requirements, set_budget, with_budget
 
 PARAMETERS = ("requirements", "floor", "without", "abstentions")
 
@@ -129,9 +129,7 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
                 raise ValueError(f"no member {code!r} in the plan")
             apply(pm, data, Membership(out_from={code: data.first_year}))
         if "requirements" in variant:
-            cells = list(ix.requirement)
-            pm.set_row_bounds([model.meet_requirement[c] for c in cells],
-                              np.array([variant["requirements"] * ix.requirement[c] for c in cells]), np.inf)
+            scale_requirements(pm, variant["requirements"])
         if "floor" in variant:
             keys = list(model.A_floor)
             pm.set_row_bounds([model.spending_floor[k] for k in keys],

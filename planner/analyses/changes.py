@@ -1,0 +1,40 @@
+"""Changes of the plan's parameters that several analyses make on the persistent model
+(planner/persistent.py), each inside a `with pm.changes():` block, undone with it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from models import PlanData
+
+from ..persistent import INF, PersistentModel
+
+
+def scale_requirements(pm: PersistentModel, factor: float) -> None:
+    """Every requirement × `factor`: the right-hand side of every meet_requirement row."""
+    model = pm.model
+    cells = list(model.index.requirement)
+    pm.set_row_bounds([model.meet_requirement[c] for c in cells],
+                      np.array([factor * model.index.requirement[c] for c in cells]), INF)
+
+
+def with_budget(data: PlanData, k: int) -> PlanData:
+    """`data` with every scenario's abstention budget k_s = k (per-scenario overrides replaced)."""
+    scenarios = data.scenarios.assign(abstentions=float(k))
+    return dataclasses.replace(data, abstentions=k, scenarios=scenarios)
+
+
+def set_budget(pm: PersistentModel, data: PlanData, k: int) -> None:
+    """Every scenario's budget k in the persistent model: the coefficient −k of abstain_budget
+    in every meet_requirement row. The model must have been built from `data` with every
+    k_s > 0 (so that every scenario has the robust rows); inside `with pm.changes():`."""
+    model = pm.model
+    budget = data.abstention_budget()
+    if not all(budget.values()):
+        raise ValueError("the model has no robust rows in scenarios whose budget is 0: build it with with_budget")
+    cells = list(model.U_cells)
+    pm.set_coefficient_arrays(pm.rows([model.meet_requirement[c] for c in cells]),
+                              pm.columns([model.abstain_budget[c] for c in cells]),
+                              [-float(k)] * len(cells), [-float(budget[c[3]]) for c in cells])
