@@ -4,10 +4,11 @@ For the solved plan (its deployment loaded in the model) and U, the members whos
 obligation is not automatic:
 
 - **cost against k**: the plan re-solved with every scenario's budget set to k = 0, 1, …, K
-  against the nominal plan (k = 0): what robustness costs. Where the plan itself is robust
-  (some k_s > 0) its model has the robust rows and each k is a re-solve of it (the
-  coefficient −k of abstain_budget in each meet_requirement row); where every k_s is 0
-  the model has none (they would be dead weight), and each k ≥ 1 is a model built with it;
+  against the nominal plan (k = 0): what robustness costs. Where the plan is robust in every
+  scenario (every k_s > 0) its model has the robust rows and each k is a re-solve of it
+  (`changes.set_budget`: the coefficient −k of abstain_budget in each meet_requirement
+  row); where some k_s is 0 the model has none there (they would be dead weight), and each
+  k is a model built with it (`changes.with_budget`);
 - **worst abstention set per scenario**: with the plan's deployment fixed, the set A ⊆ U,
   |A| ≤ k (the scenario's budget, or 1 where it is 0), that leaves the most uncovered,
 
