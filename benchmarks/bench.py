@@ -200,7 +200,7 @@ def worker(workbook: Path, workdir: Path, result: Path, tie_break: float | None 
         "report": seconds.get("report"),
     }
 
-    h = model._persistent_solver._solver_model
+    h = model._highs.highs
     info = h.getInfo()
     options = non_default_options(h)
     mps = workdir / "model.mps"

@@ -83,8 +83,8 @@ def explain(model: pyo.ConcreteModel, limit: int = 30) -> list[str]:
     if not getattr(iis, "valid_", False):
         return []
     rows = {index: con for con, index in pm._row.items()}
-    columns = {index: pm._vars[v_id][0] for v_id, index in pm._col.items()}
+    columns = pm.instance.variables
     out = [describe_row(rows[i]) for i in iis.row_index_ if i in rows]
-    out += [describe_column(columns[j]) for j in iis.col_index_ if j in columns]
+    out += [describe_column(columns[j]) for j in iis.col_index_ if 0 <= j < len(columns)]
     unique = list(dict.fromkeys(out))
     return unique[:limit] + ([f"… and {len(unique) - limit} more"] if len(unique) > limit else [])

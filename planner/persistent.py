@@ -1,7 +1,7 @@
 """One model in HiGHS, changed in place and re-solved: never rebuilt.
 
 Pyomo builds the model once and hands it to HiGHS once (`planner.solve.solve`, through
-Pyomo's persistent HiGHS interface). An analysis then changes only what it needs, directly
+`planner.highs_model.compile_lp`). An analysis then changes only what it needs, directly
 in HiGHS and in whole arrays: column bounds (fix a decision, switch a member's forces off),
 row bounds (switch a constraint off), objective costs and matrix coefficients. HiGHS
 re-solves from its last basis. Every change is recorded and `reset` puts the model back
@@ -24,7 +24,8 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory as PersistentFactory
+
+from .highs_model import HighsInstance, compile_lp
 
 INF = highspy.kHighsInf
 _STATUS = {
@@ -64,14 +65,14 @@ class PersistentModel:
     """
 
     def __init__(self, model: pyo.ConcreteModel):
-        opt = getattr(model, "_persistent_solver", None)
-        if opt is None or getattr(opt, "_solver_model", None) is None:
+        instance: HighsInstance | None = getattr(model, "_highs", None)
+        if instance is None:
             raise ValueError("solve the model with planner.solve.solve (HiGHS) before re-solving it")
         self.model = model
-        self.highs: highspy.Highs = opt._solver_model
-        self._col: dict[int, int] = opt._pyomo_var_to_solver_var_map  # id(var) -> column
-        self._row: dict[Any, int] = opt._pyomo_con_to_solver_con_map  # constraint -> row
-        self._vars: dict[int, tuple] = opt._vars  # id(var) -> (var, …)
+        self.instance = instance
+        self.highs: highspy.Highs = instance.highs
+        self._col: dict[int, int] = instance.col  # id(var) -> column
+        self._row: dict[Any, int] = instance.row  # constraint -> row
         lp = self.highs.getLp()
         n = lp.num_col_
         self._col_lower = np.array(lp.col_lower_, dtype=float)
@@ -85,17 +86,13 @@ class PersistentModel:
         self.highs.setOptionValue("output_flag", False)  # HiGHS would report every change
         self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
-        self.solver_name = "HiGHS " + ".".join(map(str, opt.version()))
+        self.solver_name = "HiGHS " + ".".join(map(str, instance.version()))
 
     @classmethod
     def attach(cls, model: pyo.ConcreteModel) -> PersistentModel:
         """Hand `model` to HiGHS once, without solving it (if not done yet), and wrap it."""
-        if getattr(model, "_persistent_solver", None) is None:
-            opt = PersistentFactory("highs")
-            if not opt.available():
-                raise RuntimeError("HiGHS (highspy) is not installed")
-            opt.set_instance(model)
-            model._persistent_solver = opt
+        if getattr(model, "_highs", None) is None:
+            model._highs = compile_lp(model)
         return cls(model)
 
     # ------------------------------------------------------------------ indices
@@ -310,12 +307,13 @@ class PersistentModel:
 
     # ------------------------------------------------------------------ solving
 
-    def solve(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4, method: str = "choose") -> Outcome:
+    def solve(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4, method: str = "choose",
+              tee: bool = False) -> Outcome:
         """Re-solve HiGHS's copy as it stands now; `method` is HiGHS's LP solver ("choose":
         simplex from the last basis; "ipm": interior point with crossover, faster on the
-        degenerate LPs of the alternatives)."""
+        degenerate LPs of the alternatives); `tee` shows HiGHS's log."""
         h = self.highs
-        h.setOptionValue("output_flag", False)
+        h.setOptionValue("output_flag", tee)
         h.setOptionValue("solver", method)
         h.setOptionValue("time_limit", float(time_limit_s))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
@@ -375,9 +373,7 @@ class PersistentModel:
 
     def load_solution(self) -> None:
         """Put HiGHS's current solution into the Pyomo variables (for results.extract)."""
-        values = self.highs.getSolution().col_value
-        for v_id, col in self._col.items():
-            self._vars[v_id][0].set_value(values[col], skip_validation=True)
+        self.instance.load_values()
 
     def ranges(self, constraints: Iterable[Any]) -> dict[Any, tuple[float, float]]:
         """For each constraint, the interval of its right-hand side over which its dual (the
@@ -390,8 +386,7 @@ class PersistentModel:
 
     def duals(self) -> dict[Any, float]:
         """Row duals of the current (LP) solution, by Pyomo constraint."""
-        row_dual = self.highs.getSolution().row_dual
-        return {con: float(row_dual[row]) for con, row in self._row.items()}
+        return self.instance.duals()
 
 
 def fixed_lp_duals(model: pyo.ConcreteModel, time_limit_s: float = 600.0, ranged: Iterable[Any] = (),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from copy import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -410,10 +411,45 @@ def _write_rows(ws: Worksheet, header_row: int, df: pd.DataFrame, cur: str,
     write_header(ws, [h for h, _, _ in specs], [n for _, n, _ in specs], row=header_row)
     _wrap_header(ws, header_row)
     for j, (column, (_, _, fmt)) in enumerate(zip(df.columns, specs), start=1):
-        for i, value in enumerate(df[column].tolist(), start=header_row + 1):
-            _put(ws, i, j, value, fmt)
+        _write_column(ws, j, header_row + 1, df[column], fmt)
     _set_widths(ws, df, [h for h, _, _ in specs])
     return header_row + len(df)
+
+
+def _write_column(ws: Worksheet, column: int, first_row: int, series: pd.Series, fmt: str | None) -> None:
+    """One column of a table, as `_put` would write it cell by cell, but in bulk where it can:
+    a numeric column's finite numbers share one number-format style (set once, copied), and
+    a text column's values are made Excel-safe once per distinct value."""
+    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    if numeric and not pd.api.types.is_extension_array_dtype(series):
+        integer = pd.api.types.is_integer_dtype(series)
+        style = None
+        for i, v in enumerate(series.tolist(), start=first_row):
+            if v != v or v in (math.inf, -math.inf):  # NaN: blank; ±inf: in words (_put)
+                _put(ws, i, column, v, fmt)
+                continue
+            cell = ws.cell(row=i, column=column, value=int(v) if integer else (float(v) or 0.0))
+            if fmt:
+                if style is None:
+                    cell.number_format = fmt
+                    style = cell._style
+                else:
+                    cell._style = copy(style)
+        return
+    if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
+        texts: dict[str, str] = {}
+        for i, v in enumerate(series.tolist(), start=first_row):
+            if isinstance(v, str):
+                if v:
+                    text = texts.get(v)
+                    if text is None:
+                        text = texts[v] = excel_text(v)
+                    safe_text(ws.cell(row=i, column=column), text)
+            else:
+                _put(ws, i, column, v, fmt)
+        return
+    for i, v in enumerate(series.tolist(), start=first_row):
+        _put(ws, i, column, v, fmt)
 
 
 def _wrap_header(ws: Worksheet, row: int) -> None:

@@ -114,7 +114,7 @@ def run_plan(
 
         say("Robustness: re-solving with members abstaining")
         k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
-        if model._persistent_solver._solver_model.getNumCol() > ROBUSTNESS_LIMIT:
+        if model._highs.highs.getNumCol() > ROBUSTNESS_LIMIT:
             k_max = data.abstentions  # no extra solves for a large model: `planner sweep --vary abstentions=…`
         results.robustness = analyse_robustness(PersistentModel(model), data, options, k_max=k_max)
         lap("robustness")

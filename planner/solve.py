@@ -1,21 +1,20 @@
 """Solve a Pyomo model: HiGHS through highspy by default, any Pyomo solver by name.
 
-HiGHS runs through Pyomo's persistent interface (`pyomo.contrib.solver` "highs"), so an
-analysis that changes bounds or costs re-solves the same model without rebuilding it.
+HiGHS gets the model as arrays (`planner.highs_model.compile_lp`) and keeps it
+(`planner.persistent.PersistentModel`), so an analysis that changes bounds or costs
+re-solves the same model without rebuilding it.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory as PersistentFactory
-from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
-from .persistent import PersistentModel, fixed_lp_duals
+from .highs_model import compile_lp
+from .persistent import PersistentModel
 
 RANGING_LIMIT = 300_000  # columns: above, HiGHS's ranging costs more than it tells
 RANGED = ("meet_requirement", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit",
@@ -76,90 +75,46 @@ def solve(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> S
     return _solve_legacy(model, options)
 
 
-_TERMINATION = {
-    TerminationCondition.convergenceCriteriaSatisfied: "optimal",
-    TerminationCondition.maxTimeLimit: "time limit",
-    TerminationCondition.iterationLimit: "iteration limit",
-    TerminationCondition.provenInfeasible: "infeasible",
-    TerminationCondition.locallyInfeasible: "infeasible",
-    TerminationCondition.infeasibleOrUnbounded: "infeasible or unbounded",
-    TerminationCondition.unbounded: "unbounded",
-    TerminationCondition.interrupted: "interrupted",
-}
-
 
 def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult:
-    opt = getattr(model, "_persistent_solver", None)
-    if opt is None:
-        opt = PersistentFactory("highs")
-        if not opt.available():
-            raise SolverUnavailable("HiGHS (highspy) is not installed")
-        model._persistent_solver = opt
-    mip = is_mip(model)
-    start = time.perf_counter()
-    res = opt.solve(
-        model,
-        tee=options.tee,
-        time_limit=options.time_limit_s,
-        rel_gap=options.mip_gap,
-        load_solutions=False,
-        raise_exception_on_nonoptimal_result=False,
-    )
-    seconds = time.perf_counter() - start
-    status = _TERMINATION.get(res.termination_condition, str(res.termination_condition.name))
-    has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    """Hand `model` to HiGHS (afresh: the Pyomo model may have changed since a last solve),
+    solve it, load the plan into the Pyomo variables, and take the duals and their ranges."""
+    instance = compile_lp(model)
+    model._highs = instance
+    pm = PersistentModel(model)
+    outcome = pm.solve(options.time_limit_s, options.mip_gap, tee=options.tee)
+    mip = pm.is_mip
     duals: dict[Any, float] = {}
-    timer = res.timing_info.timer
-    handover = sum(_timer_total(timer, name) for name in ("set_instance", "update"))
     ranges: dict[Any, tuple[float, float]] = {}
-    ranged = ranged_constraints(model) if opt._solver_model.getNumCol() <= RANGING_LIMIT else []
-    if has_solution:
-        res.solution_loader.load_vars()
-        if not mip and status == "optimal":
-            duals = dict(res.solution_loader.get_duals())
-            ranges = PersistentModel(model).ranges(ranged) if ranged else {}
+    ranged = ranged_constraints(model) if pm.highs.getNumCol() <= RANGING_LIMIT else []
+    if outcome.has_solution:
+        instance.load_values()
+        if not mip and outcome.optimal:
+            duals = instance.duals()
+            ranges = pm.ranges(ranged) if ranged else {}
         elif mip:
-            duals = fixed_lp_duals(model, options.time_limit_s, ranged, ranges)
-    objective = res.incumbent_objective
-    bound = res.objective_bound
+            duals = pm._fixed_lp_duals(options.time_limit_s, ranged, ranges)
     conflict: list[str] = []
-    if status in ("infeasible", "infeasible or unbounded"):
+    if outcome.status in ("infeasible", "infeasible or unbounded"):
         from .conflicts import explain
 
         conflict = explain(model)
     return SolveResult(
-        status=status,
-        has_solution=has_solution,
-        objective=objective,
-        bound=bound,
-        gap=_gap(objective, bound, mip, status),
-        seconds=seconds,
+        status=outcome.status,
+        has_solution=outcome.has_solution,
+        objective=outcome.objective,
+        bound=outcome.bound,
+        gap=outcome.gap,
+        seconds=instance.seconds + outcome.seconds,
         solver="HiGHS",
-        solver_version=".".join(map(str, opt.version())),
+        solver_version=".".join(map(str, instance.version())),
         is_mip=mip,
         duals=duals,
-        handover_seconds=handover,
+        handover_seconds=instance.seconds,
         duals_from_fixed_lp=mip and bool(duals),
         ranges=ranges,
         conflict=conflict,
     )
-
-
-def _timer_total(timer: Any, name: str) -> float:
-    try:
-        return float(timer.get_total_time(name))
-    except (KeyError, AttributeError):
-        return 0.0
-
-
-def _gap(objective: float | None, bound: float | None, mip: bool, status: str) -> float | None:
-    if objective is None:
-        return None
-    if not mip:
-        return 0.0 if status == "optimal" else None
-    if bound is None or not math.isfinite(bound):
-        return None
-    return abs(objective - bound) / max(1e-10, abs(objective))
 
 
 def _solve_legacy(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult:

@@ -165,8 +165,8 @@ def test_formula_looking_text_stays_text(tmp_path):
     for i, text in enumerate(FORMULA_LIKE, start=2):
         for col in (2, 3):
             cell = ws.cell(row=i, column=col)
-            # XML parsers read a bare CR as LF: the text differs, but it is still text
-            assert cell.value == text.replace("\r", "\n") and cell.data_type == "s", text
+            # without lxml, XML parsers read a bare CR as LF: the text differs, but it is still text
+            assert cell.value in (text, text.replace("\r", "\n")) and cell.data_type == "s", text
     assert wb["Settings"]["B2"].value == "=2*3" and wb["Settings"]["B2"].data_type == "s"
     assert wb["About"]["A3"].data_type == "s"
 
