@@ -423,10 +423,17 @@ def _write_column(ws: Worksheet, column: int, first_row: int, series: pd.Series,
     numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
     if numeric and not pd.api.types.is_extension_array_dtype(series):
         integer = pd.api.types.is_integer_dtype(series)
-        style = None
+        style = infinite = None
         for i, v in enumerate(series.tolist(), start=first_row):
-            if v != v or v in (math.inf, -math.inf):  # NaN: blank; ±inf: in words (_put)
-                _put(ws, i, column, v, fmt)
+            if v != v:  # NaN: blank
+                continue
+            if v in (math.inf, -math.inf):  # in words, aligned as a number (as _put writes it)
+                cell = safe_text(ws.cell(row=i, column=column), "inf" if v > 0 else "-inf")
+                if infinite is None:
+                    cell.alignment = Alignment(horizontal="right")
+                    infinite = cell._style
+                else:
+                    cell._style = copy(infinite)
                 continue
             cell = ws.cell(row=i, column=column, value=int(v) if integer else (float(v) or 0.0))
             if fmt:
