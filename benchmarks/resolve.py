@@ -4,13 +4,18 @@
     .venv/bin/python benchmarks/resolve.py --cases nato --variants 10
 
 For each case the workbook is read and validated once (not timed); then, for the same
-variants (a member leaving from the first year or from mid-horizon, chosen at random with
-a fixed seed):
+variants of two kinds, chosen at random with a fixed seed:
 
-    rebuild      models.build_model on PlanData with the member's year_left changed, then
-                 planner.solve.solve (Pyomo → HiGHS hand-over, solve, duals for an LP)
-    re-solve     planner.analyses.membership.apply on the persistent model, then
-                 PersistentModel.solve (HiGHS from its last basis), then the change undone
+    member out   a member leaving from the first year or from mid-horizon (what-if, cost game)
+    requirements every requirement × F, F uniform in [0.9, 1.1] (`planner sweep --vary requirements=…`)
+
+each is solved two ways:
+
+    rebuild      models.build_model on PlanData with the change made, then planner.solve.solve
+                 (hand-over to HiGHS, a cold solve, duals for an LP)
+    re-solve     the change made on the persistent model (planner.analyses.membership.apply,
+                 planner.analyses.changes.scale_requirements), then PersistentModel.solve
+                 (HiGHS from its last basis), then the change undone
 
 Both give the same optimum (checked here, and in tests/test_whatif.py). Printed: median
 seconds of each, and their ratio. Not a test: `make bench` runs it after bench.py.
@@ -33,6 +38,7 @@ for p in (str(ROOT), str(HERE)):
         sys.path.insert(0, p)
 
 from models import build_model  # noqa: E402
+from planner.analyses.changes import scale_requirements  # noqa: E402
 from planner.analyses.membership import Membership, apply  # noqa: E402
 from planner.persistent import PersistentModel  # noqa: E402
 from planner.solve import solve  # noqa: E402
@@ -52,29 +58,22 @@ def workbook(case: str) -> Path:
     return path
 
 
-def run_case(case: str, variants: int, seed: int) -> dict:
+def run_case(case: str, kind: str, variants: int, seed: int) -> dict:
     data, _ = load_plan(workbook(case))
     rng = random.Random(seed)
-    members = list(data.members.index)
-    middle = (data.first_year + data.last_year) // 2
-    changes = [(rng.choice(members), rng.choice((data.first_year, middle))) for _ in range(variants)]
-
     model = build_model(data)
     first = solve(model)
     pm = PersistentModel(model)
     rebuild, resolve, mismatch = [], [], 0
-    for member, year in changes:
-        members_frame = data.members.copy()
-        members_frame["year_left"] = members_frame["year_left"].astype(float)
-        left = members_frame.at[member, "year_left"]
-        members_frame.at[member, "year_left"] = min(year - 1, left) if left == left else year - 1
+    for _ in range(variants):
+        changed, change = _variant(data, kind, rng)
         start = time.perf_counter()
-        fresh = solve(build_model(dataclasses.replace(data, members=members_frame)))
+        fresh = solve(build_model(changed))
         rebuild.append(time.perf_counter() - start)
 
         start = time.perf_counter()
         with pm.changes():
-            apply(pm, data, Membership(out_from={member: year}))
+            change(pm)
             outcome = pm.solve(data.time_limit_s, data.mip_gap)
         resolve.append(time.perf_counter() - start)
         if abs(outcome.objective - fresh.objective) > 1e-6 * max(1.0, abs(fresh.objective)):
@@ -82,6 +81,7 @@ def run_case(case: str, variants: int, seed: int) -> dict:
     return {
         "case": case,
         "kind": "MIP" if first.is_mip else "LP",
+        "change": kind,
         "columns": pm.highs.getNumCol(),
         "rows": pm.highs.getNumRow(),
         "first solve s": first.seconds,
@@ -93,13 +93,33 @@ def run_case(case: str, variants: int, seed: int) -> dict:
     }
 
 
+def _variant(data, kind: str, rng: random.Random):
+    """(PlanData with the change, the same change as a function of the persistent model)."""
+    if kind == "requirements":
+        factor = round(rng.uniform(0.9, 1.1), 4)
+        return (dataclasses.replace(data, requirements=data.requirements * factor,
+                                    scenario_requirements=data.scenario_requirements * factor),
+                lambda pm: scale_requirements(pm, factor))
+    member = rng.choice(list(data.members.index))
+    year = rng.choice((data.first_year, (data.first_year + data.last_year) // 2))
+    members = data.members.copy()
+    members["year_left"] = members["year_left"].astype(float)
+    left = members.at[member, "year_left"]
+    members.at[member, "year_left"] = min(year - 1, left) if left == left else year - 1
+    return (dataclasses.replace(data, members=members),
+            lambda pm: apply(pm, data, Membership(out_from={member: year})))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", default="nato,small,medium", help="nato and/or synthetic sizes (small, medium, large)")
+    parser.add_argument("--changes", default="member out,requirements", help="kinds of change: member out, requirements")
     parser.add_argument("--variants", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    rows = [run_case(case.strip(), args.variants, args.seed) for case in args.cases.split(",") if case.strip()]
+    rows = [run_case(case.strip(), kind.strip(), args.variants, args.seed)
+            for case in args.cases.split(",") if case.strip()
+            for kind in args.changes.split(",") if kind.strip()]
     keys = list(rows[0])
     print("| " + " | ".join(keys) + " |")
     print("|" + "|".join("---" for _ in keys) + "|")
