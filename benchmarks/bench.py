@@ -12,7 +12,7 @@ timings (PlanRun.seconds) are taken as they are:
 
     read+validate   planner.validate.load_plan (openpyxl, checks, PlanData)
     build           models.build_model (Pyomo ConcreteModel)
-    hand-over       Pyomo → HiGHS: the persistent solver's set_instance (SolveResult.handover_seconds)
+    hand-over       Pyomo → HiGHS: planner.highs_model.compile_lp (SolveResult.handover_seconds)
     solve           the rest of the solve stage: HiGHS run(), loading primal values and duals
     extract         planner.results.extract (tidy DataFrames)
     report          planner.report.write_report (Excel), "pending" while that module is missing
@@ -405,7 +405,7 @@ def markdown(rows: list[dict], info: dict, args, elapsed: float) -> str:
         ),
         "",
         (
-            "Seconds are medians over the repeats; hand-over is Pyomo → HiGHS (set_instance), "
+            "Seconds are medians over the repeats; hand-over is Pyomo → HiGHS (compile_lp), "
             "solve the rest of the solve stage; HiGHS alone times only `Highs.run()` on the same "
             "LP with the same options in a fresh process; peak MB is the planner process's "
             "ru_maxrss. The planner and HiGHS run on one core: a CPU/wall ratio well below 1 in "

@@ -29,6 +29,7 @@ from .prepositioning import CUTS, add_prepositioning
 from .sets import ModelIndex, build_index
 from .sovereignty import add_sovereignty
 from .spending import add_spending
+from .terms import weighted
 
 TIE_BREAK = 1e-4  # ε_tie, per M currency of top-up (1e-6 made HiGHS's dual simplex stall)
 
@@ -55,19 +56,17 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
     model.plan_cost = pyo.Expression(
         expr=sum(d[t] * model.spend[m, t] for m, t in ix.active) - sum(d[t] * baseline[m] for m, t in ix.active)
     )
-    moves: dict[str, list] = {s: [] for s in ix.scenarios}
-    for m, c, r, t, s in ix.assign:
-        if ix.home_cost[m, c, r, s]:
-            moves[s].append(d[t] * ix.home_cost[m, c, r, s] * model.assign[m, c, r, t, s])
-    for m, k, c, r, t, s in ix.draws:
-        if ix.site_cost[k, c, r, s]:
-            moves[s].append(d[t] * ix.site_cost[k, c, r, s] * model.draw[m, k, c, r, t, s])
+    moves: dict[str, list] = {s: [] for s in ix.scenarios}  # s -> (cost, variable)
+    for (m, c, r, t, s), var in zip(ix.assign, model.assign.values()):
+        moves[s].append((d[t] * ix.home_cost[m, c, r, s], var))
+    for (m, k, c, r, t, s), var in zip(ix.draws, model.draw.values()):
+        moves[s].append((d[t] * ix.site_cost[k, c, r, s], var))
     short: dict[str, list] = {s: [] for s in ix.scenarios}
-    for c, r, t, s in ix.requirement:
-        short[s].append(d[t] * model.shortfall[c, r, t, s])
-    model.transit_cost = pyo.Expression(model.S, rule=lambda mdl, s: sum(moves[s]))
+    for (c, r, t, s), var in zip(ix.requirement, model.shortfall.values()):
+        short[s].append((d[t], var))
+    model.transit_cost = pyo.Expression(model.S, rule=lambda mdl, s: weighted(moves[s]))
     model.shortfall_cost = pyo.Expression(
-        model.S, rule=lambda mdl, s: data.shortfall_penalty * sum(short[s])
+        model.S, rule=lambda mdl, s: data.shortfall_penalty * weighted(short[s])
     )
     model.scenario_cost = pyo.Expression(
         model.S, rule=lambda mdl, s: mdl.transit_cost[s] + mdl.shortfall_cost[s]

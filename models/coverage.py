@@ -25,6 +25,7 @@ import pyomo.environ as pyo
 from .data import PlanData
 from .robust import add_abstentions
 from .sets import ModelIndex
+from .terms import total
 
 
 def add_coverage(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
@@ -42,14 +43,12 @@ def add_coverage(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     provided: dict[tuple, list] = defaultdict(list)  # (c, r, t, s) -> variables
     provided_by: dict[tuple, list] = defaultdict(list)  # (m, c, r, t, s) -> variables, m may abstain
     may_abstain = set(data.may_abstain()) if any(data.abstention_budget().values()) else set()
-    for m, c, r, t, s in ix.assign:
-        var = model.assign[m, c, r, t, s]
+    for (m, c, r, t, s), var in zip(ix.assign, model.assign.values()):  # W is ordered as ix.assign
         used[m, c, t, s].append(var)
         provided[c, r, t, s].append(var)
         if m in may_abstain:
             provided_by[m, c, r, t, s].append(var)
-    for m, k, c, r, t, s in ix.draws:
-        var = model.draw[m, k, c, r, t, s]
+    for (m, k, c, r, t, s), var in zip(ix.draws, model.draw.values()):
         used[m, c, t, s].append(var)
         provided[c, r, t, s].append(var)
         if m in may_abstain:
@@ -60,13 +59,13 @@ def add_coverage(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
 
     def stock_limit(mdl, m, c, t, s):
         """Σ_r assign + Σ_{k,r} draw ≤ E[m, c, t] + new_units[m, c, t]."""
-        return sum(used[m, c, t, s]) - mdl.new_units(mdl, m, c, t) <= ix.existing.get((m, c, t), 0.0)
+        return total(used[m, c, t, s]) - mdl.new_units(mdl, m, c, t) <= ix.existing.get((m, c, t), 0.0)
 
     model.stock_limit = pyo.Constraint(model.K, rule=stock_limit)
 
     def meet_requirement(mdl, c, r, t, s):
         """Σ_m assign + Σ_{m,k} draw + shortfall (− k_s · budget − Σ losses) ≥ q[c, r, t, s]."""
-        lhs = sum(provided.get((c, r, t, s), ())) + mdl.shortfall[c, r, t, s]
+        lhs = total([*provided.get((c, r, t, s), ()), mdl.shortfall[c, r, t, s]])
         if (c, r, t, s) in robust:
             lhs = lhs + robust[c, r, t, s]
         return lhs >= ix.requirement[c, r, t, s]

@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from .data import PlanData
 from .sets import ModelIndex
+from .terms import total
 
 
 def add_acquisitions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
@@ -32,8 +33,15 @@ def add_acquisitions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -
     model.O = pyo.Set(initialize=ix.orders, dimen=3, ordered=True)
     model.x_units = pyo.Var(model.O, bounds=bounds, domain=domain, doc="units ordered [units]")
 
+    x_units = dict(zip(ix.orders, model.x_units.values()))  # O is ordered as ix.orders
+
+    def new_unit_vars(m: str, c: str, t: int) -> list:
+        """The x_units[m, c, τ] of the orders in service at t."""
+        return [x_units[m, c, tau] for tau in ix.deliveries.get((m, c, t), ())]
+
     def new_units(mdl, m, c, t):
         """new_units[m, c, t] = Σ_τ x_units[m, c, τ] over orders in service at t."""
-        return sum(mdl.x_units[m, c, tau] for tau in ix.deliveries.get((m, c, t), ()))
+        return total(new_unit_vars(m, c, t))
 
-    model.new_units = new_units  # a plain function: used inside other expressions
+    model.new_units = new_units  # plain functions: used inside other expressions
+    model.new_unit_vars = new_unit_vars

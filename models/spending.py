@@ -30,6 +30,7 @@ import pyomo.environ as pyo
 from .data import PlanData
 from .prepositioning import member_costs
 from .sets import ModelIndex
+from .terms import weighted
 
 
 def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
@@ -58,21 +59,20 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
 
     set_equipment, set_other = member_costs(model, data, ix)
 
+    def acquisition_terms(mdl, m, t) -> list[tuple[float, object]]:
+        """(a, x_units) of m's orders placed in year t."""
+        return [(acq[m, c], mdl.x_units[m, c, t]) for c in capabilities_of[m] if (m, c, t) in orders]
+
     def acquisition_spending(mdl, m, t):
         """Σ_c a·x_units + set purchases: spending on equipment."""
-        units = sum(acq[m, c] * mdl.x_units[m, c, t] for c in capabilities_of[m] if (m, c, t) in orders)
-        return units + set_equipment.get((m, t), 0.0)
+        return weighted(acquisition_terms(mdl, m, t)) + set_equipment.get((m, t), 0.0)
 
     def define_spend(mdl, m, t):
         """spend = D + Σ_c (a·x_units + o·new_units) + P_pre[m, t] + topup."""
-        operating = sum(
-            opc[m, c] * mdl.new_units(mdl, m, c, t) for c in capabilities_of[m] if opc[m, c]
-        )
-        return (
-            mdl.spend[m, t] - acquisition_spending(mdl, m, t) - operating
-            - set_other.get((m, t), 0.0) - mdl.topup[m, t]
-            == baseline[m]
-        )
+        terms = [(1.0, mdl.spend[m, t]), (-1.0, mdl.topup[m, t])]
+        terms += [(-a, x) for a, x in acquisition_terms(mdl, m, t)]
+        terms += [(-opc[m, c], x) for c in capabilities_of[m] if opc[m, c] for x in mdl.new_unit_vars(m, c, t)]
+        return weighted(terms) - set_equipment.get((m, t), 0.0) - set_other.get((m, t), 0.0) == baseline[m]
 
     model.define_spend = pyo.Constraint(model.A, rule=define_spend)
 

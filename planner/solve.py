@@ -46,7 +46,7 @@ class SolveResult:
     solver_version: str
     is_mip: bool
     duals: dict[Any, float] = field(default_factory=dict)  # constraint data -> dual
-    handover_seconds: float | None = None  # Pyomo → solver (HiGHS: set_instance / update)
+    handover_seconds: float | None = None  # Pyomo → HiGHS (planner.highs_model.compile_lp)
     duals_from_fixed_lp: bool = False  # MIP: duals of the LP with integers fixed
     ranges: dict[Any, tuple[float, float]] = field(default_factory=dict)  # constraint -> RHS range of its dual
     conflict: list[str] = field(default_factory=list)  # infeasible: why, in words (planner/conflicts.py)
