@@ -86,8 +86,8 @@ def build_index(data: PlanData) -> ModelIndex:
         (m, k, c, r, t, s)
         for (c, r, t, s) in requirement
         for m in providers.get(c, ())
-        if can_field(m, c, t) and data.serves(m, r, t, s)
-        for k in held_by.get((m, c), ())
+        if (m, c) in held_by and can_field(m, c, t) and data.serves(m, r, t, s)
+        for k in held_by[m, c]
         if (k, c, r, s) in site_cost
     ]
     stock_rows = list(dict.fromkeys(
