@@ -127,7 +127,8 @@ _NUMBERS = (int, float, np.float64, np.int64)
 
 
 def _variable(node: Any) -> bool:
-    return node.__class__ not in _NUMBERS and node.is_potentially_variable()
+    """Does `node` depend on a variable that is not fixed?"""
+    return node.__class__ not in _NUMBERS and not node.is_fixed()
 
 
 def compile_lp(model: pyo.ConcreteModel) -> HighsInstance:

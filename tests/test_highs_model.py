@@ -38,6 +38,7 @@ def test_every_expression_kind_by_hand():
     m.p = pyo.Param(initialize=3.0, mutable=True)
     m.e = pyo.Expression(expr=2 * m.x[1] + m.x[2] + 1)
     m.a = pyo.Constraint(expr=m.p * m.e - (m.x[3] + m.x[1]) / 2 + m.z * 5 >= 4)  # 5.5 x1 + 3 x2 - .5 x3 ≥ 4 - 3 - 10
+    m.a2 = pyo.Constraint(expr=m.z * m.x[3] + m.x[2] / m.z <= 1)  # a fixed variable is a constant: 2 x3 + .5 x2 ≤ 1
     m.b = pyo.Constraint(expr=(1, -m.x[2] + m.y * 2 + 1, 8))  # 0 ≤ -x2 + 2y ≤ 7
     m.c = pyo.Constraint(expr=m.x[1] == m.x[2])  # x1 - x2 == 0 (Pyomo may order it either way)
     m.d = pyo.Constraint(expr=m.z <= 3)  # no variables: an empty row
@@ -48,11 +49,12 @@ def test_every_expression_kind_by_hand():
     h, col, row = inst.highs, inst.col, inst.row
     lp = h.getLp()
     j = {name: col[id(v)] for name, v in (("x1", m.x[1]), ("x2", m.x[2]), ("x3", m.x[3]), ("y", m.y))}
-    assert set(row) == {m.a, m.b, m.c, m.d} and id(m.z) not in col
+    assert set(row) == {m.a, m.a2, m.b, m.c, m.d} and id(m.z) not in col
     a = matrix(h)
     assert {k: v for k, v in a.items() if k[0] == row[m.a]} == pytest.approx(
         {(row[m.a], j["x1"]): 5.5, (row[m.a], j["x2"]): 3.0, (row[m.a], j["x3"]): -0.5})
     assert (lp.row_lower_[row[m.a]], lp.row_upper_[row[m.a]]) == pytest.approx((4 - 3 - 10, np.inf))
+    assert {k[1]: v for k, v in a.items() if k[0] == row[m.a2]} == {j["x3"]: 2.0, j["x2"]: 0.5}
     assert {k: v for k, v in a.items() if k[0] == row[m.b]} == {(row[m.b], j["x2"]): -1.0, (row[m.b], j["y"]): 2.0}
     assert (lp.row_lower_[row[m.b]], lp.row_upper_[row[m.b]]) == (0.0, 7.0)
     c = {k[1]: v for k, v in a.items() if k[0] == row[m.c]}
