@@ -385,6 +385,35 @@ def table_rows(rows: list[dict]) -> list[list[str]]:
     return out
 
 
+TARGET_TOTAL = 1.5  # end to end ≤ 1.5 × HiGHS alone, at ≥ 1 M variables
+TARGET_BUILD = 0.5  # build < 0.5 × HiGHS alone
+TARGET_FROM = 1_000_000  # variables
+LINEAR_SLACK = 1.5  # a stage's µs per non-zero may grow by this much from the smallest size up
+
+
+def verdicts(rows: list[dict]) -> list[str]:
+    """The targets of the performance issue, size by size, and whether each stage grows
+    linearly in the non-zeros (µs per non-zero at each size against the smallest)."""
+    out = []
+    for r in rows:
+        if r["vars"] < TARGET_FROM:
+            continue
+        alone = r["alone"]["seconds"]
+        total, build = r["total"] / alone, r["stages"]["build"] / alone
+        out.append(f"{r['size']}: total/HiGHS {total:.2f} ({'met' if total <= TARGET_TOTAL else 'NOT met'}, "
+                   f"target ≤ {TARGET_TOTAL}); build/HiGHS {build:.2f} "
+                   f"({'met' if build < TARGET_BUILD else 'NOT met'}, target < {TARGET_BUILD})")
+    if len(rows) > 1:
+        per_nnz = {s: [1e6 * (r["stages"][s] or 0.0) / r["nnz"] for r in rows]
+                   for s in STAGES if s != "solve"}
+        sizes = " / ".join(r["size"] for r in rows)
+        for stage, values in per_nnz.items():
+            worst = max(values[1:]) / values[0] if values[0] else 0.0
+            out.append(f"{stage}: {' / '.join(f'{v:.2f}' for v in values)} µs per non-zero ({sizes}): "
+                       + ("linear or better" if worst <= LINEAR_SLACK else f"grows {worst:.1f}× faster than the non-zeros"))
+    return out
+
+
 def plain_table(rows: list[list[str]]) -> str:
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(COLUMNS)]
     line = lambda cells: "  ".join(c.rjust(w) for c, w in zip(cells, widths))
@@ -415,6 +444,10 @@ def markdown(rows: list[dict], info: dict, args, elapsed: float) -> str:
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "|".join("---" if i == 0 else "---:" for i in range(len(COLUMNS))) + "|",
         *("| " + " | ".join(c) + " |" for c in cells),
+        "",
+        "Targets and growth:",
+        "",
+        *(f"- {line}" for line in verdicts(rows)),
         "",
         *([(
             "† HiGHS alone stopped without an optimal solution (see the status in the details): "
@@ -504,6 +537,8 @@ def bench(args) -> None:
     elapsed = time.perf_counter() - began
     print()
     print(plain_table(table_rows(rows)))
+    print()
+    print("\n".join(verdicts(rows)))
     print(f"\nbenchmark took {elapsed / 60:.1f} min; Markdown in {md_path}")
 
 
