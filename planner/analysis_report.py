@@ -22,14 +22,14 @@ from .report import (
     MONEY,
     PROVENANCE_LABELS,
     SECTION_FONT,
-    _anchor,
-    _bar_chart,
-    _colour,
-    _provenance_value,
-    _put,
-    _set_text_categories,
-    _write_rows,
-    _write_table,
+    bar_chart,
+    chart_anchor,
+    colour_series,
+    provenance_value,
+    put_cell,
+    set_text_categories,
+    write_result_table,
+    write_rows,
 )
 from .xlsx import AUTHOR, TITLE_FONT, excel_text, landscape_fit_width, safe_text, save_atomic, style_header
 
@@ -137,7 +137,7 @@ def write_summary(ws: Worksheet, title: str, figures: Sequence[tuple[str, Any, s
     for item, value, unit, fmt in figures:
         row += 1
         safe_text(ws.cell(row=row, column=1), excel_text(item))
-        _put(ws, row, 2, value, fmt)
+        put_cell(ws, row, 2, value, fmt)
         if unit:
             safe_text(ws.cell(row=row, column=3), excel_text(unit))
     row += 2
@@ -146,7 +146,7 @@ def write_summary(ws: Worksheet, title: str, figures: Sequence[tuple[str, Any, s
     for key in keys:
         row += 1
         safe_text(ws.cell(row=row, column=1), PROVENANCE_LABELS.get(key, key.replace("_", " ").capitalize()))
-        _put(ws, row, 2, _provenance_value(provenance[key]))
+        put_cell(ws, row, 2, provenance_value(provenance[key]))
     if notes:
         row += 2
         safe_text(ws.cell(row=row, column=1), "How to read this report").font = SECTION_FONT
@@ -162,7 +162,7 @@ def table_writer(df: pd.DataFrame, chart: Callable[[Worksheet, pd.DataFrame], No
                  empty: str | None = None) -> Writer:
     """A sheet holding `df` (headers with units and meanings, filters, frozen header) and a chart."""
     def write(ws: Worksheet, currency: str) -> None:
-        _write_table(ws, df, currency, LABELS)
+        write_result_table(ws, df, currency, LABELS)
         if df.empty and empty:
             safe_text(ws.cell(row=2, column=1), empty)
         elif chart is not None:
@@ -173,7 +173,7 @@ def table_writer(df: pd.DataFrame, chart: Callable[[Worksheet, pd.DataFrame], No
 def summary_block_writer(df: pd.DataFrame) -> Writer:
     """The comparison of key figures, each with its own number format."""
     def write(ws: Worksheet, currency: str) -> None:
-        _write_rows(ws, 1, df, currency, LABELS)
+        write_rows(ws, 1, df, currency, LABELS)
         for i in range(len(df)):
             for j in (2, 3, 4):
                 ws.cell(row=i + 2, column=j).number_format = MONEY
@@ -188,15 +188,15 @@ def before_after_chart(title: str, category: str, before: str, after: str, y_tit
         if n == 0:
             return
         cols = list(df.columns)
-        bars: BarChart = _bar_chart(title, category.capitalize(), y_title)
+        bars: BarChart = bar_chart(title, category.capitalize(), y_title)
         for name in (before, after):
             j = cols.index(name) + 1
             bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
         j = cols.index(category) + 1
-        _set_text_categories(bars, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
-        _colour(bars)
+        set_text_categories(bars, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
+        colour_series(bars)
         bars.width = max(18, min(60, 6 + 1.5 * n))
-        ws.add_chart(bars, _anchor(df))
+        ws.add_chart(bars, chart_anchor(df))
     return chart
 
 
@@ -255,7 +255,7 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str) -> None:
     """The Shapley sheet: one row per member, a note on the method and the core, a chart."""
     ws = wb.create_sheet("Shapley")
     df = game.table
-    _write_table(ws, df, currency, LABELS)
+    write_result_table(ws, df, currency, LABELS)
     chart = before_after_chart("Shapley cost share against the plan's allocation", "member",
                                "shapley_musd", "plan_allocation_musd", f"M {currency}, discounted")
     chart(ws, df)
@@ -288,7 +288,7 @@ def add_frontier_sheet(wb: Workbook, frontier: Any, currency: str) -> None:
     """The Frontier sheet: cost against the band, one row per point, and its curve."""
     ws = wb.create_sheet("Frontier")
     df = frontier.table
-    _write_table(ws, df, currency, LABELS)
+    write_result_table(ws, df, currency, LABELS)
     ok = df[df["objective_musd"].notna()]
     if len(ok) >= 2:
         cols = list(df.columns)
@@ -308,7 +308,7 @@ def add_frontier_sheet(wb: Workbook, frontier: Any, currency: str) -> None:
         chart.series.append(series)
         chart.legend = None
         chart.width, chart.height = 20, 11
-        ws.add_chart(chart, _anchor(df))
+        ws.add_chart(chart, chart_anchor(df))
     row = len(df) + 3
     safe_text(ws.cell(row=row, column=1), excel_text(
         f"Point 0 is the cheapest plan without fair-share bands: its largest deviation is "
@@ -324,23 +324,23 @@ def add_alternatives_sheet(wb: Workbook, alternatives: Any, currency: str) -> No
     """The Alternatives sheet: members' and capabilities' ranges within each cost slack."""
     ws = wb.create_sheet("Alternatives")
     members, caps = alternatives.members, alternatives.capabilities
-    _write_table(ws, members, currency, LABELS)
+    write_result_table(ws, members, currency, LABELS)
     first = members[members["slack_pct"] == members["slack_pct"].min()] if len(members) else members
     n = min(len(first), MAX_CHART_BARS)
     if n:
         cols = list(members.columns)
-        bars = _bar_chart(f"Plan cost range within {first['slack_pct'].iloc[0]:g} % of the optimum",
+        bars = bar_chart(f"Plan cost range within {first['slack_pct'].iloc[0]:g} % of the optimum",
                           "Member", f"M {currency}, discounted")
         for name in ("plan_cost_min_musd", "plan_cost_musd", "plan_cost_max_musd"):
             j = cols.index(name) + 1
             bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
-        _set_text_categories(bars, Reference(ws, min_col=cols.index("member") + 1, min_row=2, max_row=n + 1))
-        _colour(bars)
+        set_text_categories(bars, Reference(ws, min_col=cols.index("member") + 1, min_row=2, max_row=n + 1))
+        colour_series(bars)
         bars.width = max(18, min(60, 6 + 1.5 * n))
-        ws.add_chart(bars, _anchor(members))
+        ws.add_chart(bars, chart_anchor(members))
     top = len(members) + 3
     safe_text(ws.cell(row=top, column=1), "Capabilities: units ordered over the horizon").font = SECTION_FONT
-    _write_rows(ws, top + 1, caps, currency, LABELS)
+    write_rows(ws, top + 1, caps, currency, LABELS)
     safe_text(ws.cell(row=top + len(caps) + 3, column=1), excel_text(
         f"{alternatives.solves} re-solves in {alternatives.seconds:,.0f} s. Each range is the lowest and highest "
         "value any plan within the slack allows; the extremes of different rows come from different plans."))
@@ -378,25 +378,25 @@ def write_sweep_report(results: Any, path: str | Path, provenance: dict, title: 
         if not n:
             return
         cols = list(df.columns)
-        bars = _bar_chart("Objective by variant", "Variant", f"M {currency}, discounted")
+        bars = bar_chart("Objective by variant", "Variant", f"M {currency}, discounted")
         bars.add_data(Reference(ws, min_col=cols.index("objective_musd") + 1, min_row=1, max_row=n + 1),
                       titles_from_data=True)
-        _set_text_categories(bars, Reference(ws, min_col=cols.index("label") + 1, min_row=2, max_row=n + 1))
-        _colour(bars)
+        set_text_categories(bars, Reference(ws, min_col=cols.index("label") + 1, min_row=2, max_row=n + 1))
+        colour_series(bars)
         bars.legend = None
         bars.width = max(18, min(60, 6 + 1.5 * n))
-        ws.add_chart(bars, _anchor(df))
+        ws.add_chart(bars, chart_anchor(df))
 
     def shares_chart(ws: Worksheet, df: pd.DataFrame) -> None:
         n = min(len(df), MAX_CHART_BARS)
         if not n or df.shape[1] < 2:
             return
-        bars = _bar_chart("Burden share of the largest members, by variant", "Variant", "Burden share (%)")
+        bars = bar_chart("Burden share of the largest members, by variant", "Variant", "Burden share (%)")
         for j in range(2, df.shape[1] + 1):
             bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
         bars.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
         bars.width = max(18, min(60, 6 + 2 * n))
-        ws.add_chart(bars, _anchor(df))
+        ws.add_chart(bars, chart_anchor(df))
 
     sheets = [
         ("Sweep", table_writer(v, objective_chart)),

@@ -295,25 +295,25 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     write_summary(summary, results, provenance, warnings)
 
     ws = wb.create_sheet("Burden")
-    _write_table(ws, results.burden, cur)
+    write_result_table(ws, results.burden, cur)
     _burden_chart(ws, results.burden)
 
     ws = wb.create_sheet("Spending")
-    _write_table(ws, results.spending, cur)
+    write_result_table(ws, results.spending, cur)
     _spending_chart(ws, results)
 
     ws = wb.create_sheet("Capabilities")
-    _write_table(ws, results.capabilities, cur)
+    write_result_table(ws, results.capabilities, cur)
 
     ws = wb.create_sheet("Coverage")
-    _write_table(ws, results.coverage, cur)
+    write_result_table(ws, results.coverage, cur)
     _coverage_chart(ws, results.coverage, results.data.last_year)
 
     ws = wb.create_sheet("Scenarios")
     write_scenarios(ws, results.scenarios, cur)
 
     ws = wb.create_sheet("Deployment")
-    _write_table(ws, results.deployment, cur)
+    write_result_table(ws, results.deployment, cur)
     if results.deployment.empty:
         safe_text(ws.cell(row=3, column=1), NO_DEPLOYMENT)
     _deployment_chart(ws, results.deployment)
@@ -325,7 +325,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     write_robustness(ws, results, cur)
 
     ws = wb.create_sheet("Sensitivity")
-    _write_table(ws, results.sensitivity, cur, SENSITIVITY_LABELS)
+    write_result_table(ws, results.sensitivity, cur, SENSITIVITY_LABELS)
     if results.sensitivity.empty:
         safe_text(ws.cell(row=2, column=1), "No spending targets or fair-share bands in this plan.")
     assert tuple(wb.sheetnames) == SHEETS
@@ -337,7 +337,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
 # ---------------------------------------------------------------------------- cells
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
+def put_cell(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
     """Write one value: blanks (and empty text) stay empty, text stays text, booleans become yes/no."""
     if is_blank(value) or (isinstance(value, str) and not value):
         return
@@ -395,14 +395,14 @@ def _infer_kind(name: str, series: pd.Series | None) -> str:
 # ---------------------------------------------------------------------------- tables
 
 
-def _write_table(ws: Worksheet, df: pd.DataFrame, cur: str,
+def write_result_table(ws: Worksheet, df: pd.DataFrame, cur: str,
                  labels: dict[str, tuple[str, str, str]] | None = None) -> None:
     """One tidy table from row 1: readable headers with comments, formats, freeze, filter, widths."""
-    _write_rows(ws, 1, df, cur, labels)
+    write_rows(ws, 1, df, cur, labels)
     freeze_and_filter(ws)
 
 
-def _write_rows(ws: Worksheet, header_row: int, df: pd.DataFrame, cur: str,
+def write_rows(ws: Worksheet, header_row: int, df: pd.DataFrame, cur: str,
                 labels: dict[str, tuple[str, str, str]] | None = None) -> int:
     """`df` with its header (readable, with comments) in `header_row`; returns the last row."""
     if header_row + len(df) > EXCEL_MAX_ROWS:
@@ -417,7 +417,7 @@ def _write_rows(ws: Worksheet, header_row: int, df: pd.DataFrame, cur: str,
 
 
 def _write_column(ws: Worksheet, column: int, first_row: int, series: pd.Series, fmt: str | None) -> None:
-    """One column of a table, as `_put` would write it cell by cell, but in bulk where it can:
+    """One column of a table, as `put_cell` would write it cell by cell, but in bulk where it can:
     a numeric column's finite numbers share one number-format style (set once, copied), and
     a text column's values are made Excel-safe once per distinct value."""
     numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
@@ -427,7 +427,7 @@ def _write_column(ws: Worksheet, column: int, first_row: int, series: pd.Series,
         for i, v in enumerate(series.tolist(), start=first_row):
             if v != v:  # NaN: blank
                 continue
-            if v in (math.inf, -math.inf):  # in words, aligned as a number (as _put writes it)
+            if v in (math.inf, -math.inf):  # in words, aligned as a number (as put_cell writes it)
                 cell = safe_text(ws.cell(row=i, column=column), "inf" if v > 0 else "-inf")
                 if infinite is None:
                     cell.alignment = Alignment(horizontal="right")
@@ -453,10 +453,10 @@ def _write_column(ws: Worksheet, column: int, first_row: int, series: pd.Series,
                         text = texts[v] = excel_text(v)
                     safe_text(ws.cell(row=i, column=column), text)
             else:
-                _put(ws, i, column, v, fmt)
+                put_cell(ws, i, column, v, fmt)
         return
     for i, v in enumerate(series.tolist(), start=first_row):
-        _put(ws, i, column, v, fmt)
+        put_cell(ws, i, column, v, fmt)
 
 
 def _wrap_header(ws: Worksheet, row: int) -> None:
@@ -498,7 +498,7 @@ def _write_block(ws: Worksheet, top: int, title: str, headers: Sequence[str],
     last = header_row
     for i, row in enumerate(rows, start=header_row + 1):
         for j, (value, fmt) in enumerate(zip(row, formats), start=1):
-            _put(ws, i, j, value, fmt)
+            put_cell(ws, i, j, value, fmt)
         last = i
     return header_row, last
 
@@ -506,7 +506,7 @@ def _write_block(ws: Worksheet, top: int, title: str, headers: Sequence[str],
 # ---------------------------------------------------------------------------- charts
 
 
-def _bar_chart(title: str, x_title: str, y_title: str, *, horizontal: bool = False) -> BarChart:
+def bar_chart(title: str, x_title: str, y_title: str, *, horizontal: bool = False) -> BarChart:
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.grouping = "clustered"
@@ -521,19 +521,21 @@ def _bar_chart(title: str, x_title: str, y_title: str, *, horizontal: bool = Fal
     return chart
 
 
-def _set_text_categories(chart: BarChart, ref: Reference) -> None:
+def set_text_categories(chart: BarChart, ref: Reference) -> None:
     """Categories from text cells, as a string reference (set_categories makes a numRef)."""
     for series in chart.series:
         series.cat = AxDataSource(strRef=StrRef(f=str(ref)))
 
 
-def _colour(chart: BarChart) -> None:
+def colour_series(chart: BarChart) -> None:
+    """The planner's series colours, in order, on every series of `chart`."""
     for series, colour in zip(chart.series, SERIES_COLOURS):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = colour
 
 
-def _anchor(df: pd.DataFrame, row: int = 2) -> str:
+def chart_anchor(df: pd.DataFrame, row: int = 2) -> str:
+    """The cell where a chart goes: right of the table `df`, a few columns clear of it."""
     return f"{get_column_letter(len(df.columns) + 1 + CHART_GAP_COLUMNS)}{row}"
 
 
@@ -543,15 +545,15 @@ def _burden_chart(ws: Worksheet, burden: pd.DataFrame) -> None:
         return
     n = len(burden)
     cols = list(burden.columns)
-    chart = _bar_chart("Burden share against fair share", "Member", "Share of alliance spending (%)")
+    chart = bar_chart("Burden share against fair share", "Member", "Share of alliance spending (%)")
     for name in ("burden_share_pct", "fair_share_pct"):
         j = cols.index(name) + 1
         chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
     j = cols.index("member") + 1
-    _set_text_categories(chart, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
+    set_text_categories(chart, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
     chart.width = max(18, min(60, 6 + 1.5 * n))
-    _colour(chart)
-    ws.add_chart(chart, _anchor(burden))
+    colour_series(chart)
+    ws.add_chart(chart, chart_anchor(burden))
 
 
 def spending_chart_rows(results: PlanResults) -> list[tuple[str, Any, Any, Any]]:
@@ -588,14 +590,14 @@ def _spending_chart(ws: Worksheet, results: PlanResults) -> None:
          f"Floor target {last} (% of GDP)"],
         rows, [None, SHARE, SHARE, SHARE],
     )
-    chart = _bar_chart(f"Defence spending as % of GDP: {base} and {last} against the {last} floor",
+    chart = bar_chart(f"Defence spending as % of GDP: {base} and {last} against the {last} floor",
                        "Member", "% of GDP")
     chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=header_row, max_row=last_row),
                    titles_from_data=True)
-    _set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
     chart.width = max(18, min(60, 6 + 2 * len(rows)))
-    _colour(chart)
-    ws.add_chart(chart, _anchor(results.spending))
+    colour_series(chart)
+    ws.add_chart(chart, chart_anchor(results.spending))
 
 
 def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, list[tuple]]:
@@ -655,14 +657,14 @@ def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int) -> No
         ["Requirement", "Required (units)", "Provided (units)", "Shortfall (units)"],
         rows, [None, UNITS, UNITS, UNITS],
     )
-    chart = _bar_chart(title, "Requirement", "Units", horizontal=True)
+    chart = bar_chart(title, "Requirement", "Units", horizontal=True)
     chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=header_row, max_row=last_row),
                    titles_from_data=True)
-    _set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
     chart.x_axis.scaling.orientation = "maxMin"  # first requirement at the top
     chart.height = max(9, 3 + 0.6 * len(rows))
-    _colour(chart)
-    ws.add_chart(chart, _anchor(coverage))
+    colour_series(chart)
+    ws.add_chart(chart, chart_anchor(coverage))
     longest = max(len(label) for label, *_ in rows) + 3
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, min(longest, 50))
 
@@ -786,7 +788,7 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
             chart.series.append(series)
             first += 2
     chart.width, chart.height = 24, 14
-    ws.add_chart(chart, _anchor(deployment))
+    ws.add_chart(chart, chart_anchor(deployment))
 
 
 def scenario_chart_label(scenario: str, warning: float) -> str:
@@ -829,20 +831,20 @@ def _scenarios_chart(ws: Worksheet, scenarios: pd.DataFrame) -> None:
         ws, ws.max_row + 3, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
         ["Scenario (warning time)", "Shortfall (unit-years)"], rows, [None, UNITS],
     )
-    chart = _bar_chart(title, "Scenario (warning time)", "Shortfall (unit-years)")
+    chart = bar_chart(title, "Scenario (warning time)", "Shortfall (unit-years)")
     chart.add_data(Reference(ws, min_col=2, min_row=header_row, max_row=last_row), titles_from_data=True)
-    _set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
     chart.legend = None  # one series, named by the axis title
     chart.width = max(18, min(60, 6 + 1.5 * len(rows)))
-    _colour(chart)
-    ws.add_chart(chart, _anchor(scenarios))
+    colour_series(chart)
+    ws.add_chart(chart, chart_anchor(scenarios))
     longest = max(len(label) for label, _ in rows) + 3
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, min(longest, 50))
 
 
 def write_scenarios(ws: Worksheet, scenarios: pd.DataFrame, cur: str) -> None:
     """The Scenarios table from row 1 and, below it, the data of its shortfall chart."""
-    _write_table(ws, scenarios, cur, SCENARIO_LABELS)
+    write_result_table(ws, scenarios, cur, SCENARIO_LABELS)
     _scenarios_chart(ws, scenarios)
 
 
@@ -868,7 +870,7 @@ def _sites_chart(ws: Worksheet, sites: pd.DataFrame) -> None:
     title, pick = sites_chart_rows(sites)
     if pick.empty:
         return
-    chart = _bar_chart(title, "Site", "Capacity slots")
+    chart = bar_chart(title, "Site", "Capacity slots")
     if len(pick) == len(sites):  # the table itself
         cols = list(sites.columns)
         first, last = 1, len(sites) + 1
@@ -885,10 +887,10 @@ def _sites_chart(ws: Worksheet, sites: pd.DataFrame) -> None:
         chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=header_row, max_row=last_row),
                        titles_from_data=True)
         categories = Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row)
-    _set_text_categories(chart, categories)
+    set_text_categories(chart, categories)
     chart.width = max(18, min(60, 6 + 1.5 * len(pick)))
-    _colour(chart)
-    ws.add_chart(chart, _anchor(sites))
+    colour_series(chart)
+    ws.add_chart(chart, chart_anchor(sites))
 
 
 def write_sites(ws: Worksheet, sites: pd.DataFrame, stocks: pd.DataFrame, cur: str) -> None:
@@ -897,13 +899,13 @@ def write_sites(ws: Worksheet, sites: pd.DataFrame, stocks: pd.DataFrame, cur: s
     if sites.empty:
         safe_text(ws.cell(row=1, column=1), NO_SITES)
         return
-    _write_table(ws, sites, cur, SITE_LABELS)
+    write_result_table(ws, sites, cur, SITE_LABELS)
     top = len(sites) + 4
     safe_text(ws.cell(row=top, column=1), "Equipment sets per site, owner and capability").font = SECTION_FONT
     if stocks.empty:
         safe_text(ws.cell(row=top + 1, column=1), NO_SETS)
     else:
-        _write_rows(ws, top + 1, stocks, cur, SITE_STOCK_LABELS)
+        write_rows(ws, top + 1, stocks, cur, SITE_STOCK_LABELS)
     _sites_chart(ws, sites)
 
 
@@ -964,31 +966,31 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
     if rob is None or rob.empty:
         safe_text(ws.cell(row=1, column=1), NOT_ANALYSED if rob is None and results.data.may_abstain() else NO_ABSTAINERS)
         return
-    _write_table(ws, rob.cost, cur, ROBUSTNESS_LABELS)
+    write_result_table(ws, rob.cost, cur, ROBUSTNESS_LABELS)
     top = len(rob.cost) + 3
     safe_text(ws.cell(row=top, column=1), excel_text(
         f"Worst abstention set per scenario, with the plan's deployment as it stands (the plan holds against "
         f"any {rob.plan_k} abstention{'s' if rob.plan_k != 1 else ''}; where that is 0, one member abstaining)")).font = SECTION_FONT
-    last = _write_rows(ws, top + 1, rob.worst, cur, {**ROBUSTNESS_LABELS, "k": ("Abstaining members (k)", "count", "k of the scenario.")})
+    last = write_rows(ws, top + 1, rob.worst, cur, {**ROBUSTNESS_LABELS, "k": ("Abstaining members (k)", "count", "k of the scenario.")})
     top = last + 3
     safe_text(ws.cell(row=top, column=1), "Members whose abstention hurts most").font = SECTION_FONT
-    last = _write_rows(ws, top + 1, rob.members, cur, ROBUSTNESS_LABELS)
+    last = write_rows(ws, top + 1, rob.members, cur, ROBUSTNESS_LABELS)
     if rob.chance is not None:
         top = last + 3
         safe_text(ws.cell(row=top, column=1), "Chance view: members take part with their participation_pct "
                   "(the plan's deployment as it stands)").font = SECTION_FONT
-        _write_rows(ws, top + 1, rob.chance, cur, CHANCE_LABELS)
+        write_rows(ws, top + 1, rob.chance, cur, CHANCE_LABELS)
     ok = rob.cost[rob.cost["objective_musd"].notna()]
     if len(ok) >= 2:
         cols = list(rob.cost.columns)
-        chart = _bar_chart("Cost of a plan that holds against any k abstentions", "k (members abstaining)",
+        chart = bar_chart("Cost of a plan that holds against any k abstentions", "k (members abstaining)",
                            f"Objective (M {cur}, discounted)")
         j = cols.index("objective_musd") + 1
         chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=len(ok) + 1), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=cols.index("k") + 1, min_row=2, max_row=len(ok) + 1))
-        _colour(chart)
+        colour_series(chart)
         chart.legend = None
-        ws.add_chart(chart, _anchor(rob.cost))
+        ws.add_chart(chart, chart_anchor(rob.cost))
 
 
 # ---------------------------------------------------------------------------- summary
@@ -1090,7 +1092,7 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
     for item, value, unit, fmt in summary_rows(results, provenance):
         row += 1
         safe_text(ws.cell(row=row, column=1), item)
-        _put(ws, row, 2, value, fmt)
+        put_cell(ws, row, 2, value, fmt)
         if unit:
             safe_text(ws.cell(row=row, column=3), excel_text(unit))
 
@@ -1102,7 +1104,7 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
         row += 1
         label = PROVENANCE_LABELS.get(key, str(key).replace("_", " ").capitalize())
         safe_text(ws.cell(row=row, column=1), excel_text(label))
-        _put(ws, row, 2, _provenance_value(provenance[key]))
+        put_cell(ws, row, 2, provenance_value(provenance[key]))
 
     row += 2
     warnings = list(warnings or [])
@@ -1128,7 +1130,7 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
         ws.column_dimensions[letter].width = width
 
 
-def _provenance_value(value: Any) -> Any:
+def provenance_value(value: Any) -> Any:
     """Numbers stay numbers; anything else (paths, dates, dicts) becomes text."""
     if isinstance(value, (bool, np.bool_)) or is_blank(value):
         return value

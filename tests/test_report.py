@@ -628,7 +628,7 @@ def test_failure_while_saving_leaves_no_temp_file(tutorial_results, tmp_path, mo
 def test_failure_keeps_the_previous_report(tutorial_results, tmp_path, monkeypatch):
     target = tmp_path / "r.xlsx"
     target.write_bytes(b"previous")
-    monkeypatch.setattr(report, "_write_table", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(report, "write_result_table", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         write_report(tutorial_results, target, PROVENANCE, [])
     assert target.read_bytes() == b"previous"
