@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: plan test verify verify-large bench examples docs clean
+.PHONY: plan test verify verify-large bench bench-quick examples docs clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,13 @@ verify: $(STAMP)  ## slower correctness checks
 verify-large: $(STAMP)  ## OR-Library capa/capb/capc (hours with HiGHS: see docs/performance.md)
 	$(BIN)/pytest -m orlib_large
 
-bench: $(STAMP)  ## performance table: every stage against HiGHS alone
-	$(BIN)/python benchmarks/bench.py
+bench: $(STAMP)  ## performance table at 10 k, 100 k, 1 M, 3 M variables against HiGHS alone (~55 min)
+	$(BIN)/python benchmarks/bench.py --sizes small,medium,large,3m --time-limit 7200
 	$(BIN)/python benchmarks/resolve.py
+
+bench-quick: $(STAMP)  ## the same at 10 k and 100 k only (~2 min)
+	$(BIN)/python benchmarks/bench.py --sizes small,medium
+	$(BIN)/python benchmarks/resolve.py --cases nato,small
 
 examples: $(STAMP)  ## regenerate inputs/*.xlsx from the published data
 	$(BIN)/python scripts/make_examples.py

@@ -57,10 +57,13 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
         expr=sum(d[t] * model.spend[m, t] for m, t in ix.active) - sum(d[t] * baseline[m] for m, t in ix.active)
     )
     moves: dict[str, list] = {s: [] for s in ix.scenarios}  # s -> (cost, variable)
+    home, site = ix.home_cost, ix.site_cost
     for (m, c, r, t, s), var in zip(ix.assign, model.assign.values()):
-        moves[s].append((d[t] * ix.home_cost[m, c, r, s], var))
+        if home[m, c, r, s]:
+            moves[s].append((d[t] * home[m, c, r, s], var))
     for (m, k, c, r, t, s), var in zip(ix.draws, model.draw.values()):
-        moves[s].append((d[t] * ix.site_cost[k, c, r, s], var))
+        if site[k, c, r, s]:
+            moves[s].append((d[t] * site[k, c, r, s], var))
     short: dict[str, list] = {s: [] for s in ix.scenarios}
     for (c, r, t, s), var in zip(ix.requirement, model.shortfall.values()):
         short[s].append((d[t], var))

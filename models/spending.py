@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import SumExpression
 
 from .data import PlanData
 from .prepositioning import member_costs
@@ -71,8 +72,9 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
         """spend = D + Σ_c (a·x_units + o·new_units) + P_pre[m, t] + topup."""
         terms = [(1.0, mdl.spend[m, t]), (-1.0, mdl.topup[m, t])]
         terms += [(-a, x) for a, x in acquisition_terms(mdl, m, t)]
-        terms += [(-opc[m, c], x) for c in capabilities_of[m] if opc[m, c] for x in mdl.new_unit_vars(m, c, t)]
-        return weighted(terms) - set_equipment.get((m, t), 0.0) - set_other.get((m, t), 0.0) == baseline[m]
+        operating = [-opc[m, c] * mdl.new_units(mdl, m, c, t) for c in capabilities_of[m] if opc[m, c]]
+        return (weighted(terms) + SumExpression(operating)
+                - set_equipment.get((m, t), 0.0) - set_other.get((m, t), 0.0) == baseline[m])
 
     model.define_spend = pyo.Constraint(model.A, rule=define_spend)
 
