@@ -20,6 +20,7 @@ See docs/model.md for the whole formulation.
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from .coverage import add_coverage
 from .data import PlanData
@@ -36,6 +37,11 @@ TIE_BREAK = 1e-4  # ε_tie, per M currency of top-up (1e-6 made HiGHS's dual sim
 
 def build_model(data: PlanData) -> pyo.ConcreteModel:
     """The Pyomo model of `data`; its sparse index is kept as `model.index`."""
+    with PauseGC():  # millions of new objects: the cyclic GC would rescan them all, again and again
+        return _build(data)
+
+
+def _build(data: PlanData) -> pyo.ConcreteModel:
     ix = build_index(data)
     model = pyo.ConcreteModel(name=data.name)
     model.index = ix

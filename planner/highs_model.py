@@ -27,6 +27,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 from pyomo.common.tee import capture_output
 from pyomo.core.base.expression import ExpressionData, ScalarExpression
 from pyomo.core.base.var import ScalarVar, VarData
@@ -138,6 +139,11 @@ def compile_lp(model: pyo.ConcreteModel) -> HighsInstance:
     active constraints, in Pyomo's order (a constraint without variables becomes an empty
     row, so that a violated constant constraint still makes the model infeasible).
     """
+    with PauseGC():  # millions of new objects: the cyclic GC would rescan the whole model each time
+        return _compile(model)
+
+
+def _compile(model: pyo.ConcreteModel) -> HighsInstance:
     start = time.perf_counter()
     col: dict[int, int] = {}
     variables: list[Any] = []
