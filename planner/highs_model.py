@@ -35,13 +35,12 @@ from pyomo.core.expr import numeric_expr as ne
 
 INF = highspy.kHighsInf
 
-_SUMS = (ne.SumExpression, ne.LinearExpression)
-_NAMED = (ExpressionData, ScalarExpression)
+# Node classes, matched exactly (a dictionary lookup, not isinstance) in the hot loop.
+_NUMBERS = (int, float, np.float64, np.int64)
 _VARS = (VarData, ScalarVar)
-for _cls in list(ne.__dict__.values()):  # the Pyomo classes of each node kind, subclasses included
-    if isinstance(_cls, type) and issubclass(_cls, ne.NumericExpression):
-        if issubclass(_cls, ne.SumExpression) and _cls not in _SUMS:
-            _SUMS += (_cls,)
+_NAMED = (ExpressionData, ScalarExpression)
+_SUMS = tuple({cls for cls in vars(ne).values()  # SumExpression, LinearExpression and the other sums
+               if isinstance(cls, type) and issubclass(cls, ne.SumExpression)})
 
 
 class NotLinear(ValueError):
@@ -123,8 +122,6 @@ def _linear(expr: Any, where: Any, col: dict[int, int], variables: list[Any],
             raise NotLinear(f"{where.name}: {kind.__name__} is not linear ({node})")
     return constant
 
-
-_NUMBERS = (int, float, np.float64, np.int64)
 
 
 def _variable(node: Any) -> bool:
