@@ -35,13 +35,8 @@ def add_acquisitions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -
 
     x_units = dict(zip(ix.orders, model.x_units.values()))  # O is ordered as ix.orders
 
-    def new_unit_vars(m: str, c: str, t: int) -> list:
-        """The x_units[m, c, τ] of the orders in service at t."""
-        return [x_units[m, c, tau] for tau in ix.deliveries.get((m, c, t), ())]
-
     def new_units(mdl, m, c, t):
         """new_units[m, c, t] = Σ_τ x_units[m, c, τ] over orders in service at t."""
-        return total(new_unit_vars(m, c, t))
+        return total(x_units[m, c, tau] for tau in ix.deliveries.get((m, c, t), ()))
 
-    model.new_units = new_units  # plain functions: used inside other expressions
-    model.new_unit_vars = new_unit_vars
+    model.new_units = new_units  # a plain function: used inside other expressions

@@ -82,7 +82,6 @@ class PersistentModel:
         self._cost = np.array(lp.col_cost_, dtype=float)
         integrality = np.array([int(i) for i in lp.integrality_], dtype=np.uint8)
         self._integrality = integrality if len(integrality) == n else np.zeros(n, dtype=np.uint8)
-        self._base_integrality = self._integrality.copy()
         self.highs.setOptionValue("output_flag", False)  # HiGHS would report every change
         self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
@@ -347,11 +346,17 @@ class PersistentModel:
             self.load_solution()
         if not self.is_mip:
             return outcome, (self.duals() if outcome.optimal else {})
-        return outcome, self._fixed_lp_duals(time_limit_s)
+        return outcome, self.fixed_lp_duals(time_limit_s)
 
-    def _fixed_lp_duals(self, time_limit_s: float, ranged: Iterable[Any] = (),
-                        ranges: dict | None = None) -> dict[Any, float]:
-        """Duals of the fixed LP; the ranges of the `ranged` constraints go into `ranges`."""
+    def fixed_lp_duals(self, time_limit_s: float = 600.0, ranged: Iterable[Any] = (),
+                       ranges: dict | None = None) -> dict[Any, float]:
+        """Duals of the LP left when every integer decision is fixed at its value in HiGHS's
+        last solution (the model's MIP solution); the ranges of the `ranged` constraints go
+        into `ranges`.
+
+        Valid inequalities (`model.valid_inequalities`: they only tighten the relaxation) are
+        redundant in that LP and would distort its duals: they are switched off for it.
+        """
         integer_cols = np.flatnonzero(self._integrality != 0).astype(np.int32)
         values = np.round(np.asarray(self.highs.getSolution().col_value)[integer_cols])
         cuts = [con for name in getattr(self.model, "valid_inequalities", ())
@@ -388,13 +393,3 @@ class PersistentModel:
         """Row duals of the current (LP) solution, by Pyomo constraint."""
         return self.instance.duals()
 
-
-def fixed_lp_duals(model: pyo.ConcreteModel, time_limit_s: float = 600.0, ranged: Iterable[Any] = (),
-                   ranges: dict | None = None) -> dict[Any, float]:
-    """Duals of the LP left when every integer decision is fixed at its value in HiGHS's
-    last solution (the model's MIP solution).
-
-    Valid inequalities (`model.valid_inequalities`: they only tighten the relaxation) are
-    redundant in that LP and would distort its duals: they are switched off for it.
-    """
-    return PersistentModel(model)._fixed_lp_duals(time_limit_s, ranged, ranges)

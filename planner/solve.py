@@ -93,7 +93,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
             duals = instance.duals()
             ranges = pm.ranges(ranged) if ranged else {}
         elif mip:
-            duals = pm._fixed_lp_duals(options.time_limit_s, ranged, ranges)
+            duals = pm.fixed_lp_duals(options.time_limit_s, ranged, ranges)
     conflict: list[str] = []
     if outcome.status in ("infeasible", "infeasible or unbounded"):
         from .conflicts import explain
