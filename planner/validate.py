@@ -378,10 +378,7 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
     members = tables.get("Members")
     if members is not None:
         pos = _positions(raw, SHEET_BY_NAME["Members"])
-        for r in members.itertuples(index=False):
-            if not _missing(r.year_joined) and not _missing(r.year_left) and r.year_left < r.year_joined:
-                out.error("Members", r.excel_row, pos.get("year_left"), "year_left", r.year_left,
-                          f"expected a year ≥ year_joined ({r.year_joined})")
+        _check_period(members, "Members", "year_joined", "year_left", pos, out)
         needed = _keys_needed(settings, raw, out)
         for key, column, unit in (("population", "population_m", "million people"),
                                   ("gni", "gni_musd", "million currency units"),
@@ -398,11 +395,8 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
         _check_cap(settings, "fair_share_cap_pct", len(members), "share all the spending", raw, out)
     suspensions = tables.get("Suspensions")
     if suspensions is not None:
-        pos = _positions(raw, SHEET_BY_NAME["Suspensions"])
-        for r in suspensions.itertuples(index=False):
-            if not _missing(r.from_year) and not _missing(r.to_year) and r.to_year < r.from_year:
-                out.error("Suspensions", r.excel_row, pos.get("to_year"), "to_year", r.to_year,
-                          f"expected a year ≥ from_year ({r.from_year})")
+        _check_period(suspensions, "Suspensions", "from_year", "to_year",
+                      _positions(raw, SHEET_BY_NAME["Suspensions"]), out)
     transit = tables.get("Transit")
     if transit is not None:
         pos = _positions(raw, SHEET_BY_NAME["Transit"])
@@ -459,6 +453,14 @@ def check_magnitudes(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
                       r.requirement_scale, f"scales the largest requirement ({largest:g} units, Requirements › "
                       f"row {row}) to {largest * r.requirement_scale:.3g} units: implausibly large "
                       f"(above {LARGEST:g})")
+
+
+def _check_period(frame: pd.DataFrame, sheet: str, first: str, last: str, positions: dict[str, int],
+                  out: _Collector) -> None:
+    """Each row's period ends no earlier than it starts: `last` ≥ `first` where both are given."""
+    for start, end, row in zip(frame[first], frame[last], frame["excel_row"]):
+        if not _missing(start) and not _missing(end) and end < start:
+            out.error(sheet, row, positions.get(last), last, end, f"expected a year ≥ {first} ({start})")
 
 
 def _check_cap(settings: dict[str, Any], setting: str, members: int, what: str, raw: RawWorkbook,
