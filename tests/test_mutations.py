@@ -596,14 +596,22 @@ def rename_header(book, rng, avoid):
                     [(place(sheet.name, 1) + ":", f"required column {column.name} is missing")] if must else [])
 
 
-def delete_row(book, rng, avoid):
-    """A row deleted; a code others refer to leaves them dangling."""
+def _pick_row(book, rng, avoid):
+    """A sheet with data rows, its rows and one of them, at random (None: no such sheet)."""
     options = [s for s in [SETTINGS, *TABLES] if s.name not in avoid and book.has(s.name) and book.rows(s.name)]
     if not options:
         return None
     sheet = rng.choice(options)
     rows = book.rows(sheet.name)
-    row = rng.choice(rows)
+    return sheet, rows, rng.choice(rows)
+
+
+def delete_row(book, rng, avoid):
+    """A row deleted; a code others refer to leaves them dangling."""
+    picked = _pick_row(book, rng, avoid)
+    if picked is None:
+        return None
+    sheet, rows, row = picked
     ws = book.wb[sheet.name]
     if sheet is SETTINGS:
         name = str(book.value(sheet.name, row, 1) or "").strip().lower()
@@ -629,12 +637,10 @@ def delete_row(book, rng, avoid):
 
 
 def duplicate_row(book, rng, avoid):
-    options = [s for s in [SETTINGS, *TABLES] if s.name not in avoid and book.has(s.name) and book.rows(s.name)]
-    if not options:
+    picked = _pick_row(book, rng, avoid)
+    if picked is None:
         return None
-    sheet = rng.choice(options)
-    rows = book.rows(sheet.name)
-    row = rng.choice(rows)
+    sheet, rows, row = picked
     ws = book.wb[sheet.name]
     new = max(rows) + 1
     values = [c.value for c in ws[row]]
