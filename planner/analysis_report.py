@@ -31,6 +31,7 @@ from .report import (
     write_result_table,
     write_rows,
 )
+from .paths import REPORT_CATEGORY
 from .xlsx import AUTHOR, TITLE_FONT, excel_text, landscape_fit_width, safe_text, save_atomic, style_header
 
 MAX_CHART_BARS = 40  # members or requirements in one chart
@@ -113,6 +114,7 @@ def write_analysis_report(path: str | Path, title: str, figures: Sequence[tuple[
     """A report: Summary (title, key figures, provenance, how to read), then `sheets`."""
     wb = Workbook()
     wb.properties.creator = AUTHOR
+    wb.properties.category = REPORT_CATEGORY  # marks it as a report the planner may replace
     wb.properties.title = excel_text(title)
     summary = wb.active
     summary.title = "Summary"

@@ -1,23 +1,27 @@
 """The `planner` command: thin wrappers around the Python API.
 
-Exit codes: 0 done; 1 the run failed (solver missing, no plan found, internal error);
-2 the input has errors (every one listed, nothing written).
+Exit codes: 0 done; 1 the run failed (solver missing, no plan found, the report could not
+be saved, internal error); 2 the input, an option or the output path is wrong (every
+problem listed, nothing written); 130 interrupted (Ctrl-C, SIGTERM, SIGHUP).
 """
 
 from __future__ import annotations
 
-import sys
+import math
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from .entry import report_interrupt
+from .paths import OutputPathError, check_output
 from .run import PlanRun, run_plan
 from .solve import SolverUnavailable
 from .validate import InputError, load_plan
+from .xlsx import WriteError
 
 EXAMPLES = """
 \b
@@ -65,9 +69,14 @@ def _handled() -> Iterator[None]:
         _print_warnings(exc.warnings)
         err.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except SolverUnavailable as exc:
-        err.print(f"Solver problem: {exc}", markup=False)
+    except OutputPathError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except (SolverUnavailable, WriteError) as exc:
+        err.print(f"{'Solver problem: ' if isinstance(exc, SolverUnavailable) else ''}{exc}", markup=False)
         raise typer.Exit(1) from None
+    except KeyboardInterrupt as exc:
+        raise typer.Exit(report_interrupt(exc)) from None
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - the user sees a message, not a traceback
@@ -77,13 +86,36 @@ def _handled() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _number(option: str, *, above: float | None = None, at_least: float | None = None) -> Callable[[Any], Any]:
+    """A typer callback refusing NaN, infinity and values out of range, naming `option`."""
+
+    def check(value: Any) -> Any:
+        for v in value if isinstance(value, (list, tuple)) else [value]:
+            if v is None:
+                continue
+            if isinstance(v, float) and not math.isfinite(v):
+                raise typer.BadParameter(f"{v} is not a number; give a finite value", param_hint=option)
+            if above is not None and not v > above:
+                raise typer.BadParameter(f"{v:g} must be above {above:g}", param_hint=option)
+            if at_least is not None and not v >= at_least:
+                raise typer.BadParameter(f"{v:g} must be at least {at_least:g}", param_hint=option)
+        return value
+
+    return check
+
+
+TIME_LIMIT = dict(callback=_number("--time-limit", above=0))
+FORCE_HELP = "Replace an existing --out file even if it is not a report the planner wrote."
+
+
 @app.command()
 def run(
     file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-<timestamp>.xlsx)."),
     solver: Optional[str] = typer.Option(None, help="Solver name (default: the workbook's Settings, else highs)."),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit, seconds."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit, seconds.", **TIME_LIMIT),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the report path."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Plan FILE and write the Excel report.
 
@@ -91,7 +123,7 @@ def run(
     """
     with _handled():
         with err.status("Planning…") as status:
-            result = run_plan(file, out_path, solver=solver, time_limit_s=time_limit,
+            result = run_plan(file, out_path, solver=solver, time_limit_s=time_limit, force=force,
                               progress=lambda msg: status.update(msg + "…"))
         _print_warnings(result.warnings)
         if quiet:
@@ -116,7 +148,8 @@ def whatif(
     suspend: list[str] = typer.Option([], "--suspend", help="CODE:YEAR: a member's obligations suspended from YEAR (its forces do nothing for the pact); CODE>OTHER:YEAR: only its obligations towards OTHER (it stops serving OTHER's regions)."),
     join: list[str] = typer.Option([], "--join", help="CODE[:YEAR]: a state of the workbook's Candidates sheet (or a member with a year_joined) joining in YEAR (default: its year_joined); 'Candidates': all of them; FILE.xlsx: the states of that workbook's Candidates sheet, with their Forces… rows. Before = the pact without them."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-whatif-<timestamp>.xlsx)."),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit per plan, seconds."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit per plan, seconds.", **TIME_LIMIT),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Re-plan FILE with members leaving, suspended or joining; compare with the plan.
 
@@ -143,7 +176,7 @@ def whatif(
             if not any(spec.values()) and not files:
                 raise WhatIfError("say what changes: --without, --suspend and/or --join")
             with err.status("Re-planning…") as status:
-                result = run_whatif(file, out_path, time_limit_s=time_limit, join_file=files[0] if files else None,
+                result = run_whatif(file, out_path, time_limit_s=time_limit, join_file=files[0] if files else None, force=force,
                                     progress=lambda msg: status.update(msg + "…"), **spec)
         except WhatIfError as exc:
             err.print(f"What-if: {exc}", markup=False)
@@ -158,13 +191,16 @@ def analyse(
     shapley: bool = typer.Option(False, "--shapley", help="Cost game: Shapley cost shares, nucleolus (up to 12 members), core check."),
     frontier: bool = typer.Option(False, "--frontier", help="Cost-fairness frontier: the objective as every member is held closer to its fair share."),
     alternatives: bool = typer.Option(False, "--alternatives", help="Near-optimal alternatives: each member's and capability's range within a cost slack."),
-    slack: list[float] = typer.Option([5.0], "--slack", help="Alternatives: cost slack in % of the optimum (repeat for several: --slack 1 --slack 5)."),
-    points: int = typer.Option(9, "--points", help="Frontier: number of bands, from the cheapest plan's to 0."),
-    samples: Optional[int] = typer.Option(None, "--samples", help="Shapley: random orders to sample (default: exact up to 12 members, else as many as the time budget allows)."),
-    time_budget: float = typer.Option(180.0, "--time-budget", help="Seconds the sampled Shapley estimate may take."),
+    slack: list[float] = typer.Option([5.0], "--slack", help="Alternatives: cost slack in % of the optimum (repeat for several: --slack 1 --slack 5).",
+                                      callback=_number("--slack", at_least=0)),
+    points: int = typer.Option(9, "--points", help="Frontier: number of bands, from the cheapest plan's to 0.", min=2),
+    samples: Optional[int] = typer.Option(None, "--samples", help="Shapley: random orders to sample (default: exact up to 12 members, else as many as the time budget allows).", min=1),
+    time_budget: float = typer.Option(180.0, "--time-budget", help="Seconds the sampled Shapley estimate may take.",
+                                      callback=_number("--time-budget", above=0)),
     basis: str = typer.Option("share", "--basis", help="What a coalition alone must meet: 'share' (its members' fair share of every requirement) or 'all'."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the sampled Shapley estimate."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-analysis-<timestamp>.xlsx)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Plan FILE, run the analyses asked for on the same model, write the report with their sheets.
 
@@ -191,7 +227,7 @@ def analyse(
             result = run_analyses(
                 file, out_path, shapley=shapley, frontier=frontier, alternatives=alternatives,
                 slacks=tuple(v / 100 for v in slack), points=points, samples=samples, time_budget_s=time_budget, seed=seed,
-                basis=basis, progress=lambda msg: bar.update(task, description=msg),
+                basis=basis, force=force, progress=lambda msg: bar.update(task, description=msg),
                 game_progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         _print_warnings(result.plan.warnings)
@@ -212,9 +248,11 @@ def sweep(
     file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
     vary: list[str] = typer.Option([], "--vary", help="PARAMETER=VALUE,VALUE…: requirements (factor), floor (% of GDP), without (member code or none), abstentions (k). Repeat: every combination is a variant."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (default: a local cluster)."),
-    workers: int = typer.Option(2, "--workers", help="Worker processes of the local cluster."),
-    time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds the sweep may take; variants not done by then are reported as not run."),
+    workers: int = typer.Option(2, "--workers", help="Worker processes of the local cluster.", min=1),
+    time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds the sweep may take; variants not done by then are reported as not run.",
+                                                callback=_number("--time-budget", above=0)),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-sweep-<timestamp>.xlsx)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Solve many variants of FILE in parallel on Dask, and write one report of them all.
 
@@ -239,7 +277,7 @@ def sweep(
                       console=err, transient=True) as bar:
             task = bar.add_task("sweep", total=None)
             result = run_sweep_report(file, spec, out_path, scheduler=scheduler, workers=workers,
-                                      time_budget_s=time_budget,
+                                      time_budget_s=time_budget, force=force,
                                       progress=lambda done, total: bar.update(task, completed=done, total=total))
         v = result.results.variants
         table = Table(title=f"Sweep: {len(v)} variants on {result.results.workers} workers "
@@ -271,7 +309,10 @@ def validate(file: Path = typer.Argument(..., help="Plan workbook (.xlsx).")) ->
 
 
 @app.command()
-def template(out_file: Path = typer.Argument(..., help="Where to write the empty workbook.")) -> None:
+def template(
+    out_file: Path = typer.Argument(..., help="Where to write the empty workbook (a new .xlsx file)."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists (its contents are lost)."),
+) -> None:
     """Write an empty plan workbook: every sheet, headers, units, drop-down lists.
 
     Example: planner template my_pact.xlsx
@@ -279,10 +320,7 @@ def template(out_file: Path = typer.Argument(..., help="Where to write the empty
     from .template import write_workbook
 
     with _handled():
-        if out_file.suffix.lower() != ".xlsx":
-            err.print(f"{out_file}: the template must be an .xlsx file", markup=False)
-            raise typer.Exit(2)
-        write_workbook(out_file)
+        write_workbook(check_output(out_file, force=force, replaces="new", option="template"))
         out.print(f"Template written to {out_file}", markup=False)
 
 
@@ -292,7 +330,8 @@ def import_orlib(
     out_file: Path = typer.Argument(..., help="Where to write the plan workbook (.xlsx)."),
     capacity: Optional[float] = typer.Option(
         None, "--capacity", help="Capacity of every warehouse: required for capa, capb, capc, "
-        "whose capacities are the word 'capacity' (e.g. 8000 for capa_8000)."),
+        "whose capacities are the word 'capacity' (e.g. 8000 for capa_8000).", callback=_number("--capacity", above=0)),
+    force: bool = typer.Option(False, "--force", help="Replace OUT_FILE if it exists (its contents are lost)."),
 ) -> None:
     """Turn an OR-Library capacitated warehouse location instance into a plan workbook.
 
@@ -303,9 +342,7 @@ def import_orlib(
     from .orlib import OrlibFormatError, orlib_to_workbook
 
     with _handled():
-        if out_file.suffix.lower() != ".xlsx":
-            err.print(f"{out_file}: the workbook must be an .xlsx file", markup=False)
-            raise typer.Exit(2)
+        check_output(out_file, [file], force=force, replaces="new", option="workbook")
         try:
             inst = orlib_to_workbook(file, out_file, capacity)
         except OrlibFormatError as exc:
@@ -453,14 +490,7 @@ def _print_summary(run_: PlanRun) -> None:
     out.print(table)
 
 
-def main() -> None:
-    """Console entry point."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        err.print("Interrupted; nothing was written.")
-        sys.exit(130)
-
-
 if __name__ == "__main__":
+    from .entry import main
+
     main()

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .results import PlanResults
+from .paths import REPORT_CATEGORY
 from .xlsx import (
     AUTHOR,
     EXCEL_MAX_ROWS,
@@ -288,6 +289,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     """The report as an openpyxl Workbook (not saved)."""
     wb = Workbook()
     wb.properties.creator = AUTHOR
+    wb.properties.category = REPORT_CATEGORY  # marks it as a report the planner may replace
     wb.properties.title = excel_text(f"{results.data.name}: plan report")
     cur = results.data.currency
     summary = wb.active

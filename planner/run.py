@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from models import build_model
 
 from . import __version__
+from .paths import check_output
 from .results import PlanResults, extract
 from .solve import SolveOptions, solve
 from .validate import Issue, load_plan
@@ -42,8 +44,18 @@ class PlanRun:
 
 
 def default_report_path(input_path: Path, reports_dir: Path = Path("reports"), kind: str = "") -> Path:
+    """reports/<input name>[-kind]-<timestamp>.xlsx; bytes of the input's name that are not
+    UTF-8 become '_' (Excel and zip cannot hold them)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return reports_dir / f"{input_path.stem}{'-' + kind if kind else ''}-{stamp}.xlsx"
+    stem = os.fsencode(input_path.stem).decode("utf-8", "replace").replace("\ufffd", "_")
+    return reports_dir / f"{stem}{'-' + kind if kind else ''}-{stamp}.xlsx"
+
+
+def report_target(out: str | Path | None, inputs: list[Path], kind: str = "", force: bool = False) -> Path:
+    """Where the report goes (`out`, else the default path under reports/), checked before any
+    work: planner.paths.OutputPathError if the planner may not write there."""
+    target = Path(out) if out is not None else default_report_path(inputs[0], kind=kind)
+    return check_output(target, inputs, force=force, option="--out" if out is not None else "report path")
 
 
 def make_provenance(path: Path, digest: str, solver: str, options: SolveOptions, data) -> dict[str, object]:
@@ -72,14 +84,18 @@ def run_plan(
     write: bool = True,
     progress: Progress | None = None,
     robustness: bool = True,
+    force: bool = False,
 ) -> PlanRun:
     """Plan the workbook at `path` and write its report (unless write=False); with
     `robustness`, analyse the plan against abstaining members (the Robustness sheet).
 
-    Raises planner.validate.InputError when the workbook has errors (nothing is written).
+    Raises planner.paths.OutputPathError, before any work, if the report may not go to `out`
+    (one of the inputs, a folder, an existing file that is not a report without `force`…),
+    and planner.validate.InputError when the workbook has errors (nothing is written).
     """
     say = progress or (lambda _: None)
     path = Path(path)
+    report_path = report_target(out, [path], force=force) if write else None
     seconds: dict[str, float] = {}
     start = clock = time.perf_counter()
 
@@ -119,12 +135,12 @@ def run_plan(
         results.robustness = analyse_robustness(PersistentModel(model), data, options, k_max=k_max)
         lap("robustness")
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
-    report_path = None
-    if write and results is not None:
+    if results is None:
+        report_path = None
+    elif report_path is not None:
         from .report import write_report
 
         say("Writing the report")
-        report_path = Path(out) if out else default_report_path(path)
         provenance["run_seconds"] = round(time.perf_counter() - start, 3)
         write_report(results, report_path, provenance, warnings)
         lap("report")
@@ -151,6 +167,7 @@ def run_whatif(
     time_limit_s: float | None = None,
     write: bool = True,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> WhatIfRun:
     """Re-plan the workbook at `path` with members leaving (`without`), suspended or
     joining ({code: year or None}; `join_file`: a workbook of states that join, each in its
@@ -164,6 +181,8 @@ def run_whatif(
 
     say = progress or (lambda _: None)
     path = Path(path)
+    inputs = [path] + ([Path(join_file)] if join_file is not None else [])
+    report_path = report_target(out, inputs, kind="whatif", force=force) if write else None
     start = time.perf_counter()
     say("Reading and validating the workbook")
     digest = file_digest(path)
@@ -182,10 +201,8 @@ def run_whatif(
     say("Planning before and after the change")
     results = whatif(data, changes, options)
     provenance = make_provenance(path, digest, results.solver, options, data)
-    report_path = None
-    if write:
+    if report_path is not None:
         say("Writing the report")
-        report_path = Path(out) if out else default_report_path(path, kind="whatif")
         provenance["run_seconds"] = round(time.perf_counter() - start, 3)
         write_whatif_report(results, report_path, provenance)
     provenance["run_seconds"] = round(time.perf_counter() - start, 3)
@@ -219,6 +236,7 @@ def run_analyses(
     write: bool = True,
     progress: Progress | None = None,
     game_progress: Callable[[int, int], object] | None = None,
+    force: bool = False,
 ) -> AnalysisRun:
     """Plan the workbook, run the analyses asked for on the same persistent model, and write
     the plan's report with the analyses' sheets added."""
@@ -232,6 +250,7 @@ def run_analyses(
 
     say = progress or (lambda _: None)
     path = Path(path)
+    report_path = report_target(out, [path], kind="analysis", force=force) if write else None
     plan = run_plan(path, write=False, progress=progress)
     if plan.results is None:
         return AnalysisRun(plan)
@@ -256,9 +275,8 @@ def run_analyses(
         clock = time.perf_counter()
         run.alternatives = analyse_alternatives(pm, data, options, slacks=slacks, progress=game_progress)
         run.seconds["alternatives"] = time.perf_counter() - clock
-    if write:
+    if report_path is not None:
         say("Writing the report")
-        report_path = Path(out) if out else default_report_path(path, kind="analysis")
         plan.provenance["run_seconds"] = round(sum(plan.seconds.values()) + sum(run.seconds.values()), 3)
         wb = build_workbook(plan.results, plan.provenance, plan.warnings)
         if run.cost_game is not None:
@@ -281,12 +299,13 @@ class SweepRun:
 
 def run_sweep_report(path: str | Path, vary: dict[str, list], out: str | Path | None = None, *,
                      scheduler: str | None = None, workers: int = 2, time_budget_s: float | None = None,
-                     progress: Callable[[int, int], object] | None = None) -> SweepRun:
+                     progress: Callable[[int, int], object] | None = None, force: bool = False) -> SweepRun:
     """Validate the workbook, solve every variant on Dask, write the sweep report."""
     from .analyses.sweep import run_sweep
     from .analysis_report import write_sweep_report
 
     path = Path(path)
+    report_path = report_target(out, [path], kind="sweep", force=force)
     digest = file_digest(path)
     data, warnings = load_plan(path)  # every problem reported here, before any worker starts
     results = run_sweep(path, vary, scheduler=scheduler, workers=workers, time_budget_s=time_budget_s,
@@ -294,7 +313,6 @@ def run_sweep_report(path: str | Path, vary: dict[str, list], out: str | Path | 
     options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
     provenance = make_provenance(path, digest, "HiGHS (persistent, per worker)", options, data)
     provenance["run_seconds"] = round(results.seconds, 3)
-    report_path = Path(out) if out else default_report_path(path, kind="sweep")
     write_sweep_report(results, report_path, provenance, f"{data.name}: sweep of {len(results.variants)} variants",
                        data.currency)
     return SweepRun(results, report_path, warnings)

@@ -8,7 +8,6 @@ as text (never as a formula), and an atomic save.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .paths import WRITTEN, temp_name
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -108,18 +109,31 @@ def landscape_fit_width(ws: Worksheet) -> None:
         ws.print_title_rows = "1:1"
 
 
+class WriteError(Exception):
+    """The workbook could not be saved (disk full, folder gone…); nothing was written."""
+
+
 def save_atomic(wb: Workbook, path: str | os.PathLike[str]) -> None:
-    """Save `wb` to a temporary file next to `path`, then rename it onto `path`."""
+    """Save `wb` to a short-named temporary file next to `path`, then rename it onto `path`.
+
+    The temporary file is removed whatever stops the save (an error, Ctrl-C, or SIGTERM/SIGHUP,
+    which the command line turns into exceptions), so `path` holds the whole workbook or is
+    left as it was. An OSError becomes a WriteError naming `path`.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # A fresh name (not mkstemp, whose file is private): the file gets the usual mode.
-    tmp = target.with_name(f".{target.stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}.xlsx")
+    tmp = target.with_name(temp_name())  # a fresh name (not mkstemp, whose file is private): the usual mode
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         wb.save(tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise WriteError(f"could not write {os.fspath(path)}: {reason}; nothing was written") from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    WRITTEN.append(target)
 
 
 def is_blank(value: Any) -> bool:
@@ -132,7 +146,8 @@ EXCEL_MAX_ROWS = 1_048_576
 
 
 def excel_text(value: object) -> str:
-    """`value` as a string Excel can hold: XML-illegal control characters removed, long text cut.
+    """`value` as a string Excel can hold: XML-illegal control characters removed, lone surrogates
+    (undecodable bytes of a file name) replaced by '?', long text cut.
 
     openpyxl raises IllegalCharacterError on control characters other than tab, LF and CR,
     and Excel truncates (or repairs) cells over 32,767 characters. Pass the result to
@@ -141,6 +156,7 @@ def excel_text(value: object) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a file name's undecodable bytes (surrogates) → '?'
     if len(text) > EXCEL_MAX_TEXT:
         text = text[: EXCEL_MAX_TEXT - 1] + "…"
     return text

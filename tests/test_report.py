@@ -25,6 +25,7 @@ from planner import report
 from planner.report import SHEETS, write_report
 from planner.results import PlanResults, extract
 from planner.solve import solve
+from planner.xlsx import WriteError
 
 TABLES = {
     "Burden": "burden",
@@ -620,7 +621,7 @@ def test_failure_while_saving_leaves_no_temp_file(tutorial_results, tmp_path, mo
 
     monkeypatch.setattr(Workbook, "save", half_save)
     target = tmp_path / "r.xlsx"
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match="disk full"):
         write_report(tutorial_results, target, PROVENANCE, [])
     assert list(tmp_path.iterdir()) == []
 

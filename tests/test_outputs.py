@@ -1,0 +1,228 @@
+"""No file of the user's is ever lost: every output path is checked before any work, every
+option is checked like a workbook cell, and an interrupted write leaves nothing behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.paths import REPORT_CATEGORY, is_planner_report
+
+ROOT = Path(__file__).parents[1]
+TUTORIAL = ROOT / "inputs" / "tutorial.xlsx"
+
+
+@pytest.fixture
+def plan(tmp_path, monkeypatch) -> Path:
+    """A copy of the tutorial in an empty working folder; planning it fails the test (every
+    refusal must come before any work)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "p.xlsx"
+    shutil.copy(TUTORIAL, path)
+    return path
+
+
+def no_work(monkeypatch) -> None:
+    def fail(*_a, **_k):
+        raise AssertionError("the workbook was read before the output path was checked")
+
+    monkeypatch.setattr("planner.run.load_plan", fail)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def folder_state(folder: Path) -> dict[str, bytes | None]:
+    return {p.name: (p.read_bytes() if p.is_file() else None) for p in sorted(folder.iterdir())}
+
+
+REFUSED = {
+    "the input": ("run", "p.xlsx", "--out", "p.xlsx"),
+    "the input by another spelling": ("run", "p.xlsx", "--out", "missing/../p.xlsx"),
+    "the input in another case": ("run", "p.xlsx", "--out", "P.XLSX"),
+    "the input through a link": ("run", "p.xlsx", "--out", "link.xlsx"),
+    "the input through a hard link": ("run", "p.xlsx", "--out", "hard.xlsx"),
+    "what-if's input": ("whatif", "p.xlsx", "--without", "BOR", "--out", "./p.xlsx"),
+    "what-if's join workbook": ("whatif", "p.xlsx", "--join", "j.xlsx", "--out", "j.xlsx"),
+    "analyse's input": ("analyse", "p.xlsx", "--shapley", "--out", "p.xlsx"),
+    "sweep's input": ("sweep", "p.xlsx", "--vary", "requirements=1", "--out", "p.xlsx"),
+    "a folder": ("run", "p.xlsx", "--out", "folder.xlsx"),
+    "a pipe": ("run", "p.xlsx", "--out", "pipe.xlsx"),
+    "an empty name": ("run", "p.xlsx", "--out", ""),
+    "a .csv name": ("run", "p.xlsx", "--out", "r.csv"),
+    "a .xlsm name": ("run", "p.xlsx", "--out", "r.xlsm"),
+    "no suffix": ("run", "p.xlsx", "--out", "report"),
+    "a name too long": ("run", "p.xlsx", "--out", "a" * 252 + ".xlsx"),
+    "a file on the way": ("run", "p.xlsx", "--out", "notes.txt/r.xlsx"),
+    "a file that is not a report": ("run", "p.xlsx", "--out", "other.xlsx"),
+    "the template over a workbook": ("template", "p.xlsx"),
+    "import-orlib over a workbook": ("import-orlib", ROOT / "tests/data/orlib_cap/cap41.txt", "p.xlsx"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_refused_before_any_work_with_the_users_path_named(case, plan, monkeypatch):
+    folder = plan.parent
+    (folder / "link.xlsx").symlink_to(plan)
+    os.link(plan, folder / "hard.xlsx")
+    shutil.copy(plan, folder / "j.xlsx")
+    (folder / "folder.xlsx").mkdir()
+    os.mkfifo(folder / "pipe.xlsx")
+    (folder / "notes.txt").write_text("notes")
+    (folder / "other.xlsx").write_bytes(b"someone's workbook")
+    before = folder_state(folder)
+    no_work(monkeypatch)
+    args = REFUSED[case]
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1 and "Internal error" not in message
+    named = args[args.index("--out") + 1] if "--out" in args else args[-1]
+    assert (str(Path(named)) in message) if named else ("no file name" in message)
+    assert folder_state(folder) == before  # nothing written, nothing replaced, no temporary file
+
+
+def test_reports_are_replaced_but_other_files_only_with_force(plan):
+    assert invoke("run", "p.xlsx", "--out", "r.xlsx").exit_code == 0
+    assert is_planner_report(Path("r.xlsx"))
+    assert openpyxl.load_workbook("r.xlsx").properties.category == REPORT_CATEGORY
+    assert invoke("run", "p.xlsx", "--out", "r.xlsx").exit_code == 0  # a report: replaced
+    Path("mine.xlsx").write_bytes(b"mine")
+    assert invoke("run", "p.xlsx", "--out", "mine.xlsx").exit_code == 2
+    assert Path("mine.xlsx").read_bytes() == b"mine"
+    assert invoke("run", "p.xlsx", "--out", "mine.xlsx", "--force").exit_code == 0
+    assert is_planner_report(Path("mine.xlsx"))
+    assert invoke("template", "p.xlsx", "--force").exit_code == 0
+    assert not is_planner_report(plan)  # a template is a workbook to fill in, not a report
+
+
+def test_reports_folder_that_is_a_file_is_refused_before_the_solve(plan, monkeypatch):
+    Path("reports").write_text("not a folder")
+    no_work(monkeypatch)
+    result = invoke("run", "p.xlsx")
+    assert result.exit_code == 2 and "reports is a file, not a folder" in result.output
+
+
+def test_an_input_name_that_is_not_utf8_still_gets_a_report(plan):
+    odd = Path(os.fsdecode(b"\xfe.xlsx"))
+    shutil.copy(plan, odd)
+    result = invoke("run", odd, "-q")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in Path("reports").iterdir()][0].startswith("_-")
+
+
+def test_a_full_disk_is_a_message_and_nothing_is_left(plan, monkeypatch):
+    def full(self, filename):
+        Path(filename).write_bytes(b"PK partial")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", full)
+    before = folder_state(plan.parent)
+    result = invoke("run", "p.xlsx", "--out", "r.xlsx")
+    assert result.exit_code == 1
+    assert "could not write r.xlsx: No space left on device; nothing was written" in result.output
+    assert "Traceback" not in result.output
+    assert folder_state(plan.parent) == before
+
+
+BAD_OPTIONS = [
+    ("run", "--time-limit", "-1"), ("run", "--time-limit", "nan"), ("run", "--time-limit", "inf"),
+    ("analyse", "--slack", "nan"), ("analyse", "--slack", "-5"), ("analyse", "--points", "-2"),
+    ("analyse", "--samples", "-1"), ("analyse", "--time-budget", "-1"), ("whatif", "--time-limit", "0"),
+    ("sweep", "--workers", "0"), ("sweep", "--time-budget", "nan"),
+]
+
+
+@pytest.mark.parametrize("command,option,value", BAD_OPTIONS)
+def test_options_are_checked_like_cells(command, option, value, plan, monkeypatch):
+    no_work(monkeypatch)
+    extra = {"analyse": ["--shapley"], "whatif": ["--without", "BOR"], "sweep": ["--vary", "requirements=1"]}
+    result = invoke(command, "p.xlsx", *extra.get(command, []), option, value)
+    assert result.exit_code == 2, result.output
+    assert option in result.output and "Internal error" not in result.output
+
+
+SLOW_SAVE = textwrap.dedent("""
+    import sys, time
+    import openpyxl
+    from planner.entry import main
+
+    def slow(self, filename):
+        with open(filename, "wb") as f:
+            f.write(b"PK partial")
+        print("writing", flush=True)
+        time.sleep(60)
+
+    openpyxl.Workbook.save = slow
+    sys.argv = ["planner", "run", sys.argv[1], "--out", sys.argv[2], "-q"]
+    main()
+""")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_the_write_leaves_nothing_and_says_so(sig, tmp_path):
+    shutil.copy(TUTORIAL, tmp_path / "p.xlsx")
+    child = subprocess.Popen([sys.executable, "-c", SLOW_SAVE, str(tmp_path / "p.xlsx"), str(tmp_path / "r.xlsx")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "writing"
+    child.send_signal(sig)
+    _, stderr = child.communicate(timeout=30)
+    assert child.returncode == 128 + sig
+    assert stderr.strip() == "Interrupted; nothing was written."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]
+
+
+INTERRUPTED_IMPORT = textwrap.dedent("""
+    import sys
+
+    class Interrupt:
+        def find_spec(self, name, path=None, target=None):
+            if name == "planner.cli":
+                raise KeyboardInterrupt
+            return None
+
+    sys.meta_path.insert(0, Interrupt())
+    sys.argv = ["planner", "--help"]
+    from planner.entry import main
+    main()
+""")
+
+
+def test_ctrl_c_while_modules_import_is_a_message_not_a_traceback():
+    child = subprocess.run([sys.executable, "-c", INTERRUPTED_IMPORT], capture_output=True, text=True, timeout=60)
+    assert child.returncode == 130
+    assert child.stderr.strip() == "Interrupted; nothing was written."
+
+
+def test_ctrl_c_inside_a_command_says_nothing_was_written(plan, monkeypatch, capsys):
+    def interrupt(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("planner.run.load_plan", interrupt)
+    monkeypatch.setattr("planner.entry._reported", False)
+    monkeypatch.setattr("planner.entry.WRITTEN", [])
+    with pytest.raises(SystemExit) as stop:
+        monkeypatch.setattr(sys, "argv", ["planner", "run", "p.xlsx", "--out", "r.xlsx"])
+        cli_main()
+    assert stop.value.code == 130
+    assert "Interrupted; nothing was written." in capsys.readouterr().err
+    assert not Path("r.xlsx").exists()
+
+
+def cli_main() -> None:
+    from planner.entry import main
+
+    main()
+
