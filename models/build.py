@@ -10,6 +10,9 @@
                                   + P_short · Σ shortfall[c, r, t, s])
     worst_case[s]:     worst_scenario_cost ≥ scenario_cost[s]      (worst-case only)
 
+money_cost = plan_cost + Σ_s p_s · transit_cost[s] is the plan's real money; the shortfall
+and spending-gap penalties and the tie-break are modelling weights, never reported as money.
+
 The tie-break (ε_tie = 1e-4 per M) makes a member that must reach a spending floor
 show the money as a top-up rather than as units no requirement uses, when the two
 cost the same; it changes the optimal value by less than ε_tie × the top-ups.
@@ -82,6 +85,10 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
     )
     p = ix.probability
     model.deployment_cost = pyo.Expression(expr=sum(p[s] * model.transit_cost[s] for s in ix.scenarios))
+    model.money_cost = pyo.Expression(expr=model.plan_cost + model.deployment_cost)  # real money, M
+    model.expected_shortfall = pyo.Expression(  # unit-years, weighted by scenario probability
+        expr=weighted([(p[s], var) for (c, r, t, s), var in zip(ix.requirement, model.shortfall.values())])
+    )
     gap_penalty = data.spending_gap_penalty * sum(d[t] * model.spending_gap[m, t] for m, t in model.A_floor)
     model.penalties = pyo.Expression(
         expr=sum(p[s] * model.shortfall_cost[s] for s in ix.scenarios) + gap_penalty

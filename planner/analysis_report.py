@@ -79,9 +79,8 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "band_pct": ("Band", "pct", "Every member's burden held within this % of its fair burden (point 0: the "
                  "largest deviation of the cheapest plan, where fairness costs nothing)."),
     "status": ("Status", "text", "Solver status of the point ('infeasible': no plan meets this band)."),
-    "objective_musd": ("Objective", "money", "Plan cost + expected deployment + penalties, discounted."),
-    "cost_of_fairness_musd": ("Cost of fairness", "money", "Objective minus the objective at point 0."),
-    "cost_of_fairness_pct": ("Cost of fairness", "pct", "The same, as a share of the objective at point 0."),
+    "cost_of_fairness_musd": ("Cost of fairness", "money", "Cost of the plan (real money) minus the cost at point 0."),
+    "cost_of_fairness_pct": ("Cost of fairness", "pct", "The same, as a share of the cost at point 0."),
     "largest_deviation_pct": ("Largest deviation", "pct", "The largest |burden / fair burden − 1| of any member."),
     "largest_deviation_pp": ("Largest deviation", "pp", "The largest |burden share − fair share| of any member."),
     "furthest_member": ("Furthest member", "code", "The member furthest from its fair burden (relative)."),
@@ -228,12 +227,16 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
     before, after = results.before.totals, results.after.totals
     figures = [
         ("Change", describe or "none", "", None),
-        ("Objective before", before["objective"], f"M {cur}, discounted", MONEY),
-        ("Objective after", after["objective"], f"M {cur}, discounted", MONEY),
-        ("Plan cost before", before["plan_cost_musd"], f"M {cur}, discounted", MONEY),
-        ("Plan cost after", after["plan_cost_musd"], f"M {cur}, discounted", MONEY),
+        ("Cost of the plan before", before["money_cost_musd"],
+         f"M {cur}, discounted: real money, spending added + expected transit", MONEY),
+        ("Cost of the plan after", after["money_cost_musd"], f"M {cur}, discounted", MONEY),
+        ("Change in cost", after["money_cost_musd"] - before["money_cost_musd"], f"M {cur}, discounted", MONEY),
+        ("Expected shortfall before", before["expected_shortfall_unit_years"], "unit-years", "#,##0.0"),
+        ("Expected shortfall after", after["expected_shortfall_unit_years"], "unit-years", "#,##0.0"),
         ("Requirement cells short before", before["requirements_short"], "all scenarios", "0"),
         ("Requirement cells short after", after["requirements_short"], "all scenarios", "0"),
+        ("Penalty weight before / after", f"{before['penalty_weight']:,.1f} / {after['penalty_weight']:,.1f}",
+         "model units, NOT money: the objective's charge for shortfalls and gaps", None),
         ("Status before / after", f"{results.before.outcome.status} / {results.after.outcome.status}", "", None),
     ]
     figures += [(f"Time: {k}", v, "s", "0.00") for k, v in results.seconds.items()]
@@ -291,20 +294,20 @@ def add_frontier_sheet(wb: Workbook, frontier: Any, currency: str) -> None:
     ws = wb.create_sheet("Frontier")
     df = frontier.table
     write_result_table(ws, df, currency, LABELS)
-    ok = df[df["objective_musd"].notna()]
+    ok = df[df["money_cost_musd"].notna()]
     if len(ok) >= 2:
         cols = list(df.columns)
         chart = ScatterChart()
-        chart.title = "What fairness costs: objective against the fair-share band"
+        chart.title = "What fairness costs: the plan's cost against the fair-share band"
         chart.style = 2
         chart.x_axis.title = "Band: largest allowed deviation from the fair burden (%)"
-        chart.y_axis.title = f"Objective (M {currency}, discounted)"
+        chart.y_axis.title = f"Cost of the plan (M {currency}, discounted)"
         for axis in (chart.x_axis, chart.y_axis):
             axis.delete = False
         chart.x_axis.axPos = "b"
         x = Reference(ws, min_col=cols.index("band_pct") + 1, min_row=2, max_row=len(ok) + 1)
-        y = Reference(ws, min_col=cols.index("objective_musd") + 1, min_row=2, max_row=len(ok) + 1)
-        series = Series(y, x, title="Objective")
+        y = Reference(ws, min_col=cols.index("money_cost_musd") + 1, min_row=2, max_row=len(ok) + 1)
+        series = Series(y, x, title="Cost of the plan")
         series.marker = Marker(symbol="circle", size=7)
         series.smooth = False
         chart.series.append(series)
@@ -380,8 +383,8 @@ def write_sweep_report(results: Any, path: str | Path, provenance: dict, title: 
         if not n:
             return
         cols = list(df.columns)
-        bars = bar_chart("Objective by variant", "Variant", f"M {currency}, discounted")
-        bars.add_data(Reference(ws, min_col=cols.index("objective_musd") + 1, min_row=1, max_row=n + 1),
+        bars = bar_chart("Cost of the plan by variant (real money)", "Variant", f"M {currency}, discounted")
+        bars.add_data(Reference(ws, min_col=cols.index("money_cost_musd") + 1, min_row=1, max_row=n + 1),
                       titles_from_data=True)
         set_text_categories(bars, Reference(ws, min_col=cols.index("label") + 1, min_row=2, max_row=n + 1))
         colour_series(bars)
@@ -406,8 +409,10 @@ def write_sweep_report(results: Any, path: str | Path, provenance: dict, title: 
         ("MemberCosts", table_writer(shares)),
     ]
     notes = {
-        "Sweep": "One row per variant: the varied values, solver status, objective, plan cost, expected "
-        "shortfall and solve time; a failed variant names its error, the others are unaffected.",
+        "Sweep": "One row per variant: the varied values, solver status, the cost of the plan in real money "
+        "(spending added + expected transit), the expected shortfall in unit-years, then apart the penalty "
+        "weight and objective (modelling figures, not money), and solve time; a failed variant names its "
+        "error, the others are unaffected.",
         "Shares": "Each of the largest members' burden share (% of the alliance's discounted spending) "
         "in each variant, and a chart of how they move.",
         "MemberCosts": "Every member's plan cost and burden share in every variant (tidy table).",

@@ -282,11 +282,12 @@ def sweep(
         v = result.results.variants
         table = Table(title=f"Sweep: {len(v)} variants on {result.results.workers} workers "
                       f"({result.results.seconds:.1f} s)", title_justify="left")
-        for name in ("variant", "status", "objective", "plan cost"):
+        cur = result.currency
+        for name in ("variant", "status", f"cost M {cur}", "expected short (unit-years)"):
             table.add_column(name, justify="left" if name in ("variant", "status") else "right")
         for row in v.head(20).itertuples(index=False):
-            table.add_row(row.label, str(row.status), "" if row.objective_musd != row.objective_musd else f"{row.objective_musd:,.0f}",
-                          "" if row.plan_cost_musd != row.plan_cost_musd else f"{row.plan_cost_musd:,.0f}")
+            table.add_row(row.label, str(row.status), _figure(row.money_cost_musd, ",.0f"),
+                          _figure(row.expected_shortfall_unit_years, ",.1f"))
         out.print(table)
         out.print(f"Report: {result.report_path}", markup=False)
 
@@ -360,6 +361,11 @@ def import_orlib(
                       f"{inst.demand.sum():g}: the plan will show a shortfall", markup=False)
 
 
+def _figure(value: float, spec: str) -> str:
+    """`value` formatted, blank when it is missing (NaN)."""
+    return "" if value != value else format(value, spec)
+
+
 def _print_warnings(warnings: list) -> None:
     for w in warnings:
         err.print(f"warning: {w}", markup=False, highlight=False)
@@ -425,11 +431,12 @@ def _print_cost_game(game, cur: str) -> None:
 
 def _print_frontier(frontier, cur: str) -> None:
     table = Table(title=f"Cost-fairness frontier (M {cur}, discounted)", title_justify="left")
-    for name in ("band %", "status", "objective", "cost of fairness", "furthest member"):
+    for name in ("band %", "status", "cost of the plan", "cost of fairness", "short (unit-years)", "furthest member"):
         table.add_column(name, justify="left" if name in ("status", "furthest member") else "right")
     for row in frontier.table.itertuples(index=False):
-        table.add_row(f"{row.band_pct:.2f}", row.status, f"{row.objective_musd:,.0f}",
-                      f"{row.cost_of_fairness_musd:,.0f} ({row.cost_of_fairness_pct:.1f} %)", row.furthest_member)
+        table.add_row(f"{row.band_pct:.2f}", row.status, _figure(row.money_cost_musd, ",.0f"),
+                      f"{_figure(row.cost_of_fairness_musd, ',.0f')} ({_figure(row.cost_of_fairness_pct, '.1f')} %)",
+                      _figure(row.expected_shortfall_unit_years, ",.1f"), row.furthest_member)
     out.print(table)
 
 
@@ -458,9 +465,14 @@ def _print_summary(run_: PlanRun) -> None:
     head.add_column(style="bold")
     head.add_column(justify="right")
     cur = data.currency
-    head.add_row("Plan cost (discounted)", f"{totals['plan_cost_musd']:,.0f} M {cur}")
+    head.add_row("Cost of the plan (discounted)", f"{totals['money_cost_musd']:,.0f} M {cur}")
+    head.add_row("  spending added", f"{totals['plan_cost_musd']:,.0f} M {cur}")
+    if totals["deployment_cost_musd"]:
+        head.add_row("  expected transit", f"{totals['deployment_cost_musd']:,.0f} M {cur}")
     head.add_row("Requirements short", f"{totals['requirements_short']} of {totals['requirements']} "
                  f"(expected {totals['expected_shortfall_unit_years']:,.1f} unit-years)")
+    if totals["penalty_weight"] > 1e-9:
+        head.add_row("Penalty weight (not money)", f"{totals['penalty_weight']:,.0f} (objective {totals['objective']:,.0f})")
     if totals["sites_open"]:
         head.add_row("Sites open", f"{totals['sites_open']} of {len(data.sites)}")
     head.add_row("Spending below floors", f"{totals['below_floor_musd']:,.0f} M {cur}")

@@ -67,11 +67,28 @@ class HighsInstance:
         for var, value in zip(self.variables, values):
             var.set_value(value, skip_validation=True)
 
+    def linear(self, expr: Any, name: str = "expression") -> tuple[np.ndarray, np.ndarray, float]:
+        """`expr` as (columns, coefficients, constant) over this copy's columns; a variable
+        that has no column here (it appears in no constraint and not in the objective) is
+        an error."""
+        coefs: dict[int, float] = {}
+        variables = list(self.variables)
+        constant = _linear(expr, _Named(name), dict(self.col), variables, coefs)
+        if len(variables) != len(self.variables):
+            raise ValueError(f"{name}: uses variables HiGHS does not have")
+        cols = np.fromiter(coefs, dtype=np.int32, count=len(coefs))
+        return cols, np.fromiter(coefs.values(), dtype=float, count=len(coefs)), constant
+
     def duals(self) -> dict[Any, float]:
         """Row duals of the current LP solution, by Pyomo constraint (HiGHS's sign: a ≥ row
         of a minimisation has a dual ≥ 0; the change of the objective per unit of its bound)."""
         row_dual = self.highs.getSolution().row_dual
         return {con: float(row_dual[i]) for con, i in self.row.items()}
+
+
+@dataclass
+class _Named:
+    name: str
 
 
 def _linear(expr: Any, where: Any, col: dict[int, int], variables: list[Any],

@@ -109,6 +109,8 @@ KINDS = {
     "text": Kind("text", "", None),
     "yesno": Kind("yes / no (blank: not applicable)", "", None),
     "number": Kind("", "", "0.00"),
+    "weight": Kind("modelling weight in the objective, NOT money: what the model charges itself to avoid "
+                   "a shortfall or a spending gap", "(penalty weight, not money)", MONEY),
 }
 
 # result column -> (header text without unit, kind, what it means)
@@ -135,6 +137,12 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "common_funded_cost_musd": ("Common-funded cost, discounted", "money",
                                 ("The member's share of the common-funded site costs over the horizon, "
                                  "discounted (part of its plan cost).")),
+    "money_cost_musd": ("Cost of the plan, discounted", "money",
+                        "Real money: spending added + expected transit, discounted (no penalty in it)."),
+    "spending_added_musd": ("Spending added, discounted", "money", "Spending above the members' baseline, discounted."),
+    "penalty_weight": ("Penalty weight", "weight",
+                       "The objective's charge for the expected shortfall and spending gaps: a modelling weight."),
+    "objective": ("Objective", "weight", "The model's objective: money + penalty weights − tie-break; not a cost."),
     "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
     "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
     "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),
@@ -225,9 +233,9 @@ SCENARIO_LABELS: dict[str, tuple[str, str, str]] = {
     "transit_cost_musd": ("Transit cost, discounted", "money",
                           ("Cost of moving the scenario's units over the horizon, discounted (not weighted "
                            "by the scenario's probability).")),
-    "scenario_cost_musd": ("Scenario cost, discounted", "money",
-                           ("Transit cost plus the shortfall penalty, discounted (not weighted by the "
-                            "scenario's probability).")),
+    "shortfall_penalty_weight": ("Shortfall penalty", "weight",
+                                 ("The objective's penalty for the scenario's shortfall, discounted: a modelling "
+                                  "weight that makes the plan meet what it can, not money anyone pays.")),
 }
 SITE_STOCK_LABELS: dict[str, tuple[str, str, str]] = {
     "member": ("Owner", "code", "Member that owns and keeps the sets."),
@@ -381,7 +389,7 @@ def _column_spec(name: str, series: pd.Series | None, cur: str,
 
 def _infer_kind(name: str, series: pd.Series | None) -> str:
     """Kind of a column the report does not know yet, from its name and type."""
-    for suffix, kind in (("_musd", "money"), ("_pct_gdp", "pct_gdp"), ("_pct", "pct"),
+    for suffix, kind in (("_musd", "money"), ("_weight", "weight"), ("_pct_gdp", "pct_gdp"), ("_pct", "pct"),
                          ("_pp", "pp"), ("_units", "units")):
         if name.endswith(suffix):
             return kind
@@ -934,9 +942,10 @@ NOT_ANALYSED = "Robustness was not analysed (it needs the HiGHS solver)."
 ROBUSTNESS_LABELS: dict[str, tuple[str, str, str]] = {
     "k": ("Abstaining members (k)", "count", "How many members whose obligation is not automatic may abstain, in every scenario."),
     "status": ("Status", "text", "Solver status of the plan re-solved with this k."),
-    "objective_musd": ("Objective", "money", "The plan's objective when it must hold against any k abstentions."),
-    "cost_of_robustness_musd": ("Cost of robustness", "money", "Objective minus the nominal plan's (k = 0)."),
-    "cost_of_robustness_pct": ("Cost of robustness", "pct", "The same, as a share of the nominal objective."),
+    "money_cost_musd": ("Cost of the plan, discounted", "money",
+                        "Real money of the plan that holds against any k abstentions: spending added + expected transit."),
+    "cost_of_robustness_musd": ("Cost of robustness", "money", "Cost of the plan minus the nominal plan's (k = 0), in money."),
+    "cost_of_robustness_pct": ("Cost of robustness", "pct", "The same, as a share of the nominal plan's cost."),
     "expected_shortfall_unit_years": ("Expected worst-case shortfall", "unit_years",
                                       "Shortfall if the worst k abstain, weighted by scenario probability."),
     "worst_set": ("Worst abstention set", "text",
@@ -982,12 +991,12 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
         safe_text(ws.cell(row=top, column=1), "Chance view: members take part with their participation_pct "
                   "(the plan's deployment as it stands)").font = SECTION_FONT
         write_rows(ws, top + 1, rob.chance, cur, CHANCE_LABELS)
-    ok = rob.cost[rob.cost["objective_musd"].notna()]
+    ok = rob.cost[rob.cost["money_cost_musd"].notna()]
     if len(ok) >= 2:
         cols = list(rob.cost.columns)
         chart = bar_chart("Cost of a plan that holds against any k abstentions", "k (members abstaining)",
-                           f"Objective (M {cur}, discounted)")
-        j = cols.index("objective_musd") + 1
+                           f"Cost of the plan (M {cur}, discounted)")
+        j = cols.index("money_cost_musd") + 1
         chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=len(ok) + 1), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=cols.index("k") + 1, min_row=2, max_row=len(ok) + 1))
         colour_series(chart)
@@ -1036,18 +1045,23 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
     d, s, t = results.data, results.solve, results.totals
     cur = d.currency
     if d.scenario_objective == "worst-case":
-        objective = f"M {cur}, discounted: plan cost + the worst scenario's deployment cost and shortfalls + gaps"
+        objective = "model units: plan cost + the worst scenario's transit and shortfall penalty + gap penalty"
     else:
-        objective = f"M {cur}, discounted: plan cost + expected deployment cost + penalties"
+        objective = "model units: real money + penalty weights − tie-break; not a cost"
     return [
         ("Status", s.status, "", None),
-        ("Objective", t.get("objective"), objective, MONEY),
-        ("Plan cost", t.get("plan_cost_musd"), f"M {cur}, discounted to {d.first_year}", MONEY),
-        ("Expected deployment cost", t.get("deployment_cost_musd"),
+        ("Cost of the plan", t.get("money_cost_musd"),
+         f"M {cur}, discounted to {d.first_year}: real money, spending added + expected transit", MONEY),
+        ("  Spending added", t.get("plan_cost_musd"), f"M {cur}, discounted: spending above the baseline", MONEY),
+        ("  Expected transit", t.get("deployment_cost_musd"),
          f"M {cur}, discounted; transit costs weighted by scenario probability", MONEY),
-        ("Common-funded site cost", t.get("site_cost_musd"),
-         f"M {cur}, discounted; shared by the common-funding key (part of plan cost)", MONEY),
-        ("Penalties", t.get("penalties"), f"M {cur}, objective units (expected shortfalls, gaps)", MONEY),
+        ("  Common-funded site cost", t.get("site_cost_musd"),
+         f"M {cur}, discounted; shared by the common-funding key (part of spending added)", MONEY),
+        ("Penalty weight", t.get("penalty_weight"),
+         "NOT money: the objective's charge for expected shortfalls and spending gaps", MONEY),
+        ("Shortfall penalty", t.get("shortfall_penalty_musd_per_unit_year"),
+         "model units per unit-year short (a modelling weight)", MONEY),
+        ("Objective", t.get("objective"), objective, MONEY),
         ("Scenarios", t.get("scenarios"), f"objective: {d.scenario_objective} over scenarios", COUNT),
         ("Sites open", t.get("sites_open"), f"of {len(d.sites)} sites in the input", COUNT),
         ("Requirements", t.get("requirements"), "scenario × capability × region × year", COUNT),

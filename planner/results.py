@@ -52,7 +52,7 @@ SITE_COLUMNS = (
 )
 SCENARIO_COLUMNS = (
     "scenario", "name", "probability_pct", "warning_days", "required_unit_years",
-    "shortfall_unit_years", "requirements_short", "transit_cost_musd", "scenario_cost_musd",
+    "shortfall_unit_years", "requirements_short", "transit_cost_musd", "shortfall_penalty_weight",
 )
 SENSITIVITY_COLUMNS = (
     "constraint", "member", "year", "binding", "marginal_value", "unit", "valid_from", "valid_to", "meaning",
@@ -282,7 +282,8 @@ def deployment(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
 
 
 def scenarios(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: what it asks, what is missing, and what deploying costs (discounted)."""
+    """Per scenario: what it asks, what is missing, what deploying costs (money, discounted),
+    and apart the shortfall penalty (a modelling weight, not money)."""
     ix = model.index
     by = coverage_table.groupby("scenario")
     rows = []
@@ -291,7 +292,7 @@ def scenarios(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataF
         rows.append((
             s, row["name"], 100 * ix.probability[s], row["warning_days"], cells["required_units"].sum(),
             cells["shortfall_units"].sum(), int((cells["shortfall_units"] > 1e-6).sum()),
-            float(pyo.value(model.transit_cost[s])), float(pyo.value(model.scenario_cost[s])),
+            float(pyo.value(model.transit_cost[s])), float(pyo.value(model.shortfall_cost[s])),
         ))
     return pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))
 
@@ -391,14 +392,20 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
 
 def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame,
            spending_table: pd.DataFrame) -> dict[str, float]:
-    """Key figures of the plan."""
+    """Key figures of the plan: money (`money_cost_musd` and its parts) apart from the
+    modelling weights (`penalty_weight`, and the objective that holds them)."""
     plan = spending_table[spending_table["year"] >= data.first_year]
     opened = _values(model.open_site)
+    objective = float(pyo.value(model.total_cost))
+    money = float(pyo.value(model.money_cost))
+    penalties = float(pyo.value(model.penalties))
     return {
-        "objective": float(pyo.value(model.total_cost)),
+        "money_cost_musd": money,  # real money: spending added + expected transit
         "plan_cost_musd": float(pyo.value(model.plan_cost)),
         "deployment_cost_musd": float(pyo.value(model.deployment_cost)),
-        "penalties": float(pyo.value(model.penalties)),
+        "penalty_weight": penalties,  # modelling weight, not money
+        "objective": objective,  # money + penalty weights − tie-break (worst-case: the worst scenario's)
+        "shortfall_penalty_musd_per_unit_year": float(data.shortfall_penalty),
         "site_cost_musd": sum(model.index.discount[t] * site_costs_value(model, data, t) for t in model.index.years),
         "sites_open": sum(v > 0.5 for v in opened.values()),
         "scenarios": len(model.index.scenarios),

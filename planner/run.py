@@ -295,6 +295,7 @@ class SweepRun:
     results: Any
     report_path: Path
     warnings: list[Issue] = field(default_factory=list)
+    currency: str = "USD"
 
 
 def run_sweep_report(path: str | Path, vary: dict[str, list], out: str | Path | None = None, *,
@@ -315,4 +316,4 @@ def run_sweep_report(path: str | Path, vary: dict[str, list], out: str | Path | 
     provenance["run_seconds"] = round(results.seconds, 3)
     write_sweep_report(results, report_path, provenance, f"{data.name}: sweep of {len(results.variants)} variants",
                        data.currency)
-    return SweepRun(results, report_path, warnings)
+    return SweepRun(results, report_path, warnings, data.currency)

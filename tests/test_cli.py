@@ -66,7 +66,7 @@ def test_nato_2024_spending_equals_natos_published_share(nato_report):
 
 def test_terminal_summary(nato_report):
     _, output = nato_report
-    assert "optimal" in output and "Plan cost" in output and "USA" in output
+    assert "optimal" in output and "Cost of the plan" in output and "USA" in output
 
 
 def test_default_report_path(tmp_path, monkeypatch):

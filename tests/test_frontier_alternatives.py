@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from models import build_model
+from planner import money
 from planner.analyses.alternatives import analyse_alternatives
 from planner.analyses.frontier import analyse_frontier
 from planner.cli import app
 from planner.persistent import PersistentModel
+from planner.results import extract
 from planner.solve import solve
 from tutorial_data import tutorial_data
 
@@ -33,7 +36,7 @@ def test_frontier_rises_as_the_band_tightens_and_resets_the_model():
     table = frontier.table
     assert (table["status"] == "optimal").all()
     assert table["cost_of_fairness_musd"].iloc[0] == pytest.approx(0.0, abs=1e-9)
-    assert table["objective_musd"].is_monotonic_increasing
+    assert table["objective"].is_monotonic_increasing
     assert table["largest_deviation_pct"].iloc[0] == pytest.approx(frontier.unconstrained_band_pct, rel=1e-9)
     assert (table["largest_deviation_pct"] <= table["band_pct"] + 1e-6).all()
     last = frontier.shares[frontier.shares["point"] == table["point"].iloc[-1]]
@@ -46,8 +49,30 @@ def test_a_frontier_point_is_the_plan_with_that_band():
     data = tutorial_data()
     pm, _ = persistent(data)
     frontier = analyse_frontier(pm, data, bands=[0.1])
-    rebuilt = solve(build_model(tutorial_data(fair_band=pd.Series({"ARL": 0.1, "BOR": 0.1, "CAR": 0.1}))))
-    assert frontier.table["objective_musd"].iloc[0] == pytest.approx(rebuilt.objective, rel=1e-9)
+    model = build_model(tutorial_data(fair_band=pd.Series({"ARL": 0.1, "BOR": 0.1, "CAR": 0.1})))
+    rebuilt = solve(model)
+    assert frontier.table["objective"].iloc[0] == pytest.approx(rebuilt.objective, rel=1e-9)
+    assert frontier.table["money_cost_musd"].iloc[0] == pytest.approx(money.of_model(model).money_musd, rel=1e-9)
+
+
+def test_the_frontier_holds_only_the_members_the_plan_holds_to_a_band():
+    """CAR is exempt (no band): the frontier never holds it to one, nor names it furthest."""
+    data = tutorial_data(fair_band=pd.Series({"ARL": 0.5, "BOR": 0.5, "CAR": np.nan}))
+    pm, _ = persistent(data)
+    frontier = analyse_frontier(pm, data, bands=[0.0])
+    assert set(frontier.shares["member"]) == {"ARL", "BOR"}
+    assert frontier.table["furthest_member"].iloc[0] in ("ARL", "BOR")
+    rebuilt = build_model(tutorial_data(fair_band=pd.Series({"ARL": 0.0, "BOR": 0.0, "CAR": np.nan})))
+    assert frontier.table["objective"].iloc[0] == pytest.approx(solve(rebuilt).objective, rel=1e-9)
+
+
+def test_alternatives_start_from_the_plan_as_reported():
+    data = tutorial_data()
+    model = build_model(data)
+    solved = solve(model)
+    burden = extract(model, data, solved).burden.set_index("member")["plan_cost_musd"]
+    alt = analyse_alternatives(PersistentModel(model), data, slacks=(0.05,))
+    assert alt.members.set_index("member")["plan_cost_musd"].to_dict() == pytest.approx(burden.to_dict(), abs=1e-9)
 
 
 def test_alternatives_bracket_the_optimum_and_widen_with_the_slack():

@@ -57,10 +57,11 @@ def check_optimum(name: str, tmp_path: Path) -> None:
     totals = res.totals
     objective = totals["objective"]
     # nothing but sites and deliveries is paid: no shortfall, top-up or spending gap
-    assert totals["penalties"] == pytest.approx(0.0, abs=1e-9)
+    assert totals["penalty_weight"] == pytest.approx(0.0, abs=1e-9)
     assert totals["shortfall_unit_years"] == pytest.approx(0.0, abs=1e-9)
     assert totals["topup_musd"] == pytest.approx(0.0, abs=1e-9)
     assert objective == pytest.approx(totals["plan_cost_musd"] + totals["deployment_cost_musd"], rel=1e-12)
+    assert totals["money_cost_musd"] == pytest.approx(objective, rel=1e-12)  # the published optimum, as money
     # the plan cost is the sites' fixed costs (up to HiGHS's integrality tolerance: a site
     # "closed" at open_site ≈ 1e-7 still pays 1e-7 of its fixed cost)
     assert totals["plan_cost_musd"] == pytest.approx(totals["site_cost_musd"], abs=REL_TOL * objective)
@@ -160,6 +161,7 @@ def test_tiny_instance_splits_demand_and_skips_customers_without_demand(tmp_path
     run = run_plan(out, write=False)
     assert run.status == "optimal"
     assert run.results.totals["objective"] == pytest.approx(45.0, rel=1e-9)
+    assert run.results.totals["money_cost_musd"] == pytest.approx(45.0, rel=1e-9)  # what "Cost of the plan" shows
     dep = run.results.deployment.set_index(["region", "source"])["units"]
     assert dep[("C3", "W2")] == pytest.approx(10.0)
     assert dep[("C3", "W1")] == pytest.approx(2.0)

@@ -233,7 +233,7 @@ def test_readable_headers(report_book):
     scenarios = [c.value for c in report_book["Scenarios"][1]]
     assert scenarios == ["Scenario", "Name", "Probability (%)", "Warning time (days)", "Required (unit-years)",
                          "Shortfall (unit-years)", "Requirements short", "Transit cost, discounted (M USD)",
-                         "Scenario cost, discounted (M USD)"]
+                         "Shortfall penalty (penalty weight, not money)"]
     notes = [c.comment.text for c in report_book["Scenarios"][1]]
     assert "Scenario name" in notes[1] and "unit-years" in notes[5]
     assert "discounted" in notes[7] and "not discounted" not in notes[7]
@@ -273,7 +273,7 @@ def test_new_number_formats(sites_book):
     assert formats["Probability (%)"] == "0.00" and formats["Warning time (days)"] == "0.0"
     assert formats["Required (unit-years)"] == "0.0" and formats["Shortfall (unit-years)"] == "0.0"
     assert formats["Requirements short"] == "0"
-    assert formats["Transit cost, discounted (M USD)"] == formats["Scenario cost, discounted (M USD)"] == "#,##0.0"
+    assert formats["Transit cost, discounted (M USD)"] == formats["Shortfall penalty (penalty weight, not money)"] == "#,##0.0"
     # no warning limit reads "inf", as in Deployment
     assert ws.cell(row=4, column=header["Warning time (days)"]).value == "inf"
 
@@ -505,7 +505,10 @@ def test_summary(report_book, tutorial_results):
     t = tutorial_results.totals
     assert items["Status"][0] == "optimal"
     assert items["Objective"][0] == pytest.approx(t["objective"])
-    assert items["Plan cost"][0] == pytest.approx(t["plan_cost_musd"])
+    assert items["Cost of the plan"][0] == pytest.approx(t["money_cost_musd"])
+    assert items["  Spending added"][0] == pytest.approx(t["plan_cost_musd"])
+    assert items["Cost of the plan"][0] == pytest.approx(t["plan_cost_musd"] + t["deployment_cost_musd"])
+    assert "NOT money" in items["Penalty weight"][1] and "not a cost" in items["Objective"][1]
     assert items["Requirements short"][0] == t["requirements_short"]
     assert items["Members"][0] == 3
     assert items["Input SHA-256"][0] == "0" * 64
@@ -520,10 +523,10 @@ def test_summary(report_book, tutorial_results):
 def test_summary_new_totals(sites_book, sites_results):
     items = _summary_items(sites_book["Summary"])
     t = sites_results.totals
-    assert items["Expected deployment cost"][0] == pytest.approx(t["deployment_cost_musd"])
-    assert "M USD" in items["Expected deployment cost"][1]
-    assert items["Common-funded site cost"][0] == pytest.approx(t["site_cost_musd"])
-    assert "M USD" in items["Common-funded site cost"][1]
+    assert items["  Expected transit"][0] == pytest.approx(t["deployment_cost_musd"])
+    assert "M USD" in items["  Expected transit"][1]
+    assert items["  Common-funded site cost"][0] == pytest.approx(t["site_cost_musd"])
+    assert "M USD" in items["  Common-funded site cost"][1]
     assert items["Sites open"] == (1, "of 2 sites in the input")
     assert items["Scenarios"][0] == 3
     # the expected shortfall, next to the shortfall summed over scenarios

@@ -120,7 +120,7 @@ def test_robustness_analysis_of_the_tutorial(tmp_path):
     assert worst["uncovered_nominal_unit_years"] == pytest.approx(0.0)
     assert dict(zip(rob.members["member"], rob.members["expected_uncovered_unit_years"])) == pytest.approx(
         {"BOR": 2.0, "CAR": 2.0})
-    cost = rob.cost.set_index("k")["objective_musd"]
+    cost = rob.cost.set_index("k")["objective"]
     for k in (0, 1, 2):  # each point is the plan built with that k
         assert cost[k] == pytest.approx(solve(build_model(dataclasses.replace(data, abstentions=k))).objective, rel=1e-9)
     assert solve(model).objective == pytest.approx(cost[0], rel=1e-12)  # the model was put back
@@ -184,7 +184,7 @@ def test_cost_against_k_with_a_scenario_budget_of_zero():
                             {"BOR": "consent", "CAR": "consent"}, 0)
     model = build_model(data)
     solve(model)
-    cost = analyse_robustness(PersistentModel(model), data, k_max=2).cost.set_index("k")["objective_musd"]
+    cost = analyse_robustness(PersistentModel(model), data, k_max=2).cost.set_index("k")["objective"]
     for k in (0, 1, 2):
         assert cost[k] == pytest.approx(solve(build_model(with_budget(data, k))).objective, rel=1e-9)
     assert cost[1] > cost[0]

@@ -211,7 +211,7 @@ def test_cli_join_from_a_workbook(tmp_path):
     assert members.loc["DUN", "Change"] == "joins 2025"
     # the same plan as the candidate written into the tutorial itself
     data, _ = load_plan(with_candidate(tmp_path))
-    expected = whatif(data, resolve_changes(data, {}, {}, {"DUN": None})).after.totals["objective"]
+    expected = whatif(data, resolve_changes(data, {}, {}, {"DUN": None})).after.totals["money_cost_musd"]
     assert pd.read_excel(out, sheet_name="Comparison").iloc[0, 2] == pytest.approx(expected, rel=1e-9)
 
 

@@ -1,10 +1,11 @@
 """Near-optimal alternatives (modelling to generate alternatives): how much freedom the
 optimum leaves.
 
-Within a cost slack s (1 %, 5 %…) of the optimum z*, the objective becomes a temporary
-row of the persistent model,
+Within a cost slack s (1 %, 5 %…) of the plan's cost in real money M* (money_cost:
+spending added + expected transit, docs/model.md), with its penalty weight P* (shortfalls
+and spending gaps) no worse, two temporary rows of the persistent model hold
 
-    Σ_j c_j · x_j + c₀ ≤ z* + s · |z*|,
+    money_cost ≤ M* + s · |M*|,        penalties ≤ P* + 1e-6 · max(1, P*),
 
 and each quantity of interest is minimised and maximised in turn (two re-solves each):
 
@@ -12,8 +13,9 @@ and each quantity of interest is minimised and maximised in turn (two re-solves 
     acquisitions of capability c Σ_{(m,c,τ) ∈ O} x_units[m, c, τ]                        units ordered
 
 With each member's extreme plan, its burden share (its discounted spending over the
-alliance's, as in the Burden sheet) in that plan is reported too. The objective and the
-row are put back after each analysis.
+alliance's, as in the Burden sheet) in that plan is reported too; "optimal" is the plan as
+reported (the Burden sheet's figures), not a re-solve that could pick another of its ties.
+The objective and the rows are put back after each analysis.
 
 Sites stay as the optimal plan opens them (`open_site` fixed): the alternatives are those
 of forces, sets and spending around the plan's sites, and each is an LP (a MIP only where
@@ -34,6 +36,7 @@ import pandas as pd
 
 from models import PlanData
 
+from .. import money
 from ..persistent import INF, PersistentModel
 from ..solve import SolveOptions
 
@@ -78,10 +81,9 @@ def analyse_alternatives(pm: PersistentModel, data: PlanData, options: SolveOpti
         own = float(np.dot(spend_coef[m], x[spend_cols[m]]))
         return own - baseline[m], 100 * own / float(all_coef @ x[all_cols])
 
-    z = pm.solve(options.time_limit_s, options.mip_gap)
-    if not z.has_solution:
-        raise RuntimeError(f"no plan: {z.status}")
-    x0 = np.asarray(pm.highs.getSolution().col_value)
+    x0 = np.array([v.value or 0.0 for v in pm.instance.variables])  # the plan as reported
+    plan = money.of_solution(pm, x0)
+    forms = money.forms(pm)
     sites = list(model.open_site.values())
     site_values = np.round(pm.values(sites))
     targets = [("member", m, np.array(spend_cols[m], dtype=np.int32), np.array(spend_coef[m])) for m in spend_cols]
@@ -90,12 +92,15 @@ def analyse_alternatives(pm: PersistentModel, data: PlanData, options: SolveOpti
     total = len(slacks) * len(targets) * 2
     done = 0
     member_rows, capability_rows = [], []
-    cols, costs, constant = pm.objective_row()
     for slack in slacks:
         with pm.changes():
             pm.fix(sites, site_values)
             pm.relax_integrality(sites)
-            pm.add_rows(np.array([-INF]), np.array([z.objective + slack * abs(z.objective) - constant]), [(cols, costs)])
+            (mcols, mcoef, mconst), (pcols, pcoef, pconst) = forms["money_cost"], forms["penalties"]
+            pm.add_rows(np.array([-INF, -INF]),
+                        np.array([plan.money_musd + slack * abs(plan.money_musd) - mconst,
+                                  plan.penalty_weight + 1e-6 * max(1.0, plan.penalty_weight) - pconst]),
+                        [(mcols, mcoef), (pcols, pcoef)])
             for kind, code, tcols, tcoef in targets:
                 extremes = []
                 for sense in ("min", "max"):

@@ -1,7 +1,8 @@
 """Cost–fairness frontier: what it costs to keep every member closer to its fair share.
 
 ε-constraint sweep on the persistent model. The workbook's own fair-share bands are
-switched off and one band b, the same for every member with a positive key share, is
+switched off and one band b, the same for every member the plan holds to a band (every
+member with a positive key share when the plan has no bands; exempt members never), is
 imposed through temporary rows (as in models/fairness.py):
 
     (1 − b) · fair_burden[m]  ≤  burden[m]  ≤  (1 + b) · fair_burden[m]
@@ -14,7 +15,10 @@ fairness costs nothing), down to 0 (every member exactly at its fair share). Eac
 is one re-solve; a point where no plan meets the band (growth limits and ceilings are
 hard) is reported as infeasible, and tighter bands are not tried.
 
-Money: M currency, discounted; deviations in % of the fair burden and in percentage points.
+Money: the cost of the plan in real money (spending added + expected transit, M currency,
+discounted; docs/model.md), and the cost of fairness is its rise over point 0; the expected
+shortfall in unit-years and the penalty weight and objective (modelling figures) beside it.
+Deviations in % of the fair burden and in percentage points.
 """
 
 from __future__ import annotations
@@ -29,12 +33,14 @@ import pandas as pd
 
 from models import PlanData
 
+from .. import money
 from ..persistent import INF, PersistentModel
 from ..solve import SolveOptions
 
 COLUMNS = (
-    "point", "band_pct", "status", "objective_musd", "cost_of_fairness_musd", "cost_of_fairness_pct",
-    "plan_cost_musd", "largest_deviation_pct", "largest_deviation_pp", "furthest_member", "seconds",
+    "point", "band_pct", "status", "money_cost_musd", "cost_of_fairness_musd", "cost_of_fairness_pct",
+    "spending_added_musd", "expected_shortfall_unit_years", "largest_deviation_pct", "largest_deviation_pp",
+    "furthest_member", "penalty_weight", "objective", "seconds",
 )
 
 
@@ -63,7 +69,8 @@ def analyse_frontier(pm: PersistentModel, data: PlanData, options: SolveOptions 
     for m, t in ix.active:
         if ix.key_share[m, t] > 0:
             years_of[m].append(t)
-    members = list(years_of)
+    held = set(ix.fair_members) or set(years_of)  # as the plan does: exempt members are never held
+    members = [m for m in years_of if m in held]
     spend_cols = {k: pm.columns([model.spend[k]])[0] for k in ix.active}
     total_cols = {t: pm.columns([model.total_spend[t]])[0] for t in ix.years}
 
@@ -86,10 +93,7 @@ def analyse_frontier(pm: PersistentModel, data: PlanData, options: SolveOptions 
         if not first.has_solution:
             raise RuntimeError(f"no plan without fair-share bands: {first.status}")
         b0, _, _, _ = measure()
-        base = first.objective
-        plan_cost_cols = np.array([spend_cols[k] for k in ix.active], dtype=np.int32)
-        plan_cost_coef = np.array([d[t] for _, t in ix.active])
-        baseline = sum(d[t] * float(data.members.at[m, "spending"]) for m, t in ix.active)
+        base = money.of_solution(pm).money_musd
         tried = bands if bands is not None else default_bands(b0, points)
         for i, b in enumerate(tried):
             clock = time.perf_counter()
@@ -97,16 +101,17 @@ def analyse_frontier(pm: PersistentModel, data: PlanData, options: SolveOptions 
                 _band_rows(pm, members, years_of, d, ix.key_share, spend_cols, total_cols, b)
                 outcome = first if i == 0 and bands is None else pm.solve(options.time_limit_s, options.mip_gap)
                 if outcome.has_solution:
-                    x = np.asarray(pm.highs.getSolution().col_value)
                     rel, pp, worst, shares = measure()
-                    plan_cost = float(plan_cost_coef @ x[plan_cost_cols]) - baseline
-                    rows_out.append((i, 100 * b, outcome.status, outcome.objective, outcome.objective - base,
-                                     100 * (outcome.objective - base) / abs(base) if base else np.nan,
-                                     plan_cost, 100 * rel, pp, worst, time.perf_counter() - clock))
+                    c = money.of_solution(pm)
+                    extra = c.money_musd - base
+                    rows_out.append((i, 100 * b, outcome.status, c.money_musd, extra,
+                                     100 * extra / abs(base) if base else np.nan, c.spending_added_musd,
+                                     c.expected_shortfall_unit_years, 100 * rel, pp, worst, c.penalty_weight,
+                                     outcome.objective, time.perf_counter() - clock))
                     shares_out += [(m, i, s, f) for m, (s, f) in shares.items()]
                 else:
-                    rows_out.append((i, 100 * b, outcome.status, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan,
-                                     "", time.perf_counter() - clock))
+                    rows_out.append((i, 100 * b, outcome.status, *[np.nan] * 8, "", np.nan, np.nan,
+                                     time.perf_counter() - clock))
             if progress is not None:
                 progress(i + 1, len(tried))
             if not outcome.has_solution:

@@ -37,6 +37,7 @@ import pyomo.environ as pyo
 
 from models import PlanData
 
+from .. import money
 from ..persistent import PersistentModel
 from ..solve import SolveOptions
 from .changes import set_budget, with_budget
@@ -45,8 +46,9 @@ ENUMERATION_LIMIT = 20_000  # abstention sets per scenario searched exhaustively
 CHANCE_DRAWS = 2_000  # participation patterns sampled for the chance view
 CHANCE_COLUMNS = ("scenario", "draws", "expected_uncovered_unit_years", "p95_uncovered_unit_years",
                   "chance_of_shortfall_pct")
-COST_COLUMNS = ("k", "status", "objective_musd", "cost_of_robustness_musd", "cost_of_robustness_pct",
-                "plan_cost_musd", "expected_shortfall_unit_years")
+COST_COLUMNS = ("k", "status", "money_cost_musd", "cost_of_robustness_musd", "cost_of_robustness_pct",
+                "spending_added_musd", "transit_cost_musd", "expected_shortfall_unit_years", "penalty_weight",
+                "objective")
 WORST_COLUMNS = ("scenario", "k", "worst_set", "search", "uncovered_unit_years", "uncovered_nominal_unit_years",
                  "most_uncovered")
 MEMBER_COLUMNS = ("member", "name", "obligation", "expected_uncovered_unit_years", "worst_scenario",
@@ -183,29 +185,26 @@ def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, 
     budget = data.abstention_budget()
     if not all(budget.values()):
         return _cost_by_rebuild(pm, data, options, k_max)
-    model = pm.model
-    ix = model.index
-    shortfall_cols = pm.columns([model.shortfall[cell] for cell in ix.requirement])
-    weights = np.array([ix.probability[cell[3]] for cell in ix.requirement])
-    spend_cols = pm.columns([model.spend[k] for k in ix.active])
-    discount = np.array([ix.discount[t] for _, t in ix.active])
-    baseline = float(sum(ix.discount[t] * data.members.at[m, "spending"] for m, t in ix.active))
+    out: list[tuple] = []
     top = max(min(k_max, len(data.may_abstain())), max(budget.values(), default=0))
-    out, base = [], None
     for k in range(top + 1):
         with pm.changes():
             set_budget(pm, data, k)
             outcome = pm.solve(options.time_limit_s, options.mip_gap)
-            if not outcome.has_solution:
-                out.append((k, outcome.status, np.nan, np.nan, np.nan, np.nan, np.nan))
-                continue
-            x = np.asarray(pm.highs.getSolution().col_value)
-            base = outcome.objective if k == 0 else base
-            extra = outcome.objective - base if base is not None else np.nan
-            out.append((k, outcome.status, outcome.objective, extra,
-                        100 * extra / abs(base) if base else np.nan,
-                        float(discount @ x[spend_cols]) - baseline, float(weights @ x[shortfall_cols])))
+            out.append(_cost_row(k, outcome.status, money.of_solution(pm) if outcome.has_solution else None,
+                                 outcome.objective, out))
     return pd.DataFrame(out, columns=list(COST_COLUMNS))
+
+
+def _cost_row(k: int, status: str, costs: money.Costs | None, objective: float | None, before: list[tuple]) -> tuple:
+    """A row of the cost-against-k table; the cost of robustness is in money, against k = 0."""
+    if costs is None:
+        return (k, status, *[np.nan] * (len(COST_COLUMNS) - 2))
+    base = before[0][2] if before and before[0][0] == 0 else (costs.money_musd if k == 0 else np.nan)
+    extra = costs.money_musd - base
+    return (k, status, costs.money_musd, extra, 100 * extra / abs(base) if base else np.nan,
+            costs.spending_added_musd, costs.transit_musd, costs.expected_shortfall_unit_years,
+            costs.penalty_weight, objective)
 
 
 def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
@@ -217,24 +216,13 @@ def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions,
     from ..solve import solve
 
     model = pm.model
-    rows, base = [], None
+    rows: list[tuple] = []
     if not any(data.abstention_budget().values()):
-        base = float(pyo.value(model.total_cost))
-        rows.append((0, "optimal", base, 0.0, 0.0, float(pyo.value(model.plan_cost)), _expected_shortfall(model)))
+        rows.append(_cost_row(0, "optimal", money.of_model(model), float(pyo.value(model.total_cost)), rows))
     top = max(min(k_max, len(data.may_abstain())), max(data.abstention_budget().values(), default=0))
     for k in range(len(rows), top + 1):
         robust = build_model(with_budget(data, k))
         result = solve(robust, options)
-        if not result.has_solution:
-            rows.append((k, result.status, np.nan, np.nan, np.nan, np.nan, np.nan))
-            continue
-        base = result.objective if k == 0 else base
-        extra = result.objective - base if base is not None else np.nan
-        rows.append((k, result.status, result.objective, extra, 100 * extra / abs(base) if base else np.nan,
-                     float(pyo.value(robust.plan_cost)), _expected_shortfall(robust)))
+        rows.append(_cost_row(k, result.status, money.of_model(robust) if result.has_solution else None,
+                              result.objective, rows))
     return pd.DataFrame(rows, columns=list(COST_COLUMNS))
-
-
-def _expected_shortfall(model: pyo.ConcreteModel) -> float:
-    ix = model.index
-    return float(sum(ix.probability[c[3]] * (model.shortfall[c].value or 0.0) for c in ix.requirement))

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import money
 from .changes import scale_requirements, set_budget, with_budget
 
 PARAMETERS = ("requirements", "floor", "without", "abstentions")
@@ -39,6 +40,10 @@ PARAMETERS = ("requirements", "floor", "without", "abstentions")
 
 class SweepError(ValueError):
     """A --vary option the sweep cannot read."""
+
+
+MONEY_COLUMNS = ("money_cost_musd", "spending_added_musd", "transit_cost_musd", "expected_shortfall_unit_years",
+                 "penalty_weight", "objective")  # per variant: money, shortfall, then the modelling weights
 
 
 @dataclass
@@ -137,18 +142,17 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
         if "abstentions" in variant:
             set_budget(pm, data, variant["abstentions"])
         outcome = pm.solve(data.time_limit_s, data.mip_gap)
-        row: dict[str, Any] = {"status": outcome.status, "objective_musd": outcome.objective,
-                               "gap": outcome.gap}
+        row: dict[str, Any] = {"status": outcome.status, "objective": outcome.objective, "gap": outcome.gap}
         if outcome.has_solution:
             x = np.asarray(pm.highs.getSolution().col_value)
+            row.update(money.of_solution(pm, x).as_row())
             row.update(_measures(pm, data, x, out={variant.get("without")}))
     row["seconds"] = time.perf_counter() - start
     return row
 
 
 def _measures(pm, data, x: np.ndarray, out: set) -> dict[str, Any]:
-    """Plan cost, expected shortfall and each member's plan cost and burden share (the
-    members `out` of the pact left out)."""
+    """Each member's plan cost and burden share (the members `out` of the pact left out)."""
     model = pm.model
     ix = model.index
     d = ix.discount
@@ -163,11 +167,7 @@ def _measures(pm, data, x: np.ndarray, out: set) -> dict[str, Any]:
         cost[m] = cost.get(m, 0.0) + d[t] * (value - baseline[m])
         burden[m] = burden.get(m, 0.0) + d[t] * value
     total = sum(burden.values()) or 1.0
-    cells = list(ix.requirement)
-    short = x[pm.columns([model.shortfall[c] for c in cells])]
-    expected = float(sum(ix.probability[c[3]] * v for c, v in zip(cells, short)))
-    return {"plan_cost_musd": sum(cost.values()), "expected_shortfall_unit_years": expected,
-            "member_cost": cost, "burden_share": {m: 100 * b / total for m, b in burden.items()}}
+    return {"member_cost": cost, "burden_share": {m: 100 * b / total for m, b in burden.items()}}
 
 
 # ------------------------------------------------------------------ the client side
@@ -229,9 +229,8 @@ def _gather(todo: list[dict], rows: dict[int, dict], workers: int, scheduler: st
         row = rows[i]
         label = ", ".join(f"{k}={'none' if v is None else v}" for k, v in variant.items())
         records.append({"variant": i, "label": label, **{k: ("none" if v is None else v) for k, v in variant.items()},
-                        "status": row.get("status"), "objective_musd": row.get("objective_musd", np.nan),
-                        "plan_cost_musd": row.get("plan_cost_musd", np.nan),
-                        "expected_shortfall_unit_years": row.get("expected_shortfall_unit_years", np.nan),
+                        "status": row.get("status"),
+                        **{name: row.get(name, np.nan) for name in MONEY_COLUMNS},
                         "seconds": row.get("seconds", np.nan), "error": row.get("error", "")})
         for m, cost in row.get("member_cost", {}).items():
             shares.append((i, label, m, cost, row["burden_share"][m]))

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from models import PlanData, build_model
 
+from .. import money
 from .. import results as plan_results
 from ..persistent import Outcome, PersistentModel
 from ..solve import SolveOptions
@@ -217,27 +217,28 @@ def solve_state(pm: PersistentModel, data: PlanData, membership: Membership,
         if not outcome.has_solution:
             raise RuntimeError(f"no plan found ({outcome.status})")
         coverage = plan_results.coverage(model, data, duals)
+        costs = money.of_model(model)
         totals = {
-            "objective": outcome.objective,
-            "plan_cost_musd": float(pyo.value(model.plan_cost)),
-            "deployment_cost_musd": float(pyo.value(model.deployment_cost)),
-            "penalties": float(pyo.value(model.penalties)),
-            "expected_shortfall_unit_years": float(
-                (coverage["shortfall_units"] * coverage["scenario"].map(model.index.probability)).sum()
-            ) if len(coverage) else 0.0,
+            "money_cost_musd": costs.money_musd,
+            "plan_cost_musd": costs.spending_added_musd,
+            "deployment_cost_musd": costs.transit_musd,
+            "expected_shortfall_unit_years": costs.expected_shortfall_unit_years,
             "requirements_short": int((coverage["shortfall_units"] > CHANGED).sum()),
+            "penalty_weight": costs.penalty_weight,
+            "objective": outcome.objective,
             "seconds": outcome.seconds,
         }
         return PlanState(outcome, totals, member_costs(model, data, membership), coverage)
 
 
 SUMMARY_MEASURES = (
-    ("objective", "Objective: plan cost + expected deployment + penalties (M, discounted)"),
-    ("plan_cost_musd", "Plan cost: spending above the baseline (M, discounted)"),
-    ("deployment_cost_musd", "Expected deployment cost (M, discounted)"),
-    ("penalties", "Penalties for shortfalls and spending below floors"),
+    ("money_cost_musd", "Cost of the plan: spending added + expected transit (M, discounted; real money)"),
+    ("plan_cost_musd", "Spending added: spending above the baseline (M, discounted)"),
+    ("deployment_cost_musd", "Expected transit (M, discounted)"),
     ("expected_shortfall_unit_years", "Expected shortfall (unit-years)"),
     ("requirements_short", "Requirement cells short (all scenarios)"),
+    ("penalty_weight", "Penalty weight for shortfalls and spending gaps (model units, NOT money)"),
+    ("objective", "Objective: money + penalty weights − tie-break (model units, NOT money)"),
 )
 
 
