@@ -26,7 +26,8 @@ capa/capb/capc). It is left out of the fixed-integer LP whose duals give margina
 (`CUTS`), where it is redundant.
 
 Site costs (fixed in the first year, upkeep every year) are common-funded: member m pays
-σ[m, t] of them (models/common_funding.py); sets and their storage are paid by their owner.
+σ[m, t] of them (models/common_funding.py); sets and their storage are paid by their owner,
+the sets in its first year in the horizon (the year it joins, for a member that joins later).
 """
 
 from __future__ import annotations
@@ -114,8 +115,11 @@ def site_costs(model: pyo.ConcreteModel, data: PlanData, t: int):
 def member_costs(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> tuple[dict, dict]:
     """What pre-positioning adds to each member's spending in each year, M:
 
-    equipment[m, t] = [t = first_year] · Σ_{k,c} a^set_c · sets[m, k, c]
+    equipment[m, t] = [t = t0_m] · Σ_{k,c} a^set_c · sets[m, k, c]
     other[m, t]     = Σ_{k,c} s^set_c · sets[m, k, c] + σ[m, t] · C_site[t]
+
+    t0_m = min{t : (m, t) ∈ A}: a member's sets are bought in its first year in the
+    horizon (the first year, or the year it joins).
     """
     equipment: dict[tuple[str, int], object] = {}
     other: dict[tuple[str, int], object] = {}
@@ -127,8 +131,11 @@ def member_costs(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> tu
     for m, k, c in ix.holders:
         owned[m].append((c, model.sets[m, k, c]))
     common = {t: site_costs(model, data, t) for t in ix.years}
+    joins: dict[str, int] = {}
     for m, t in ix.active:
-        if t == data.first_year and owned[m]:
+        joins[m] = min(t, joins.get(m, t))
+    for m, t in ix.active:
+        if t == joins[m] and owned[m]:
             equipment[m, t] = sum(set_cost[c] * v for c, v in owned[m] if set_cost[c])
         share = ix.cost_share.get((m, t), 0.0)
         parts = [storage[c] * v for c, v in owned[m] if storage[c]]

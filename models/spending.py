@@ -16,8 +16,9 @@
                              (for the first year: ≤ (1 + γ)^(t − base_year) · D_m)
     define_total[t]:         total_spend[t] = Σ_{m : (m, t) ∈ A} spend[m, t]
 
-P_set, P_store (sets bought in the first year, stored every year) and the common-funded
-share σ[m, t] · C_site[t] of site costs come from models/prepositioning.py.
+P_set, P_store (sets bought in the member's first year in the horizon, stored every year)
+and the common-funded share σ[m, t] · C_site[t] of site costs come from
+models/prepositioning.py.
 The baseline D_m is never cut: spend[m, t] ≥ D_m follows from define_spend.
 """
 

@@ -198,7 +198,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
                    "input) times its sets, summed; at most the capacity.")),
     "utilisation_pct": ("Utilisation", "pct", "Room used as a share of the site's capacity."),
     "users": ("Users", "text", "Members keeping equipment sets at the site."),
-    "set_cost_musd": ("Set cost", "money", "Cost of these sets, paid by their owner in the first year."),
+    "set_cost_musd": ("Set cost", "money", "Cost of these sets, paid by their owner in its first year in the horizon."),
     "storage_cost_musd_per_year": ("Storage cost", "money_year",
                                    "Cost of storing these sets for a year, paid by their owner."),
 }

@@ -155,16 +155,16 @@ def test_bulky_sets_fill_a_site_sooner():
     assert pyo.value(model.total_cost) == pytest.approx(5 + (1.1 + 100.1) / 2, abs=1e-6)
 
 
-def two_members_who_may_abstain(**overrides):
+def two_members_who_may_abstain(k: int = 1, year: int = 2025, **overrides):
     """Members A and B (deems-necessary) each have 1 brigade at home, 20 days from EAST;
     H hosts site S (open 1, room for 5) 2 days from EAST; a set costs 2. EAST needs 1
     brigade in 2025 with 7 days' warning, and 1 of A and B may abstain."""
     data = plan(
         {"A": (100, 1), "B": (100, 1), "H": (100, 1)},
         forces={("A", "BDE"): {"existing": 1, "max_new": 0}, ("B", "BDE"): {"existing": 1, "max_new": 0}},
-        requirements={("BDE", "EAST", 2025): 1},
+        requirements={("BDE", "EAST", year): 1},
         shortfall_penalty=100.0,
-        abstentions=1,
+        abstentions=k,
         sites=pd.DataFrame(
             {"name": ["S"], "host": ["H"], "region": ["EAST"], "fixed_cost": [1.0], "upkeep": [0.0],
              "capacity": [5.0], "existing": [False]},
@@ -202,3 +202,18 @@ def test_robust_plan_may_draw_more_than_the_requirement_at_a_site():
     assert model.shortfall["BDE", "EAST", 2025, "SHORT"].value == pytest.approx(0, abs=1e-6)
     for m in ("A", "B"):
         assert model.draw[m, "S", "BDE", "EAST", 2025, "SHORT"].value == pytest.approx(1)
+
+
+def test_a_member_that_joins_later_pays_for_its_sets_when_it_joins():
+    """Issue 12: sets were paid only in the horizon's first year, so B, joining in 2026,
+    kept a set at S without paying for it (plan cost 1, the site alone). Now B pays the
+    set's 2 in 2026, its first year: plan cost 1 + 2."""
+    data = two_members_who_may_abstain(k=0, year=2026, years=(2025, 2026))
+    data.members.loc["A", "obligation"] = "automatic"
+    data.members.loc["B", "obligation"] = "automatic"
+    data.members.loc["B", "year_joined"] = 2026
+    data.forces.loc[("A", "BDE"), "existing"] = 0.0  # only B can provide
+    model, _ = solved(data)
+    assert model.sets["B", "S", "BDE"].value == pytest.approx(1)
+    assert model.spend["B", 2026].value == pytest.approx(1 + 2)
+    assert pyo.value(model.plan_cost) == pytest.approx(1 + 2, abs=1e-6)
