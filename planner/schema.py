@@ -490,10 +490,14 @@ REQUIREMENTS = Sheet(
 
 SPENDING_TARGETS = Sheet(
     "SpendingTargets",
-    "Spending benchmarks, for every member (member ALL) or one member. A target holds "
-    "from its year until the next row's year; with phase_in linear it is reached along "
-    "a straight line from the previous row's value. A member's own row overrides the "
-    "ALL rows for the columns it fills. Blank: no limit.",
+    "Spending benchmarks, for every member (member ALL) or one member. Each column is "
+    "read on its own: a target holds from its row's from_year until the next row that "
+    "fills the same column; a blank cell says nothing for its column, so the previous "
+    "row's value carries on (blank in every row: no limit). With phase_in linear a row's "
+    "target is reached along a straight line from the previous row's value and year. "
+    "For each member and column, the ALL rows hold until the member's first own row that "
+    "fills the column and the member's own rows from that year on (later ALL rows no "
+    "longer reach it; a linear own row starts from the ALL value before it).",
     key=("member", "from_year"),
     columns=(
         Column("member", "code", "Member, or ALL.", required=True, ref="Members", ref_extra=(ALL,)),
