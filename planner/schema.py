@@ -158,7 +158,8 @@ SETTINGS = Sheet(
             "number",
             "Largest fair share of any one member; the excess is shared among the others "
             "in proportion to their key (a capped proportional key, as NATO's common "
-            "funding caps the United States). Blank: no cap.",
+            "funding caps the United States). In every year of the horizon the cap times "
+            "the members of that year with a key above 0 must reach 100 %. Blank: no cap.",
             unit="% of the alliance's spending",
             minimum=0,
             maximum=100,
@@ -227,7 +228,9 @@ SETTINGS = Sheet(
             "number",
             "Largest share of common-funded costs any one member pays; the excess is "
             "redistributed among the others in proportion to their key (NATO caps the "
-            "United States at Germany's share, about 16 %). Blank: no cap.",
+            "United States at Germany's share, about 16 %). In every year of the horizon "
+            "the cap times the members of that year with a key above 0 must reach 100 %. "
+            "Blank: no cap.",
             unit="%",
             minimum=0,
             maximum=100,
