@@ -111,8 +111,10 @@ SETTINGS = Sheet(
         Column(
             "elastic",
             "bool",
-            "Elastic mode: an unmet requirement or spending floor becomes a penalised "
-            "shortfall shown in the report instead of making the plan infeasible.",
+            "Elastic mode: an unmet requirement, spending floor or equipment-share floor "
+            "becomes a penalised shortfall or gap shown in the report instead of making the "
+            "plan infeasible. Spending ceilings, growth limits and fair-share bands stay hard "
+            "in either mode.",
             default=True,
         ),
         Column(
@@ -128,7 +130,9 @@ SETTINGS = Sheet(
             "spending_gap_penalty",
             "number",
             "Penalty per million of defence spending below a member's floor (elastic "
-            "mode); above 1 so that meeting the floor is always preferred.",
+            "mode); above 1 so that meeting the floor is always preferred. Equipment "
+            "spending below an equipment-share floor is penalised at this divided by "
+            "(1 − the floor), since a top-up of 1 closes only (1 − the floor) of that gap.",
             unit="per million currency units",
             default=10.0,
             minimum=1,

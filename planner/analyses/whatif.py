@@ -235,7 +235,7 @@ SUMMARY_MEASURES = (
     ("objective", "Objective: plan cost + expected deployment + penalties (M, discounted)"),
     ("plan_cost_musd", "Plan cost: spending above the baseline (M, discounted)"),
     ("deployment_cost_musd", "Expected deployment cost (M, discounted)"),
-    ("penalties", "Penalties for shortfalls and spending below floors"),
+    ("penalties", "Penalties for shortfalls and spending or equipment below floors"),
     ("expected_shortfall_unit_years", "Expected shortfall (unit-years)"),
     ("requirements_short", "Requirement cells short (all scenarios)"),
 )
