@@ -393,6 +393,7 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
                               f"{key}: a number ≥ 0 ({unit})")
         if "custom" in needed:
             _check_custom_shares(needed["custom"], members, tables.get("FairShare"), out)
+        _check_zero_keys_in_a_band(settings, members, tables.get("FairShare"), raw, out)
         _check_cap(settings, tables, "fair_share_cap_pct", "fair_share_key", "share all the spending", raw, out)
         _check_cap(settings, tables, "common_funding_cap_pct", "common_funding_key", "share all common costs",
                    raw, out)
@@ -487,6 +488,29 @@ def _check_cap(settings: dict[str, Any], tables: dict[str, pd.DataFrame], settin
         limit = f"a cap below {100 / n:.4g} % cannot {what}" if n else f"no cap can {what}"
         out.error(SETTINGS.name, _settings_row(raw, setting), 1, setting, cap,
                   f"in {_years_text(years)} the pact has {n} member{'s' if n != 1 else ''}{which}: {limit}")
+
+
+def _check_zero_keys_in_a_band(settings: dict[str, Any], members: pd.DataFrame, fair: pd.DataFrame | None,
+                               raw: RawWorkbook, out: _Collector) -> None:
+    """A member held to a fair-share band (Settings' band or its own, not exempt) needs a
+    fair_share_key above 0: with a key of 0 its fair share is 0 and the band allows it no
+    spending at all (infeasible with any baseline spending). Reported at the cell of the 0."""
+    key = settings.get("fair_share_key")
+    zero = _zero_keys(key, settings.get("fair_share_mix"), members, fair)
+    if not zero:
+        return
+    band: dict[str, bool] = dict.fromkeys(members["code"], settings.get("fair_share_band_pct") is not None)
+    for m, own, exempt in ([] if fair is None else zip(fair["member"], fair["band_pct"], fair["exempt"])):
+        if m in band:
+            band[m] = not exempt and (band[m] or not _missing(own))
+    for m, cells in zero.items():
+        if not band.get(m):
+            continue
+        sheet, row, header, value = cells[0]
+        out.error(sheet, row, _positions(raw, SHEET_BY_NAME[sheet]).get(header), header, value,
+                  f"{m} is held to a fair-share band but its weight in the fair_share_key ({key}) is 0: "
+                  f"its fair share is 0, and the band would allow it no spending at all; expected a weight "
+                  f"above 0, or exempt = yes for {m} in FairShare")
 
 
 def _member_in(row: Any, year: int) -> bool:
