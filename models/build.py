@@ -2,6 +2,7 @@
 
     minimise  plan_cost + Σ_s p_s · scenario_cost[s]   (expected; worst-case: max_s)
             + P_gap · Σ_{(m,t)} δ_t · spending_gap[m, t]            spending below floors
+            + Σ_{(m,t)} δ_t · P_equip[m, t] · equipment_gap[m, t]   equipment below floors
             − ε_tie · Σ_{(m,t) ∈ A} δ_t · topup[m, t]               tie-break
 
     plan_cost        = Σ_{(m,t) ∈ A} δ_t · (spend[m, t] − D_m)
@@ -32,7 +33,7 @@ from .forces import add_acquisitions
 from .prepositioning import CUTS, add_prepositioning
 from .sets import ModelIndex, build_index
 from .sovereignty import add_sovereignty
-from .spending import add_spending
+from .spending import add_spending, gap_penalty
 from .terms import weighted
 
 TIE_BREAK = 1e-4  # ε_tie, per M currency of top-up (1e-6 made HiGHS's dual simplex stall)
@@ -56,6 +57,7 @@ def _build(data: PlanData) -> pyo.ConcreteModel:
     add_fairness(model, data, ix)
     add_objective(model, data, ix)
     model.valid_inequalities = CUTS  # names of constraints that only tighten the relaxation
+    model.elastic = data.elastic  # requirements and floors soft (the advice on an infeasible plan)
     return model
 
 
@@ -89,9 +91,9 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
     model.expected_shortfall = pyo.Expression(  # unit-years, weighted by scenario probability
         expr=weighted([(p[s], var) for (c, r, t, s), var in zip(ix.requirement, model.shortfall.values())])
     )
-    gap_penalty = data.spending_gap_penalty * sum(d[t] * model.spending_gap[m, t] for m, t in model.A_floor)
+    gaps = gap_penalty(model, data, ix)
     model.penalties = pyo.Expression(
-        expr=sum(p[s] * model.shortfall_cost[s] for s in ix.scenarios) + gap_penalty
+        expr=sum(p[s] * model.shortfall_cost[s] for s in ix.scenarios) + gaps
     )
     tie_break = TIE_BREAK * sum(d[t] * model.topup[m, t] for m, t in ix.active)
     if data.scenario_objective == "worst-case":
@@ -99,7 +101,7 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
         model.worst_case = pyo.Constraint(
             model.S, rule=lambda mdl, s: mdl.worst_scenario_cost >= mdl.scenario_cost[s]
         )
-        second_stage = model.worst_scenario_cost + gap_penalty
+        second_stage = model.worst_scenario_cost + gaps
     else:
         second_stage = model.deployment_cost + model.penalties
     model.total_cost = pyo.Objective(

@@ -7,16 +7,27 @@
     site_capacity[k]:    Σ_{(m,c) : (m,k,c) ∈ H} z_c · sets[m, k, c] ≤ cap_k · open_site[k]
     basing_limit[m, k]:  Σ_c sets[m, k, c] ≤ max_sets[m, k]      (where a cap is given)
     draw_limit[m, k, c, t, s]:  Σ_r draw[m, k, c, r, t, s] ≤ sets[m, k, c]
-    draw_open[k, c, r, t, s]:   Σ_m draw[m, k, c, r, t, s] ≤ min(q[c, r, t, s], cap_k / z_c) · open_site[k]
+    draw_open[k, c, r, t, s]:   Σ_m draw[m, k, c, r, t, s]
+                                    ≤ min((1 + k_cell) · q[c, r, t, s], cap_k / z_c) · open_site[k]
 
-draw_open is a valid inequality, not a restriction: no optimal plan draws more than a
-requirement at a site, or more than the site holds, and it draws nothing at a closed one.
-It tightens the LP relaxation as x_ij ≤ d_j · y_i does in facility location (without it
-HiGHS could not close the gap on OR-Library's capa/capb/capc). It is left out of the
-fixed-integer LP whose duals give marginal costs (`CUTS`), where it is redundant.
+    k_cell = k_s where the cell is robust ((c, r, t, s) ∈ U_cells), else 0
+
+draw_open is a valid inequality, not a restriction: some optimal plan draws no more than
+(1 + k_cell) times the requirement at a site, nor more than the site holds, and nothing
+at a closed one. In a nominal cell, draws beyond the requirement can be dropped (transit
+costs are non-negative; every other row only bounds provision from above). In a robust
+cell over-provision pays: with two members that may abstain and k_s = 1, each provides
+the whole requirement. There, with a_1 ≥ a_2 ≥ … what the members provide and the k_s
+largest lost, lowering those k_s to a_{k_s+1} and the others until what is left covers
+(q − shortfall) exactly keeps the worst case and leaves a total of at most
+k_s · a_{k_s+1} + q ≤ (1 + k_s) · q. It tightens the LP relaxation as x_ij ≤ d_j · y_i
+does in facility location (without it HiGHS could not close the gap on OR-Library's
+capa/capb/capc). It is left out of the fixed-integer LP whose duals give marginal costs
+(`CUTS`), where it is redundant.
 
 Site costs (fixed in the first year, upkeep every year) are common-funded: member m pays
-σ[m, t] of them (models/common_funding.py); sets and their storage are paid by their owner.
+σ[m, t] of them (models/common_funding.py); sets and their storage are paid by their owner,
+the sets in its first year in the horizon (the year it joins, for a member that joins later).
 """
 
 from __future__ import annotations
@@ -70,15 +81,24 @@ def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex)
     into: dict[tuple, list] = defaultdict(list)
     for m, k, c, r, t, s in ix.draws:
         into[k, c, r, t, s].append(model.draw[m, k, c, r, t, s])
+    copies = _requirement_copies(model, data)
 
     def draw_open(mdl, k, c, r, t, s):
-        """Σ_m draw ≤ min(q[c, r, t, s], cap_k / z_c) · open_site[k]."""
-        most = min(ix.requirement[c, r, t, s], capacity[k] / size[c])
+        """Σ_m draw ≤ min((1 + k_cell) · q[c, r, t, s], cap_k / z_c) · open_site[k]."""
+        most = min(copies(c, r, t, s) * ix.requirement[c, r, t, s], capacity[k] / size[c])
         return sum(into[k, c, r, t, s]) - most * mdl.open_site[k] <= 0
 
     model.draw_open = pyo.Constraint(
         pyo.Set(initialize=list(into), dimen=5, ordered=True), rule=draw_open
     )
+
+
+def _requirement_copies(model: pyo.ConcreteModel, data: PlanData):
+    """(c, r, t, s) → 1 + k_cell: how many times a requirement some plan may need to
+    provide (k_s + 1 in a robust cell, U_cells of models/robust.py; 1 elsewhere)."""
+    budget = data.abstention_budget()
+    robust = set(model.U_cells) if hasattr(model, "U_cells") else set()
+    return lambda c, r, t, s: 1 + budget[s] if (c, r, t, s) in robust else 1
 
 
 def site_costs(model: pyo.ConcreteModel, data: PlanData, t: int):
@@ -95,8 +115,11 @@ def site_costs(model: pyo.ConcreteModel, data: PlanData, t: int):
 def member_costs(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> tuple[dict, dict]:
     """What pre-positioning adds to each member's spending in each year, M:
 
-    equipment[m, t] = [t = first_year] · Σ_{k,c} a^set_c · sets[m, k, c]
+    equipment[m, t] = [t = t0_m] · Σ_{k,c} a^set_c · sets[m, k, c]
     other[m, t]     = Σ_{k,c} s^set_c · sets[m, k, c] + σ[m, t] · C_site[t]
+
+    t0_m = min{t : (m, t) ∈ A}: a member's sets are bought in its first year in the
+    horizon (the first year, or the year it joins).
     """
     equipment: dict[tuple[str, int], object] = {}
     other: dict[tuple[str, int], object] = {}
@@ -108,8 +131,11 @@ def member_costs(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> tu
     for m, k, c in ix.holders:
         owned[m].append((c, model.sets[m, k, c]))
     common = {t: site_costs(model, data, t) for t in ix.years}
+    joins: dict[str, int] = {}
     for m, t in ix.active:
-        if t == data.first_year and owned[m]:
+        joins[m] = min(t, joins.get(m, t))
+    for m, t in ix.active:
+        if t == joins[m] and owned[m]:
             equipment[m, t] = sum(set_cost[c] * v for c, v in owned[m] if set_cost[c])
         share = ix.cost_share.get((m, t), 0.0)
         parts = [storage[c] * v for c, v in owned[m] if storage[c]]

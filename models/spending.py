@@ -3,6 +3,8 @@
     spend[m, t] ≥ 0          defence spending [M currency], (m, t) ∈ A
     topup[m, t] ≥ 0          spending added only to meet a target, counted as equipment
     spending_gap[m, t] ≥ 0   spending missing below the floor (elastic mode only)
+    equipment_gap[m, t] ≥ 0  equipment spending missing below the equipment floor (elastic
+                             mode only)
 
     define_spend[m, t]:      spend[m, t] = D_m + Σ_c (a_mc · x_units[m, c, t]
                                                   + o_mc · new_units[m, c, t])
@@ -11,14 +13,25 @@
     spending_floor[m, t]:    spend[m, t] + spending_gap[m, t] ≥ φmin[m, t] · G[m, t]
     spending_ceiling[m, t]:  spend[m, t] ≤ φmax[m, t] · G[m, t]
     equipment_floor[m, t]:   e_m · D_m + Σ_c a_mc · x_units[m, c, t] + P_set[m, t] + topup[m, t]
-                                 ≥ εmin[m, t] · spend[m, t]
+                                 + equipment_gap[m, t] ≥ εmin[m, t] · spend[m, t]
     growth_limit[m, t]:      spend[m, t] ≤ (1 + γ[m, t]) · spend[m, t − 1]
                              (for the first year: ≤ (1 + γ)^(t − base_year) · D_m)
     define_total[t]:         total_spend[t] = Σ_{m : (m, t) ∈ A} spend[m, t]
 
-P_set, P_store (sets bought in the first year, stored every year) and the common-funded
-share σ[m, t] · C_site[t] of site costs come from models/prepositioning.py.
+P_set, P_store (sets bought in the member's first year in the horizon, stored every year)
+and the common-funded share σ[m, t] · C_site[t] of site costs come from
+models/prepositioning.py.
 The baseline D_m is never cut: spend[m, t] ≥ D_m follows from define_spend.
+
+Both gaps are penalised in the objective (`gap_penalty`):
+
+    P_gap · Σ δ_t · spending_gap[m, t] + Σ δ_t · P_equip[m, t] · equipment_gap[m, t]
+    P_equip[m, t] = P_gap / (1 − εmin[m, t])      (P_gap where εmin = 1)
+
+A top-up of y raises equipment by y and spending by y, closing (1 − εmin) · y of an
+equipment gap: meeting the floor costs 1 / (1 − εmin) per M of gap, less than P_equip
+since P_gap > 1. So a gap appears only where no top-up can close it (a ceiling, a growth
+limit or a fair-share band stops the spending).
 """
 
 from __future__ import annotations
@@ -96,15 +109,18 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     )
 
     equipment_rows = [(m, t) for m, t in ix.active if target(m, t, "min_equipment")]
+    model.A_equip = pyo.Set(initialize=equipment_rows, dimen=2, ordered=True)
+    model.equipment_gap = pyo.Var(
+        model.A_equip, bounds=(0.0, None if data.elastic else 0.0), doc="equipment below floor [M]"
+    )
 
     def equipment_floor(mdl, m, t):
-        """e·D + Σ a·x_units + P_set + topup ≥ εmin · spend."""
-        equipment = equipment0[m] * baseline[m] + acquisition_spending(mdl, m, t) + mdl.topup[m, t]
+        """e·D + Σ a·x_units + P_set + topup + equipment_gap ≥ εmin · spend."""
+        equipment = (equipment0[m] * baseline[m] + acquisition_spending(mdl, m, t) + mdl.topup[m, t]
+                     + mdl.equipment_gap[m, t])
         return equipment >= target(m, t, "min_equipment") * mdl.spend[m, t]
 
-    model.equipment_floor = pyo.Constraint(
-        pyo.Set(initialize=equipment_rows, dimen=2, ordered=True), rule=equipment_floor
-    )
+    model.equipment_floor = pyo.Constraint(model.A_equip, rule=equipment_floor)
 
     growth_rows = [
         (m, t)
@@ -132,3 +148,19 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
         model.T,
         rule=lambda mdl, t: mdl.total_spend[t] == sum(mdl.spend[m, t] for m in members_in[t]),
     )
+
+
+def equipment_gap_weight(floor: float, penalty: float) -> float:
+    """P_equip = P_gap / (1 − εmin): per M of equipment gap, above what a top-up closing it
+    costs (1 / (1 − εmin)); P_gap where εmin = 1 (no top-up closes any of it)."""
+    return penalty / (1.0 - floor) if floor < 1.0 else penalty
+
+
+def gap_penalty(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex):
+    """P_gap · Σ δ_t · spending_gap[m, t] + Σ δ_t · P_equip[m, t] · equipment_gap[m, t]."""
+    d, penalty = ix.discount, data.spending_gap_penalty
+    floors = data.targets["min_equipment"]
+    terms = [(penalty * d[t], model.spending_gap[m, t]) for m, t in model.A_floor]
+    terms += [(d[t] * equipment_gap_weight(float(floors[m, t]), penalty), model.equipment_gap[m, t])
+              for m, t in model.A_equip]
+    return weighted(terms)

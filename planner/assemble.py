@@ -3,9 +3,10 @@
 - percentages become fractions;
 - sparse requirement years are carried forward: a row holds from its year until the next
   row for the same capability and region, up to the last year;
-- spending targets are resolved per member, column and year: a member's own rows
-  override the ALL rows for the columns they fill; a target holds from its year, or with
-  phase_in linear is approached along a straight line from the previous row's value;
+- spending targets are resolved per member, column and year: the ALL rows hold until the
+  member's first own row that fills the column, its own rows from then on; a target holds
+  from its year (a blank cell carries the previous row's value on), or with phase_in
+  linear is approached along a straight line from the previous row's value;
 - fair-share bands: Settings' band, overridden per member in FairShare; exempt: none.
 """
 
@@ -212,15 +213,22 @@ def resolve_targets(rows: pd.DataFrame, members: list[str], years: list[int]) ->
     index = pd.MultiIndex.from_product([members, years], names=["member", "year"])
     out = pd.DataFrame(np.nan, index=index, columns=list(TARGET_COLUMNS))
     for target, source in TARGET_SOURCES.items():
-        given = rows[rows[source].notna()]
+        given = rows[rows[source].notna()]  # a blank cell: this row says nothing for the column
         common = given[given["member"] == ALL]
         for m in members:
-            own = given[given["member"] == m]
-            path = (own if not own.empty else common).sort_values("from_year")
-            points = list(zip(path["from_year"], path[source].astype(float) / 100, path["phase_in"]))
+            points = _target_path(common, given[given["member"] == m], source)
             for t in years:
                 out.at[(m, t), target] = _value_at(points, t)
     return out
+
+
+def _target_path(common: pd.DataFrame, own: pd.DataFrame, source: str) -> list[tuple[int, float, str]]:
+    """(year, fraction, phase_in) points of one member and column: the ALL rows until the
+    member's first own row, then its own rows only (a later ALL row does not reach it)."""
+    if not own.empty:
+        common = common[common["from_year"] < own["from_year"].min()]
+    path = pd.concat([common, own]).sort_values("from_year", kind="stable")
+    return list(zip(path["from_year"], path[source].astype(float) / 100, path["phase_in"]))
 
 
 def _value_at(points: list[tuple[int, float, str]], t: int) -> float:

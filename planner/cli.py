@@ -380,9 +380,14 @@ def _advice(run_: PlanRun) -> str:
     if status in ("time limit", "iteration limit", "interrupted"):
         return ("The solver stopped before it found any plan: raise Settings › time_limit_s (or --time-limit), "
                 "or make the plan smaller (fewer years, scenarios or sites).")
+    if status == "infeasible" and getattr(run_.model, "elastic", False):
+        return ("Elastic mode is on, so requirements and spending and equipment floors already give way: "
+                "a hard limit cannot hold. Check the spending ceilings (SpendingTargets › max_gdp_pct: below "
+                "the baseline, which is never cut?), the growth limits (max_real_growth_pct) and the "
+                "fair-share bands (Settings › fair_share_band_pct, FairShare).")
     if status == "infeasible":
-        return ("Switch elastic mode on (Settings › elastic) to see which requirements or spending floors "
-                "cannot be met, and by how much.")
+        return ("Switch elastic mode on (Settings › elastic) to see which requirements, spending floors or "
+                "equipment floors cannot be met, and by how much.")
     return ("The solver reported numerical trouble: check for numbers far beyond the others in the workbook; "
             "run with --debug and send the output to the planner's maintainers if it persists.")
 

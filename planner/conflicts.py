@@ -1,7 +1,7 @@
 """Why a plan is infeasible, in words a planner understands.
 
-When HiGHS proves the model infeasible (strict mode: no shortfall and no spending gap
-allowed), its irreducible infeasible subset (IIS) names a smallest set of constraints and
+When HiGHS proves the model infeasible (strict mode: no shortfall and no spending or
+equipment gap allowed; in elastic mode, hard limits that conflict), its irreducible infeasible subset (IIS) names a smallest set of constraints and
 variable bounds that cannot all hold together; drop any one and the rest can. Each is
 turned into a sentence from its family (the names of docs/model.md) and its index.
 """
@@ -45,6 +45,7 @@ COLUMNS: dict[str, str] = {
     "x_units": "{0} can order at most {ub:g} {1} in {2} (Forces › max_new_per_year)",
     "shortfall": "strict mode: no shortfall allowed for {0} in {1} in {2} (scenario {3}) (Settings › elastic)",
     "spending_gap": "strict mode: {0} must reach its spending floor in {1} (Settings › elastic)",
+    "equipment_gap": "strict mode: {0} must reach its equipment-share floor in {1} (Settings › elastic)",
     "sets": "{0}'s sets of {2} at site {1} within their bounds",
     "open_site": "site {0} open or not",
     "assign": "{0} sends no negative number of {1} to {2} in {3} (scenario {4})",

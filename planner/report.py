@@ -154,6 +154,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "target_equipment_pct": ("Equipment target", "pct", "The pact's equipment-share floor (blank: none)."),
     "topup_musd": ("Top-up", "money", "Spending added only to meet a target, counted as equipment."),
     "below_floor_musd": ("Below floor", "money", "Spending missing below the floor (penalised)."),
+    "equipment_below_floor_musd": ("Equipment below floor", "money",
+                                   "Equipment spending missing below the equipment-share floor (penalised)."),
     "existing_units": ("Existing", "units", "Units in service from the base-year inventory."),
     "ordered_units": ("Ordered", "units", "New units ordered in the year."),
     "new_in_service_units": ("New in service", "units", "Newly acquired units in service in the year."),
@@ -207,7 +209,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
                    "input) times its sets, summed; at most the capacity.")),
     "utilisation_pct": ("Utilisation", "pct", "Room used as a share of the site's capacity."),
     "users": ("Users", "text", "Members keeping equipment sets at the site."),
-    "set_cost_musd": ("Set cost", "money", "Cost of these sets, paid by their owner in the first year."),
+    "set_cost_musd": ("Set cost", "money", "Cost of these sets, paid by their owner in its first year in the horizon."),
     "storage_cost_musd_per_year": ("Storage cost", "money_year",
                                    "Cost of storing these sets for a year, paid by their owner."),
 }

@@ -31,7 +31,7 @@ SPENDING_COLUMNS = (
     "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp",
     "target_min_pct_gdp", "target_max_pct_gdp", "distance_to_floor_pp", "equipment_musd",
     "equipment_pct", "target_equipment_pct", "topup_musd", "below_floor_musd",
-    "floor_marginal_cost", "floor_valid_from_musd", "floor_valid_to_musd",
+    "equipment_below_floor_musd", "floor_marginal_cost", "floor_valid_from_musd", "floor_valid_to_musd",
 )
 CAPABILITY_COLUMNS = (
     "member", "capability", "year", "existing_units", "ordered_units", "new_in_service_units",
@@ -188,9 +188,11 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         "equipment_musd": (members["equipment_share"] * members["spending"]).to_numpy(),
         "topup_musd": 0.0,
         "below_floor_musd": 0.0,
+        "equipment_below_floor_musd": 0.0,
     })
     keys = list(ix.active)
     spend, topup, gap = _values(model.spend), _values(model.topup), _values(model.spending_gap)
+    equipment_gap = _values(model.equipment_gap)
     plan = pd.DataFrame({
         "member": [m for m, _ in keys],
         "year": [t for _, t in keys],
@@ -198,6 +200,7 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         "spending_musd": [spend[k] for k in keys],
         "topup_musd": [topup[k] for k in keys],
         "below_floor_musd": [gap.get(k, 0.0) for k in keys],
+        "equipment_below_floor_musd": [equipment_gap.get(k, 0.0) for k in keys],
     })
     baseline_equipment = (members["equipment_share"] * members["spending"]).to_dict()
     plan["equipment_musd"] = [

@@ -111,8 +111,10 @@ SETTINGS = Sheet(
         Column(
             "elastic",
             "bool",
-            "Elastic mode: an unmet requirement or spending floor becomes a penalised "
-            "shortfall shown in the report instead of making the plan infeasible.",
+            "Elastic mode: an unmet requirement, spending floor or equipment-share floor "
+            "becomes a penalised shortfall or gap shown in the report instead of making the "
+            "plan infeasible. Spending ceilings, growth limits and fair-share bands stay hard "
+            "in either mode.",
             default=True,
         ),
         Column(
@@ -128,7 +130,9 @@ SETTINGS = Sheet(
             "spending_gap_penalty",
             "number",
             "Penalty per million of defence spending below a member's floor (elastic "
-            "mode); above 1 so that meeting the floor is always preferred.",
+            "mode); above 1 so that meeting the floor is always preferred. Equipment "
+            "spending below an equipment-share floor is penalised at this divided by "
+            "(1 − the floor), since a top-up of 1 closes only (1 − the floor) of that gap.",
             unit="per million currency units",
             default=10.0,
             minimum=1,
@@ -151,14 +155,18 @@ SETTINGS = Sheet(
             "The mix key's components and their weights, e.g. 'gdp 50, population 50' or "
             "'gni 80, equal 20': each component's shares are mixed in these proportions "
             "(weights need not sum to 100). Components: gdp, gni, gdp_ppp, population, "
-            "equal, custom. Used when fair_share_key is mix.",
+            "equal, custom, in any case. Parts are separated by commas or semicolons; in "
+            "each, the component and its weight by spaces, ':' or '=' ('gdp: 50', "
+            "'gdp=50'); a '%' after the weight is allowed. Each weight is a number above 0; "
+            "each component appears once. Used (and required) when fair_share_key is mix.",
         ),
         Column(
             "fair_share_cap_pct",
             "number",
             "Largest fair share of any one member; the excess is shared among the others "
             "in proportion to their key (a capped proportional key, as NATO's common "
-            "funding caps the United States). Blank: no cap.",
+            "funding caps the United States). In every year of the horizon the cap times "
+            "the members of that year with a key above 0 must reach 100 %. Blank: no cap.",
             unit="% of the alliance's spending",
             minimum=0,
             maximum=100,
@@ -168,8 +176,10 @@ SETTINGS = Sheet(
             "fair_share_band_pct",
             "number",
             "Tolerance band around each member's fair share, relative to that share "
-            "(25 means between 0.75 and 1.25 times the fair share). Blank: fair "
-            "shares are reported but not enforced.",
+            "(25 means between 0.75 and 1.25 times the fair share). A member held to a "
+            "band needs a fair_share_key weight above 0 (a weight of 0 makes its fair "
+            "share 0 and allows it no spending: refused; exempt it in FairShare). Blank: "
+            "fair shares are reported but not enforced.",
             unit="% of the fair share",
             minimum=0,
             maximum=100,
@@ -227,7 +237,9 @@ SETTINGS = Sheet(
             "number",
             "Largest share of common-funded costs any one member pays; the excess is "
             "redistributed among the others in proportion to their key (NATO caps the "
-            "United States at Germany's share, about 16 %). Blank: no cap.",
+            "United States at Germany's share, about 16 %). In every year of the horizon "
+            "the cap times the members of that year with a key above 0 must reach 100 %. "
+            "Blank: no cap.",
             unit="%",
             minimum=0,
             maximum=100,
@@ -478,22 +490,28 @@ REQUIREMENTS = Sheet(
     "Requirements",
     "Units of a capability the pact needs in a region in a year. Years may be sparse: "
     "a row holds from its year until the next row for the same capability and region "
-    "(carried forward to the last year); before the first row nothing is required.",
+    "(carried forward to the last year); before the first row nothing is required, and "
+    "units 0 ends a requirement. Every year must lie in the horizon (first_year to "
+    "last_year).",
     key=("capability", "region", "year"),
     columns=(
         Column("capability", "code", "Capability.", required=True, ref="Capabilities"),
         Column("region", "code", "Region.", required=True, ref="Regions"),
-        Column("year", "year", "First year the requirement holds.", required=True),
+        Column("year", "year", "First year the requirement holds, within the horizon.", required=True),
         Column("units", "number", "Units required.", unit="units", required=True, minimum=0),
     ),
 )
 
 SPENDING_TARGETS = Sheet(
     "SpendingTargets",
-    "Spending benchmarks, for every member (member ALL) or one member. A target holds "
-    "from its year until the next row's year; with phase_in linear it is reached along "
-    "a straight line from the previous row's value. A member's own row overrides the "
-    "ALL rows for the columns it fills. Blank: no limit.",
+    "Spending benchmarks, for every member (member ALL) or one member. Each column is "
+    "read on its own: a target holds from its row's from_year until the next row that "
+    "fills the same column; a blank cell says nothing for its column, so the previous "
+    "row's value carries on (blank in every row: no limit). With phase_in linear a row's "
+    "target is reached along a straight line from the previous row's value and year. "
+    "For each member and column, the ALL rows hold until the member's first own row that "
+    "fills the column and the member's own rows from that year on (later ALL rows no "
+    "longer reach it; a linear own row starts from the ALL value before it).",
     key=("member", "from_year"),
     columns=(
         Column("member", "code", "Member, or ALL.", required=True, ref="Members", ref_extra=(ALL,)),
@@ -529,13 +547,15 @@ FAIR_SHARE = Sheet(
         Column(
             "custom_share",
             "number",
-            "Weight of the member in a custom key (normalised among members).",
+            "Weight of the member in a custom key (normalised among the members of each "
+            "year). 0 only for a member held to no band.",
             minimum=0,
         ),
         Column(
             "band_pct",
             "number",
-            "This member's tolerance band, overriding Settings' fair_share_band_pct.",
+            "This member's tolerance band, overriding Settings' fair_share_band_pct (the "
+            "member then needs a fair_share_key weight above 0).",
             unit="% of the fair share",
             minimum=0,
             maximum=100,
@@ -659,7 +679,9 @@ PREPOSITIONING = Sheet(
     "Prepositioning",
     "Capabilities whose units can draw a pre-positioned equipment set instead of bringing "
     "their own (optional). A unit that draws a set flies its people in and travels from "
-    "the site.",
+    "the site. A member's units draw its sets only in the years it is a member of the pact "
+    "(Members › year_joined, year_left); it buys its sets in its first year in the horizon "
+    "and stores them in every year of membership.",
     required=False,
     key=("capability",),
     columns=(
@@ -667,7 +689,8 @@ PREPOSITIONING = Sheet(
         Column(
             "set_cost_musd",
             "number",
-            "Cost of one equipment set for one unit, paid in the first year.",
+            "Cost of one equipment set for one unit, paid by its owner in the owner's first "
+            "year in the horizon (the first year, or the year it joins).",
             unit="million currency units per set",
             required=True,
             minimum=0,
@@ -763,15 +786,18 @@ SCENARIOS = Sheet(
 
 SCENARIO_REQUIREMENTS = Sheet(
     "ScenarioRequirements",
-    "Requirements of one scenario, replacing the scaled Requirements for that capability, "
-    "region and year (optional). Years carry forward as in Requirements.",
+    "Requirements of one scenario, replacing the scaled Requirements for that capability "
+    "and region (optional). A row holds from its year until the next row for the same "
+    "scenario, capability and region, up to the last year of the horizon (units 0 ends "
+    "it); before the scenario's first row for a capability and region, the Requirements "
+    "scaled by requirement_scale hold. Every year must lie in the horizon.",
     required=False,
     key=("scenario", "capability", "region", "year"),
     columns=(
         Column("scenario", "code", "Scenario.", required=True, ref="Scenarios"),
         Column("capability", "code", "Capability.", required=True, ref="Capabilities"),
         Column("region", "code", "Region.", required=True, ref="Regions"),
-        Column("year", "year", "First year the requirement holds.", required=True),
+        Column("year", "year", "First year the requirement holds, within the horizon.", required=True),
         Column("units", "number", "Units required.", unit="units", required=True, minimum=0),
     ),
 )

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -392,7 +393,10 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
                               f"{key}: a number ≥ 0 ({unit})")
         if "custom" in needed:
             _check_custom_shares(needed["custom"], members, tables.get("FairShare"), out)
-        _check_cap(settings, "fair_share_cap_pct", len(members), "share all the spending", raw, out)
+        _check_zero_keys_in_a_band(settings, members, tables.get("FairShare"), raw, out)
+        _check_cap(settings, tables, "fair_share_cap_pct", "fair_share_key", "share all the spending", raw, out)
+        _check_cap(settings, tables, "common_funding_cap_pct", "common_funding_key", "share all common costs",
+                   raw, out)
     suspensions = tables.get("Suspensions")
     if suspensions is not None:
         _check_period(suspensions, "Suspensions", "from_year", "to_year",
@@ -408,8 +412,6 @@ def check_consistency(settings: dict[str, Any], tables: dict[str, pd.DataFrame],
     if scenarios is not None and not scenarios.empty and not (scenarios["probability"].fillna(0) > 0).any():
         out.error("Scenarios", None, _positions(raw, SHEET_BY_NAME["Scenarios"]).get("probability"),
                   "probability", _NOTHING, "at least one scenario needs a probability above 0")
-    if members is not None:
-        _check_cap(settings, "common_funding_cap_pct", len(members), "share all common costs", raw, out)
     targets = tables.get("SpendingTargets")
     if targets is not None:
         pos = _positions(raw, SHEET_BY_NAME["SpendingTargets"])
@@ -463,13 +465,92 @@ def _check_period(frame: pd.DataFrame, sheet: str, first: str, last: str, positi
             out.error(sheet, row, positions.get(last), last, end, f"expected a year ≥ {first} ({start})")
 
 
-def _check_cap(settings: dict[str, Any], setting: str, members: int, what: str, raw: RawWorkbook,
-               out: _Collector) -> None:
-    """A cap on any one member's share (in %) must let `members` members share 100 %."""
-    cap = settings.get(setting)
-    if cap is not None and cap * members < 100:
+def _check_cap(settings: dict[str, Any], tables: dict[str, pd.DataFrame], setting: str, key_setting: str,
+               what: str, raw: RawWorkbook, out: _Collector) -> None:
+    """A cap on any one member's share (in %) must let the members of each year of the
+    horizon whose key is above 0 share 100 %: cap × members ≥ 100 in every year (the
+    capped split does not exist otherwise). One error per number of members too small,
+    naming its years."""
+    cap, first, last = settings.get(setting), settings.get("first_year"), settings.get("last_year")
+    members = tables["Members"]
+    if cap is None or not first or not last or first > last:
+        return
+    key = settings.get(key_setting)
+    zero = _zero_keys(key, settings.get("fair_share_mix"), members, tables.get("FairShare"))
+    keyed = [r for r in members.itertuples(index=False) if r.code not in zero]
+    short: dict[int, list[int]] = defaultdict(list)  # members that year -> years
+    for t in range(first, last + 1):
+        n = sum(1 for r in keyed if _member_in(r, t))
+        if cap * n < 100:
+            short[n].append(t)
+    which = f" with a {key} above 0" if zero else ""
+    for n, years in short.items():
+        limit = f"a cap below {100 / n:.4g} % cannot {what}" if n else f"no cap can {what}"
         out.error(SETTINGS.name, _settings_row(raw, setting), 1, setting, cap,
-                  f"with {members} members a cap below {100 / members:.4g} % cannot {what}")
+                  f"in {_years_text(years)} the pact has {n} member{'s' if n != 1 else ''}{which}: {limit}")
+
+
+def _check_zero_keys_in_a_band(settings: dict[str, Any], members: pd.DataFrame, fair: pd.DataFrame | None,
+                               raw: RawWorkbook, out: _Collector) -> None:
+    """A member held to a fair-share band (Settings' band or its own, not exempt) needs a
+    fair_share_key above 0: with a key of 0 its fair share is 0 and the band allows it no
+    spending at all (infeasible with any baseline spending). Reported at the cell of the 0."""
+    key = settings.get("fair_share_key")
+    zero = _zero_keys(key, settings.get("fair_share_mix"), members, fair)
+    if not zero:
+        return
+    band: dict[str, bool] = dict.fromkeys(members["code"], settings.get("fair_share_band_pct") is not None)
+    for m, own, exempt in ([] if fair is None else zip(fair["member"], fair["band_pct"], fair["exempt"])):
+        if m in band:
+            band[m] = not exempt and (band[m] or not _missing(own))
+    for m, cells in zero.items():
+        if not band.get(m):
+            continue
+        sheet, row, header, value = cells[0]
+        out.error(sheet, row, _positions(raw, SHEET_BY_NAME[sheet]).get(header), header, value,
+                  f"{m} is held to a fair-share band but its weight in the fair_share_key ({key}) is 0: "
+                  f"its fair share is 0, and the band would allow it no spending at all; expected a weight "
+                  f"above 0, or exempt = yes for {m} in FairShare")
+
+
+def _member_in(row: Any, year: int) -> bool:
+    """Is the Members row a member in `year` (year_joined ≤ year ≤ year_left, blanks open)?"""
+    return (_missing(row.year_joined) or row.year_joined <= year) and (_missing(row.year_left) or year <= row.year_left)
+
+
+def _years_text(years: list[int]) -> str:
+    """[2025, 2026, 2027, 2030] → '2025–2027, 2030'."""
+    runs: list[list[int]] = []
+    for t in sorted(years):
+        if runs and t == runs[-1][-1] + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def _zero_keys(key: str | None, mix: str | None, members: pd.DataFrame,
+               fair: pd.DataFrame | None) -> dict[str, list[tuple[str, int, str, float]]]:
+    """Members whose weight in `key` is 0 → the cells (sheet, row, column, value) that make
+    it so. GDP and equal shares are never 0; a blank cell is not 0 (it is reported as
+    missing where the key needs it); a mix is 0 where every component is."""
+    from .assemble import parse_mix
+
+    if key == "mix":
+        try:
+            parts = list(parse_mix(mix))
+        except ValueError:  # reported by _keys_needed
+            return {}
+        zeros = [_zero_keys(part, None, members, fair) for part in parts]
+        return {m: [cell for z in zeros for cell in z[m]] for m in set.intersection(*(set(z) for z in zeros))}
+    column = {"population": "population_m", "gni": "gni_musd", "gdp_ppp": "gdp_ppp_musd"}.get(key)
+    if column is not None:
+        rows = zip(members["code"], members["excel_row"], members[column])
+        return {m: [("Members", row, column, v)] for m, row, v in rows if not _missing(v) and v == 0}
+    if key == "custom" and fair is not None:
+        rows = zip(fair["member"], fair["excel_row"], fair["custom_share"])
+        return {m: [("FairShare", row, "custom_share", v)] for m, row, v in rows if not _missing(v) and v == 0}
+    return {}
 
 
 def _keys_needed(settings: dict[str, Any], raw: RawWorkbook, out: _Collector) -> dict[str, str]:

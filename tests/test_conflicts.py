@@ -64,3 +64,30 @@ def test_a_time_limit_without_a_plan_is_no_plan(tmp_path):
     assert result.exit_code in (0, 1)  # HiGHS may still finish the tiny LP in its first step
     if result.exit_code == 1:
         assert "time_limit_s" in result.output and not out.exists()
+
+
+def test_strict_equipment_floor_out_of_reach_is_explained():
+    """A may spend at most its baseline (ceiling 1 % of 1000 = 10), 10 % of it on equipment:
+    a 20 % equipment floor cannot hold in strict mode, and the IIS names it."""
+    data = plan({"A": (1000.0, 10.0)}, equipment_share=0.1, elastic=False,
+                targets={"min_equipment": 0.2, "max_gdp": 0.01})
+    result = solve(build_model(data))
+    assert result.status == "infeasible"
+    text = " | ".join(result.conflict)
+    assert "A's equipment-share floor in 2025" in text and "A's spending ceiling in 2025" in text
+    assert "strict mode: A must reach its equipment-share floor in 2025 (Settings › elastic)" in text
+
+
+def test_advice_on_an_infeasible_elastic_plan_does_not_ask_for_elastic_mode():
+    """Issue 12: in elastic mode an infeasible plan (here a ceiling below the baseline,
+    which is never cut) was told to switch elastic mode on although it was on."""
+    from planner.cli import _advice
+    from planner.run import PlanRun
+
+    data = plan({"A": (1000.0, 10.0)}, targets={"max_gdp": 0.005})
+    model = build_model(data)
+    result = solve(model)
+    assert result.status == "infeasible"
+    advice = _advice(PlanRun(result.status, None, None, {}, model=model))
+    assert "Elastic mode is on" in advice and "Switch elastic mode on" not in advice
+    assert "max_gdp_pct" in advice

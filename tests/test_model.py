@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pyomo.environ as pyo
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from builders import plan
 from models import build_model
 from models.build import TIE_BREAK
+from planner.results import extract
 from planner.solve import solve
 from tutorial_data import tutorial_data
 
@@ -91,6 +94,32 @@ def test_equipment_floor():
     data = plan({"A": (1000, 10)}, equipment_share=0.1, targets={"min_equipment": 0.2})
     model, _ = solved(data)
     assert model.topup["A", 2025].value == pytest.approx(1.25)
+
+
+def test_an_equipment_floor_out_of_reach_is_a_gap_in_elastic_mode():
+    """Issue 12: equipment floors stayed hard in elastic mode. A spends 10 (10 % on
+    equipment) and may spend at most 1 % of GDP 1000 = 10, so no top-up can reach a 20 %
+    floor: the plan was infeasible. Now 2 − 1 = 1 M of equipment is missing, penalised at
+    P_gap / (1 − 0.2) = 12.5 per M (a top-up of y closes 0.8 y), and reported."""
+    data = plan({"A": (1000, 10)}, equipment_share=0.1, targets={"min_equipment": 0.2, "max_gdp": 0.01})
+    model, result = solved(data)
+    assert result.optimal
+    assert model.equipment_gap["A", 2025].value == pytest.approx(1.0)
+    assert pyo.value(model.penalties) == pytest.approx(12.5)
+    spending = extract(model, data, result).spending.set_index(["member", "year"])
+    assert spending.loc[("A", 2025), "equipment_below_floor_musd"] == pytest.approx(1.0)
+    assert spending.loc[("A", 2024), "equipment_below_floor_musd"] == 0
+    _, strict = solved(dataclasses.replace(data, elastic=False))
+    assert strict.status in ("infeasible", "infeasible or unbounded")
+
+
+def test_a_reachable_equipment_floor_is_met_not_penalised():
+    """With a floor of 90 % a top-up closes only 0.1 M of gap per M, still cheaper than the
+    penalty P_gap / 0.1: 1 + y ≥ 0.9 (10 + y) ⇒ y = 80, no gap."""
+    data = plan({"A": (1000, 10)}, equipment_share=0.1, targets={"min_equipment": 0.9})
+    model, _ = solved(data)
+    assert model.topup["A", 2025].value == pytest.approx(80)
+    assert model.equipment_gap["A", 2025].value == pytest.approx(0, abs=1e-6)
 
 
 def test_integer_units_round_up():

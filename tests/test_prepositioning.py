@@ -153,3 +153,67 @@ def test_bulky_sets_fill_a_site_sooner():
     model, _ = solved(data)
     assert model.sets["USA", "POW", "BDE"].value == pytest.approx(1)
     assert pyo.value(model.total_cost) == pytest.approx(5 + (1.1 + 100.1) / 2, abs=1e-6)
+
+
+def two_members_who_may_abstain(k: int = 1, year: int = 2025, **overrides):
+    """Members A and B (deems-necessary) each have 1 brigade at home, 20 days from EAST;
+    H hosts site S (open 1, room for 5) 2 days from EAST; a set costs 2. EAST needs 1
+    brigade in 2025 with 7 days' warning, and 1 of A and B may abstain."""
+    data = plan(
+        {"A": (100, 1), "B": (100, 1), "H": (100, 1)},
+        forces={("A", "BDE"): {"existing": 1, "max_new": 0}, ("B", "BDE"): {"existing": 1, "max_new": 0}},
+        requirements={("BDE", "EAST", year): 1},
+        shortfall_penalty=100.0,
+        abstentions=k,
+        sites=pd.DataFrame(
+            {"name": ["S"], "host": ["H"], "region": ["EAST"], "fixed_cost": [1.0], "upkeep": [0.0],
+             "capacity": [5.0], "existing": [False]},
+            index=pd.Index(["S"], name="site"),
+        ),
+        basing=pd.DataFrame({"user": ["A", "B"], "host": ["H", "H"], "site": [None, None],
+                             "allowed": [True, True], "max_sets": [math.nan, math.nan]}),
+        prepositioning=pd.DataFrame(
+            {"set_cost": [2.0], "storage_cost": [0.0], "set_size": [1.0], "can_draw": [True]},
+            index=pd.Index(["BDE"], name="capability"),
+        ),
+        transit=pd.DataFrame({
+            "from_member": ["A", "B", None], "from_site": [None, None, "S"], "capability": [None] * 3,
+            "region": ["EAST"] * 3, "mode": ["sea", "sea", "road"], "days": [20.0, 20.0, 2.0],
+            "cost": [0.0, 0.0, 0.0],
+        }),
+        scenarios=pd.DataFrame(
+            {"name": ["short warning"], "probability": [1.0], "warning_days": [7.0], "scale": [1.0],
+             "abstentions": [math.nan]},
+            index=pd.Index(["SHORT"], name="scenario"),
+        ),
+        **overrides,
+    )
+    data.members.loc[["A", "B"], "obligation"] = "deems-necessary"
+    return data
+
+
+def test_robust_plan_may_draw_more_than_the_requirement_at_a_site():
+    """Issue 12: draw_open capped the draws at S at the requirement (1), so with one of A
+    and B abstaining the best the planner found was half a brigade each, half a unit short
+    (1 + 2 × 0.5 + 0.5 × 100 = 53). The best plan has each draw a set: 1 + 2 × 2 = 5,
+    nothing short whoever abstains."""
+    model, _ = solved(two_members_who_may_abstain())
+    assert pyo.value(model.total_cost) == pytest.approx(5.0, abs=1e-6)
+    assert model.shortfall["BDE", "EAST", 2025, "SHORT"].value == pytest.approx(0, abs=1e-6)
+    for m in ("A", "B"):
+        assert model.draw[m, "S", "BDE", "EAST", 2025, "SHORT"].value == pytest.approx(1)
+
+
+def test_a_member_that_joins_later_pays_for_its_sets_when_it_joins():
+    """Issue 12: sets were paid only in the horizon's first year, so B, joining in 2026,
+    kept a set at S without paying for it (plan cost 1, the site alone). Now B pays the
+    set's 2 in 2026, its first year: plan cost 1 + 2."""
+    data = two_members_who_may_abstain(k=0, year=2026, years=(2025, 2026))
+    data.members.loc["A", "obligation"] = "automatic"
+    data.members.loc["B", "obligation"] = "automatic"
+    data.members.loc["B", "year_joined"] = 2026
+    data.forces.loc[("A", "BDE"), "existing"] = 0.0  # only B can provide
+    model, _ = solved(data)
+    assert model.sets["B", "S", "BDE"].value == pytest.approx(1)
+    assert model.spend["B", 2026].value == pytest.approx(1 + 2)
+    assert pyo.value(model.plan_cost) == pytest.approx(1 + 2, abs=1e-6)

@@ -196,6 +196,76 @@ def test_common_funding_cap_too_small(tmp_path):
     assert "common_funding_cap_pct" in msg and "cannot share all common costs" in msg
 
 
+def set_setting(wb, name: str, value) -> None:
+    ws = wb["Settings"]
+    row = next(c.row for c in ws["A"] if c.value == name)
+    ws.cell(row=row, column=2).value = value
+
+
+@pytest.mark.parametrize("setting, what", [("common_funding_cap_pct", "cannot share all common costs"),
+                                           ("fair_share_cap_pct", "cannot share all the spending")])
+def test_a_cap_too_small_for_the_members_of_one_year(tmp_path, setting, what):
+    """Issue 12: a cap of 40 % lets the Members sheet's 3 members share 100 %, but BOR joins
+    in 2026, and with 2 members in 2025 the model silently dropped the cap. Now the
+    validator checks each year with the members present then."""
+    def cap(wb):
+        set_setting(wb, setting, 40)
+        members = wb["Members"]
+        members.cell(row=3, column=column(members, "year_joined")).value = 2026
+    [msg] = problems(edited(tmp_path, cap))
+    assert f"Settings › row {_setting_row(setting)}, column B ({setting}): 40" in msg
+    assert "in 2025 the pact has 2 members" in msg and "a cap below 50 %" in msg and what in msg
+
+
+def test_a_member_with_a_zero_key_does_not_count_towards_a_cap(tmp_path):
+    """With the population key and CAR's population 0, only 2 members share the key: 40 %
+    cannot share 100 % (the model had dropped the cap silently)."""
+    def cap(wb):
+        set_setting(wb, "fair_share_key", "population")
+        set_setting(wb, "fair_share_cap_pct", 40)
+        members = wb["Members"]
+        members.cell(row=4, column=column(members, "population_m")).value = 0
+    [msg] = problems(edited(tmp_path, cap))
+    assert "fair_share_cap_pct" in msg and "in 2025–2026 the pact has 2 members with a population above 0" in msg
+
+
+@pytest.mark.parametrize("key, sheet, header, row", [("population", "Members", "population_m", 4),
+                                                    ("custom", "FairShare", "custom_share", 4)])
+def test_a_zero_key_with_a_band_is_refused(tmp_path, key, sheet, header, row):
+    """Issue 12: a member held to a band whose key is 0 has a fair share of 0, so the band
+    allows it no spending at all: the plan was infeasible. Now the validator says so, at
+    the cell that holds the 0."""
+    def zero(wb):
+        set_setting(wb, "fair_share_key", key)
+        set_setting(wb, "fair_share_band_pct", 25)
+        members = wb["Members"]
+        members.cell(row=4, column=column(members, "population_m")).value = 0
+        fair = wb["FairShare"]
+        for r, (code, share) in enumerate((("ARL", 2), ("BOR", 1), ("CAR", 0)), start=2):
+            fair.cell(row=r, column=column(fair, "member")).value = code
+            fair.cell(row=r, column=column(fair, "custom_share")).value = share
+    [msg] = problems(edited(tmp_path, zero))
+    assert f"{sheet} › row {row}" in msg and f"({header}): 0 — " in msg
+    assert "CAR is held to a fair-share band" in msg and "exempt" in msg
+
+
+def test_a_zero_key_of_an_exempt_member_is_accepted(tmp_path):
+    def zero(wb):
+        set_setting(wb, "fair_share_key", "population")
+        set_setting(wb, "fair_share_band_pct", 25)
+        wb["Members"].cell(row=4, column=column(wb["Members"], "population_m")).value = 0
+        fair = wb["FairShare"]
+        fair.cell(row=2, column=column(fair, "member")).value = "CAR"
+        fair.cell(row=2, column=column(fair, "exempt")).value = "yes"
+    data, _ = load_plan(edited(tmp_path, zero))
+    assert data.members.at["CAR", "population"] == 0
+
+
+def _setting_row(name: str) -> int:
+    ws = openpyxl.load_workbook(TUTORIAL, read_only=True)["Settings"]
+    return next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r[0] == name)
+
+
 def test_population_key_needs_populations(tmp_path):
     def key(wb):
         ws = wb["Settings"]

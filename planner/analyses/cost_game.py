@@ -18,7 +18,7 @@ The plan's allocation x_i, which sums to c(N):
     x_i = plan_cost_i + gap_penalty_i + transit_i + f_i · (c(N) − Σ_j (plan_cost_j + gap_penalty_j + transit_j))
 
 plan_cost_i: member i's spending above its baseline (discounted, its common-funding share
-included); gap_penalty_i: its penalised spending gaps; transit_i: the expected cost of
+included); gap_penalty_i: its penalised spending and equipment gaps; transit_i: the expected cost of
 moving its units; f_i: its fair share, which splits what belongs to no member (penalised
 shortfalls). It is in the core when no coalition pays more in the plan than it would alone:
 x(S) ≤ c(S) for every S (checked over all coalitions up to EXACT_LIMIT members, else over
@@ -39,6 +39,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import PlanData
+from models.spending import equipment_gap_weight
 
 from ..persistent import PersistentModel
 from ..solve import SolveOptions
@@ -114,6 +115,9 @@ def plan_allocation(model: pyo.ConcreteModel, data: PlanData, fair_share_pct: di
         own[m] += d[t] * ((model.spend[m, t].value or 0.0) - baseline[m])
     for (m, t), v in model.spending_gap.items():
         own[m] += data.spending_gap_penalty * d[t] * (v.value or 0.0)
+    floors = data.targets["min_equipment"]
+    for (m, t), v in model.equipment_gap.items():
+        own[m] += equipment_gap_weight(float(floors[m, t]), data.spending_gap_penalty) * d[t] * (v.value or 0.0)
     for (m, c, r, t, s), v in model.assign.items():
         own[m] += p[s] * d[t] * ix.home_cost[m, c, r, s] * (v.value or 0.0)
     for (m, k, c, r, t, s), v in model.draw.items():

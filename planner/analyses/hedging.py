@@ -6,9 +6,10 @@ with many scenarios it outgrows one machine's memory. Progressive hedging (Rocka
 Wets 1991) solves each scenario's own model — the same `models.build_model` on the plan
 with only that scenario — and drives their first-stage decisions to agree by penalties:
 
-    first stage (shared): x_units, open_site, sets, spend, topup, spending_gap, total_spend
-    scenario s's model:   plan_cost + transit_cost[s] + shortfall_cost[s] (+ the spending-gap
-                          penalty and the tie-break), weighted by p_s
+    first stage (shared): x_units, open_site, sets, spend, topup, spending_gap, equipment_gap,
+                          total_spend
+    scenario s's model:   plan_cost + transit_cost[s] + shortfall_cost[s] (+ the spending- and
+                          equipment-gap penalties and the tie-break), weighted by p_s
 
 mpi-sppy (an optional extra: `pip install 'alliance-planner[ph]'`) runs the iterations,
 serially here or over MPI processes (`mpiexec -n N python -m mpi4py …`) on a cluster.
@@ -26,7 +27,7 @@ import pandas as pd
 
 from models import PlanData, build_model
 
-FIRST_STAGE = ("x_units", "open_site", "sets", "spend", "topup", "spending_gap", "total_spend")
+FIRST_STAGE = ("x_units", "open_site", "sets", "spend", "topup", "spending_gap", "equipment_gap", "total_spend")
 
 
 class HedgingUnavailable(RuntimeError):

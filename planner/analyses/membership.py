@@ -7,7 +7,7 @@ A member m is *out* of the pact from year y when it leaves (exit), has not joine
 - its forces do nothing: assign, draw = 0 for t ≥ y; x_units[m, c, τ] = 0 for τ ≥ y;
   sets[m, ·, ·] = 0 when it is out from the first year;
 - its spending leaves the plan: define_spend[m, t] off and spend[m, t] = D_m for t ≥ y,
-  topup = spending_gap = 0, its targets (floor, ceiling, equipment, growth) off;
+  topup = spending_gap = equipment_gap = 0, its targets (floor, ceiling, equipment, growth) off;
 - it leaves the alliance totals: the coefficient of spend[m, t] in define_total[t] is 0;
 - the members of year t share what it paid: σ[·, t] (common funding, capped split) and
   w[·, t] (fair-share key) are recomputed over them and their coefficients changed in
@@ -96,7 +96,8 @@ class _Board:
         self.sets = {m: pm.columns(v) for m, v in sets.items()}
         one = lambda var, key: pm.columns([var[key]]) if key in var else np.empty(0, np.int32)  # noqa: E731
         self.spend = {k: one(model.spend, k) for k in ix.active}
-        self.idle_cols = {k: np.concatenate([one(model.topup, k), one(model.spending_gap, k)]) for k in ix.active}
+        self.idle_cols = {k: np.concatenate([one(model.topup, k), one(model.spending_gap, k),
+                                             one(model.equipment_gap, k)]) for k in ix.active}
         targets = ("define_spend", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit")
         rows: dict[tuple[str, int], list] = defaultdict(list)
         for name in targets:

@@ -237,7 +237,7 @@ SUMMARY_MEASURES = (
     ("deployment_cost_musd", "Expected transit (M, discounted)"),
     ("expected_shortfall_unit_years", "Expected shortfall (unit-years)"),
     ("requirements_short", "Requirement cells short (all scenarios)"),
-    ("penalty_weight", "Penalty weight for shortfalls and spending gaps (model units, NOT money)"),
+    ("penalty_weight", "Penalty weight for shortfalls and spending or equipment gaps (model units, NOT money)"),
     ("objective", "Objective: money + penalty weights − tie-break (model units, NOT money)"),
 )
 
