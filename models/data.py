@@ -113,7 +113,8 @@ class PlanData:
     currency: str = "USD"
     discount_rate: float = 0.0
     elastic: bool = True
-    shortfall_penalty: float = 10_000.0
+    shortfall_penalty: float = 10_000.0  # M per unit-year (a modelling weight); workbooks: models/penalty.py
+    shortfall_penalty_derived: bool = False  # derived from the data (Settings left blank)
     spending_gap_penalty: float = 10.0
     fair_share_key: str = "gdp"
     fair_share_mix: dict[str, float] = field(default_factory=dict)

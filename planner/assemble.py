@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from models import PlanData
 from models.data import TARGET_COLUMNS
+from models.penalty import derived_shortfall_penalty
 
 from .schema import ALL
 
@@ -68,7 +70,7 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
     suspensions = () if susp is None else tuple(
         (m, towards, int(first), None if pd.isna(last) else int(last))
         for m, towards, first, last in zip(susp["member"], susp["towards"], susp["from_year"], susp["to_year"]))
-    return PlanData(
+    data = PlanData(
         name=settings["plan_name"],
         first_year=first,
         last_year=last,
@@ -76,7 +78,8 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         currency=settings["currency"],
         discount_rate=settings["discount_rate_pct"] / 100,
         elastic=bool(settings["elastic"]),
-        shortfall_penalty=settings["shortfall_penalty_musd"],
+        shortfall_penalty=math.nan if settings.get("shortfall_penalty_musd") is None
+        else settings["shortfall_penalty_musd"],
         spending_gap_penalty=settings["spending_gap_penalty"],
         fair_share_key=settings["fair_share_key"],
         fair_share_mix=parse_mix(settings.get("fair_share_mix")) if settings["fair_share_key"] == "mix" else {},
@@ -109,6 +112,10 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         time_limit_s=settings["time_limit_s"],
         mip_gap=settings["mip_gap_pct"] / 100,
     )
+    if math.isnan(data.shortfall_penalty):  # blank: derived from the data (models/penalty.py)
+        data = dataclasses.replace(data, shortfall_penalty=derived_shortfall_penalty(data),
+                                   shortfall_penalty_derived=True)
+    return data
 
 
 def member_frame(table: pd.DataFrame) -> pd.DataFrame:

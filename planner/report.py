@@ -143,6 +143,11 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "penalty_weight": ("Penalty weight", "weight",
                        "The objective's charge for the expected shortfall and spending gaps: a modelling weight."),
     "objective": ("Objective", "weight", "The model's objective: money + penalty weights − tie-break; not a cost."),
+    "buys_musd": ("Buys capabilities, discounted", "money",
+                  "The part of the plan cost that buys modelled capabilities, sets and common funding."),
+    "topup_reaches": ("Top-up reaches", "text",
+                      "The floor the member's top-ups reach, and in which years: money spent only to reach a "
+                      "spending target, buying nothing the model's requirements need."),
     "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
     "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
     "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),
@@ -152,7 +157,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "equipment_musd": ("Equipment spending", "money", "Spending on equipment in the year."),
     "equipment_pct": ("Equipment share", "pct", "Equipment spending as a share of defence spending."),
     "target_equipment_pct": ("Equipment target", "pct", "The pact's equipment-share floor (blank: none)."),
-    "topup_musd": ("Top-up", "money", "Spending added only to meet a target, counted as equipment."),
+    "topup_musd": ("Top-up", "money", "Spending added only to meet a target, counted as equipment (Burden: over the horizon, discounted)."),
     "below_floor_musd": ("Below floor", "money", "Spending missing below the floor (penalised)."),
     "equipment_below_floor_musd": ("Equipment below floor", "money",
                                    "Equipment spending missing below the equipment-share floor (penalised)."),
@@ -1042,6 +1047,14 @@ def _alerts(results: PlanResults) -> list[str]:
     return out
 
 
+def penalty_note(results: PlanResults) -> str:
+    """What a penalty ten times lower would change, in words."""
+    check = results.penalty_check
+    if check is None:
+        return "Not checked (the model is solved by another solver than HiGHS, or is too large to re-solve)."
+    return check.note
+
+
 def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any, str, str | None]]:
     """(item, value, unit, number format) of the key figures."""
     d, s, t = results.data, results.solve, results.totals
@@ -1062,7 +1075,10 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
         ("Penalty weight", t.get("penalty_weight"),
          "NOT money: the objective's charge for expected shortfalls and spending gaps", MONEY),
         ("Shortfall penalty", t.get("shortfall_penalty_musd_per_unit_year"),
-         "model units per unit-year short (a modelling weight)", MONEY),
+         "model units per unit-year short (a modelling weight; "
+         + ("derived: 10 × the dearest unit-year in the data)" if d.shortfall_penalty_derived else "from Settings)"),
+         MONEY),
+        ("Penalty ten times lower", penalty_note(results), "does the penalty decide the plan?", None),
         ("Objective", t.get("objective"), objective, MONEY),
         ("Scenarios", t.get("scenarios"), f"objective: {d.scenario_objective} over scenarios", COUNT),
         ("Sites open", t.get("sites_open"), f"of {len(d.sites)} sites in the input", COUNT),

@@ -25,7 +25,7 @@ from .solve import SolveResult
 BURDEN_COLUMNS = (
     "member", "name", "defence_spending_musd", "plan_cost_musd", "burden_share_pct",
     "fair_share_pct", "deviation_pp", "band_low_pct", "band_high_pct", "within_band",
-    "common_funding_share_pct", "common_funded_cost_musd",
+    "common_funding_share_pct", "common_funded_cost_musd", "topup_musd", "buys_musd", "topup_reaches",
 )
 SPENDING_COLUMNS = (
     "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp",
@@ -84,6 +84,7 @@ class PlanResults:
     site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
     robustness: Any = None  # planner.analyses.robustness.RobustnessResults, when analysed
+    penalty_check: Any = None  # planner.analyses.penalty_check.PenaltyCheck, when checked
     sensitivity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)))
 
 
@@ -94,7 +95,7 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
     return PlanResults(
         data=data,
         solve=solved,
-        burden=burden(model, data),
+        burden=explain_topups(burden(model, data), spending_table, model.index.discount),
         spending=spending_table,
         capabilities=capabilities(model, data),
         coverage=coverage_table,
@@ -158,6 +159,44 @@ def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
             }
         )
     return pd.DataFrame.from_records(records, columns=BURDEN_COLUMNS)
+
+
+def explain_topups(burden_table: pd.DataFrame, spending_table: pd.DataFrame, discount: Mapping[int, float]) -> pd.DataFrame:
+    """Burden with, per member, how much of its added spending only reaches a floor.
+
+    topup_musd = Σ_t δ_t topup[m, t] (money that buys nothing modelled); buys_musd = plan cost −
+    top-ups (capabilities, sets, common funding); topup_reaches names the floor each year's
+    top-up reaches: the spending floor (% of GDP) where spending sits on it, else the
+    equipment floor (a top-up counts as equipment spending).
+    """
+    plan = spending_table[spending_table["topup_musd"] > 1e-6]
+    reasons: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    topup: dict[str, float] = defaultdict(float)
+    for row in plan.itertuples(index=False):
+        topup[row.member] += discount[row.year] * row.topup_musd
+        on_floor = abs(row.spending_pct_gdp - row.target_min_pct_gdp) <= 1e-6 * max(1.0, row.target_min_pct_gdp) \
+            if row.target_min_pct_gdp == row.target_min_pct_gdp else False
+        floor = (f"spending floor {row.target_min_pct_gdp:.2f} % of GDP" if on_floor
+                 else f"equipment floor {row.target_equipment_pct:.0f} % of spending"
+                 if row.target_equipment_pct == row.target_equipment_pct else "a spending floor")
+        reasons[row.member][floor].append(int(row.year))
+    frame = burden_table.copy()
+    frame["topup_musd"] = frame["member"].map(topup).fillna(0.0)
+    frame["buys_musd"] = frame["plan_cost_musd"] - frame["topup_musd"]
+    frame["topup_reaches"] = frame["member"].map(
+        lambda m: "; ".join(f"{floor} ({_years(years)})" for floor, years in reasons[m].items()) if m in reasons else "")
+    return frame
+
+
+def _years(years: list[int]) -> str:
+    """2025, 2027–2030: runs of consecutive years."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def _finite(value: float) -> float:

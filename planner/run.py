@@ -134,6 +134,14 @@ def run_plan(
             k_max = data.abstentions  # no extra solves for a large model: `planner sweep --vary abstentions=…`
         results.robustness = analyse_robustness(PersistentModel(model), data, options, k_max=k_max)
         lap("robustness")
+    if results is not None and len(data.requirements) and options.solver.lower() in ("highs", "appsi_highs") \
+            and model._highs.highs.getNumCol() <= ROBUSTNESS_LIMIT:
+        from .analyses.penalty_check import check_penalty
+        from .persistent import PersistentModel
+
+        say("Checking the plan against a penalty ten times lower")
+        results.penalty_check = check_penalty(PersistentModel(model), data, options)
+        lap("penalty check")
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
     if results is None:
         report_path = None

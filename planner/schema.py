@@ -120,9 +120,15 @@ SETTINGS = Sheet(
         Column(
             "shortfall_penalty_musd",
             "number",
-            "Penalty per unit of capability missing from a requirement for one year.",
+            "Penalty per unit of capability missing from a requirement for one year: a "
+            "modelling weight, never reported as money. Blank (the default): ten times the "
+            "dearest way the workbook offers to provide one unit for a year (the highest "
+            "acquisition plus one year's operating cost of any member, plus the dearest "
+            "transit and equipment set of that capability), rounded up to two significant "
+            "figures; the report states the value used and whether the plan would change "
+            "if it were ten times lower.",
             unit="million currency units per unit-year",
-            default=10_000.0,
+            default=None,
             minimum=0,
             min_exclusive=True,
         ),
