@@ -1047,12 +1047,14 @@ def _alerts(results: PlanResults) -> list[str]:
     return out
 
 
-def penalty_note(results: PlanResults) -> str:
-    """What a penalty ten times lower would change, in words."""
+def penalty_note(results: PlanResults) -> tuple[str, str]:
+    """(verdict, sentence): would a penalty ten times lower change the plan?"""
     check = results.penalty_check
     if check is None:
-        return "Not checked (the model is solved by another solver than HiGHS, or is too large to re-solve)."
-    return check.note
+        return "not checked", "the model was solved by another solver than HiGHS, or is too large to re-solve"
+    if not check.checked:
+        return "not checked", check.note
+    return ("plan changes" if check.changes else "no change"), check.note
 
 
 def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any, str, str | None]]:
@@ -1078,7 +1080,7 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
          "model units per unit-year short (a modelling weight; "
          + ("derived: 10 × the dearest unit-year in the data)" if d.shortfall_penalty_derived else "from Settings)"),
          MONEY),
-        ("Penalty ten times lower", penalty_note(results), "does the penalty decide the plan?", None),
+        ("Penalty ten times lower", *penalty_note(results), None),
         ("Objective", t.get("objective"), objective, MONEY),
         ("Scenarios", t.get("scenarios"), f"objective: {d.scenario_objective} over scenarios", COUNT),
         ("Sites open", t.get("sites_open"), f"of {len(d.sites)} sites in the input", COUNT),

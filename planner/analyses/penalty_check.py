@@ -28,6 +28,7 @@ class PenaltyCheck:
     extra_shortfall_unit_years: float  # expected, more than the plan's
     money_saved_musd: float  # the plan's cost minus the re-solved plan's cost
     note: str  # the sentence the report shows
+    checked: bool = True  # False: the re-solve was not run or found no plan
 
     @property
     def changes(self) -> bool:
@@ -42,7 +43,7 @@ def check_penalty(pm: PersistentModel, data: PlanData, options: SolveOptions = S
     cur = data.currency
     if data.scenario_objective != "expected":
         return PenaltyCheck(penalty, lower, "not checked", 0.0, 0.0,
-                            "Not checked for the worst-case objective (the penalty sits in the worst-case rows).")
+                            "Not checked for the worst-case objective (the penalty sits in the worst-case rows).", False)
     plan = money.of_model(model)
     shortfalls = list(model.shortfall.values())
     with pm.changes():
@@ -50,7 +51,7 @@ def check_penalty(pm: PersistentModel, data: PlanData, options: SolveOptions = S
         outcome = pm.solve(options.time_limit_s, options.mip_gap)
         if not outcome.has_solution:
             return PenaltyCheck(penalty, lower, outcome.status, 0.0, 0.0,
-                                f"Not checked: the re-solve with a penalty of {lower:,.0f} ended '{outcome.status}'.")
+                                f"Not checked: the re-solve with a penalty of {lower:,.0f} ended '{outcome.status}'.", False)
         other = money.of_solution(pm)
     extra = other.expected_shortfall_unit_years - plan.expected_shortfall_unit_years
     saved = plan.money_musd - other.money_musd
