@@ -30,11 +30,11 @@ def capped_shares(weights: Mapping[str, float], cap: float = math.nan) -> dict[s
     if cap * len(positive) < 1 - 1e-12:
         raise ValueError(f"a cap of {cap:.4g} cannot share all costs among {len(positive)} members")
     shares = dict.fromkeys(weights, 0.0)
-    free = set(positive)
+    free = positive  # a list, in the weights' order: the sums below add in one fixed order
     remaining = 1.0
     while free:
         scale = remaining / sum(weights[m] for m in free)
-        over = {m for m in free if scale * weights[m] > cap}
+        over = [m for m in free if scale * weights[m] > cap]
         if not over:
             for m in free:
                 shares[m] = scale * weights[m]
@@ -42,5 +42,5 @@ def capped_shares(weights: Mapping[str, float], cap: float = math.nan) -> dict[s
         for m in over:
             shares[m] = cap
         remaining -= cap * len(over)
-        free -= over
+        free = [m for m in free if m not in over]
     return shares

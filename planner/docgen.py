@@ -7,6 +7,7 @@ from pathlib import Path
 
 from planner.schema import ALL, SHEETS, Column, Sheet
 from planner.template import format_default
+from planner.workbook import MAX_FILE_BYTES, MAX_ROWS, MB
 
 INTRO = f"""\
 # Input workbook
@@ -23,7 +24,8 @@ filled examples.
 
 - **Tables.** Every sheet except Settings is a table: headers in row 1 exactly as named
   below, one record per row. Unknown sheets and columns are reported as warnings and
-  never used; the sheet `About` is free text and never read.
+  never used (an unknown sheet's cells are never read); the sheet `About` is free text and
+  never read.
 - **Settings.** One setting per row: its name in column A, its value in column B; columns
   C (unit) and D (description) are for the reader.
 - **Blank cells** take the column's default; a required column must be filled.
@@ -33,8 +35,12 @@ filled examples.
 - **Yes/no** columns take `yes` or `no`.
 - **Units.** Money is in million currency units (Settings `currency`) at constant prices
   of Settings `price_base_year`. Percentages are written as numbers: `2` means 2 %.
+  A cell formatted as a percentage in a column in % is read as Excel shows it
+  (0.02 shown as 2 % is 2), with a warning.
 - **Unique key.** No two rows of a sheet may share the values of its key columns.
 - **Formulas** are read by their cached values (flagged when there is none).
+- **Limits.** A workbook is an Excel Workbook (.xlsx) of at most {MAX_FILE_BYTES // MB} MB; no sheet,
+  known or not, goes beyond row {MAX_ROWS:,} ({MAX_ROWS:,} rows per sheet).
 """
 
 

@@ -72,7 +72,12 @@ def make_provenance(path: Path, digest: str, solver: str, options: SolveOptions,
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    """SHA-256 of the file at `path`, read in chunks ("" if it is not a file). Call it once
+    the workbook has been read: its size has been checked by then."""
+    if not path.is_file():
+        return ""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def run_plan(
@@ -106,8 +111,8 @@ def run_plan(
         clock = now
 
     say("Reading and validating the workbook")
+    data, warnings = load_plan(path)  # inspects the file (its size first) before anything reads it whole
     digest = file_digest(path)
-    data, warnings = load_plan(path)
     lap("read+validate")
     say("Building the model")
     model = build_model(data)
@@ -193,8 +198,8 @@ def run_whatif(
     report_path = report_target(out, inputs, kind="whatif", force=force) if write else None
     start = time.perf_counter()
     say("Reading and validating the workbook")
-    digest = file_digest(path)
     data, warnings = load_plan(path, join=join_file)
+    digest = file_digest(path)
     join = dict(join or {})
     if join_file is not None:
         from .workbook import read_workbook
@@ -315,8 +320,8 @@ def run_sweep_report(path: str | Path, vary: dict[str, list], out: str | Path | 
 
     path = Path(path)
     report_path = report_target(out, [path], kind="sweep", force=force)
-    digest = file_digest(path)
     data, warnings = load_plan(path)  # every problem reported here, before any worker starts
+    digest = file_digest(path)
     results = run_sweep(path, vary, scheduler=scheduler, workers=workers, time_budget_s=time_budget_s,
                         progress=progress)
     options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)

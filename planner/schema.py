@@ -33,6 +33,11 @@ class Column:
     maximum: float | None = None
     min_exclusive: bool = False
 
+    @property
+    def in_percent(self) -> bool:
+        """Whether the column's unit is a percentage (2 means 2 %)."""
+        return self.unit.startswith("%")
+
     def expected(self) -> str:
         """What a valid cell holds, in words a planner reads."""
         words = {

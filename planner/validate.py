@@ -12,8 +12,10 @@ import dataclasses
 import datetime as dt
 import math
 import re
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -189,10 +191,20 @@ def check_sheets(raw: RawWorkbook, out: _Collector) -> None:
             out.error(sheet.name, None, None, None, _NOTHING, "required sheet is missing")
     known = set(SHEET_BY_NAME) | set(FREE_SHEETS)
     lower = {k.lower(): k for k in known}
-    for name in raw.sheets:
+    for name in [*raw.sheets, *raw.skipped]:
         if name not in known:
             hint = f" (did you mean {lower[name.lower()]}?)" if name.lower() in lower else ""
             out.warn(name, None, None, None, _NOTHING, f"unknown sheet, ignored{hint}")
+
+
+def check_reader_notes(raw: RawWorkbook, out: _Collector) -> None:
+    """What the reader said about the values it read (see planner.workbook.Note), as warnings."""
+    for note in raw.notes:
+        sheet = raw.sheets.get(note.sheet) if note.sheet else None
+        header = None
+        if sheet and note.row != 1 and note.column is not None and note.column < len(sheet.headers):
+            header = _text(sheet.headers[note.column]) or None
+        out.warn(note.sheet, note.row, note.column, header, _NOTHING, note.text)
 
 
 def check_formulas(raw: RawWorkbook, out: _Collector) -> None:
@@ -232,6 +244,7 @@ def read_settings(raw: RawWorkbook, out: _Collector) -> dict[str, Any]:
         rows[name] = row
         if _blank(value):
             continue
+        value = _as_shown(value, sheet, row, 1, columns[name], out)
         try:
             values[name] = parse_cell(value, columns[name])
         except _Bad as bad:
@@ -268,6 +281,7 @@ def read_table(raw: RawWorkbook, sheet: Sheet, out: _Collector) -> pd.DataFrame 
                     out.error(sheet.name, row, pos, column.name, None, f"required: {column.expected()}")
                 record[column.name] = column.default
                 continue
+            value = _as_shown(value, rs, row, pos, column, out)
             try:
                 record[column.name] = parse_cell(value, column)
             except _Bad as bad:
@@ -279,6 +293,21 @@ def read_table(raw: RawWorkbook, sheet: Sheet, out: _Collector) -> pd.DataFrame 
     frame = pd.DataFrame.from_records(records, columns=["excel_row", *(c.name for c in sheet.columns)])
     _check_keys(frame, sheet, positions, out)
     return frame
+
+
+def _as_shown(value: Any, rs: RawSheet, row: int, pos: int, column: Column, out: _Collector) -> Any:
+    """A number in a cell formatted as a percentage, in a column whose unit is a percentage,
+    read as Excel shows it: 0.015 shown as 1.5 % is 1.5 (the column's unit), with a warning."""
+    if (not column.in_percent or (row, pos) not in rs.percent_cells or isinstance(value, bool)
+            or not isinstance(value, (int, float)) or not math.isfinite(value)):
+        return value
+    shown = float(Decimal(repr(float(value))).scaleb(2))  # × 100 in decimal: 0.015 → 1.5, not 1.5000000000000002
+    text = f"{shown:.15g}"
+    out.warn(rs.name, row, pos, column.name, value,
+             f"formatted as a percentage (Excel shows {text} %): read as {text}, as Excel shows it, since "
+             f"this column is in {column.unit}; to silence this warning, format the cell as a number and "
+             f"type {text}")
+    return shown
 
 
 def _header_positions(rs: RawSheet, sheet: Sheet, out: _Collector) -> dict[str, int]:
@@ -591,6 +620,7 @@ def validate_workbook(raw: RawWorkbook) -> tuple[dict[str, Any], dict[str, pd.Da
     """Settings, typed tables and every issue of `raw` (errors and warnings)."""
     out = _Collector(raw.name)
     check_sheets(raw, out)
+    check_reader_notes(raw, out)
     check_formulas(raw, out)
     settings = read_settings(raw, out)
     tables: dict[str, pd.DataFrame] = {}
@@ -612,10 +642,12 @@ CELL_READ_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
 def _read(path: str | Path) -> RawWorkbook:
+    """The workbook's sheets that the schema knows (the others are named, never parsed)."""
     try:
-        return read_workbook(path)
+        return read_workbook(path, sheets=SHEET_BY_NAME)
     except UnreadableWorkbook as exc:
-        raise InputError([Issue(Path(path).name, None, None, None, None, _NOTHING, str(exc).split(": ", 1)[-1])]) from exc
+        raise InputError([Issue(Path(path).name, exc.sheet, None, None, None, _NOTHING,
+                                str(exc).split(": ", 1)[-1])]) from exc
     except CELL_READ_ERRORS as exc:  # openpyxl cannot convert a value the file stores in a cell
         raise InputError(_unreadable_cells(Path(path), exc)) from exc
 
@@ -637,7 +669,14 @@ def _unreadable_cells(path: Path, exc: Exception) -> list[Issue]:
 
 def _find_unreadable_cells(path: Path) -> list[tuple[str, int, int, str | None, Any]]:
     """(sheet, row, 0-based column, header, stored text) of every cell openpyxl's
-    worksheet parser fails on; empty if none is found."""
+    worksheet parser fails on; empty if none is found. openpyxl's warnings stay quiet
+    (read_workbook reported the ones that matter)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _find_unreadable_cells_quietly(path)
+
+
+def _find_unreadable_cells_quietly(path: Path) -> list[tuple[str, int, int, str | None, Any]]:
     import openpyxl
     from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
@@ -657,7 +696,7 @@ def _find_unreadable_cells(path: Path) -> list[tuple[str, int, int, str | None, 
     except Exception:  # noqa: BLE001 - no location, then: the workbook is named
         return found
     try:
-        for ws in wb.worksheets:
+        for ws in (ws for ws in wb.worksheets if ws.title in SHEET_BY_NAME):  # the sheets read_workbook reads
             with ws._get_source() as src:
                 parser = Tolerant(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                   date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
@@ -682,8 +721,10 @@ def validate_join(raw: RawWorkbook, tables: dict[str, pd.DataFrame]) -> tuple[di
     BasingRights and Exclusions rows), checked in that workbook, and the plan's `tables`
     with them appended."""
     out = _Collector(raw.name)
+    check_reader_notes(raw, out)
     if "Candidates" not in raw.sheets and "Members" in raw.sheets:
-        raw = RawWorkbook(raw.path, {**raw.sheets, "Candidates": dataclasses.replace(raw.sheets["Members"], name="Candidates")})
+        raw = dataclasses.replace(raw, sheets={**raw.sheets, "Candidates": dataclasses.replace(raw.sheets["Members"],
+                                                                                             name="Candidates")})
     if "Candidates" not in raw.sheets:
         out.error("Candidates", None, None, None, _NOTHING, "a join workbook needs a Candidates (or Members) sheet")
         return tables, out.issues

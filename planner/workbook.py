@@ -7,19 +7,29 @@ validator can name it. The input file is opened read-only and never written.
 Workbooks arrive by e-mail, some broken, some hostile: `inspect_package` looks at the
 file's bytes and its zip directory before openpyxl parses anything, and refuses, with
 what to do instead, anything that is not a plain .xlsx package of reasonable size.
+
+openpyxl's own warnings (unsupported extensions, missing default style…) never reach the
+user's terminal: they are caught around every openpyxl call, and the few that say
+something about the values read become `RawWorkbook.notes`, which the validator reports.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 import struct
+import warnings
 import zipfile
 import zlib
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from openpyxl.utils import column_index_from_string
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring as _safe_fromstring
 
@@ -33,6 +43,7 @@ MAX_DIRECTORY_BYTES = 10 * MB  # the zip's central directory, which zipfile read
 MAX_PROLOG_BYTES = 64 * 1024  # XML before a part's root element (where a DTD would be)
 MAX_SMALL_PART_BYTES = 1 * MB  # [Content_Types].xml and external links' .rels, parsed whole
 CHUNK = 1 * MB
+MAX_ROWS = 100_000  # rows per sheet (the last row's number): reading stays within seconds and bounded memory
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-encrypted .xlsx
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
@@ -40,10 +51,19 @@ EXTERNAL_LINK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetm
 MACROS = "macro-enabled workbook: save it as Excel Workbook (.xlsx) without macros"
 ENCRYPTED = "encrypted or password-protected: save it without a password"
 FRESH_COPY = "ask the sender for a fresh copy saved by Excel as Excel Workbook (.xlsx)"
+STRICT = ("a Strict Open XML workbook, which the planner cannot read: save it as Excel Workbook (.xlsx), "
+          "not Strict Open XML Spreadsheet (in Excel: File › Save As, file format Excel Workbook)")
+STRICT_NAMESPACES = "{http://purl.oclc.org/ooxml/"  # ISO/IEC 29500 Strict: every part's root is in one
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"  # Transitional, what Excel saves
+WORKSHEET_TAG, DIMENSION_TAG, ROW_TAG = (f"{{{MAIN_NS}}}{t}" for t in ("worksheet", "dimension", "row"))
 
 
 class UnreadableWorkbook(Exception):
-    """The file is not a workbook the planner can read."""
+    """The file is not a workbook the planner can read (`sheet`: the sheet at fault, if one is)."""
+
+    def __init__(self, message: str, sheet: str | None = None):
+        super().__init__(message)
+        self.sheet = sheet
 
 
 @dataclass
@@ -52,43 +72,107 @@ class RawSheet:
     headers: list[Any]  # row 1, as read
     rows: list[tuple[int, list[Any]]]  # (Excel row number, values) of non-empty rows
     uncached_formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, 0-based col)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, 0-based col) shown as a percentage
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the reader (openpyxl) said about the file that bears on the values read."""
+
+    sheet: str | None
+    row: int | None
+    column: int | None  # 0-based
+    text: str
 
 
 @dataclass
 class RawWorkbook:
     path: Path
     sheets: dict[str, RawSheet]
+    skipped: list[str] = field(default_factory=list)  # sheets not asked for: named, never parsed
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         return self.path.name
 
 
-def read_workbook(path: str | Path) -> RawWorkbook:
-    """Every sheet of the workbook at `path` as raw values."""
+def read_workbook(path: str | Path, sheets: Collection[str] | None = None) -> RawWorkbook:
+    """The sheets of the workbook at `path` as raw values: those named in `sheets` (all
+    when None); the others are listed in `skipped`, their rows never parsed."""
     path = Path(path)
-    if not path.is_file():
-        raise UnreadableWorkbook(f"{path}: no such file")
+    _check_is_file(path)
     inspect_package(path)
+    notes: list[Note] = []
     opened = []  # closed below whatever happens, also if the second load fails
     try:
-        opened.append(values := openpyxl.load_workbook(path, read_only=True, data_only=True))
-        opened.append(formulas := openpyxl.load_workbook(path, read_only=True, data_only=False))
+        with _openpyxl_warnings(notes, None):
+            opened.append(values := openpyxl.load_workbook(path, read_only=True, data_only=True))
+            opened.append(formulas := openpyxl.load_workbook(path, read_only=True, data_only=False))
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
         for book in opened:
             book.close()
         raise UnreadableWorkbook(f"{path.name}: cannot be read as a workbook ({exc})") from exc
     try:
-        sheets = {
-            ws.title: _read_sheet(ws, formulas[ws.title])
-            for ws in values.worksheets
-        }
+        read, skipped = {}, []
+        for ws in values.worksheets:
+            if sheets is not None and ws.title not in sheets:
+                skipped.append(ws.title)
+                continue
+            with _openpyxl_warnings(notes, ws.title):
+                read[ws.title] = _read_sheet(ws, formulas[ws.title])
     except (zipfile.BadZipFile, zlib.error, EOFError, ParseError, DefusedXmlException) as exc:
         raise UnreadableWorkbook(f"{path.name}: cannot be read as a workbook ({exc}): {FRESH_COPY}") from exc
     finally:
         values.close()
         formulas.close()
-    return RawWorkbook(path=path, sheets=sheets)
+    return RawWorkbook(path=path, sheets=read, skipped=skipped, notes=list(dict.fromkeys(notes)))
+
+
+_DATE_OUT_OF_RANGE = re.compile(r"Cell ([A-Z]{1,3})(\d+) is marked as a date but the serial value (\S+) is outside")
+
+
+@contextmanager
+def _openpyxl_warnings(notes: list[Note], sheet: str | None) -> Iterator[None]:
+    """Keep openpyxl's warnings off the terminal: the ones about the values read (a number
+    formatted as a date beyond Excel's calendar, which openpyxl turns into #VALUE!; a sheet
+    openpyxl drops) are added to `notes`; the others (extensions, styles, drawings openpyxl
+    does not support) say nothing about the values the planner reads and are dropped."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for warning in caught:
+                note = _note(str(warning.message), sheet)
+                if note is not None:
+                    notes.append(note)
+
+
+def _note(message: str, sheet: str | None) -> Note | None:
+    """The planner's words for an openpyxl warning that bears on the values read; None for the others."""
+    if match := _DATE_OUT_OF_RANGE.match(message):
+        letters, row, serial = match.groups()
+        return Note(sheet, int(row), column_index_from_string(letters) - 1,
+                    f"the number {serial} is formatted as a date but lies outside Excel's calendar, so it "
+                    "cannot be read: format the cell as a number (Home › Number Format › Number), or type a "
+                    "valid date")
+    if message.startswith("File contains an invalid specification for"):  # a <sheet> without r:id
+        return Note(None, None, None, "a sheet is declared without the part that holds its cells, so it "
+                    f"cannot be read and is ignored: {FRESH_COPY}")
+    return None
+
+
+def _check_is_file(path: Path) -> None:
+    """Refuse a path that is not a regular file: missing, a folder, a device or a pipe
+    (which would block the reader)."""
+    if path.is_dir():
+        raise UnreadableWorkbook(f"{path}: a folder, not a workbook: give the path of the .xlsx file itself")
+    if not path.exists():
+        raise UnreadableWorkbook(f"{path}: no such file")
+    if not path.is_file():
+        raise UnreadableWorkbook(f"{path}: not a regular file (a device, pipe or socket), not a workbook: "
+                                 "give the path of an .xlsx file saved on disk")
 
 
 def inspect_package(path: str | Path) -> None:
@@ -103,12 +187,14 @@ def inspect_package(path: str | Path) -> None:
     external links; then every member is read once, in chunks, to its end, so that its
     CRC is checked, its prolog (the bytes before its root element, the only place a DTD
     can be) going through defusedxml with DTDs, entities and external references
-    forbidden. Memory stays bounded by the chunk size and the limits above. Raises
+    forbidden, its root element in Transitional namespaces (Strict Open XML is refused), and
+    a worksheet's <dimension> and rows read on to the end: no sheet may go beyond MAX_ROWS.
+    Memory stays bounded by the chunk size and the limits above. Raises
     UnreadableWorkbook: "<file name>: <what is wrong>: <what to do instead>"."""
     path = Path(path)
 
-    def refuse(what: str) -> UnreadableWorkbook:
-        return UnreadableWorkbook(f"{path.name}: {what}")
+    def refuse(what: str, sheet: str | None = None) -> UnreadableWorkbook:
+        return UnreadableWorkbook(f"{path.name}: {what}", sheet)
 
     try:
         with path.open("rb") as f:
@@ -190,7 +276,16 @@ def _inspect_members(zf: zipfile.ZipFile, refuse) -> None:
     for info in infos:
         if not info.is_dir():
             with zf.open(info) as member:
-                _check_prolog(member, info.filename, refuse)
+                scan = _scan_part(member, info.filename, refuse)
+                if scan.root is not None and scan.root.startswith(STRICT_NAMESPACES):
+                    raise refuse(STRICT)
+                if scan.last_row > MAX_ROWS:
+                    name = _sheet_names(zf, refuse).get(info.filename)
+                    sheet = "the sheet" if name else f"the sheet in part {_show(info.filename)}"
+                    raise refuse(f"{sheet} {scan.reach} row {scan.last_row:,}, beyond the limit of {MAX_ROWS:,} rows "
+                                 "per sheet for a plan workbook: delete the rows below its table (select them, then "
+                                 "Home › Delete › Delete Sheet Rows) or move what they hold to another workbook, and "
+                                 "save it again", sheet=name)
                 while member.read(CHUNK):  # to the end, where zipfile checks the CRC
                     pass
 
@@ -199,14 +294,44 @@ class _RootReached(Exception):
     """The parser met the root element: the prolog, where a DTD would be, is behind it."""
 
 
-class _StopAtRoot:
-    """An ElementTree parser target that stops parsing at the root element."""
+class _RowLimit(Exception):
+    """A worksheet goes beyond MAX_ROWS."""
+
+
+class _PartScan:
+    """An ElementTree parser target that records a part's root element and stops there,
+    except in a worksheet, where it goes on through the <dimension> (the used range Excel
+    records) and the rows, and stops at the first row number beyond MAX_ROWS."""
+
+    def __init__(self) -> None:
+        self.root: str | None = None
+        self.last_row = 0  # the largest row number met
+        self.reach = "has rows down to"  # or: what the dimension says
 
     def start(self, tag: str, attrib: dict) -> None:
-        raise _RootReached
+        if self.root is None:
+            self.root = tag
+            if tag != WORKSHEET_TAG:
+                raise _RootReached
+        elif tag == ROW_TAG:
+            number = attrib.get("r", "")
+            self.last_row = int(number) if number.isdigit() else self.last_row + 1
+            if self.last_row > MAX_ROWS:
+                raise _RowLimit
+        elif tag == DIMENSION_TAG:
+            last = _last_row(attrib.get("ref", ""))
+            if last > MAX_ROWS:
+                self.last_row, self.reach = last, f"has a used range ({_show(attrib['ref'])}) down to"
+                raise _RowLimit
 
     def close(self) -> None:
         return None
+
+
+def _last_row(ref: str) -> int:
+    """The last row of a range such as 'A1:F120' (0 if there is none)."""
+    rows = [int(d) for d in re.findall(r"\d+", ref.split(":")[-1])]
+    return rows[-1] if rows else 0
 
 
 def _hostile_xml(part: str) -> str:
@@ -214,26 +339,46 @@ def _hostile_xml(part: str) -> str:
             "or external-entity attack), which Excel never writes: " + FRESH_COPY)
 
 
-def _check_prolog(member: IO[bytes], part: str, refuse) -> None:
-    """Refuse the part if the XML before its root element declares a DTD. Non-XML parts
-    (images…) fail to parse at once and pass: openpyxl does not parse them as XML."""
-    parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+def _scan_part(member: IO[bytes], part: str, refuse) -> _PartScan:
+    """The part's root element (and a worksheet's last row, see _PartScan); refuse the part
+    if the XML before its root element declares a DTD. Non-XML parts (images…) fail to
+    parse at once and pass: openpyxl does not parse them as XML; so does XML that breaks
+    further on (openpyxl meets it, and that is reported too)."""
+    scan = _PartScan()
+    parser = DefusedXMLParser(target=scan, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     read = 0
-    while read < MAX_PROLOG_BYTES:
-        chunk = member.read(16 * 1024)
-        if not chunk:
-            return
+    while chunk := member.read(16 * 1024 if scan.root is None else CHUNK):
         read += len(chunk)
         try:
             parser.feed(chunk)
-        except _RootReached:
-            return
+        except (_RootReached, _RowLimit):
+            return scan
         except DefusedXmlException as exc:
             raise refuse(_hostile_xml(part)) from exc
         except (ParseError, LookupError, UnicodeError):  # not XML, or not in an encoding expat reads
-            return
-    raise refuse(f"refused: its part {_show(part)} has more than {MAX_PROLOG_BYTES // 1024} KB before its first "
-                 "element, which Excel never writes: " + FRESH_COPY)
+            return scan
+        if scan.root is None and read >= MAX_PROLOG_BYTES:
+            raise refuse(f"refused: its part {_show(part)} has more than {MAX_PROLOG_BYTES // 1024} KB before its "
+                         "first element, which Excel never writes: " + FRESH_COPY)
+    return scan
+
+
+def _sheet_names(zf: zipfile.ZipFile, refuse) -> dict[str, str]:
+    """Worksheet part → sheet name, from xl/workbook.xml and its relationships, as openpyxl
+    finds them; {} where they cannot be read (the messages then name the part)."""
+    try:
+        rels = {r.get("Id"): r.get("Target", "") for r in _parse_small(zf, "xl/_rels/workbook.xml.rels", refuse).iter()}
+        book = _parse_small(zf, "xl/workbook.xml", refuse)
+    except (UnreadableWorkbook, KeyError):
+        return {}
+    names = {}
+    for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = rels.get(rid)
+        if target:
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            names[part] = sheet.get("name", "")
+    return names
 
 
 def _parse_small(zf: zipfile.ZipFile, part: str, refuse):
@@ -308,6 +453,12 @@ def _mb(n: int) -> str:
 
 
 def _read_sheet(ws: Any, ws_formulas: Any) -> RawSheet:
+    """One sheet's rows (its cached values) and, from the second reading (formulas), the
+    cells whose formula has no cached value and the cells shown as a percentage. Every
+    row is read, whatever the sheet's recorded used range (<dimension>) says: openpyxl
+    would stop there, and the inspection has bounded the rows."""
+    ws.reset_dimensions()
+    ws_formulas.reset_dimensions()
     rows = ws.iter_rows(values_only=True)
     header = list(next(rows, ()))
     records: list[tuple[int, list[Any]]] = []
@@ -316,6 +467,7 @@ def _read_sheet(ws: Any, ws_formulas: Any) -> RawSheet:
         if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
             records.append((number, values))
     uncached: set[tuple[int, int]] = set()
+    percent: set[tuple[int, int]] = set()
     cached = {n: v for n, v in records}
     for number, row in enumerate(ws_formulas.iter_rows(), start=1):
         for col, cell in enumerate(row):
@@ -323,4 +475,12 @@ def _read_sheet(ws: Any, ws_formulas: Any) -> RawSheet:
                 values = header if number == 1 else cached.get(number)
                 if values is None or col >= len(values) or values[col] is None:
                     uncached.add((number, col))
-    return RawSheet(name=ws.title, headers=header, rows=records, uncached_formulas=uncached)
+            if getattr(cell, "has_style", False) and cell.value is not None and _is_percent(cell.number_format):
+                percent.add((number, col))
+    return RawSheet(name=ws.title, headers=header, rows=records, uncached_formulas=uncached, percent_cells=percent)
+
+
+def _is_percent(number_format: str) -> bool:
+    """Whether Excel shows a number in this format multiplied by 100: a % outside quoted
+    text and not escaped ('0.0%' does, '0.0"%"' and '0.0\\%' do not)."""
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format or "")

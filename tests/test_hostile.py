@@ -207,6 +207,31 @@ EXTERNAL_LINK_RELS = (
     ' Target="file:///C:/Budgets/costs2025.xlsx" TargetMode="External"/></Relationships>')
 
 
+TRANSITIONAL, STRICT = "http://schemas.openxmlformats.org/", "http://purl.oclc.org/ooxml/"
+STRICT_NAMESPACES = {  # Transitional → Strict (ISO/IEC 29500-1 Strict, Excel's "Strict Open XML Spreadsheet")
+    MAIN_NS: STRICT + "spreadsheetml/main",
+    TRANSITIONAL + "officeDocument/2006/relationships": STRICT + "officeDocument/relationships",
+    TRANSITIONAL + "drawingml/2006/main": STRICT + "drawingml/main",
+}
+
+
+def strict_open_xml(d: Path) -> Path:
+    """The tutorial as Excel saves it in Strict Open XML: every part's namespaces (and the
+    relationship types, which share the relationships namespace) in their Strict form,
+    the workbook marked conformance="strict"."""
+    replace = {}
+    with zipfile.ZipFile(TUTORIAL) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels")):
+                text = z.read(name).decode()
+                for transitional, strict in STRICT_NAMESPACES.items():
+                    text = text.replace(transitional, strict)
+                if name == "xl/workbook.xml":
+                    text = text.replace("<workbook ", '<workbook conformance="strict" ', 1)
+                replace[name] = text.encode()
+    return rezip(d / "strict.xlsx", replace=replace)
+
+
 def external_link(d: Path) -> Path:
     return rezip(d / "linked.xlsx", add={
         "xl/externalLinks/externalLink1.xml": EXTERNAL_LINK.encode(),
@@ -254,6 +279,8 @@ HOSTILE = {
     "external link part only": (external_link_without_rels, ("links to other workbooks",
                                                              "xl/externalLinks/externalLink1.xml",
                                                              "Data › Edit Links › Break Link")),
+    "Strict Open XML": (strict_open_xml, ("a Strict Open XML workbook",
+                                          "save it as Excel Workbook (.xlsx), not Strict Open XML")),
 }
 
 
