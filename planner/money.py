@@ -36,8 +36,7 @@ class Costs:
 
 def of_model(model: pyo.ConcreteModel) -> Costs:
     """The costs of the solution loaded into the Pyomo model."""
-    v = {name: float(pyo.value(getattr(model, name))) for name in PARTS}
-    return Costs(v["money_cost"], v["plan_cost"], v["deployment_cost"], v["penalties"], v["expected_shortfall"])
+    return _costs({name: float(pyo.value(getattr(model, name))) for name in PARTS})
 
 
 def of_solution(pm: Any, x: np.ndarray | None = None) -> Costs:
@@ -45,7 +44,11 @@ def of_solution(pm: Any, x: np.ndarray | None = None) -> Costs:
     values `x`), without loading it into Pyomo."""
     forms_ = forms(pm)
     x = np.asarray(pm.highs.getSolution().col_value) if x is None else x
-    v = {name: float(coefs @ x[cols] + constant) for name, (cols, coefs, constant) in forms_.items()}
+    return _costs({name: float(coefs @ x[cols] + constant) for name, (cols, coefs, constant) in forms_.items()})
+
+
+def _costs(v: dict[str, float]) -> Costs:
+    """Costs from the value of each of PARTS."""
     return Costs(v["money_cost"], v["plan_cost"], v["deployment_cost"], v["penalties"], v["expected_shortfall"])
 
 
