@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 the run failed (solver missing, no plan found, the report could not
 be saved, internal error); 2 the input, an option or the output path is wrong (every
-problem listed, nothing written); 130 interrupted (Ctrl-C, SIGTERM, SIGHUP).
+problem listed, nothing written); 128 + the signal's number when interrupted (130 Ctrl-C,
+143 SIGTERM, 129 SIGHUP).
 """
 
 from __future__ import annotations
@@ -72,8 +73,11 @@ def _handled() -> Iterator[None]:
     except OutputPathError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except (SolverUnavailable, WriteError) as exc:
-        err.print(f"{'Solver problem: ' if isinstance(exc, SolverUnavailable) else ''}{exc}", markup=False)
+    except SolverUnavailable as exc:
+        err.print(f"Solver problem: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except WriteError as exc:
+        err.print(str(exc), markup=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt as exc:
         raise typer.Exit(report_interrupt(exc)) from None

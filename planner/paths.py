@@ -18,7 +18,6 @@ from pathlib import Path
 REPORT_CATEGORY = "Alliance Burden-Sharing Planner report"  # docProps/core.xml › category of every report
 TEMP_PREFIX = ".~abp-"  # temporary files: TEMP_PREFIX + 8 hex digits + TEMP_SUFFIX (19 characters)
 TEMP_SUFFIX = ".part"
-TEMP_NAME_LENGTH = len(TEMP_PREFIX) + 8 + len(TEMP_SUFFIX)
 WRITTEN: list[Path] = []  # every workbook this process saved, in order (to say what an interrupted run wrote)
 
 

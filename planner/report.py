@@ -1076,7 +1076,7 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
          f"M {cur}, discounted; shared by the common-funding key (part of spending added)", MONEY),
         ("Penalty weight", t.get("penalty_weight"),
          "NOT money: the objective's charge for expected shortfalls and spending gaps", MONEY),
-        ("Shortfall penalty", t.get("shortfall_penalty_musd_per_unit_year"),
+        ("Shortfall penalty", t.get("shortfall_penalty_per_unit_year"),
          "model units per unit-year short (a modelling weight; "
          + ("derived: 10 × the dearest unit-year in the data)" if d.shortfall_penalty_derived else "from Settings)"),
          MONEY),

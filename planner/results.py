@@ -19,6 +19,7 @@ import pyomo.environ as pyo
 from models import PlanData
 from models.prepositioning import site_costs
 
+from . import money
 from .solve import SolveResult
 
 
@@ -174,18 +175,24 @@ def explain_topups(burden_table: pd.DataFrame, spending_table: pd.DataFrame, dis
     topup: dict[str, float] = defaultdict(float)
     for row in plan.itertuples(index=False):
         topup[row.member] += discount[row.year] * row.topup_musd
-        on_floor = abs(row.spending_pct_gdp - row.target_min_pct_gdp) <= 1e-6 * max(1.0, row.target_min_pct_gdp) \
-            if row.target_min_pct_gdp == row.target_min_pct_gdp else False
-        floor = (f"spending floor {row.target_min_pct_gdp:.2f} % of GDP" if on_floor
-                 else f"equipment floor {row.target_equipment_pct:.0f} % of spending"
-                 if row.target_equipment_pct == row.target_equipment_pct else "a spending floor")
-        reasons[row.member][floor].append(int(row.year))
+        reasons[row.member][_floor_reached(row)].append(int(row.year))
     frame = burden_table.copy()
     frame["topup_musd"] = frame["member"].map(topup).fillna(0.0)
     frame["buys_musd"] = frame["plan_cost_musd"] - frame["topup_musd"]
     frame["topup_reaches"] = frame["member"].map(
         lambda m: "; ".join(f"{floor} ({_years(years)})" for floor, years in reasons[m].items()) if m in reasons else "")
     return frame
+
+
+def _floor_reached(row: Any) -> str:
+    """The floor a Spending row's top-up reaches: the spending floor where spending sits on it,
+    else the equipment floor."""
+    floor = row.target_min_pct_gdp
+    if pd.notna(floor) and abs(row.spending_pct_gdp - floor) <= 1e-6 * max(1.0, floor):
+        return f"spending floor {floor:.2f} % of GDP"
+    if pd.notna(row.target_equipment_pct):
+        return f"equipment floor {row.target_equipment_pct:.0f} % of spending"
+    return "a spending floor"
 
 
 def _years(years: list[int]) -> str:
@@ -438,16 +445,14 @@ def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFram
     modelling weights (`penalty_weight`, and the objective that holds them)."""
     plan = spending_table[spending_table["year"] >= data.first_year]
     opened = _values(model.open_site)
-    objective = float(pyo.value(model.total_cost))
-    money = float(pyo.value(model.money_cost))
-    penalties = float(pyo.value(model.penalties))
+    costs = money.of_model(model)
     return {
-        "money_cost_musd": money,  # real money: spending added + expected transit
-        "plan_cost_musd": float(pyo.value(model.plan_cost)),
-        "deployment_cost_musd": float(pyo.value(model.deployment_cost)),
-        "penalty_weight": penalties,  # modelling weight, not money
-        "objective": objective,  # money + penalty weights − tie-break (worst-case: the worst scenario's)
-        "shortfall_penalty_musd_per_unit_year": float(data.shortfall_penalty),
+        "money_cost_musd": costs.money_musd,  # real money: spending added + expected transit
+        "plan_cost_musd": costs.spending_added_musd,
+        "deployment_cost_musd": costs.transit_musd,
+        "penalty_weight": costs.penalty_weight,  # modelling weight, not money
+        "objective": float(pyo.value(model.total_cost)),  # money + penalty weights − tie-break
+        "shortfall_penalty_per_unit_year": float(data.shortfall_penalty),  # a modelling weight
         "site_cost_musd": sum(model.index.discount[t] * site_costs_value(model, data, t) for t in model.index.years),
         "sites_open": sum(v > 0.5 for v in opened.values()),
         "scenarios": len(model.index.scenarios),

@@ -129,24 +129,26 @@ def run_plan(
     usable = solved.has_solution and solved.status not in NOT_A_PLAN
     results = extract(model, data, solved) if usable else None
     lap("extract")
-    if robustness and results is not None and data.may_abstain() and options.solver.lower() in ("highs", "appsi_highs"):
-        from .analyses.robustness import analyse_robustness
+    if results is not None and options.solver.lower() in ("highs", "appsi_highs"):
         from .persistent import PersistentModel
 
-        say("Robustness: re-solving with members abstaining")
-        k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
-        if model._highs.highs.getNumCol() > ROBUSTNESS_LIMIT:
-            k_max = data.abstentions  # no extra solves for a large model: `planner sweep --vary abstentions=…`
-        results.robustness = analyse_robustness(PersistentModel(model), data, options, k_max=k_max)
-        lap("robustness")
-    if results is not None and len(data.requirements) and options.solver.lower() in ("highs", "appsi_highs") \
-            and model._highs.highs.getNumCol() <= ROBUSTNESS_LIMIT:
-        from .analyses.penalty_check import check_penalty
-        from .persistent import PersistentModel
+        pm = PersistentModel(model)
+        large = pm.highs.getNumCol() > ROBUSTNESS_LIMIT
+        if robustness and data.may_abstain():
+            from .analyses.robustness import analyse_robustness
 
-        say("Checking the plan against a penalty ten times lower")
-        results.penalty_check = check_penalty(PersistentModel(model), data, options)
-        lap("penalty check")
+            say("Robustness: re-solving with members abstaining")
+            k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
+            if large:
+                k_max = data.abstentions  # no extra solves for a large model: `planner sweep --vary abstentions=…`
+            results.robustness = analyse_robustness(pm, data, options, k_max=k_max)
+            lap("robustness")
+        if len(data.requirements) and not large:
+            from .analyses.penalty_check import check_penalty
+
+            say("Checking the plan against a penalty ten times lower")
+            results.penalty_check = check_penalty(pm, data, options)
+            lap("penalty check")
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
     if results is None:
         report_path = None
