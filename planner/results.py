@@ -171,28 +171,43 @@ def explain_topups(burden_table: pd.DataFrame, spending_table: pd.DataFrame, dis
     equipment floor (a top-up counts as equipment spending).
     """
     plan = spending_table[spending_table["topup_musd"] > 1e-6]
-    reasons: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    reached: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
     topup: dict[str, float] = defaultdict(float)
     for row in plan.itertuples(index=False):
         topup[row.member] += discount[row.year] * row.topup_musd
-        reasons[row.member][_floor_reached(row)].append(int(row.year))
+        kind, level = _floor_reached(row)
+        reached[row.member][kind].append((int(row.year), level))
     frame = burden_table.copy()
     frame["topup_musd"] = frame["member"].map(topup).fillna(0.0)
     frame["buys_musd"] = frame["plan_cost_musd"] - frame["topup_musd"]
     frame["topup_reaches"] = frame["member"].map(
-        lambda m: "; ".join(f"{floor} ({_years(years)})" for floor, years in reasons[m].items()) if m in reasons else "")
+        lambda m: "; ".join(_floor_text(kind, points) for kind, points in reached[m].items()) if m in reached else "")
     return frame
 
 
-def _floor_reached(row: Any) -> str:
-    """The floor a Spending row's top-up reaches: the spending floor where spending sits on it,
-    else the equipment floor."""
+FLOOR_UNITS = {"spending floor": ("% of GDP", ".2f"), "equipment floor": ("% of spending", ".0f")}
+
+
+def _floor_reached(row: Any) -> tuple[str, float]:
+    """(kind, level) of the floor a Spending row's top-up reaches: the spending floor where
+    spending sits on it, else the equipment floor."""
     floor = row.target_min_pct_gdp
     if pd.notna(floor) and abs(row.spending_pct_gdp - floor) <= 1e-6 * max(1.0, floor):
-        return f"spending floor {floor:.2f} % of GDP"
+        return "spending floor", float(floor)
     if pd.notna(row.target_equipment_pct):
-        return f"equipment floor {row.target_equipment_pct:.0f} % of spending"
-    return "a spending floor"
+        return "equipment floor", float(row.target_equipment_pct)
+    return "a spending floor", float("nan")
+
+
+def _floor_text(kind: str, points: list[tuple[int, float]]) -> str:
+    """'spending floor 2.75–3.50 % of GDP (2030–2035)': the floor's range and its years."""
+    years = _years([y for y, _ in points])
+    if kind not in FLOOR_UNITS:
+        return f"{kind} ({years})"
+    unit, spec = FLOOR_UNITS[kind]
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    level = format(low, spec) if format(low, spec) == format(high, spec) else f"{low:{spec}}–{high:{spec}}"
+    return f"{kind} {level} {unit} ({years})"
 
 
 def _years(years: list[int]) -> str:
