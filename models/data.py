@@ -38,7 +38,7 @@ FORCE_COLUMNS = (
     "lead_time",  # years from order to service
     "service_life",  # years a new unit serves
 )
-TARGET_COLUMNS = ("min_gdp", "max_gdp", "min_equipment", "max_growth")  # fractions, NaN: none
+TARGET_COLUMNS = ("min_gdp", "max_gdp", "min_equipment", "max_growth", "max_change")  # fractions, NaN: none
 SITE_COLUMNS = ("name", "host", "region", "fixed_cost", "upkeep", "capacity", "existing")
 BASING_COLUMNS = ("user", "host", "site", "allowed", "max_sets")  # site None: all the host's
 PREPOSITIONING_COLUMNS = ("set_cost", "storage_cost", "set_size", "can_draw")
@@ -140,6 +140,11 @@ class PlanData:
     solver: str = "highs"
     time_limit_s: float = 600.0
     mip_gap: float = 1e-4  # relative
+
+    def __post_init__(self) -> None:
+        missing = [c for c in TARGET_COLUMNS if c not in self.targets.columns]
+        if missing:  # a PlanData built in code may leave out targets it does not use
+            self.targets = self.targets.assign(**{c: np.nan for c in missing})
 
     def abstention_budget(self) -> dict[str, int]:
         """k_s: how many non-automatic members may abstain in each scenario."""

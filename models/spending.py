@@ -16,6 +16,11 @@
                                  + equipment_gap[m, t] ≥ εmin[m, t] · spend[m, t]
     growth_limit[m, t]:      spend[m, t] ≤ (1 + γ[m, t]) · spend[m, t − 1]
                              (for the first year: ≤ (1 + γ)^(t − base_year) · D_m)
+    rise_limit[m, t]:        spend[m, t] − topup[m, t] ≤ G[m, t] · (s[m, t − 1] + ρ[m, t])
+    fall_limit[m, t]:        spend[m, t] ≥ G[m, t] · (s[m, t − 1] − ρ[m, t])
+                             s[m, t − 1] = spend[m, t − 1] / G[m, t − 1], the share of GDP the
+                             year before (for the first year: D_m / G_m of the base year, and
+                             ρ · (t − base_year) in place of ρ)
     define_total[t]:         total_spend[t] = Σ_{m : (m, t) ∈ A} spend[m, t]
 
 P_set, P_store (sets bought in the member's first year in the horizon, stored every year)
@@ -139,6 +144,37 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     model.growth_limit = pyo.Constraint(
         pyo.Set(initialize=growth_rows, dimen=2, ordered=True), rule=growth_limit
     )
+
+    change_rows = [
+        (m, t)
+        for m, t in ix.active
+        if target(m, t, "max_change") is not None
+        and (t == data.first_year or (m, t - 1) in active)
+    ]
+    share0 = {m: baseline[m] / data.members.at[m, "gdp"] if data.members.at[m, "gdp"] else 0.0
+              for m in data.members.index}
+
+    def share_before(mdl, m, t):
+        """spend[t − 1] / G[t − 1] (the base year's D / G for the first year) and the change
+        allowed since then in pp: ρ per year."""
+        rho = target(m, t, "max_change")
+        if t == data.first_year:
+            return share0[m], rho * (t - data.base_year)
+        return mdl.spend[m, t - 1] * (1.0 / ix.gdp[m, t - 1]), rho
+
+    def rise_limit(mdl, m, t):
+        """spend[t] − topup[t] ≤ G[t] · (spend[t − 1] / G[t − 1] + ρ)."""
+        before, allowed = share_before(mdl, m, t)
+        return mdl.spend[m, t] - mdl.topup[m, t] - ix.gdp[m, t] * before <= allowed * ix.gdp[m, t]
+
+    def fall_limit(mdl, m, t):
+        """spend[t] ≥ G[t] · (spend[t − 1] / G[t − 1] − ρ)."""
+        before, allowed = share_before(mdl, m, t)
+        return mdl.spend[m, t] - ix.gdp[m, t] * before >= -allowed * ix.gdp[m, t]
+
+    model.A_change = pyo.Set(initialize=change_rows, dimen=2, ordered=True)
+    model.rise_limit = pyo.Constraint(model.A_change, rule=rise_limit)
+    model.fall_limit = pyo.Constraint(model.A_change, rule=fall_limit)
 
     members_in: dict[int, list[str]] = defaultdict(list)
     for m, t in ix.active:

@@ -25,7 +25,8 @@ from models.penalty import derived_shortfall_penalty
 
 from .schema import ALL
 
-TARGET_SOURCES = dict(zip(TARGET_COLUMNS, ("min_gdp_pct", "max_gdp_pct", "min_equipment_pct", "max_real_growth_pct")))
+TARGET_SOURCES = dict(zip(TARGET_COLUMNS, ("min_gdp_pct", "max_gdp_pct", "min_equipment_pct", "max_real_growth_pct",
+                                             "max_change_pp")))
 
 
 def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanData:

@@ -499,15 +499,17 @@ def _print_summary(run_: PlanRun) -> None:
         out.print(table)
 
     burden = res.burden.sort_values("defence_spending_musd", ascending=False)
-    last = res.spending[res.spending["year"] == data.last_year].set_index("member")
-    table = Table(title=f"Burden (top {min(10, len(burden))} of {len(burden)} members by spending)",
-                  title_justify="left")
-    for name in ("member", f"% GDP {data.last_year}", "burden %", "fair %", "plan cost M"):
+    years = sorted({data.base_year, data.first_year, (data.first_year + data.last_year) // 2, data.last_year})
+    share = res.spending.pivot_table(index="member", columns="year", values="spending_pct_gdp")
+    table = Table(title=f"Burden (top {min(10, len(burden))} of {len(burden)} members by spending; "
+                  "spending as % of GDP by year)", title_justify="left")
+    for name in ("member", *map(str, years), "burden %", "fair %", "plan cost M", "top-up M"):
         table.add_column(name, justify="left" if name == "member" else "right")
     for row in burden.head(10).itertuples(index=False):
-        pct = last["spending_pct_gdp"].get(row.member)
-        table.add_row(row.member, "" if pct is None else f"{pct:.2f}", f"{row.burden_share_pct:.2f}",
-                      f"{row.fair_share_pct:.2f}", f"{row.plan_cost_musd:,.0f}")
+        pcts = [share[t].get(row.member) if t in share else None for t in years]
+        table.add_row(row.member, *("" if p is None or p != p else f"{p:.2f}" for p in pcts),
+                      f"{row.burden_share_pct:.2f}", f"{row.fair_share_pct:.2f}", f"{row.plan_cost_musd:,.0f}",
+                      f"{row.topup_musd:,.0f}")
     out.print(table)
 
 

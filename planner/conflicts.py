@@ -26,6 +26,8 @@ ROWS: dict[str, str] = {
     "spending_ceiling": "{0}'s spending ceiling in {1}",
     "equipment_floor": "{0}'s equipment-share floor in {1}",
     "growth_limit": "{0}'s limit on spending growth in {1}",
+    "rise_limit": "{0}'s limit on the rise of its spending in {1} (SpendingTargets › max_change_pp)",
+    "fall_limit": "{0}'s limit on the fall of its spending in {1} (SpendingTargets › max_change_pp)",
     "define_spend": "{0}'s spending in {1} is its baseline plus what the plan adds (never cut)",
     "define_total": "the alliance's spending in {0} is the sum of its members'",
     "fair_share_floor": "{0}'s fair-share band (its burden at least the band's floor)",

@@ -33,7 +33,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .results import PlanResults
+from .results import PlanResults, spending_paths
 from .paths import REPORT_CATEGORY
 from .xlsx import (
     AUTHOR,
@@ -151,6 +151,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
     "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
     "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),
+    "change_pp": ("Change on the year before", "pp", "Spending share of GDP minus the year before's."),
     "target_min_pct_gdp": ("Floor target", "pct_gdp", "The pact's spending floor (blank: none)."),
     "target_max_pct_gdp": ("Ceiling target", "pct_gdp", "The pact's spending ceiling (blank: none)."),
     "distance_to_floor_pp": ("Distance to floor", "pp", "Spending share minus floor: below 0 misses it."),
@@ -1057,6 +1058,26 @@ def penalty_note(results: PlanResults) -> tuple[str, str]:
     return ("plan changes" if check.changes else "no change"), check.note
 
 
+def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
+    """Summary rows on how spending moves: the largest change in a year against the limit,
+    and who falls below its base-year share of GDP (and why)."""
+    d = results.data
+    paths = spending_paths(results.spending, d)
+    where = f"{paths.largest_change_at[0]} {paths.largest_change_at[1]}" if paths.largest_change_at else ""
+    limit = (f"limit {paths.limit_pp:g} pp a year (SpendingTargets max_change_pp), money added only "
+             "to reach a floor exempt" if paths.limit_pp is not None else
+             "no single limit (SpendingTargets max_change_pp)")
+    rows = [("Largest change in a year", paths.largest_change_pp, f"pp of GDP ({where}); {limit}", "0.00")]
+    if paths.below_base:
+        shown = "; ".join(f"{m} {b:.2f} → {low:.2f} % ({year})" for m, b, low, year in paths.below_base[:6])
+        more = f" and {len(paths.below_base) - 6} more" if len(paths.below_base) > 6 else ""
+        rows.append((f"Below their {d.base_year} share of GDP", len(paths.below_base),
+                     f"members: {shown}{more}. The plan never cuts a baseline in real money, but GDP "
+                     "grows and no floor asks more; a member's own SpendingTargets floor holds its share.",
+                     COUNT))
+    return rows
+
+
 def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any, str, str | None]]:
     """(item, value, unit, number format) of the key figures."""
     d, s, t = results.data, results.solve, results.totals
@@ -1092,6 +1113,7 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
         ("Spending below floors", t.get("below_floor_musd"),
          f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
         ("Top-ups", t.get("topup_musd"), f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
+        *paths_rows(results),
         ("Solver", f"{s.solver} {s.solver_version}", f"{'MIP' if s.is_mip else 'LP'} problem", None),
         ("MIP gap", s.gap, "relative gap between plan and bound", FRACTION_PCT),
         ("Solve time", s.seconds, "s", SECONDS),

@@ -29,7 +29,7 @@ BURDEN_COLUMNS = (
     "common_funding_share_pct", "common_funded_cost_musd", "topup_musd", "buys_musd", "topup_reaches",
 )
 SPENDING_COLUMNS = (
-    "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp",
+    "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp", "change_pp",
     "target_min_pct_gdp", "target_max_pct_gdp", "distance_to_floor_pp", "equipment_musd",
     "equipment_pct", "target_equipment_pct", "topup_musd", "below_floor_musd",
     "equipment_below_floor_musd", "floor_marginal_cost", "floor_valid_from_musd", "floor_valid_to_musd",
@@ -63,6 +63,8 @@ SENSITIVITY = {  # constraint -> (unit of the dual, meaning); duals per M of rig
     "spending_ceiling": ("M of plan cost per M of ceiling", "raising the member's spending ceiling by 1 M"),
     "equipment_floor": ("M of plan cost per M", "requiring 1 M more of equipment spending than the floor asks"),
     "growth_limit": ("M of plan cost per M", "allowing 1 M more spending growth than the limit"),
+    "rise_limit": ("M of plan cost per M", "allowing the spending to rise 1 M more than max_change_pp"),
+    "fall_limit": ("M of plan cost per M", "allowing the spending to fall 1 M more than max_change_pp"),
     "fair_share_floor": ("M of plan cost per M of burden", "1 M more of burden required below the band's floor"),
     "fair_share_ceiling": ("M of plan cost per M of burden", "1 M more of burden allowed above the band's ceiling"),
 }
@@ -284,10 +286,46 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
     frame = pd.concat([base, plan], ignore_index=True)
     frame["name"] = frame["member"].map(members["name"])
     frame["spending_pct_gdp"] = 100 * frame["spending_musd"] / frame["gdp_musd"]
+    frame = frame.sort_values(["member", "year"], kind="stable")
+    frame["change_pp"] = frame.groupby("member", sort=False)["spending_pct_gdp"].diff()
+    frame = frame.sort_index()
     frame["distance_to_floor_pp"] = frame["spending_pct_gdp"] - frame["target_min_pct_gdp"]
     frame["equipment_pct"] = 100 * frame["equipment_musd"] / frame["spending_musd"].where(frame["spending_musd"] > 0)
     frame["year"] = frame["year"].astype(int)
     return frame.reindex(columns=list(SPENDING_COLUMNS))
+
+
+@dataclass(frozen=True)
+class SpendingPaths:
+    """How the members' spending moves from year to year (the Summary's account of it)."""
+
+    largest_change_pp: float  # largest |change| of spend / GDP on the year before, pp
+    largest_change_at: tuple[str, int] | None  # (member, year) of it
+    limit_pp: float | None  # max_change_pp where one value holds for every member and year
+    below_base: list[tuple[str, float, float, int]]  # (member, base %, lowest %, year) below the base share
+
+
+def spending_paths(spending_table: pd.DataFrame, data: PlanData) -> SpendingPaths:
+    """The largest year-on-year change of any member's spending share of GDP, the change
+    limit, and the members whose share falls below their base-year share (by 0.05 pp or
+    more), largest fall first."""
+    plan = spending_table[spending_table["year"] >= data.first_year]
+    change = plan["change_pp"].abs()
+    at = plan.loc[change.idxmax()] if change.notna().any() else None
+    limits = data.targets["max_change"].dropna().unique()
+    base = spending_table[spending_table["year"] == data.base_year].set_index("member")["spending_pct_gdp"]
+    below = []
+    for m, rows in plan.groupby("member", sort=True):
+        low = rows.loc[rows["spending_pct_gdp"].idxmin()]
+        if base.get(m, 0.0) - low["spending_pct_gdp"] >= 0.05:
+            below.append((m, float(base[m]), float(low["spending_pct_gdp"]), int(low["year"])))
+    below.sort(key=lambda b: b[2] - b[1])
+    return SpendingPaths(
+        largest_change_pp=float(change.max()) if at is not None else 0.0,
+        largest_change_at=(at["member"], int(at["year"])) if at is not None else None,
+        limit_pp=100 * float(limits[0]) if len(limits) == 1 and data.targets["max_change"].notna().all() else None,
+        below_base=below,
+    )
 
 
 def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:

@@ -538,6 +538,17 @@ SPENDING_TARGETS = Sheet(
             minimum=0,
         ),
         Column(
+            "max_change_pp",
+            "number",
+            "Largest change of defence spending from one year to the next, up or down, in "
+            "percentage points of GDP. Money added only to reach the spending floor (a top-up) "
+            "does not count in a rise, so a floor's own step is never blocked. The first year "
+            "is measured from the base year's share, allowing this change per year between.",
+            unit="pp of GDP per year",
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
             "phase_in",
             "enum",
             "step: the target holds from from_year; linear: it is approached along a "

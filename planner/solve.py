@@ -18,7 +18,7 @@ from .persistent import PersistentModel
 
 RANGING_LIMIT = 300_000  # columns: above, HiGHS's ranging costs more than it tells
 RANGED = ("meet_requirement", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit",
-          "fair_share_floor", "fair_share_ceiling")  # constraints whose duals the report ranges
+          "rise_limit", "fall_limit", "fair_share_floor", "fair_share_ceiling")  # constraints whose duals the report ranges
 
 
 def ranged_constraints(model: pyo.ConcreteModel) -> list[Any]:

@@ -39,6 +39,19 @@ def frame(rows: list[tuple], columns: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns.split())
 
 
+# Largest change of a member's defence spending in a year, pp of GDP (SpendingTargets
+# max_change_pp): about the largest sustained rise of any NATO ally in 2014-2024.
+MAX_CHANGE_PP = 1.0
+MAX_CHANGE_ABOUT = (
+    f"No member's defence spending changes by more than {MAX_CHANGE_PP:g} percentage point "
+    "of GDP from one year to the next, up or down (SpendingTargets ALL, max_change_pp), "
+    "except where money is added only to reach a spending floor: a budget cannot triple "
+    "in a year. The figure is about the largest sustained rise of any NATO ally in "
+    "2014-2024 (NATO's figures: Poland +1.03 pp in 2023 and +0.86 pp in 2024, Estonia "
+    "+0.88 pp in 2023; Bulgaria's +1.68 pp in 2019 was a one-off aircraft payment). "
+    "ILLUSTRATIVE: no pact sets such a limit; it keeps the plan's spending paths "
+    "within what members have shown they can do.")
+
 # --------------------------------------------------------------------------- tutorial
 
 def make_tutorial(path: str | Path) -> None:
@@ -541,11 +554,11 @@ def make_nato(path: str | Path, csv: str | Path = NATO_CSV) -> None:
         "Forces": forces,
         "Requirements": requirements,
         "SpendingTargets": frame([
-            ("ALL", 2025, 2.0, 20, "step"),
-            ("ALL", 2035, 3.5, 20, "linear"),
-            ("ISL", 2025, 0, 0, "step"),
-            ("ISL", 2035, 0, 0, "step"),
-        ], "member from_year min_gdp_pct min_equipment_pct phase_in"),
+            ("ALL", 2025, 2.0, 20, MAX_CHANGE_PP, "step"),
+            ("ALL", 2035, 3.5, 20, None, "linear"),
+            ("ISL", 2025, 0, 0, None, "step"),
+            ("ISL", 2035, 0, 0, None, "step"),
+        ], "member from_year min_gdp_pct min_equipment_pct max_change_pp phase_in"),
         "FairShare": frame([("ISL", True)], "member exempt"),
         "Exclusions": frame(list(EXCLUSIONS), "member region reason"),
         **nato_prepositioning_tables(requirements),
@@ -595,6 +608,7 @@ def nato_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
          "2025: 5 % of GDP by 2035, of which 3.5 % on core defence (SpendingTargets ALL "
          "2035, reached along a straight line from 2 % in 2025) and up to 1.5 % on "
          "defence- and security-related spending, which this plan does not model."),
+        ("Spending changes", MAX_CHANGE_ABOUT),
         ("ILLUSTRATIVE: Capabilities", "Eleven capabilities across domains; costs per unit "
          "(2024 M USD, acquisition / operating per year), lead time and service life: "
          + caps + "."),
@@ -903,8 +917,8 @@ def make_anzus(path: str | Path, csv: str | Path = OTHER_PACTS_CSV) -> None:
         "Forces": forces,
         "Requirements": inventory_requirements(forces, ANZUS_CAPABILITIES, [r[:3] for r in ANZUS_REGIONS],
                                                ANZUS_SPLIT, growth=PACT_GROWTH),
-        "SpendingTargets": frame([("ALL", PACT_YEARS[0], ANZUS_FLOOR_PCT, "step")],
-                                 "member from_year min_gdp_pct phase_in"),
+        "SpendingTargets": frame([("ALL", PACT_YEARS[0], ANZUS_FLOOR_PCT, MAX_CHANGE_PP, "step")],
+                                 "member from_year min_gdp_pct max_change_pp phase_in"),
     }
     write_workbook(path, tables=tables, settings=settings,
                    about=anzus_about(members, rows))
@@ -967,6 +981,7 @@ def anzus_about(members: pd.DataFrame, rows: pd.DataFrame) -> list[tuple[str, st
          "every party from 2025 (member ALL), borrowed from NATO's Wales benchmark: ANZUS "
          "itself sets no spending benchmark. Fair shares by GDP are reported, not "
          "enforced (no band): the United States alone has over 90 % of the parties' GDP."),
+        ("Spending changes", MAX_CHANGE_ABOUT),
         ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
          "the CSV."),
     ]
@@ -1054,8 +1069,9 @@ def make_rio(path: str | Path, csv: str | Path = OTHER_PACTS_CSV) -> None:
     forces = pact_forces(armed, RIO_CAPABILITIES, RIO_AREA_SHARE, RIO_LANDLOCKED)
     candidate_forces = pact_forces(candidates, RIO_CAPABILITIES, RIO_AREA_SHARE,
                                    RIO_LANDLOCKED)
-    targets = [("ALL", year, pct, phase) for year, pct, phase in RIO_FLOORS]
-    targets += [(code, year, 0.0, "step") for code in sorted(RIO_NO_FORCES)
+    targets = [("ALL", year, pct, MAX_CHANGE_PP if year == RIO_FLOORS[0][0] else None, phase)
+               for year, pct, phase in RIO_FLOORS]
+    targets += [(code, year, 0.0, None, "step") for code in sorted(RIO_NO_FORCES)
                 for year, _, _ in RIO_FLOORS]
     settings = dict(
         plan_name="Rio Treaty (TIAR) 2025–2035 (illustrative capabilities)",
@@ -1071,7 +1087,7 @@ def make_rio(path: str | Path, csv: str | Path = OTHER_PACTS_CSV) -> None:
         "Forces": pd.concat([forces, candidate_forces], ignore_index=True),
         "Requirements": inventory_requirements(forces, RIO_CAPABILITIES, RIO_REGIONS,
                                                RIO_SPLIT, growth=PACT_GROWTH),
-        "SpendingTargets": frame(targets, "member from_year min_gdp_pct phase_in"),
+        "SpendingTargets": frame(targets, "member from_year min_gdp_pct max_change_pp phase_in"),
     }
     write_workbook(path, tables=tables, settings=settings,
                    about=rio_about(members, candidates, parties, former))
@@ -1148,6 +1164,7 @@ def rio_about(members: pd.DataFrame, candidates: pd.DataFrame, parties: pd.DataF
          f"these floors are invented: {floors} of GDP for every party (member ALL); 0 % "
          "for Costa Rica and Panama. Fair shares by GDP are reported, not enforced (no "
          "band): the United States has over 80 % of the parties' GDP."),
+        ("Spending changes", MAX_CHANGE_ABOUT),
         ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
          "the CSV."),
     ]
@@ -1205,9 +1222,9 @@ def make_brussels(path: str | Path, csv: str | Path = NATO_CSV) -> None:
         "Forces": forces,
         "Requirements": inventory_requirements(forces, CAPABILITIES, WEU_REGIONS,
                                                WEU_SPLIT, growth=PACT_GROWTH),
-        "SpendingTargets": frame([("ALL", 2025, 2.0, 20, "step"),
-                                  ("ALL", 2035, 3.5, 20, "linear")],
-                                 "member from_year min_gdp_pct min_equipment_pct phase_in"),
+        "SpendingTargets": frame([("ALL", 2025, 2.0, 20, MAX_CHANGE_PP, "step"),
+                                  ("ALL", 2035, 3.5, 20, None, "linear")],
+                                 "member from_year min_gdp_pct min_equipment_pct max_change_pp phase_in"),
     }
     write_workbook(path, tables=tables, settings=settings, about=brussels_about(raw))
 
@@ -1258,6 +1275,7 @@ def brussels_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
          "are NATO allies, so NATO's are used: 2 % of GDP and 20 % of it on major "
          "equipment from 2025 (Wales, 2014), 3.5 % by 2035 along a straight line (The "
          "Hague, 2025; core defence only)."),
+        ("Spending changes", MAX_CHANGE_ABOUT),
         ("Fair shares", f"Key GDP, band {WEU_BAND_PCT} %: each member's discounted "
          "spending over the horizon stays within 0.75–1.25 times its GDP share of the "
          "members' spending."),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from models import PlanData
+from models.data import TARGET_COLUMNS
 
 
 def plan(
@@ -51,7 +52,7 @@ def plan(
     req.index = pd.MultiIndex.from_tuples(list(requirements), names=["capability", "region", "year"])
     first, last = years
     target_frame = pd.DataFrame(
-        {k: (targets or {}).get(k, np.nan) for k in ("min_gdp", "max_gdp", "min_equipment", "max_growth")},
+        {k: (targets or {}).get(k, np.nan) for k in TARGET_COLUMNS},
         index=pd.MultiIndex.from_product([codes, range(first, last + 1)], names=["member", "year"]),
     )
     data = dict(

@@ -16,7 +16,8 @@ def target_rows(*rows: tuple) -> pd.DataFrame:
     """SpendingTargets rows: (member, from_year, min_gdp_pct, phase_in), other columns blank."""
     return pd.DataFrame(
         [{"member": m, "from_year": y, "min_gdp_pct": v, "max_gdp_pct": math.nan, "min_equipment_pct": math.nan,
-          "max_real_growth_pct": math.nan, "phase_in": phase} for m, y, v, phase in rows])
+          "max_real_growth_pct": math.nan, "max_change_pp": math.nan, "phase_in": phase}
+         for m, y, v, phase in rows])
 
 
 def floors(rows: pd.DataFrame, member: str, members=("A", "B")) -> list[float]:

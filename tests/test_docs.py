@@ -45,7 +45,7 @@ def test_blank_spending_target_cells_carry_the_previous_value():
     rows = pd.DataFrame([
         {"member": "ALL", "from_year": 2025, "min_gdp_pct": 2.0, "min_equipment_pct": 20.0, "phase_in": "step"},
         {"member": "ALL", "from_year": 2027, "min_gdp_pct": 3.0, "min_equipment_pct": math.nan, "phase_in": "step"},
-    ]).assign(max_gdp_pct=math.nan, max_real_growth_pct=math.nan)
+    ]).assign(max_gdp_pct=math.nan, max_real_growth_pct=math.nan, max_change_pp=math.nan)
     targets = resolve_targets(rows, ["A"], [2025, 2026, 2027, 2028])
     assert list(targets["min_equipment"]) == [0.2] * 4
     assert list(targets["min_gdp"]) == [0.02, 0.02, 0.03, 0.03]

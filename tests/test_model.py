@@ -89,6 +89,34 @@ def test_growth_limit_leaves_a_spending_gap():
     assert pyo.value(model.total_cost) == pytest.approx(topups + 10 * 2.25 - TIE_BREAK * topups)
 
 
+def test_change_limit_lets_a_floor_step_through_and_slows_the_fall():
+    """GDP 100, baseline 2 (2 %), max_change 1 pp. The floor steps to 4 % in 2025: the
+    top-up of 2 does not count in the rise. In 2026 the floor falls to 1 %, but spending
+    may fall only 1 pp, to 3: a top-up of 1 (not 0)."""
+    data = plan({"A": (100, 2)}, years=(2025, 2026), targets={"max_change": 0.01})
+    data.targets["min_gdp"] = [0.04, 0.01]
+    model, result = solved(data)
+    assert result.optimal
+    assert [model.spend["A", t].value for t in (2025, 2026)] == pytest.approx([4.0, 3.0])
+    assert [model.topup["A", t].value for t in (2025, 2026)] == pytest.approx([2.0, 1.0])
+    assert pyo.value(model.money_cost) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("base_year, buyer", [(2024, "B"), (2022, "A")])
+def test_change_limit_stops_a_jump_in_spending(base_year, buyer):
+    """A unit costs A 2 M (2 pp of A's GDP 100 on a baseline of 2 %) and B 3 M (0.3 pp of
+    its GDP 1000), in whole units. With max_change 1 pp a year A may not buy it in 2025 from
+    a 2024 base, so B does (cost 3); from a 2022 base A may rise 3 pp by 2025 and buys it
+    (cost 2)."""
+    data = plan({"A": (100, 2), "B": (1000, 20)}, base_year=base_year, integer=("C",),
+                forces={("A", "C"): {"acquisition_cost": 2}, ("B", "C"): {"acquisition_cost": 3}},
+                requirements={("C", "R", 2025): 1}, targets={"max_change": 0.01})
+    model, result = solved(data)
+    assert result.optimal and pyo.value(model.expected_shortfall) == pytest.approx(0)
+    assert model.x_units[buyer, "C", 2025].value == pytest.approx(1)
+    assert pyo.value(model.money_cost) == pytest.approx(3 if buyer == "B" else 2)
+
+
 def test_equipment_floor():
     """Spending 10 with 10 % equipment, floor 20 %: 1 + y ≥ 0.2 (10 + y) ⇒ y = 1.25."""
     data = plan({"A": (1000, 10)}, equipment_share=0.1, targets={"min_equipment": 0.2})

@@ -98,7 +98,8 @@ class _Board:
         self.spend = {k: one(model.spend, k) for k in ix.active}
         self.idle_cols = {k: np.concatenate([one(model.topup, k), one(model.spending_gap, k),
                                              one(model.equipment_gap, k)]) for k in ix.active}
-        targets = ("define_spend", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit")
+        targets = ("define_spend", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit",
+                   "rise_limit", "fall_limit")
         rows: dict[tuple[str, int], list] = defaultdict(list)
         for name in targets:
             for k, con in getattr(model, name).items():
