@@ -20,7 +20,7 @@ from rich.table import Table
 from .entry import report_interrupt
 from .paths import OutputPathError, check_output
 from .run import PlanRun, run_plan
-from .solve import SolverUnavailable
+from .solve import NoPlan, SolverUnavailable
 from .validate import InputError, load_plan
 from .xlsx import WriteError
 
@@ -62,10 +62,14 @@ def _options(debug: bool = typer.Option(False, "--debug", help="Show tracebacks 
 
 
 @contextmanager
-def _handled() -> Iterator[None]:
-    """Input errors → exit 2 with every problem; other failures → a short message, exit 1."""
+def _handled(time_option: str | None = "--time-limit") -> Iterator[None]:
+    """Input errors → exit 2 with every problem; a solve that gives no plan → what and why,
+    exit 1 (as `run` on an infeasible plan); other failures → a short message, exit 1.
+    `time_option`: the command's option for the solver's time limit, for the advice."""
     try:
         yield
+    except NoPlan as exc:
+        _no_plan(exc.status, exc.conflict, exc.elastic, what=exc.what, note=exc.note, time_option=time_option)
     except InputError as exc:
         _print_warnings(exc.warnings)
         err.print(exc.report(), markup=False, highlight=False)
@@ -136,13 +140,7 @@ def run(
         else:
             _print_summary(result)
         if result.results is None:
-            err.print(f"No plan: the solver ended with status '{result.status}'.", markup=False)
-            if result.conflict:
-                err.print("These cannot all hold together (drop or relax any one of them):", markup=False)
-                for line in result.conflict:
-                    err.print(f"  • {line}", markup=False)
-            err.print(_advice(result), markup=False)
-            raise typer.Exit(1)
+            _no_plan(result.status, result.conflict, getattr(result.model, "elastic", False))
 
 
 @app.command()
@@ -224,7 +222,7 @@ def analyse(
     if basis not in BASES:
         err.print(f"--basis must be one of: {', '.join(BASES)}", markup=False)
         raise typer.Exit(2)
-    with _handled():
+    with _handled(time_option=None):
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("Planning", total=None)
@@ -235,8 +233,11 @@ def analyse(
                 game_progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         _print_warnings(result.plan.warnings)
+        if result.plan.results is None:  # nothing analysed, nothing written: as `run` says it
+            _no_plan(result.plan.status, result.plan.conflict, getattr(result.plan.model, "elastic", False),
+                     time_option=None)
         _print_summary(result.plan)
-        cur = result.plan.results.data.currency if result.plan.results else ""
+        cur = result.plan.results.data.currency
         if result.cost_game is not None:
             _print_cost_game(result.cost_game, cur)
         if result.frontier is not None:
@@ -293,6 +294,11 @@ def sweep(
             table.add_row(row.label, str(row.status), _figure(row.money_cost_musd, ",.0f"),
                           _figure(row.expected_shortfall_unit_years, ",.1f"))
         out.print(table)
+        none = v[v["money_cost_musd"].isna()]
+        if len(none):
+            counts = ", ".join(f"{status}: {n}" for status, n in none["status"].astype(str).value_counts().items())
+            err.print(f"{len(none)} of {len(v)} variants have no plan ({counts}); the report's rows say which.",
+                      markup=False)
         out.print(f"Report: {result.report_path}", markup=False)
 
 
@@ -375,16 +381,35 @@ def _print_warnings(warnings: list) -> None:
         err.print(f"warning: {w}", markup=False, highlight=False)
 
 
+def _no_plan(status: str, conflict: list[str], elastic: bool, *, what: str = "", note: str = "",
+             time_option: str | None = "--time-limit") -> None:
+    """Say that a solve gave no plan (`what`: which one), why if known, and what to do; exit 1."""
+    err.print(f"No plan{' ' + what if what else ''}: the solver ended with status '{status}'.", markup=False)
+    if conflict:
+        err.print("These cannot all hold together (drop or relax any one of them):", markup=False)
+        for line in conflict:
+            err.print(f"  • {line}", markup=False)
+    if note:
+        err.print(note, markup=False)
+    err.print(_advice_for(status, elastic, time_option), markup=False)
+    raise typer.Exit(1)
+
+
 def _advice(run_: PlanRun) -> str:
     """What to do when the solver gave no plan, by its status."""
-    status = run_.status
+    return _advice_for(run_.status, getattr(run_.model, "elastic", False))
+
+
+def _advice_for(status: str, elastic: bool, time_option: str | None = "--time-limit") -> str:
+    """What to do when the solver gave no plan, by its status and the model's mode."""
     if status in ("unbounded", "infeasible or unbounded"):
         return ("Some cost can fall without limit: look for a negative cost, or costs, GDPs or requirements "
                 "far beyond the others (the solver's precision ends around 1e12), and check the horizon.")
     if status in ("time limit", "iteration limit", "interrupted"):
-        return ("The solver stopped before it found any plan: raise Settings › time_limit_s (or --time-limit), "
-                "or make the plan smaller (fewer years, scenarios or sites).")
-    if status == "infeasible" and getattr(run_.model, "elastic", False):
+        return ("The solver stopped before it found any plan: raise Settings › time_limit_s"
+                + (f" (or {time_option})" if time_option else "")
+                + ", or make the plan smaller (fewer years, scenarios or sites).")
+    if status == "infeasible" and elastic:
         return ("Elastic mode is on, so requirements and spending and equipment floors already give way: "
                 "a hard limit cannot hold. Check the spending ceilings (SpendingTargets › max_gdp_pct: below "
                 "the baseline, which is never cut?), the growth limits (max_real_growth_pct) and the "
@@ -413,6 +438,12 @@ def _print_whatif(run_) -> None:
                         f"{row.cost_change_musd:+,.0f}")
     out.print(members)
     short = res.requirements[res.requirements["shortfall_after_units"] > res.requirements["shortfall_before_units"] + 1e-6]
+    for side, state in (("before", res.before), ("after", res.after)):
+        o = state.outcome
+        if not o.optimal:  # a plan, but the best the solver found when it stopped
+            gap = f", {100 * o.gap:.2f} % from the optimum at most" if o.gap is not None else ""
+            err.print(f"warning: the plan {side} the change is the best found when the solver stopped "
+                      f"('{o.status}'{gap}): raise --time-limit for the optimum", markup=False)
     out.print(f"Requirement cells newly short or shorter: {len(short)}; "
               f"more expensive at the margin: {int((res.requirements['marginal_cost_change_musd'] > 1e-6).sum())}",
               markup=False)

@@ -15,7 +15,7 @@ from models import build_model
 from . import __version__
 from .paths import check_output
 from .results import PlanResults, extract
-from .solve import SolveOptions, solve
+from .solve import SolveOptions, is_plan, solve
 from .validate import Issue, load_plan
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from .analyses.whatif import WhatIfResults
 
 Progress = Callable[[str], None]
-NOT_A_PLAN = ("unbounded", "infeasible or unbounded")  # a point HiGHS returns then is no plan to report
 ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
 ROBUSTNESS_LIMIT = 300_000  # columns: above, the report re-solves for no other k than the plan's
 
@@ -126,7 +125,7 @@ def run_plan(
     solved = solve(model, options)
     lap("solve")
     say("Extracting results")
-    usable = solved.has_solution and solved.status not in NOT_A_PLAN
+    usable = is_plan(solved.status, solved.has_solution)
     results = extract(model, data, solved) if usable else None
     lap("extract")
     if results is not None and options.solver.lower() in ("highs", "appsi_highs"):
@@ -188,8 +187,10 @@ def run_whatif(
     joining ({code: year or None}; `join_file`: a workbook of states that join, each in its
     year_joined), and write the comparison report.
 
-    Raises planner.validate.InputError for a bad workbook and
-    planner.analyses.whatif.WhatIfError for codes or years the plan does not have.
+    Raises planner.validate.InputError for a bad workbook,
+    planner.analyses.whatif.WhatIfError for codes or years the plan does not have (or a
+    `join_file` that is a whole plan workbook), and planner.solve.NoPlan when the plan
+    before or after the change has none (nothing is written then).
     """
     from .analyses.whatif import resolve_changes, whatif
     from .analysis_report import write_whatif_report
@@ -200,13 +201,11 @@ def run_whatif(
     report_path = report_target(out, inputs, kind="whatif", force=force) if write else None
     start = time.perf_counter()
     say("Reading and validating the workbook")
+    joining = check_join_workbook(join_file) if join_file is not None else {}
     data, warnings = load_plan(path, join=join_file)
     digest = file_digest(path)
     join = dict(join or {})
     if join_file is not None:
-        from .workbook import read_workbook
-
-        joining = read_workbook(join_file).sheets
         sheet = joining.get("Candidates") or joining.get("Members")
         codes = [row[sheet.headers.index("code")] for _, row in sheet.rows] if sheet and "code" in sheet.headers else []
         join.update({str(code).strip(): None for code in codes if code is not None and str(code).strip() not in join})
@@ -222,6 +221,32 @@ def run_whatif(
         write_whatif_report(results, report_path, provenance)
     provenance["run_seconds"] = round(time.perf_counter() - start, 3)
     return WhatIfRun(results, report_path, provenance, warnings)
+
+
+def check_join_workbook(join_file: str | Path) -> dict:
+    """The sheets of a --join workbook, read safely (planner.validate.InputError if it cannot
+    be read); planner.analyses.whatif.WhatIfError if it holds a plan of its own (rows in
+    sheets that --join does not read: Capabilities, Requirements…), which --join would
+    otherwise half-read."""
+    from .analyses.whatif import WhatIfError
+    from .schema import SHEET_BY_NAME
+    from .validate import JOINABLE, _read
+
+    sheets = _read(join_file).sheets  # as load_plan reads it: its size and package inspected first
+    ignored = set(SHEET_BY_NAME) - set(JOINABLE) - {"Settings"} - ({"Members"} if "Candidates" not in sheets else set())
+    unread = [name for name in SHEET_BY_NAME if name in ignored and name in sheets and sheets[name].rows]
+    if unread:
+        raise WhatIfError(
+            f"--join {join_file}: holds a plan of its own (its {_and(unread)} sheet{'s have' if len(unread) > 1 else ' has'} "
+            "rows, which --join does not read); --join takes a workbook of the states that may join: their rows in its "
+            "Candidates sheet (or Members, if it has no Candidates sheet) and their Forces, SpendingTargets, FairShare, "
+            "BasingRights and Exclusions rows. To let a plan's own candidates join, use --join Candidates on that plan.")
+    return sheets
+
+
+def _and(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @dataclass

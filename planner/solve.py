@@ -61,6 +61,32 @@ class SolverUnavailable(RuntimeError):
     """The named solver is not installed or not known to Pyomo."""
 
 
+NOT_A_PLAN = ("unbounded", "infeasible or unbounded")  # a point HiGHS returns then is no plan to report
+
+
+def is_plan(status: str, has_solution: bool) -> bool:
+    """Did a solve that ended with `status` give a plan to report?"""
+    return has_solution and status not in NOT_A_PLAN
+
+
+class NoPlan(RuntimeError):
+    """A solve a command needs ended without a plan (infeasible, time limit, unbounded…).
+
+    `what`: which plan, in words ("after the change (ARL leaves: out from 2025)"); `conflict`:
+    for an infeasible model, the constraints that cannot all hold (planner.conflicts);
+    `elastic`: the model's mode, for the advice; `note`: a sentence to add before the advice.
+    """
+
+    def __init__(self, status: str, what: str = "", *, conflict: list[str] | None = None,
+                 elastic: bool = False, note: str = ""):
+        super().__init__(f"no plan{' ' + what if what else ''}: the solver ended with status '{status}'")
+        self.status = status
+        self.what = what
+        self.conflict = list(conflict or [])
+        self.elastic = elastic
+        self.note = note
+
+
 def is_mip(model: pyo.ConcreteModel) -> bool:
     return any(
         v.is_integer() or v.is_binary()

@@ -42,7 +42,7 @@ from models import PlanData
 from models.spending import equipment_gap_weight
 
 from ..persistent import PersistentModel
-from ..solve import SolveOptions
+from ..solve import NoPlan, SolveOptions, is_plan
 from .changes import scale_requirements
 from .games import CachedCost, cached, core_violation, nucleolus, shapley
 from .membership import Membership, apply
@@ -92,12 +92,18 @@ def coalition_cost(pm: PersistentModel, data: PlanData, options: SolveOptions,
                 if fraction < 1.0:
                     scale_requirements(pm, fraction)
                 outcome = pm.solve(options.time_limit_s, options.mip_gap)
-            if outcome.has_solution:
+            if is_plan(outcome.status, outcome.has_solution):
                 break
             counts["relaxed"] += 1
         counts["seconds"] += time.perf_counter() - start
-        if not outcome.has_solution:
-            raise RuntimeError(f"no plan for the coalition {sorted(members)}: {outcome.status}")
+        if not is_plan(outcome.status, outcome.has_solution):
+            note = ""
+            if outcome.status == "infeasible" and not data.elastic:
+                needs = "its members' fair share of every requirement" if shares is not None else "every requirement"
+                note = (f"The cost game needs a cost for every coalition; in strict mode a coalition must meet "
+                        f"{needs} alone, with no shortfall.")
+            raise NoPlan(outcome.status, f"for the coalition {', '.join(sorted(members))} alone (the cost game)",
+                         elastic=data.elastic, note=note)
         return float(outcome.objective)
 
     game = cached(cost)

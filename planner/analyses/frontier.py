@@ -35,7 +35,7 @@ from models import PlanData
 
 from .. import money
 from ..persistent import INF, PersistentModel
-from ..solve import SolveOptions
+from ..solve import NoPlan, SolveOptions, is_plan
 
 COLUMNS = (
     "point", "band_pct", "status", "money_cost_musd", "cost_of_fairness_musd", "cost_of_fairness_pct",
@@ -90,8 +90,8 @@ def analyse_frontier(pm: PersistentModel, data: PlanData, options: SolveOptions 
     with pm.changes():
         pm.relax_rows(fair_rows)
         first = pm.solve(options.time_limit_s, options.mip_gap)
-        if not first.has_solution:
-            raise RuntimeError(f"no plan without fair-share bands: {first.status}")
+        if not is_plan(first.status, first.has_solution):
+            raise NoPlan(first.status, "without fair-share bands (the frontier's first point)", elastic=data.elastic)
         b0, _, _, _ = measure()
         base = money.of_solution(pm).money_musd
         tried = bands if bands is not None else default_bands(b0, points)

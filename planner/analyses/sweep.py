@@ -121,6 +121,7 @@ def _persistent(digest: str, content: bytes, robust: int = 0):
 
 def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -> dict:
     """Solve one variant on this worker's persistent model; the model is put back after."""
+    from ..solve import is_plan
     from .membership import Membership, apply
 
     start = time.perf_counter()
@@ -143,7 +144,7 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
             set_budget(pm, data, variant["abstentions"])
         outcome = pm.solve(data.time_limit_s, data.mip_gap)
         row: dict[str, Any] = {"status": outcome.status, "objective": outcome.objective, "gap": outcome.gap}
-        if outcome.has_solution:
+        if is_plan(outcome.status, outcome.has_solution):  # not the point HiGHS leaves when unbounded
             x = np.asarray(pm.highs.getSolution().col_value)
             row.update(money.of_solution(pm, x).as_row())
             row.update(_measures(pm, data, x, out={variant.get("without")}))

@@ -31,7 +31,7 @@ from models import PlanData, build_model
 from .. import money
 from .. import results as plan_results
 from ..persistent import Outcome, PersistentModel
-from ..solve import SolveOptions
+from ..solve import NoPlan, SolveOptions, is_plan
 from .membership import Membership, apply, member_costs
 
 SUMMARY_COLUMNS = ("measure", "before", "after", "change")
@@ -70,6 +70,11 @@ class MemberChanges:
             if m == member:
                 parts.append(f"obligations to {towards} suspended from {year}")
         return "; ".join(parts)
+
+    def summary(self) -> str:
+        """Every change in words: 'ARL leaves: out from 2026; DUN joins 2025'."""
+        members = dict.fromkeys([*self.join, *self.without, *self.suspend, *(m for m, _ in self.suspend_towards)])
+        return "; ".join(f"{m} {self.describe(m)}" for m in members)
 
     @property
     def empty(self) -> bool:
@@ -189,10 +194,15 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
     before = Membership(out_from={code: data.first_year for code in changes.join})
     after = Membership(out_from=dict(changes.without), suspended_from=dict(changes.suspend),
                        suspended_towards=dict(changes.suspend_towards))
+    plans = (
+        ("before", before, "before the change (the workbook's plan"
+         + (", without the joining states)" if changes.join else ")"), ""),
+        ("after", after, f"after the change ({changes.summary()})", "The plan before the change has one."),
+    )
     states = []
-    for label, membership in (("before", before), ("after", after)):
+    for label, membership, what, note in plans:
         clock = time.perf_counter()
-        states.append(solve_state(pm, data, membership, options))
+        states.append(solve_state(pm, data, membership, options, what=what, note=note))
         seconds[f"solve {label}"] = time.perf_counter() - clock
     return WhatIfResults(
         data=data,
@@ -208,14 +218,22 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
 
 
 def solve_state(pm: PersistentModel, data: PlanData, membership: Membership,
-                options: SolveOptions) -> PlanState:
-    """Re-solve with `membership` and read what the comparison needs; the model is reset."""
+                options: SolveOptions, what: str = "", note: str = "") -> PlanState:
+    """Re-solve with `membership` and read what the comparison needs; the model is reset.
+
+    Raises planner.solve.NoPlan (`what`: which plan, in words) when the re-solve gives no
+    plan; an infeasible one with its conflict, found while the change still holds."""
     model = pm.model
     with pm.changes():
         apply(pm, data, membership)
         outcome, duals = pm.solve_with_duals(options.time_limit_s, options.mip_gap)
-        if not outcome.has_solution:
-            raise RuntimeError(f"no plan found ({outcome.status})")
+        if not is_plan(outcome.status, outcome.has_solution):
+            conflict: list[str] = []
+            if outcome.status in ("infeasible", "infeasible or unbounded"):
+                from ..conflicts import explain
+
+                conflict = explain(model)
+            raise NoPlan(outcome.status, what, conflict=conflict, elastic=data.elastic, note=note)
         coverage = plan_results.coverage(model, data, duals)
         costs = money.of_model(model)
         totals = {
