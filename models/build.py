@@ -30,6 +30,7 @@ from .coverage import add_coverage
 from .data import PlanData
 from .fairness import add_fairness
 from .forces import add_acquisitions
+from .granularity import add_granularity
 from .prepositioning import CUTS, add_prepositioning
 from .sets import ModelIndex, build_index
 from .sovereignty import add_sovereignty
@@ -55,6 +56,7 @@ def _build(data: PlanData) -> pyo.ConcreteModel:
     add_sovereignty(model, data, ix)
     add_spending(model, data, ix)
     add_fairness(model, data, ix)
+    add_granularity(model, data)
     add_objective(model, data, ix)
     model.valid_inequalities = CUTS  # names of constraints that only tighten the relaxation
     model.elastic = data.elastic  # requirements and floors soft (the advice on an infeasible plan)

@@ -68,7 +68,8 @@ class PlanData:
     """Everything a model needs, indexed by codes.
 
     members:      index member code, columns MEMBER_COLUMNS
-    capabilities: index capability code, columns name, domain, unit, integer (bool)
+    capabilities: index capability code, columns name, domain, unit, integer (bool), parts
+                  (parts per unit, NaN: none; see `parts_per_unit`)
     regions:      index region code, column name
     forces:       MultiIndex (member, capability), columns FORCE_COLUMNS
     requirements: Series, MultiIndex (capability, region, year) -> units (> 0), one
@@ -146,6 +147,20 @@ class PlanData:
         if missing:  # a PlanData built in code may leave out targets it does not use
             self.targets = self.targets.assign(**{c: np.nan for c in missing})
 
+    def parts_per_unit(self) -> dict[str, int]:
+        """p_c of the capabilities counted in parts: orders, deployments and sets come in
+        multiples of 1 / p_c units; the column `parts` where given, else 1 where `integer`.
+        Capabilities left out may come in any fraction."""
+        caps = self.capabilities
+        parts = caps["parts"] if "parts" in caps else pd.Series(np.nan, index=caps.index)
+        out = {}
+        for c in caps.index:
+            if pd.notna(parts[c]):
+                out[c] = int(parts[c])
+            elif bool(caps.at[c, "integer"]):
+                out[c] = 1
+        return out
+
     def abstention_budget(self) -> dict[str, int]:
         """k_s: how many non-automatic members may abstain in each scenario."""
         column = self.scenarios["abstentions"] if "abstentions" in self.scenarios else None
@@ -216,7 +231,9 @@ class PlanData:
         return pd.Series((1 + self.discount_rate) ** -(years - self.first_year), index=years)
 
     def existing_units(self) -> pd.Series:
-        """E[m, c, t] = max(0, existing − retirements · (t − base_year)), units."""
+        """E[m, c, t] = max(0, existing − retirements · (t − base_year)), units; for a
+        capability counted in parts, rounded to the nearest whole part, ⌊p_c · E + ½⌋ / p_c
+        (retirements are an average rate; a unit retires whole)."""
         f = self.forces
         years = np.array(self.years)
         values = np.maximum(
@@ -224,6 +241,10 @@ class PlanData:
             f["existing"].to_numpy()[:, None]
             - f["retirements"].to_numpy()[:, None] * (years[None, :] - self.base_year),
         )
+        parts = self.parts_per_unit()
+        p = np.array([parts.get(c, 0) for c in f.index.get_level_values("capability")], dtype=float)[:, None]
+        values = np.where(p > 0, np.floor(values * np.where(p > 0, p, 1.0) + 0.5) / np.where(p > 0, p, 1.0),
+                          values)
         idx = pd.MultiIndex.from_tuples(
             [(m, c, t) for m, c in f.index for t in years], names=["member", "capability", "year"]
         )

@@ -5,7 +5,7 @@
     new_units[m, c, t] = Σ_{τ ∈ O_mc : τ + L_mc ≤ t < τ + L_mc + life_mc} x_units[m, c, τ]
     stock[m, c, t]     = E[m, c, t] + new_units[m, c, t]
 
-x_units is integer for capabilities marked integer.
+x_units comes in parts for capabilities counted in parts (models/granularity.py).
 """
 
 from __future__ import annotations
@@ -21,17 +21,13 @@ from .terms import total
 
 def add_acquisitions(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
     max_new = data.forces["max_new"].to_dict()
-    integer = data.capabilities["integer"].to_dict()
 
     def bounds(_, m, c, t):
         cap = max_new[m, c]
         return (0.0, None if math.isinf(cap) else float(cap))
 
-    def domain(_, m, c, t):
-        return pyo.NonNegativeIntegers if integer[c] else pyo.NonNegativeReals
-
     model.O = pyo.Set(initialize=ix.orders, dimen=3, ordered=True)
-    model.x_units = pyo.Var(model.O, bounds=bounds, domain=domain, doc="units ordered [units]")
+    model.x_units = pyo.Var(model.O, bounds=bounds, domain=pyo.NonNegativeReals, doc="units ordered [units]")
 
     x_units = dict(zip(ix.orders, model.x_units.values()))  # O is ordered as ix.orders
 

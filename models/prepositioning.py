@@ -2,7 +2,7 @@
 
     open_site[k] ∈ {0, 1}            site k is opened (or kept) for the whole horizon, K
     sets[m, k, c] ≥ 0                equipment sets of capability c that m keeps at k, H
-                                     (integer for capabilities bought in whole units)
+                                     (in parts for capabilities counted in parts)
 
     site_capacity[k]:    Σ_{(m,c) : (m,k,c) ∈ H} z_c · sets[m, k, c] ≤ cap_k · open_site[k]
     basing_limit[m, k]:  Σ_c sets[m, k, c] ≤ max_sets[m, k]      (where a cap is given)
@@ -44,13 +44,12 @@ CUTS = ("draw_open",)  # valid inequalities: deactivated for the fixed-integer L
 
 def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
     sites = data.sites
-    integer = data.capabilities["integer"].to_dict()
     model.Ksites = pyo.Set(initialize=ix.sites, ordered=True)
     model.H = pyo.Set(initialize=ix.holders, dimen=3, ordered=True)
     model.open_site = pyo.Var(model.Ksites, domain=pyo.Binary, doc="site open")
     model.sets = pyo.Var(
         model.H,
-        domain=lambda _, m, k, c: pyo.NonNegativeIntegers if integer[c] else pyo.NonNegativeReals,
+        domain=pyo.NonNegativeReals,  # in parts where c is counted in parts (models/granularity.py)
         doc="equipment sets [sets]",
     )
     pre = data.prepositioning

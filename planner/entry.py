@@ -56,3 +56,7 @@ def main() -> None:
         if exc.code == 130:  # typer turns a KeyboardInterrupt outside the planner's handler into exit 130
             report_interrupt()
         raise
+
+
+if __name__ == "__main__":
+    main()

@@ -138,15 +138,15 @@ def run_plan(
 
             say("Robustness: re-solving with members abstaining")
             k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
-            if large:
-                k_max = data.abstentions  # no extra solves for a large model: `planner sweep --vary abstentions=…`
+            if large or pm.is_mip:  # each other k a new model (or MIP): `planner sweep --vary abstentions=…`
+                k_max = data.abstentions
             results.robustness = analyse_robustness(pm, data, options, k_max=k_max)
             lap("robustness")
         if len(data.requirements) and not large:
             from .analyses.penalty_check import check_penalty
 
             say("Checking the plan against a penalty ten times lower")
-            results.penalty_check = check_penalty(pm, data, options)
+            results.penalty_check = check_penalty(pm, data, options, plan_seconds=solved.seconds)
             lap("penalty check")
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
     if results is None:

@@ -402,8 +402,21 @@ CAPABILITIES = Sheet(
         Column(
             "integer",
             "bool",
-            "Acquire whole units only (makes the plan a mixed-integer programme).",
+            "Whole units only: orders, deployments and equipment sets in whole units (the "
+            "same as parts_per_unit 1; makes the plan a mixed-integer programme).",
             default=False,
+        ),
+        Column(
+            "parts_per_unit",
+            "integer",
+            "Smallest contribution, as a part of a unit: orders, deployments and equipment "
+            "sets come in multiples of 1 / parts_per_unit units (3: a battalion of a "
+            "three-battalion brigade; 1: whole units), and units in service count whole "
+            "parts (the stock left by retirements is rounded to the nearest part). Blank: whole "
+            "units if integer, else any fraction.",
+            unit="parts",
+            minimum=1,
+            maximum=100,
         ),
     ),
 )

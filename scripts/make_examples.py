@@ -52,6 +52,17 @@ MAX_CHANGE_ABOUT = (
     "ILLUSTRATIVE: no pact sets such a limit; it keeps the plan's spending paths "
     "within what members have shown they can do.")
 
+# Whole units in the NATO example: brigades come in battalions (three manoeuvre battalions
+# a brigade, the size of the multinational battlegroups small allies contribute to), every
+# other capability in whole units (Capabilities › integer, parts_per_unit).
+NATO_PARTS = {"ARM_BDE": 3, "MECH_BDE": 3}
+NATO_PARTS_ABOUT = (
+    "Orders, deployments and equipment sets come in whole units (Capabilities › integer "
+    "yes), except brigades, which come in battalions: parts_per_unit 3, a third of a "
+    "brigade, the size of the multinational battlegroups small allies contribute to. "
+    "Units in service count whole parts: the stock left by retirements (an average rate) is rounded to the nearest part. "
+    "ILLUSTRATIVE, like the capabilities themselves.")
+
 # --------------------------------------------------------------------------- tutorial
 
 def make_tutorial(path: str | Path) -> None:
@@ -548,8 +559,8 @@ def make_nato(path: str | Path, csv: str | Path = NATO_CSV) -> None:
     tables = {
         "Members": members,
         "Capabilities": frame(
-            [(c.code, c.name, c.domain, c.unit, False) for c in CAPABILITIES],
-            "code name domain unit integer"),
+            [(c.code, c.name, c.domain, c.unit, True, NATO_PARTS.get(c.code)) for c in CAPABILITIES],
+            "code name domain unit integer parts_per_unit"),
         "Regions": frame(list(REGIONS), "code name description"),
         "Forces": forces,
         "Requirements": requirements,
@@ -609,6 +620,7 @@ def nato_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
          "2035, reached along a straight line from 2 % in 2025) and up to 1.5 % on "
          "defence- and security-related spending, which this plan does not model."),
         ("Spending changes", MAX_CHANGE_ABOUT),
+        ("Whole units", NATO_PARTS_ABOUT),
         ("ILLUSTRATIVE: Capabilities", "Eleven capabilities across domains; costs per unit "
          "(2024 M USD, acquisition / operating per year), lead time and service life: "
          + caps + "."),

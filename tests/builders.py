@@ -20,6 +20,7 @@ def plan(
     targets: dict[str, float] | None = None,  # column -> fraction, for every member and year
     equipment_share: float = 0.0,
     integer: tuple[str, ...] = (),
+    parts: dict[str, int] | None = None,  # capability -> parts per unit
     **overrides,
 ) -> PlanData:
     forces = forces or {}
@@ -59,7 +60,8 @@ def plan(
         name="test", first_year=first, last_year=last, base_year=base_year,
         members=member_frame,
         capabilities=pd.DataFrame(
-            {"name": caps, "domain": "land", "unit": "unit", "integer": [c in integer for c in caps]},
+            {"name": caps, "domain": "land", "unit": "unit", "integer": [c in integer for c in caps],
+             **({"parts": [float((parts or {}).get(c, np.nan)) for c in caps]} if parts else {})},
             index=pd.Index(caps, name="capability"),
         ),
         regions=pd.DataFrame({"name": regions}, index=pd.Index(regions, name="region")),

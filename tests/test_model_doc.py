@@ -42,9 +42,10 @@ def test_every_constraint_is_documented():
 def test_constraint_docstrings_carry_their_equations():
     """Each module that builds a constraint states it in its docstring."""
     import models.build, models.coverage, models.fairness, models.prepositioning, models.robust, models.sovereignty, models.spending  # noqa: E401
+    import models.granularity
 
     modules = (models.build, models.coverage, models.fairness, models.prepositioning, models.robust,
-               models.sovereignty, models.spending)
+               models.sovereignty, models.spending, models.granularity)
     text = "".join(m.__doc__ for m in modules)
     for name in documented("con"):
         assert name in text, f"{name} has no equation in its module docstring"

@@ -90,11 +90,11 @@ def test_the_model_is_reset_after_each_change():
 
 def test_nato_exit_equals_rebuilt():
     """The United States out from 2030 in the NATO example (a MIP with common funding
-    capped at 16 %): persistent and rebuilt optima agree."""
+    capped at 16 %, whole units): persistent and rebuilt optima agree within the MIP gap."""
     data, _ = load_plan(NATO)
     changes = MemberChanges(without={"USA": 2030})
     result = whatif(data, changes)
-    assert result.after.totals["objective"] == pytest.approx(rebuilt_objective(data, changes), rel=1e-7)
+    assert result.after.totals["objective"] == pytest.approx(rebuilt_objective(data, changes), rel=data.mip_gap)
     usa = result.members.set_index("member").loc["USA"]
     assert usa["cost_after_musd"] < usa["cost_before_musd"]
     assert result.after.totals["requirements_short"] >= result.before.totals["requirements_short"]

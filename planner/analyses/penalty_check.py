@@ -18,6 +18,8 @@ from ..solve import SolveOptions
 
 LOWER_BY = 10.0
 CHANGED_UNIT_YEARS = 1e-6
+MIP_GAP = 1e-3  # relative gap of a MIP re-solve
+MIP_TIME_FACTOR, MIP_MIN_SECONDS = 2.0, 10.0  # its time limit: 2 × the plan's solve, at least 10 s
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,12 @@ class PenaltyCheck:
         return self.extra_shortfall_unit_years > CHANGED_UNIT_YEARS
 
 
-def check_penalty(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions()) -> PenaltyCheck:
+def check_penalty(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+                  plan_seconds: float | None = None) -> PenaltyCheck:
     """Re-solve with the shortfall penalty ÷ LOWER_BY and compare with the plan loaded in
-    Pyomo; the model is put back."""
+    Pyomo; the model is put back. A MIP re-solve stops at a gap of MIP_GAP (a yes-or-no
+    question needs no more) or after MIP_TIME_FACTOR × the plan's own solve (`plan_seconds`),
+    at least MIP_MIN_SECONDS."""
     model = pm.model
     penalty, lower = data.shortfall_penalty, data.shortfall_penalty / LOWER_BY
     cur = data.currency
@@ -48,7 +53,12 @@ def check_penalty(pm: PersistentModel, data: PlanData, options: SolveOptions = S
     shortfalls = list(model.shortfall.values())
     with pm.changes():
         pm.set_costs(shortfalls, pm.costs(shortfalls) / LOWER_BY)
-        outcome = pm.solve(options.time_limit_s, options.mip_gap)
+        limit, gap = options.time_limit_s, options.mip_gap
+        if pm.is_mip:
+            gap = max(gap, MIP_GAP)
+            if plan_seconds is not None:
+                limit = min(limit, max(MIP_MIN_SECONDS, MIP_TIME_FACTOR * plan_seconds))
+        outcome = pm.solve(limit, gap)
         if not outcome.has_solution:
             return PenaltyCheck(penalty, lower, outcome.status, 0.0, 0.0,
                                 f"Not checked: the re-solve with a penalty of {lower:,.0f} ended '{outcome.status}'.", False)
@@ -63,4 +73,7 @@ def check_penalty(pm: PersistentModel, data: PlanData, options: SolveOptions = S
         note = (f"The plan does not change with a penalty ten times lower ({lower:,.0f} M {cur} per unit-year): "
                 "every requirement it meets is worth meeting at a tenth of the penalty, and what it leaves "
                 "short is short at either penalty.")
+    if not outcome.optimal and outcome.gap is not None:
+        note += (f" (The re-solve stopped at its time limit of {limit:,.0f} s with a gap of "
+                 f"{100 * outcome.gap:.2g} % on its objective.)")
     return PenaltyCheck(penalty, lower, outcome.status, max(extra, 0.0), saved, note)
