@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.schema import SHEETS, Column, Sheet
+from planner.printing import setup_page
 from planner.xlsx import (
     TITLE_FONT,
     comment,
@@ -76,6 +77,8 @@ def write_workbook(
             write_settings(ws, sheet, settings)
         else:
             write_table(ws, sheet, tables.get(sheet.name))
+    for ws in wb.worksheets:
+        setup_page(ws, title or "Alliance Burden-Sharing Planner: input workbook")
     save_atomic(wb, path)
 
 

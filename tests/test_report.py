@@ -157,8 +157,8 @@ def _check_table(ws, df, header_row: int = 1) -> None:
 def test_sheet_order(request, which):
     _, book = _book(request, which)
     assert tuple(book.sheetnames) == SHEETS
-    assert SHEETS == ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment",
-                      "Sites", "Robustness", "Sensitivity")
+    assert SHEETS == ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios",
+                      "Deployment", "Sites", "Robustness", "Sensitivity")
     assert all(len(name) <= 31 for name in book.sheetnames)
 
 
@@ -226,7 +226,7 @@ def test_readable_headers(report_book):
     assert "Common-funding share (%)" in burden and "Common-funded cost, discounted (M USD)" in burden
     spending = [c.value for c in report_book["Spending"][1]]
     assert "Defence spending (% of GDP)" in spending
-    deployment = [c.value for c in report_book["Deployment"][1]]
+    deployment = [c.value for c in report_book["Deployment"][1]][:10]  # the chart's data follow, right of it
     assert deployment == ["Scenario", "Member", "Capability", "Region", "Year", "Source", "Units (units)",
                           "Arrival day (days)", "Warning time (days)", "Transit cost (M USD)"]
     assert report_book["Coverage"]["A1"].value == "Scenario"
@@ -282,7 +282,7 @@ def test_new_number_formats(sites_book):
 def test_charts(request, which):
     _, book = _book(request, which)
     counts = {ws.title: len(ws._charts) for ws in book}
-    assert counts == {"Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
+    assert counts == {"Overview": 0, "Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
                       "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0,
                       "Sensitivity": 0}
     for ws in book:
@@ -292,8 +292,9 @@ def test_charts(request, which):
             assert chart.x_axis.delete is False and chart.y_axis.delete is False
     burden_chart = book["Burden"]._charts[0]
     assert len(burden_chart.series) == 2
-    spending_chart = book["Spending"]._charts[0]
-    assert len(spending_chart.series) == 3
+    spending_chart = book["Spending"]._charts[0]  # a line per member (the largest spenders)
+    assert spending_chart.tagname == "lineChart"
+    assert 1 <= len(spending_chart.series) <= min(report.MAX_SPENDING_LINES, len(book["Burden"]["A"]) - 1)
 
 
 def _cells(book, ref: str) -> list:
@@ -390,7 +391,9 @@ def test_deployment_chart_rows(sites_results):
     dep = sites_results.deployment
     title, scenarios, rows = report.deployment_chart_rows(dep)
     assert scenarios == [("S1", 10.0), ("S2", 30.0), ("S3", math.inf)]  # shortest warning first
-    sums = dep.groupby(["scenario", "arrival_day"])["units"].sum()
+    year = report.deployment_chart_year(dep)
+    assert year == dep["year"].max() and str(year) in title  # one year: units of different years are not added
+    sums = dep[dep.year == year].groupby(["scenario", "arrival_day"])["units"].sum()
     assert {(s, d): u for s, _, d, u in rows} == pytest.approx(sums.to_dict())
     assert len(rows) == len(sums)
     assert rows == sorted(rows, key=lambda r: ([s for s, _ in scenarios].index(r[0]), r[2]))
@@ -413,17 +416,18 @@ def test_deployment_chart(sites_book, sites_results):
     xs = {t: _cells(sites_book, s.xVal.numRef.f) for t, s in zip(titles, chart.series)}
     ys = {t: _cells(sites_book, s.yVal.numRef.f) for t, s in zip(titles, chart.series)}
     dep = sites_results.deployment
+    year = report.deployment_chart_year(dep)
     for sc, w in (("S1", 10.0), ("S2", 30.0)):
         label = f"{sc} (warning {w:g} days)"
-        mine = dep[dep.scenario == sc].groupby("arrival_day")["units"].sum()
+        mine = dep[(dep.scenario == sc) & (dep.year == year)].groupby("arrival_day")["units"].sum()
         assert xs[label] == list(mine.index) and ys[label] == pytest.approx(list(mine))
         assert xs[f"{sc} warning time"] == [w, w]
         assert max(xs[label]) <= min(xs[f"{sc} warning time"])
     assert xs["S3 (no warning limit)"] == [2.0]
-    # the chart data sit below the Deployment table, not inside it
+    # the chart data sit right of the Deployment table (printed with the chart), not inside it
     assert ws.auto_filter.ref == f"A1:J{len(dep) + 1}"
-    first_row = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[1]
-    assert first_row > len(dep) + 2
+    first_col = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[0]
+    assert first_col > len(dep.columns) + 1
 
 
 def test_arrival_chart_log_scale():
@@ -466,18 +470,24 @@ def test_long_sites_table_charts_open_sites():
 
 
 def test_spending_chart_data_selected_from_table(report_book, tutorial_results):
+    """Every member's % of GDP in every year (and its last year's floor), selected from the
+    Spending table, right of it; the chart draws a line per member for the largest spenders."""
     data, sp = tutorial_results.data, tutorial_results.spending
-    rows = report.spending_chart_rows(tutorial_results)
-    assert [r[0] for r in rows] == list(data.members.index)
-    for m, base, last, floor in rows:
-        b = sp[(sp.member == m) & (sp.year == data.base_year)].iloc[0]
-        e = sp[(sp.member == m) & (sp.year == data.last_year)].iloc[0]
-        assert (base, last, floor) == (b.spending_pct_gdp, e.spending_pct_gdp, e.target_min_pct_gdp)
-    # and the sheet holds them below the table
+    years, rows = report.spending_chart_rows(tutorial_results)
+    assert years == sorted(sp["year"].unique()) and years[0] == data.base_year
+    assert sorted(r[0] for r in rows) == sorted(data.members.index)
+    for m, *shares, floor in rows:
+        mine = sp[sp.member == m].set_index("year")
+        assert shares == [mine.at[y, "spending_pct_gdp"] for y in years]
+        assert floor == mine.at[data.last_year, "target_min_pct_gdp"]
     ws = report_book["Spending"]
-    codes = set(data.members.index)
-    found = [r for r in ws.iter_rows(min_row=len(sp) + 2, values_only=True) if r[0] in codes]
-    assert [r[:4] for r in found] == [tuple(_expected(v) for v in row) for row in rows]
+    col = len(sp.columns) + 1 + report.CHART_GAP_COLUMNS
+    found = list(ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=col, max_col=col + len(years) + 1,
+                              values_only=True))
+    assert found == [tuple(_expected(v) for v in row) for row in rows]
+    (chart,) = ws._charts
+    drawn = [_cells(report_book, s.tx.strRef.f)[0] for s in chart.series]
+    assert drawn == report.spending_chart_members(tutorial_results)
 
 
 def test_no_formulas_anywhere(report_book):
