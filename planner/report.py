@@ -76,7 +76,7 @@ SCENARIO_COLOURS = ("1F4E78", "C65911", "548235", "7030A0", "BF8F00", "2E75B6", 
 # hollow; LibreOffice fills them, and draws the first series on top)
 SCENARIO_MARKERS = ("circle", "square", "diamond", "triangle", "x", "plus", "star", "dash")
 CHART_GAP_COLUMNS = 1  # empty columns between a table and the chart beside it
-HEADER_HEIGHT = 45  # points: three lines of wrapped header text
+HEADER_HEIGHT = 58  # points: four lines of wrapped header text
 MAX_CHART_REQUIREMENTS = 60  # bars in the Coverage chart
 MAX_CHART_SCENARIOS = len(SCENARIO_COLOURS)  # scenarios in the Deployment chart
 MAX_CHART_SITES = 60  # sites in the Sites chart
@@ -617,7 +617,7 @@ def _wrap_header(ws: Worksheet, row: int) -> None:
     ws.row_dimensions[row].height = HEADER_HEIGHT
 
 
-TEXT_WRAP_WIDTH = 34  # characters: a longer text column wraps (printed pages stay readable)
+TEXT_WRAP_WIDTH = 28  # characters: a longer text column wraps (printed pages stay readable)
 
 
 def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str], first_col: int = 1) -> None:
@@ -652,7 +652,7 @@ def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str], first_col: 
                     dim.height = max(dim.height or 15, 15 * lines)
 
 
-def header_fit(header: str, lines: int = 3) -> int:
+def header_fit(header: str, lines: int = 4) -> int:
     """The narrowest width (characters) at which `header` wraps on at most `lines` lines."""
     import textwrap
     width = max((len(w) for w in header.split()), default=1)
@@ -719,6 +719,7 @@ def bar_chart(title: str, x_title: str, y_title: str, *, horizontal: bool = Fals
     # openpyxl ≥ 3.1 leaves <c:delete> unset, and Excel then hides the axes
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = "low"  # category labels clear of negative bars
     chart.legend.position = "b"
     chart.width, chart.height = 18, 9  # cm
     return chart

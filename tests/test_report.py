@@ -677,3 +677,73 @@ def test_coverage_chart_across_scenarios(sites_results, sites_book):
     title, rows = report.coverage_chart_rows(long, 2026)
     assert len(rows) == 1 and rows[0][0].startswith(f"{long.loc[7, 'scenario']}: ")
     assert title.endswith(f"scenario {long.loc[7, 'scenario']} only (of 3)")
+
+
+@pytest.mark.parametrize("which", BOOKS)
+def test_every_sheet_prints_readably(request, which):
+    """A4 landscape, one page wide, a footer with the plan and the page; table sheets repeat their
+    header row; every print area is narrow enough to print at 8 points or more (11-point text
+    at MIN_READABLE_SCALE); the Overview fits one page."""
+    from planner import printing
+
+    results, book = _book(request, which)
+    for ws in book:
+        ps = ws.page_setup
+        assert ps.orientation == "landscape" and int(ps.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToWidth == 1, ws.title
+        assert ps.fitToHeight == (1 if ws.title == "Overview" else 0), ws.title
+        assert "&P" in ws.oddFooter.right.text and ws.oddFooter.left.text.startswith(results.data.name[:20])
+        if ws.freeze_panes == "A2":
+            assert ws.print_title_rows == "$1:$1" or ws.print_title_rows == "1:1", ws.title
+        for ref in (ws.print_area.split(",") if ws.print_area else []):
+            assert printing.print_scale(ws, ref.split("!")[-1]) >= printing.MIN_READABLE_SCALE, (ws.title, ref)
+
+
+def test_long_tables_print_their_selection(sites_results):
+    """A detail table longer than PRINT_ALL_ROWS is not printed; the selection right of it is,
+    with a note saying so."""
+    n = report.PRINT_ALL_ROWS + 5
+    deployment = pd.concat([sites_results.deployment] * n, ignore_index=True)
+    wb = Workbook()
+    ws = wb.active
+    report.write_result_table(ws, deployment, "USD")
+    report._deployment_chart(ws, deployment)
+    areas = ws._print_done["areas"]
+    assert len(areas) == 1 and range_boundaries(areas[0])[0] > len(deployment.columns)
+    notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "is not printed" in c.value]
+    assert notes and f"{len(deployment):,} rows" in notes[0]
+
+
+def test_burden_chart_sorted_and_a_dominant_member_apart():
+    burden = pd.DataFrame({"member": ["A", "B", "C", "D"], "burden_share_pct": [10.0, 70.0, 5.0, 15.0],
+                           "fair_share_pct": [12.0, 60.0, 8.0, 20.0]})
+    title, rows = report.burden_chart_rows(burden)
+    assert [r[0] for r in rows] == ["D", "A", "C"] and "B not drawn: 70.0 %" in title
+    burden.loc[1, "burden_share_pct"] = 20.0
+    title, rows = report.burden_chart_rows(burden)
+    assert [r[0] for r in rows] == ["B", "D", "A", "C"] and "not drawn" not in title
+
+
+def test_sensitivity_shows_the_informative_rows():
+    sens = pd.DataFrame({
+        "constraint": ["spending_floor"] * 4 + ["equipment_floor"],
+        "member": ["A", "A", "B", "C", "A"], "year": [2025, 2026, 2025, 2025, 2025],
+        "binding": [True, True, True, False, True], "marginal_value": [0.99, 0.98, 4.5, 0.0, 1.3],
+        "unit": "M per M", "valid_from": 1.0, "valid_to": 2.0, "meaning": "m",
+    })
+    informative, face, slack = report.sensitivity_parts(sens)
+    assert list(informative["marginal_value"]) == [4.5, 1.3] and slack == 1
+    assert face.to_dict("records") == [{"constraint": "spending_floor", "member": "A", "years": "2025–2026",
+                                        "low": 0.98, "high": 0.99, "count": 2}]
+
+
+def test_overview(report_book, tutorial_results):
+    from planner import overview
+
+    ws = report_book["Overview"]
+    assert ws["A1"].value == "Tutorial: overview of the plan"
+    asks = overview.member_asks(tutorial_results)
+    assert sorted(asks["member"]) == sorted(tutorial_results.data.members.index)
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("of real money" in t for t in texts) and not any("penalty weight" in t.lower() for t in texts)
+    assert "Decisions that matter most" in texts
