@@ -617,7 +617,7 @@ def _wrap_header(ws: Worksheet, row: int) -> None:
     ws.row_dimensions[row].height = HEADER_HEIGHT
 
 
-TEXT_WRAP_WIDTH = 28  # characters: a longer text column wraps (printed pages stay readable)
+TEXT_WRAP_WIDTH = 30  # characters: a longer text column wraps (printed pages stay readable)
 
 
 def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str], first_col: int = 1) -> None:
@@ -643,7 +643,7 @@ def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str], first_col: 
         previous = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
         ws.column_dimensions[letter].width = max(width, previous or 0)
         if wrap:
-            aligned = Alignment(wrap_text=True, vertical="top")
+            aligned = Alignment(wrap_text=True)  # bottom, as the other cells of the row
             for (cell,) in ws.iter_rows(min_row=2, max_row=ws.max_row, min_col=j, max_col=j):
                 if isinstance(cell.value, str) and len(cell.value) > TEXT_WRAP_WIDTH:
                     cell.alignment = aligned
@@ -796,8 +796,8 @@ def _burden_chart(ws: Worksheet, burden: pd.DataFrame) -> None:
         "The chart's data, selected from the Burden table at the left, largest burden share first.")
     ws.add_chart(chart, f"{get_column_letter(last_col + 2)}2")
     _, _, c1, r1 = printing.chart_extent(ws, chart)
-    set_print(ws, [printing.area(1, 1, len(burden.columns), len(burden) + 1),
-                   printing.area(col, 1, c1, max(r1, last_row))])
+    c0 = printing.chart_extent(ws, chart)[0]  # the chart shows its data: the block itself is not printed
+    set_print(ws, [printing.area(1, 1, len(burden.columns), len(burden) + 1), printing.area(c0, 1, c1, r1)])
 
 
 def spending_chart_rows(results: PlanResults) -> tuple[list[int], list[tuple]]:
@@ -1285,7 +1285,7 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
         ws.add_chart(chart, chart_anchor(rob.cost))
 
 
-TRIVIAL_TOLERANCE = 0.05  # a marginal value within 5 % of 1 M per M is the constraint's face value
+TRIVIAL_TOLERANCE = 0.1  # a marginal value within 10 % of 1 M per M (discounting moves it below 1) is the constraint's face value
 
 
 def sensitivity_parts(sensitivity: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
