@@ -24,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 DEFAULT_WIDTH = 8.43  # characters: Excel's default column width
+CALC_WIDTH = 1.17  # LibreOffice Calc draws a column this much wider than Excel's rule (measured on its PDFs)
 DEFAULT_ROW_PT = 15.0
 A4_LANDSCAPE_CM = (29.7, 21.0)
 MARGIN_IN = {"left": 0.5, "right": 0.5, "top": 0.55, "bottom": 0.75, "header": 0.3, "footer": 0.3}
@@ -39,7 +40,7 @@ def column_cm(ws: Worksheet, column: int) -> float:
     width = dim.width if dim is not None and dim.width else DEFAULT_WIDTH
     if dim is not None and dim.hidden:
         return 0.0
-    return math.trunc(width * 7 + 5) / 96 * 2.54
+    return CALC_WIDTH * math.trunc(width * 7 + 5) / 96 * 2.54
 
 
 def row_cm(ws: Worksheet, row: int) -> float:
@@ -80,9 +81,47 @@ def area_width_cm(ws: Worksheet, ref: str) -> float:
     return sum(column_cm(ws, c) for c in range(min_col, max_col + 1))
 
 
+def title_columns(ws: Worksheet) -> int:
+    """How many columns the sheet repeats left of every printed page (its print title columns)."""
+    cols = ws.print_title_cols
+    if not cols:
+        return 0
+    last = str(cols).replace("$", "").split(":")[-1]
+    return column_index_from_string(last)
+
+
 def print_scale(ws: Worksheet, ref: str) -> float:
-    """The scale (≤ 1) that fitting print area `ref` to one page wide takes."""
-    return min(1.0, PRINTABLE_WIDTH_CM / max(area_width_cm(ws, ref), 1e-9))
+    """The scale (≤ 1) that fitting print area `ref` (with the repeated title columns) to one page wide takes."""
+    width = area_width_cm(ws, ref)
+    min_col = range_boundaries(ref.replace("$", "").split("!")[-1])[0]
+    keys = title_columns(ws)
+    if keys and min_col > keys:
+        width += sum(column_cm(ws, c) for c in range(1, keys + 1))
+    return min(1.0, PRINTABLE_WIDTH_CM / max(width, 1e-9))
+
+
+def split_wide(ws: Worksheet, areas: Sequence[str], keys: int) -> list[str]:
+    """Areas of the sheet's table (from column 1) too wide to print readably, split into column
+    groups that each do, the first `keys` columns (codes, names) repeated on every page."""
+    out: list[str] = []
+    for ref in areas:
+        c0, r0, c1, r1 = range_boundaries(ref.replace("$", ""))
+        if c0 != 1 or print_scale(ws, ref) >= MIN_READABLE_SCALE or c1 <= keys + 1:
+            out.append(ref)
+            continue
+        budget = PRINTABLE_WIDTH_CM / MIN_READABLE_SCALE - sum(column_cm(ws, c) for c in range(1, keys + 1))
+        rest = [column_cm(ws, c) for c in range(keys + 1, c1 + 1)]
+        groups = max(2, math.ceil(sum(rest) / budget))
+        target = sum(rest) / groups  # balanced groups, each within the budget
+        start, width = 1, 0.0
+        for c, w in zip(range(keys + 1, c1 + 1), rest):
+            if width + w > min(budget, target * 1.15) and width > 0:
+                out.append(area(start, r0, c - 1, r1))
+                start, width = c, 0.0
+            width += w
+        out.append(area(start, r0, c1, r1))
+        ws.print_title_cols = f"A:{get_column_letter(keys)}"
+    return out
 
 
 def footer_text(text: str) -> str:
@@ -91,12 +130,13 @@ def footer_text(text: str) -> str:
 
 
 def setup_page(ws: Worksheet, plan: str, *, areas: Sequence[str] | None = None, title_rows: str | None = "auto",
-               one_page: bool = False, note: str | None = None) -> None:
+               one_page: bool = False, note: str | None = None, split: bool = True) -> None:
     """A4 landscape, one page wide (`one_page`: one page in all), margins, footer, print titles.
 
     areas:      print areas, each starting a new page (None: the used range).
     title_rows: rows repeated at the top of every page ("auto": the frozen header rows).
     note:       a few words on what the printed pages show, for the footer.
+    split:      a table too wide to print readably prints in column groups, its codes repeated.
     """
     ps = ws.page_setup
     ps.orientation = "landscape"
@@ -117,6 +157,13 @@ def setup_page(ws: Worksheet, plan: str, *, areas: Sequence[str] | None = None, 
                 title_rows = f"1:{row - 1}" if row == 2 else f"{row - 1}:{row - 1}"
     if title_rows:
         ws.print_title_rows = title_rows
+    if split and not areas and not one_page and ws.max_column > 2 and title_rows:
+        full = area(1, 1, ws.max_column, ws.max_row)
+        if print_scale(ws, full) < MIN_READABLE_SCALE:
+            areas = [full]
+    if split and areas and not one_page:
+        keys = 2 if str(ws["B1"].value or "").startswith("Name") else 1
+        areas = split_wide(ws, areas, keys)
     if areas:
         ws.print_area = list(areas)
     left = footer_text(plan[:80])

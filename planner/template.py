@@ -82,7 +82,7 @@ def write_workbook(
     settings_ws = wb[settings_sheet.name]
     wrap_rows(settings_ws, range(2, settings_ws.max_row + 1), 4, settings_ws.column_dimensions["D"].width)
     for ws in wb.worksheets:  # how each sheet prints: A4 landscape, one page wide, header repeated
-        setup_page(ws, title or "Alliance Burden-Sharing Planner: input workbook")
+        setup_page(ws, title or "Alliance Burden-Sharing Planner: input workbook", split=False)  # one page per empty table
     save_atomic(wb, path)
 
 
