@@ -18,6 +18,7 @@ from openpyxl.chart.marker import Marker
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import printing
 from .report import (
     MONEY,
     PROVENANCE_LABELS,
@@ -25,6 +26,7 @@ from .report import (
     bar_chart,
     chart_anchor,
     colour_series,
+    money_axis,
     provenance_value,
     put_cell,
     set_text_categories,
@@ -32,7 +34,7 @@ from .report import (
     write_rows,
 )
 from .paths import REPORT_CATEGORY
-from .xlsx import AUTHOR, TITLE_FONT, excel_text, landscape_fit_width, safe_text, save_atomic, style_header
+from .xlsx import AUTHOR, TITLE_FONT, excel_text, safe_text, save_atomic, style_header
 
 MAX_CHART_BARS = 40  # members or requirements in one chart
 
@@ -121,10 +123,18 @@ def write_analysis_report(path: str | Path, title: str, figures: Sequence[tuple[
     for name, writer in sheets:
         writer(wb.create_sheet(name), currency)
     for ws in wb.worksheets:
-        landscape_fit_width(ws)
+        print_sheet(ws, title)
     path = Path(path)
     save_atomic(wb, path)
     return path
+
+
+def print_sheet(ws: Worksheet, title: str | None = None) -> None:
+    """How an analysis sheet prints (planner.printing): its tables, and each chart on a page of its own
+    unless both fit a readable page together; the report's title in the footer."""
+    plan = title or ws.parent.properties.title or ""
+    areas = printing.merge_side_by_side(ws, printing.auto_areas(ws))
+    printing.setup_page(ws, plan, areas=areas, title_rows=None if ws.title == "Summary" else "auto")
 
 
 def write_summary(ws: Worksheet, title: str, figures: Sequence[tuple[str, Any, str, str | None]],
@@ -141,6 +151,9 @@ def write_summary(ws: Worksheet, title: str, figures: Sequence[tuple[str, Any, s
         put_cell(ws, row, 2, value, fmt)
         if unit:
             safe_text(ws.cell(row=row, column=3), excel_text(unit))
+            printing.wrap_rows(ws, [row], 3, 60)
+        if isinstance(value, str) and len(value) > 24:
+            printing.wrap_rows(ws, [row], 2, 24)
     row += 2
     safe_text(ws.cell(row=row, column=1), "Provenance").font = SECTION_FONT
     keys = [k for k in PROVENANCE_LABELS if k in provenance] + [k for k in provenance if k not in PROVENANCE_LABELS]
@@ -148,6 +161,7 @@ def write_summary(ws: Worksheet, title: str, figures: Sequence[tuple[str, Any, s
         row += 1
         safe_text(ws.cell(row=row, column=1), PROVENANCE_LABELS.get(key, key.replace("_", " ").capitalize()))
         put_cell(ws, row, 2, provenance_value(provenance[key]))
+        _wrap_across(ws, row, 2, 3)
     if notes:
         row += 2
         safe_text(ws.cell(row=row, column=1), "How to read this report").font = SECTION_FONT
@@ -155,8 +169,17 @@ def write_summary(ws: Worksheet, title: str, figures: Sequence[tuple[str, Any, s
             row += 1
             safe_text(ws.cell(row=row, column=1), sheet).font = Font(bold=True)
             safe_text(ws.cell(row=row, column=2), excel_text(note))
-    for letter, width in zip("ABC", (44, 24, 46)):
+            _wrap_across(ws, row, 2, 3)
+    for letter, width in zip("ABC", (44, 24, 60)):
         ws.column_dimensions[letter].width = width
+
+
+def _wrap_across(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Merge `first`..`last` in `row` when its text is longer than the first column holds."""
+    cell = ws.cell(row=row, column=first)
+    if isinstance(cell.value, str) and len(cell.value) > 22:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        printing.wrap_rows(ws, [row], first, 84)
 
 
 def table_writer(df: pd.DataFrame, chart: Callable[[Worksheet, pd.DataFrame], None] | None = None,
@@ -182,21 +205,50 @@ def summary_block_writer(df: pd.DataFrame) -> Writer:
     return write
 
 
-def before_after_chart(title: str, category: str, before: str, after: str, y_title: str) -> Callable[[Worksheet, pd.DataFrame], None]:
-    """Clustered bars of two columns of the sheet's table, the first MAX_CHART_BARS rows."""
+def before_after_chart(title: str, category: str, before: str, after: str, y_title: str,
+                       currency: str | None = None) -> Callable[[Worksheet, pd.DataFrame], None]:
+    """Clustered bars of two columns of the sheet's table, the first MAX_CHART_BARS rows
+    (with `currency`: money, read in billions once it reaches a billion; `y_title` then
+    holds '{unit}')."""
     def chart(ws: Worksheet, df: pd.DataFrame) -> None:
         n = min(len(df), MAX_CHART_BARS)
         if n == 0:
             return
         cols = list(df.columns)
         bars: BarChart = bar_chart(title, category.capitalize(), y_title)
+        if currency is not None:
+            largest = float(df[[before, after]].head(n).abs().max().max())
+            bars.y_axis.title = y_title.format(unit=money_axis(bars.y_axis, largest, currency))
         for name in (before, after):
             j = cols.index(name) + 1
             bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
         j = cols.index(category) + 1
         set_text_categories(bars, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
         colour_series(bars)
-        bars.width = max(18, min(60, 6 + 1.5 * n))
+        bars.width = max(18, min(40, 6 + 1.5 * n))
+        ws.add_chart(bars, chart_anchor(df))
+    return chart
+
+
+def change_chart(title: str, category: str, column: str, y_title: str,
+                 currency: str | None = None) -> Callable[[Worksheet, pd.DataFrame], None]:
+    """Bars of the change (after − before) of the sheet's table, the first MAX_CHART_BARS rows:
+    what moves, instead of two bars of nearly the same height."""
+    def chart(ws: Worksheet, df: pd.DataFrame) -> None:
+        n = min(len(df), MAX_CHART_BARS)
+        if n == 0:
+            return
+        cols = list(df.columns)
+        bars: BarChart = bar_chart(title, category.capitalize(), y_title)
+        if currency is not None:
+            largest = float(df[column].head(n).abs().max())
+            bars.y_axis.title = y_title.format(unit=money_axis(bars.y_axis, largest, currency))
+        bars.add_data(Reference(ws, min_col=cols.index(column) + 1, min_row=1, max_row=n + 1), titles_from_data=True)
+        set_text_categories(bars, Reference(ws, min_col=cols.index(category) + 1, min_row=2, max_row=n + 1))
+        colour_series(bars)
+        bars.legend = None
+        bars.x_axis.tickLblPos = "low"  # member codes below the bars, also below the negative ones
+        bars.width = max(18, min(40, 6 + 1.2 * n))
         ws.add_chart(bars, chart_anchor(df))
     return chart
 
@@ -205,8 +257,8 @@ def before_after_chart(title: str, category: str, before: str, after: str, y_tit
 
 WHATIF_NOTES = {
     "WhatIf": "Each member's plan cost (spending above its baseline over its years in the pact, "
-    "discounted) without and with the change, largest change first; the chart shows the first "
-    f"{MAX_CHART_BARS}.",
+    "discounted) without and with the change, largest change first; the chart shows the change "
+    f"(after minus before) of the first {MAX_CHART_BARS}.",
     "Requirements": "The requirement cells whose shortfall or marginal cost changed: shortfalls that "
     "appear first, then those that became more expensive. Marginal costs of a MIP come from the LP "
     "with its integer decisions (sites) fixed.",
@@ -240,8 +292,8 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
         ("Status before / after", f"{results.before.outcome.status} / {results.after.outcome.status}", "", None),
     ]
     figures += [(f"Time: {k}", v, "s", "0.00") for k, v in results.seconds.items()]
-    members_chart = before_after_chart("Plan cost before and after, by member", "member",
-                                       "cost_before_musd", "cost_after_musd", f"M {cur}, discounted")
+    members_chart = change_chart("Change in plan cost by member (after minus before)", "member",
+                                 "cost_change_musd", "Change ({unit}, discounted)", cur)
     needs_chart = before_after_chart("Shortfall before and after", "requirement",
                                      "shortfall_before_units", "shortfall_after_units", "units")
     sheets = [
@@ -262,7 +314,7 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str) -> None:
     df = game.table
     write_result_table(ws, df, currency, LABELS)
     chart = before_after_chart("Shapley cost share against the plan's allocation", "member",
-                               "shapley_musd", "plan_allocation_musd", f"M {currency}, discounted")
+                               "shapley_musd", "plan_allocation_musd", "{unit}, discounted", currency)
     chart(ws, df)
     row = len(df) + 3
     method = (f"exact, from all {game.coalitions:,} coalitions" if game.exact else
@@ -283,7 +335,7 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str) -> None:
     for i, (label, text) in enumerate(lines):
         safe_text(ws.cell(row=row + i, column=1), label).font = Font(bold=True)
         safe_text(ws.cell(row=row + i, column=2), excel_text(text))
-    landscape_fit_width(ws)
+    print_sheet(ws)
 
 
 # ---------------------------------------------------------------------------- frontier
@@ -301,7 +353,7 @@ def add_frontier_sheet(wb: Workbook, frontier: Any, currency: str) -> None:
         chart.title = "What fairness costs: the plan's cost against the fair-share band"
         chart.style = 2
         chart.x_axis.title = "Band: largest allowed deviation from the fair burden (%)"
-        chart.y_axis.title = f"Cost of the plan (M {currency}, discounted)"
+        chart.y_axis.title = f"Cost of the plan ({money_axis(chart.y_axis, float(ok['money_cost_musd'].abs().max()), currency)}, discounted)"
         for axis in (chart.x_axis, chart.y_axis):
             axis.delete = False
         chart.x_axis.axPos = "b"
@@ -319,7 +371,7 @@ def add_frontier_sheet(wb: Workbook, frontier: Any, currency: str) -> None:
         f"Point 0 is the cheapest plan without fair-share bands: its largest deviation is "
         f"{frontier.unconstrained_band_pct:,.2f} % of a member's fair burden. Each further point holds every "
         f"member with a positive key share within the band and re-solves the plan."))
-    landscape_fit_width(ws)
+    print_sheet(ws)
 
 
 # ---------------------------------------------------------------------------- alternatives
@@ -335,7 +387,9 @@ def add_alternatives_sheet(wb: Workbook, alternatives: Any, currency: str) -> No
     if n:
         cols = list(members.columns)
         bars = bar_chart(f"Plan cost range within {first['slack_pct'].iloc[0]:g} % of the optimum",
-                          "Member", f"M {currency}, discounted")
+                          "Member", "")
+        largest = float(first[["plan_cost_min_musd", "plan_cost_musd", "plan_cost_max_musd"]].head(n).abs().max().max())
+        bars.y_axis.title = f"{money_axis(bars.y_axis, largest, currency)}, discounted"
         for name in ("plan_cost_min_musd", "plan_cost_musd", "plan_cost_max_musd"):
             j = cols.index(name) + 1
             bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
@@ -349,7 +403,7 @@ def add_alternatives_sheet(wb: Workbook, alternatives: Any, currency: str) -> No
     safe_text(ws.cell(row=top + len(caps) + 3, column=1), excel_text(
         f"{alternatives.solves} re-solves in {alternatives.seconds:,.0f} s. Each range is the lowest and highest "
         "value any plan within the slack allows; the extremes of different rows come from different plans."))
-    landscape_fit_width(ws)
+    print_sheet(ws)
 
 
 # ---------------------------------------------------------------------------- sweep
@@ -383,7 +437,9 @@ def write_sweep_report(results: Any, path: str | Path, provenance: dict, title: 
         if not n:
             return
         cols = list(df.columns)
-        bars = bar_chart("Cost of the plan by variant (real money)", "Variant", f"M {currency}, discounted")
+        bars = bar_chart("Cost of the plan by variant (real money)", "Variant", "")
+        largest = float(df["money_cost_musd"].head(n).abs().max())
+        bars.y_axis.title = f"{money_axis(bars.y_axis, largest, currency)}, discounted"
         bars.add_data(Reference(ws, min_col=cols.index("money_cost_musd") + 1, min_row=1, max_row=n + 1),
                       titles_from_data=True)
         set_text_categories(bars, Reference(ws, min_col=cols.index("label") + 1, min_row=2, max_row=n + 1))

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.marker import Marker
 from openpyxl.chart.shapes import GraphicalProperties
@@ -33,23 +33,26 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import printing
+from .overview import write_overview
 from .results import PlanResults, spending_paths
 from .paths import REPORT_CATEGORY
 from .xlsx import (
     AUTHOR,
+    HEADER_FILL as HEADER_CELL_FILL,
+    HEADER_FONT as HEADER_CELL_FONT,
     EXCEL_MAX_ROWS,
     TITLE_FONT,
     excel_text,
     freeze_and_filter,
     is_blank,
-    landscape_fit_width,
     safe_text,
     save_atomic,
     style_header,
     write_header,
 )
 
-SHEETS = ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment", "Sites",
+SHEETS = ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment", "Sites",
           "Robustness", "Sensitivity")
 
 MONEY = "#,##0.0"
@@ -73,7 +76,7 @@ SCENARIO_COLOURS = ("1F4E78", "C65911", "548235", "7030A0", "BF8F00", "2E75B6", 
 # hollow; LibreOffice fills them, and draws the first series on top)
 SCENARIO_MARKERS = ("circle", "square", "diamond", "triangle", "x", "plus", "star", "dash")
 CHART_GAP_COLUMNS = 1  # empty columns between a table and the chart beside it
-HEADER_HEIGHT = 45  # points: three lines of wrapped header text
+HEADER_HEIGHT = 58  # points: four lines of wrapped header text
 MAX_CHART_REQUIREMENTS = 60  # bars in the Coverage chart
 MAX_CHART_SCENARIOS = len(SCENARIO_COLOURS)  # scenarios in the Deployment chart
 MAX_CHART_SITES = 60  # sites in the Sites chart
@@ -109,6 +112,8 @@ KINDS = {
     "text": Kind("text", "", None),
     "yesno": Kind("yes / no (blank: not applicable)", "", None),
     "number": Kind("", "", "0.00"),
+    "amount": Kind("million currency units", "", "#,##0.0"),
+    "rate": Kind("", "", "#,##0.00"),
     "weight": Kind("modelling weight in the objective, NOT money: what the model charges itself to avoid "
                    "a shortfall or a spending gap", "(penalty weight, not money)", MONEY),
 }
@@ -251,19 +256,23 @@ SITE_STOCK_LABELS: dict[str, tuple[str, str, str]] = {
 }
 
 HOW_TO_READ = {
+    "Overview": "The plan on one printed page: what it asks of each member (spending as % of GDP, spending "
+    "added in the first and last year), what it costs in real money, what is short and where, and the "
+    "decisions that matter most.",
     "Summary": "Status and key figures of the plan, where it came from, and warnings about the input. "
     "Money is in million {cur} at constant {base} prices; 'discounted' sums are discounted to {first}.",
     "Burden": "One row per member: spending and plan cost over the horizon (discounted), its share of "
     "the alliance total, and its fair share by the {key} key. Deviation above 0: pays more than "
-    "its fair share. The chart compares burden share and fair share.",
+    "its fair share. The chart compares burden share and fair share, largest first (its data right of the "
+    "table); a member that dwarfs all others is named in its title instead of drawn.",
     "Spending": "One row per member and year, the base year {base} first: spending against GDP and the "
-    "pact's targets. 'Below floor' above 0: spending missing below the floor. The chart shows "
-    "spending as % of GDP in {base} and {last} against the {last} floor; its data are below the table.",
+    "pact's targets. 'Below floor' above 0: spending missing below the floor. Right of the table: "
+    "spending as % of GDP per member and year (printed) and a chart of the largest spenders' paths.",
     "Capabilities": "One row per member, capability and year: units existing, ordered, newly in "
     "service, in stock and assigned to requirements, and their costs in that year (not discounted).",
     "Coverage": "One row per scenario and requirement (capability, region, year): units required, "
     "provided within the warning time and short, who provides them, and the marginal cost of one "
-    "more unit. The chart's data are below the table; a long table is charted by its requirements "
+    "more unit. The chart's data are right of the table; a long table is charted by its requirements "
     "with a shortfall.",
     "Scenarios": "One row per scenario: its probability and warning time, the units its requirements "
     "ask for and those missing (unit-years: units × years, summed over capabilities, regions and years), "
@@ -273,7 +282,7 @@ HOW_TO_READ = {
     "Deployment": "Who deploys what where in each scenario: one row per scenario, member, capability, "
     "region, year and source (home, or the site whose equipment sets the units draw), with the day "
     "the units arrive, the scenario's warning time and the transit cost. The chart shows the units "
-    "arriving on each day (summed over regions and years; data below the table) against each "
+    "arriving on each day in the last year (summed over regions; data right of the table) against each "
     "scenario's warning time, drawn as a dashed line: every point lies left of its line. When the "
     "units differ widely, the units axis is logarithmic.",
     "Sites": "Pre-positioning sites: one row per site, open or not, with its common-funded costs, "
@@ -282,14 +291,18 @@ HOW_TO_READ = {
     "owner. The chart compares room used and capacity.",
     "Sensitivity": "Marginal values of the spending and fairness constraints, largest first: what "
     "raising a floor, ceiling, equipment floor, growth limit or fair-share band by 1 M would cost the "
-    "plan, and over which range that holds (HiGHS ranging). The marginal costs of requirements are in "
-    "Coverage.",
+    "plan, and over which range that holds (HiGHS ranging). Constraints priced at about 1 M per M (their "
+    "face value) are summarised below, one row per constraint and member; those that do not bind are "
+    "counted. The marginal costs of requirements are in Coverage.",
     "Robustness": "What the plan is worth if members whose obligation is not automatic (Members › "
     "obligation) abstain: the plan re-solved to hold against any k abstentions, k = 0, 1, …, with its "
     "cost (chart); for each scenario the abstention set that would leave the most uncovered with the "
     "plan's deployment as it stands; and the members whose abstention alone hurts most.",
     "All tables": "Headers have filters; hover over a header to see the column's name in the "
     "results, its unit and its meaning. Blank cells: not applicable.",
+    "Printing": "Every sheet prints A4 landscape, one page wide, headers repeated. Long tables (Spending, "
+    "Capabilities, Coverage, Deployment) print only the selection right of them, as the note there says; "
+    "the whole tables stay on the sheets.",
 }
 
 
@@ -308,9 +321,14 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     wb.properties.category = REPORT_CATEGORY  # marks it as a report the planner may replace
     wb.properties.title = excel_text(f"{results.data.name}: plan report")
     cur = results.data.currency
-    summary = wb.active
-    summary.title = "Summary"
+    overview = wb.active
+    overview.title = "Overview"
+    write_overview(overview, results, status_banner(results))
+    set_print(overview, one_page=True, title_rows=None)
+
+    summary = wb.create_sheet("Summary")
     write_summary(summary, results, provenance, warnings)
+    set_print(summary, title_rows=None)
 
     ws = wb.create_sheet("Burden")
     write_result_table(ws, results.burden, cur)
@@ -322,6 +340,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
 
     ws = wb.create_sheet("Capabilities")
     write_result_table(ws, results.capabilities, cur)
+    _largest_orders(ws, results.capabilities, cur)
 
     ws = wb.create_sheet("Coverage")
     write_result_table(ws, results.coverage, cur)
@@ -343,13 +362,128 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     write_robustness(ws, results, cur)
 
     ws = wb.create_sheet("Sensitivity")
-    write_result_table(ws, results.sensitivity, cur, SENSITIVITY_LABELS)
-    if results.sensitivity.empty:
-        safe_text(ws.cell(row=2, column=1), "No spending targets or fair-share bands in this plan.")
+    write_sensitivity(ws, results.sensitivity, cur)
     assert tuple(wb.sheetnames) == SHEETS
     for sheet in wb.worksheets:
-        landscape_fit_width(sheet)
+        if not getattr(sheet, "_print_done", False):
+            set_print(sheet)
+        options = dict(sheet._print_done)
+        if options["areas"] is None:
+            options["areas"] = printing.auto_areas(sheet)
+        options["areas"] = printing.merge_side_by_side(sheet, options["areas"])
+        printing.setup_page(sheet, results.data.name, **options)
     return wb
+
+
+def set_print(ws: Worksheet, areas: Sequence[str] | None = None, note: str | None = None, **options: Any) -> None:
+    """Remember how `ws` prints (planner.printing.setup_page, applied once the sheet is complete):
+    its print areas (default: the table, and each chart on a page of its own) and a note."""
+    ws._print_done = {"areas": areas, "note": note, **options}
+
+
+def print_table_and_charts(ws: Worksheet) -> list[str] | None:
+    """Print areas of a sheet whose charts sit right of its tables: the tables, then each chart."""
+    return printing.auto_areas(ws)
+
+
+def printed_note(ws: Worksheet, column: int, row: int, last_column: int, text: str) -> int:
+    """A note (italic, wrapped over the columns `column`..`last_column`) in `row`; returns the row."""
+    cell = safe_text(ws.cell(row=row, column=column), excel_text(text))
+    cell.font = Font(italic=True)
+    if last_column > column:
+        ws.merge_cells(start_row=row, start_column=column, end_row=row, end_column=last_column)
+    chars = sum((ws.column_dimensions[get_column_letter(c)].width or printing.DEFAULT_WIDTH)
+                for c in range(column, last_column + 1))
+    printing.wrap_rows(ws, [row], column, chars)
+    return row
+
+
+def side_block(ws: Worksheet, first_col: int, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+               formats: Sequence[str | None], widths: Sequence[float] | None = None) -> tuple[int, int]:
+    """A small table right of the sheet's table, its header in row 1 (so that the header rows
+    repeated on printed pages name its columns too); returns (last column, last row)."""
+    for j, h in enumerate(headers):
+        cell = safe_text(ws.cell(row=1, column=first_col + j), excel_text(h))
+        cell.font, cell.fill = copy(HEADER_CELL_FONT), copy(HEADER_CELL_FILL)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.row_dimensions[1].height = HEADER_HEIGHT
+    for i, row in enumerate(rows, start=2):
+        for j, (value, fmt) in enumerate(zip(row, formats)):
+            put_cell(ws, i, first_col + j, value, fmt)
+    for j, h in enumerate(headers):
+        if widths is not None:
+            width = widths[j]
+        else:
+            values = [len(str(r[j])) for r in rows if isinstance(r[j], str)]
+            longest = max(values, default=0) if values else 9
+            width = max(header_fit(h), longest) + 2
+        ws.column_dimensions[get_column_letter(first_col + j)].width = min(max(width, 8), 50)
+    return first_col + len(headers) - 1, 1 + len(rows)
+
+
+CHART_PAGE_CM = 15.5  # a chart this tall fits a printed page under the header row
+PRINT_ALL_ROWS = 40  # a detail table this short is printed whole, next to its chart
+
+
+def printed_whole(df: pd.DataFrame, ws: Worksheet | None = None) -> bool:
+    """Is the detail table `df` (on `ws`, from A1) printed whole: short, and readable once fitted?"""
+    if len(df) > PRINT_ALL_ROWS:
+        return False
+    return ws is None or printing.print_scale(ws, printing.area(1, 1, len(df.columns), 1)) >= printing.MIN_READABLE_SCALE
+
+
+def detail_areas(ws: Worksheet, df: pd.DataFrame, block_area: str) -> list[str]:
+    """Print areas of a sheet with a detail table and a selection beside it: the table too when
+    it is short and prints readably (planner.printing.MIN_READABLE_SCALE)."""
+    table = printing.area(1, 1, len(df.columns), len(df) + 1)
+    return ([table] if printed_whole(df, ws) else []) + [block_area]
+
+
+def table_note(ws: Worksheet, sheet: str, df: pd.DataFrame, what: str) -> str:
+    """What the printed pages hold of the detail table: all of it, or none (N rows)."""
+    if printed_whole(df, ws):
+        return f"The {sheet} table at the left ({len(df):,} rows) is printed too, on its own page."
+    return (f"The full {sheet} table at the left ({len(df):,} rows: {what}) is not printed: "
+            "filter it on the sheet.")
+
+
+def side_column(df: pd.DataFrame) -> int:
+    """The first column of a block right of the table `df` (one empty column between)."""
+    return len(df.columns) + 1 + CHART_GAP_COLUMNS
+
+
+MAX_PRINTED_ORDERS = 30
+
+
+def _largest_orders(ws: Worksheet, capabilities: pd.DataFrame, cur: str) -> None:
+    """The largest orders (rows of the Capabilities table), right of it: what its printed page shows."""
+    if printed_whole(capabilities, ws) or capabilities.empty:
+        set_print(ws)
+        return
+    orders = capabilities[capabilities["ordered_units"] > SHORT_UNITS]
+    top = orders.sort_values(["ordered_units", "acquisition_cost_musd"], ascending=False, kind="stable")
+    top = top.head(MAX_PRINTED_ORDERS)
+    cols = ["member", "capability", "year", "ordered_units", "new_in_service_units", "acquisition_cost_musd"]
+    col = side_column(capabilities)
+    specs = [_column_spec(c, top[c], cur) for c in cols]
+    rows = [tuple(r) for r in top[cols].itertuples(index=False, name=None)]
+    last_col, last_row = side_block(ws, col, [h for h, _, _ in specs], rows, [f for _, _, f in specs])
+    for j, (_, note, _) in enumerate(specs):
+        ws.cell(row=1, column=col + j).comment = comment_for(note)
+    text = (f"Printed: the {len(top)} largest orders (units ordered in a year, largest first) of the "
+            f"{len(orders):,} rows with an order. " + table_note(ws, "Capabilities", capabilities,
+                                                                 "units existing, ordered, in service, assigned "
+                                                                 "and their costs per member, capability and year"))
+    if top.empty:
+        text = "No member orders new units in this plan. " + table_note(ws, "Capabilities", capabilities, "units per "
+                                                                         "member, capability and year")
+    note = printed_note(ws, col, last_row + 2, last_col, excel_text(text))
+    set_print(ws, [printing.area(col, 1, last_col, note)], note="printed: the largest orders; full table on the sheet")
+
+
+def comment_for(text: str):
+    from .xlsx import comment
+    return comment(text)
 
 
 # ---------------------------------------------------------------------------- cells
@@ -484,24 +618,76 @@ def _wrap_header(ws: Worksheet, row: int) -> None:
     ws.row_dimensions[row].height = HEADER_HEIGHT
 
 
-def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str]) -> None:
-    """Width of each column: its longest value, or half its header (which wraps on two lines).
+TEXT_WRAP_WIDTH = 30  # characters: a longer text column wraps (printed pages stay readable)
+
+
+def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str], first_col: int = 1) -> None:
+    """Width of each column: its longest value (numbers as their format shows them), or a third
+    of its header (which wraps on up to three lines), whichever is wider; a text column longer
+    than TEXT_WRAP_WIDTH wraps its long cells.
 
     Columns only widen: a second table on the sheet keeps the first one readable."""
-    for j, (column, header) in enumerate(zip(df.columns, headers), start=1):
+    for j, (column, header) in enumerate(zip(df.columns, headers), start=first_col):
         series = df[column]
         values = series.dropna()
+        wrap = False
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            longest = 10
+            longest = _number_width(values)
         elif len(values):
             longest = int(values.astype(str).str.len().max())
+            if longest > TEXT_WRAP_WIDTH:
+                longest, wrap = TEXT_WRAP_WIDTH, True
         else:
             longest = 0
-        header_width = max(math.ceil(len(header) / 2), max(len(w) for w in header.split()))
-        width = max(min(max(longest, header_width) + 3, 50), 8)
+        width = max(min(max(longest, header_fit(header)) + 2, 50), 8)
         letter = get_column_letter(j)
         previous = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
         ws.column_dimensions[letter].width = max(width, previous or 0)
+        if wrap:
+            aligned = Alignment(wrap_text=True)  # bottom, as the other cells of the row
+            for (cell,) in ws.iter_rows(min_row=2, max_row=ws.max_row, min_col=j, max_col=j):
+                if isinstance(cell.value, str) and len(cell.value) > TEXT_WRAP_WIDTH:
+                    cell.alignment = aligned
+                    lines = math.ceil(len(cell.value) * 0.95 / (TEXT_WRAP_WIDTH + 1))
+                    dim = ws.row_dimensions[cell.row]
+                    dim.height = max(dim.height or 15, 15 * lines)
+
+
+def header_fit(header: str, lines: int = 4) -> int:
+    """The narrowest width (characters) at which `header` wraps on at most `lines` lines."""
+    import textwrap
+    width = max((len(w) for w in header.split()), default=1)
+    while len(textwrap.wrap(header, width)) > lines:
+        width += 1
+    return width + 1  # bold
+
+
+def _number_width(values: pd.Series) -> int:
+    """Characters the widest of `values` takes as the report formats it (thousands separators, a decimal)."""
+    finite = values[np.isfinite(values.astype(float))] if len(values) else values
+    if not len(finite):
+        return 4
+    largest = float(finite.abs().max())
+    negative = bool((finite < 0).any())
+    return len(f"{largest:,.1f}") + negative
+
+
+def _write_block_at(ws: Worksheet, top: int, col: int, title: str, headers: Sequence[str],
+                    rows: Iterable[Sequence[Any]], formats: Sequence[str | None]) -> tuple[int, int]:
+    """A small table at row `top`, column `col`, with a title line; returns (header row, last row)."""
+    safe_text(ws.cell(row=top, column=col), title).font = SECTION_FONT
+    header_row = top + 1
+    for j, h in enumerate(headers):
+        cell = safe_text(ws.cell(row=header_row, column=col + j), h)
+        cell.font, cell.fill = copy(HEADER_CELL_FONT), copy(HEADER_CELL_FILL)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.row_dimensions[header_row].height = HEADER_HEIGHT
+    last = header_row
+    for i, row in enumerate(rows, start=header_row + 1):
+        for j, (value, fmt) in enumerate(zip(row, formats)):
+            put_cell(ws, i, col + j, value, fmt)
+        last = i
+    return header_row, last
 
 
 def _write_block(ws: Worksheet, top: int, title: str, headers: Sequence[str],
@@ -534,9 +720,23 @@ def bar_chart(title: str, x_title: str, y_title: str, *, horizontal: bool = Fals
     # openpyxl ≥ 3.1 leaves <c:delete> unset, and Excel then hides the axes
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = "low"  # category labels clear of negative bars
     chart.legend.position = "b"
     chart.width, chart.height = 18, 9  # cm
     return chart
+
+
+def money_axis(axis: Any, largest_musd: float, cur: str) -> str:
+    """Money values (M) read in billions on `axis` when they reach a billion (the number
+    format's trailing comma divides by 1,000); returns the unit for the axis title."""
+    if abs(largest_musd) >= 10_000:
+        axis.number_format = '#,##0,'
+        return f"bn {cur}"
+    if abs(largest_musd) >= 1_000:
+        axis.number_format = '#,##0.0,'
+        return f"bn {cur}"
+    axis.number_format = '#,##0'
+    return f"M {cur}"
 
 
 def set_text_categories(chart: BarChart, ref: Reference) -> None:
@@ -557,65 +757,117 @@ def chart_anchor(df: pd.DataFrame, row: int = 2) -> str:
     return f"{get_column_letter(len(df.columns) + 1 + CHART_GAP_COLUMNS)}{row}"
 
 
+DOMINANT_RATIO = 2.5  # the largest member is drawn apart when its share exceeds the next one's this many times
+
+
+def burden_chart_rows(burden: pd.DataFrame) -> tuple[str, list[tuple[str, float, float]]]:
+    """The Burden chart's title and rows (member, burden share, fair share), largest burden
+    share first. A member whose share dwarfs every other's (DOMINANT_RATIO times the next)
+    is named in the title, not drawn, so that the other members' bars stay readable."""
+    ranked = burden.sort_values("burden_share_pct", ascending=False, kind="stable")
+    rows = [(m, b, f) for m, b, f in ranked[["member", "burden_share_pct", "fair_share_pct"]].itertuples(
+        index=False, name=None)]
+    title = "Burden and fair share, largest first"
+    if len(rows) >= 3 and rows[1][1] > 0 and rows[0][1] > DOMINANT_RATIO * rows[1][1]:
+        m, b, f = rows[0]
+        title += f" ({m} not drawn: {b:.1f} %, fair {f:.1f} %)"
+        rows = rows[1:]
+    return excel_text(title), rows
+
+
 def _burden_chart(ws: Worksheet, burden: pd.DataFrame) -> None:
-    """Burden share against fair share per member, straight from the Burden table."""
+    """Burden share against fair share per member, largest first, from a selection right of the
+    Burden table; the table and the chart print on pages of their own."""
     if burden.empty:
         return
-    n = len(burden)
-    cols = list(burden.columns)
-    chart = bar_chart("Burden share against fair share", "Member", "Share of alliance spending (%)")
-    for name in ("burden_share_pct", "fair_share_pct"):
-        j = cols.index(name) + 1
-        chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
-    j = cols.index("member") + 1
-    set_text_categories(chart, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
-    chart.width = max(18, min(60, 6 + 1.5 * n))
+    title, rows = burden_chart_rows(burden)
+    col = side_column(burden)
+    last_col, last_row = side_block(ws, col, ["Member", "Burden share (%)", "Fair share (%)"], rows,
+                                    [None, SHARE, SHARE])
+    chart = bar_chart(title, "Member", "Share of alliance spending", horizontal=True)
+    chart.add_data(Reference(ws, min_col=col + 1, max_col=col + 2, min_row=1, max_row=last_row),
+                   titles_from_data=True)
+    set_text_categories(chart, Reference(ws, min_col=col, min_row=2, max_row=last_row))
+    chart.x_axis.scaling.orientation = "maxMin"  # largest at the top
+    chart.y_axis.number_format = "0\" %\""
+    chart.width, chart.height = 18, min(CHART_PAGE_CM, max(9, 3 + 0.4 * len(rows)))
+    chart.gapWidth = 40
     colour_series(chart)
-    ws.add_chart(chart, chart_anchor(burden))
+    ws.cell(row=1, column=col).comment = comment_for(
+        "The chart's data, selected from the Burden table at the left, largest burden share first.")
+    ws.add_chart(chart, f"{get_column_letter(last_col + 2)}2")
+    _, _, c1, r1 = printing.chart_extent(ws, chart)
+    c0 = printing.chart_extent(ws, chart)[0]  # the chart shows its data: the block itself is not printed
+    set_print(ws, [printing.area(1, 1, len(burden.columns), len(burden) + 1), printing.area(c0, 1, c1, r1)])
 
 
-def spending_chart_rows(results: PlanResults) -> list[tuple[str, Any, Any, Any]]:
-    """(member, % of GDP in the base year, % of GDP in the last year, floor in the last year).
+def spending_chart_rows(results: PlanResults) -> tuple[list[int], list[tuple]]:
+    """The years and, per member, (member, % of GDP in each year, floor in the last year),
+    members with the highest share in the last year first.
 
     Values are selected from results.spending, never computed; a member without a row for
-    a year (not a member then) gets blanks.
+    a year (not a member then) gets a blank.
     """
     data, sp = results.data, results.spending
-    base = sp[sp["year"] == data.base_year].drop_duplicates("member", keep="first").set_index("member")
-    last = sp[sp["year"] == data.last_year].drop_duplicates("member", keep="last").set_index("member")
+    years = sorted(int(y) for y in sp["year"].unique())
+    by = sp.drop_duplicates(["member", "year"], keep="last").set_index(["member", "year"])
     rows = []
     for m in data.members.index:
-        rows.append((
-            m,
-            base.at[m, "spending_pct_gdp"] if m in base.index else None,
-            last.at[m, "spending_pct_gdp"] if m in last.index else None,
-            last.at[m, "target_min_pct_gdp"] if m in last.index else None,
-        ))
-    return rows
+        shares = [by.at[(m, y), "spending_pct_gdp"] if (m, y) in by.index else None for y in years]
+        floor = by.at[(m, data.last_year), "target_min_pct_gdp"] if (m, data.last_year) in by.index else None
+        rows.append((m, *shares, floor))
+    last = len(years)
+    rows.sort(key=lambda r: -(r[last] if r[last] is not None and r[last] == r[last] else -math.inf))
+    return years, rows
+
+
+MAX_SPENDING_LINES = 8  # members drawn in the spending chart
+
+
+def spending_chart_members(results: PlanResults, n: int = MAX_SPENDING_LINES) -> list[str]:
+    """The members drawn in the spending chart: the `n` largest spenders in the last year."""
+    sp = results.spending
+    last = sp[sp["year"] == results.data.last_year].sort_values("spending_musd", ascending=False, kind="stable")
+    return list(dict.fromkeys(last["member"]))[:n]
 
 
 def _spending_chart(ws: Worksheet, results: PlanResults) -> None:
-    """Spending as % of GDP in the base and last years against the last year's floor, per member."""
+    """Defence spending as % of GDP in every year, every member (a table right of the Spending
+    table, printed), and a line per year for the largest spenders (chart below it)."""
     data = results.data
-    rows = spending_chart_rows(results)
+    years, rows = spending_chart_rows(results)
     if not rows:
         return
-    base, last = data.base_year, data.last_year
-    top = ws.max_row + 3
-    header_row, last_row = _write_block(
-        ws, top, "Chart data: defence spending as % of GDP, selected from the table above",
-        ["Member", f"Spending {base} (% of GDP)", f"Spending {last} (% of GDP)",
-         f"Floor target {last} (% of GDP)"],
-        rows, [None, SHARE, SHARE, SHARE],
-    )
-    chart = bar_chart(f"Defence spending as % of GDP: {base} and {last} against the {last} floor",
-                       "Member", "% of GDP")
-    chart.add_data(Reference(ws, min_col=2, max_col=4, min_row=header_row, max_row=last_row),
-                   titles_from_data=True)
-    set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
-    chart.width = max(18, min(60, 6 + 2 * len(rows)))
-    colour_series(chart)
-    ws.add_chart(chart, chart_anchor(results.spending))
+    col = side_column(results.spending)
+    headers = ["Member (% of GDP)", *[str(y) for y in years], f"Floor {data.last_year}"]
+    last_col, last_row = side_block(ws, col, headers, rows, [None, *[SHARE] * (len(years) + 1)],
+                                    widths=[9, *[8] * (len(years) + 1)])
+    drawn = spending_chart_members(results)
+    chart = LineChart()
+    chart.title = excel_text(f"Defence spending as % of GDP, {years[0]}–{years[-1]}: "
+                             f"the {len(drawn)} largest spenders")
+    chart.x_axis.title = "Year"
+    chart.y_axis.title = "% of GDP"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.number_format = "0.0"
+    chart.legend.position = "r"
+    position = {r[0]: i for i, r in enumerate(rows, start=2)}
+    for m in drawn:
+        r = position[m]
+        chart.add_data(Reference(ws, min_col=col, max_col=col + len(years), min_row=r, max_row=r),
+                       from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=col + 1, max_col=col + len(years), min_row=1, max_row=1))
+    for series in chart.series:
+        series.smooth = False
+    chart.width, chart.height = 24, 12
+    note = printed_note(ws, col, last_row + 2, last_col, excel_text(
+        f"Printed: this table (every member, every year, highest share in {data.last_year} first) and the chart. "
+        + table_note(ws, "Spending", results.spending, "GDP, spending, targets, top-ups per member and year")))
+    ws.add_chart(chart, f"{get_column_letter(col)}{note + 2}")
+    c0, _, c1, r1 = printing.chart_extent(ws, chart)
+    set_print(ws, detail_areas(ws, results.spending, printing.area(col, 1, max(last_col, c1), r1)),
+              note=None if printed_whole(results.spending, ws) else "printed: % of GDP per member and year; full table on the sheet")
 
 
 def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, list[tuple]]:
@@ -665,54 +917,66 @@ def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, li
 
 
 def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int) -> None:
-    """Required against provided units per requirement (horizontal bars, first at the top)."""
+    """Required against provided units per requirement (horizontal bars, first at the top),
+    from a selection right of the Coverage table; the selection and the chart are printed."""
     title, rows = coverage_chart_rows(coverage, last_year)
     if not rows:
         return
-    top = ws.max_row + 3
-    header_row, last_row = _write_block(
-        ws, top, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
-        ["Requirement", "Required (units)", "Provided (units)", "Shortfall (units)"],
-        rows, [None, UNITS, UNITS, UNITS],
-    )
+    col = side_column(coverage)
+    last_col, last_row = side_block(ws, col, ["Requirement", "Required (units)", "Provided (units)",
+                                              "Shortfall (units)"], rows, [None, UNITS, UNITS, UNITS])
     chart = bar_chart(title, "Requirement", "Units", horizontal=True)
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=header_row, max_row=last_row),
+    chart.add_data(Reference(ws, min_col=col + 1, max_col=col + 2, min_row=1, max_row=last_row),
                    titles_from_data=True)
-    set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    set_text_categories(chart, Reference(ws, min_col=col, min_row=2, max_row=last_row))
     chart.x_axis.scaling.orientation = "maxMin"  # first requirement at the top
-    chart.height = max(9, 3 + 0.6 * len(rows))
+    chart.width, chart.height = 18, min(CHART_PAGE_CM, max(9, 3 + 0.4 * len(rows)))
     colour_series(chart)
-    ws.add_chart(chart, chart_anchor(coverage))
-    longest = max(len(label) for label, *_ in rows) + 3
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, min(longest, 50))
+    note = printed_note(ws, col, last_row + 2, last_col, excel_text(
+        f"Printed: this selection ({title[0].lower()}{title[1:]}) and its chart. "
+        + table_note(ws, "Coverage", coverage, "one per scenario and requirement, with who provides what")))
+    ws.add_chart(chart, f"{get_column_letter(last_col + 2)}2")
+    c0, _, c1, r1 = printing.chart_extent(ws, chart)
+    set_print(ws, detail_areas(ws, coverage, printing.area(col, 1, c1, max(r1, note))),
+              note=None if printed_whole(coverage, ws) else "printed: the requirements charted; full table on the sheet")
+
+
+def deployment_chart_year(deployment: pd.DataFrame) -> int | None:
+    """The year the arrival chart shows: the last year with units deployed (the plan's end state)."""
+    return None if deployment.empty else int(deployment["year"].max())
 
 
 def deployment_chart_rows(deployment: pd.DataFrame) -> tuple[str, list[tuple[str, float]], list[tuple]]:
     """The arrival chart's title, its scenarios (code, warning days) and its rows
     (scenario, warning days, arrival day, units arriving that day).
 
-    Units are summed per scenario and arrival day over the Deployment table's rows (all
-    members, capabilities, regions, years and sources); nothing else is computed. A chart
-    of more than MAX_CHART_SCENARIOS scenarios is unreadable: those with the shortest
-    warning time are charted, as the ones where arriving in time is hardest.
+    One year is charted (deployment_chart_year: units deployed in different years are not
+    the same units, so they are not added up): units are summed per scenario and arrival
+    day over that year's rows of the Deployment table (all members, capabilities, regions
+    and sources); nothing else is computed. A chart of more than MAX_CHART_SCENARIOS
+    scenarios is unreadable: those with the shortest warning time are charted, as the ones
+    where arriving in time is hardest.
     """
     if deployment.empty:
         return "", [], []
+    year = deployment_chart_year(deployment)
     order = list(dict.fromkeys(deployment["scenario"]))
     warning = deployment.groupby("scenario", sort=False)["warning_days"].first()
     ranked = sorted(order, key=lambda sc: (float(warning[sc]), order.index(sc)))
     charted = ranked[:MAX_CHART_SCENARIOS]
-    sums = deployment.groupby(["scenario", "arrival_day"], sort=True)["units"].sum()
+    in_year = deployment[deployment["year"] == year]
+    sums = in_year.groupby(["scenario", "arrival_day"], sort=True)["units"].sum()
     rows = [
         (sc, float(warning[sc]), float(day), float(units))
-        for sc in charted
+        for sc in charted if sc in sums.index.get_level_values(0)
         for day, units in sums.loc[sc].items()
     ]
-    title = "Units arriving by day against each scenario's warning time (dashed)"
+    title = f"Units arriving by day in {year} against each scenario's warning time (dashed)"
     if len(charted) < len(order):
         title += f": the {len(charted)} of {len(order)} scenarios with the shortest warning"
     if all(math.isinf(warning[sc]) for sc in charted):
-        title = "Units arriving by day (no scenario limits the warning time)"
+        title = f"Units arriving by day in {year} (no scenario limits the warning time)"
+    charted = [sc for sc in charted if sc in sums.index.get_level_values(0)]
     return excel_text(title), [(sc, float(warning[sc])) for sc in charted], rows
 
 
@@ -741,34 +1005,36 @@ def _scenario_label(scenario: str, warning: float) -> str:
 
 
 def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
-    """Units arriving on each day per scenario (markers) against the warning time (dashed lines)."""
+    """Units arriving on each day per scenario (markers) against the warning time (dashed lines),
+    in one year, from a selection right of the Deployment table; the selection and the chart print."""
     title, scenarios, rows = deployment_chart_rows(deployment)
     if not rows:
         return
-    top = ws.max_row + 3
-    header_row, last_row = _write_block(
-        ws, top, "Chart data: units arriving per scenario and day, summed over the rows of the table above",
-        ["Scenario", "Warning time (days)", "Arrival day (days)", "Units arriving (units)"],
-        rows, [None, DAYS, DAYS, UNITS],
-    )
+    year = deployment_chart_year(deployment)
+    col = side_column(deployment)
+    last_col, last_row = side_block(
+        ws, col, ["Scenario", "Warning time (days)", "Arrival day (days)", f"Units arriving in {year} (units)"],
+        rows, [None, DAYS, DAYS, UNITS])
+    header_row = 1
     lines = warning_line_rows(scenarios, rows)
     log = arrival_log_scale(rows)
     line_header = None
     if lines:
-        line_header, _ = _write_block(
-            ws, last_row + 3,
+        line_header, line_last = _write_block_at(
+            ws, last_row + 3, col,
             "Chart lines: each scenario's warning time, drawn from "
             + ("the fewest" if log else "0") + " to the most units arriving on one day",
             ["Scenario", "Warning time (days)", "Line height (units)"], lines, [None, DAYS, UNITS],
         )
+        last_row = line_last
     chart = ScatterChart()
     chart.title = title
     chart.style = 2
     chart.x_axis.title = "Arrival day (days from the decision to deploy)"
-    chart.y_axis.title = "Units arriving (summed over regions and years" + ("; log scale)" if log else ")")
+    chart.y_axis.title = f"Units arriving in {year}" + (" (log scale)" if log else "")
     for axis in (chart.x_axis, chart.y_axis):
         axis.delete = False
-        axis.number_format = "General"
+        axis.number_format = "#,##0"
     chart.x_axis.scaling.min = 0
     if log:
         chart.y_axis.scaling.logBase = 10
@@ -780,8 +1046,8 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
     for i, (sc, w) in enumerate(scenarios):
         colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
         n = sum(1 for r in rows if r[0] == sc)
-        series = Series(Reference(ws, min_col=4, min_row=first, max_row=first + n - 1),
-                        Reference(ws, min_col=3, min_row=first, max_row=first + n - 1),
+        series = Series(Reference(ws, min_col=col + 3, min_row=first, max_row=first + n - 1),
+                        Reference(ws, min_col=col + 2, min_row=first, max_row=first + n - 1),
                         title=_scenario_label(sc, w))
         series.marker = Marker(symbol=SCENARIO_MARKERS[i % len(SCENARIO_MARKERS)], size=min(6 + 2 * i, 20))
         series.marker.graphicalProperties = GraphicalProperties(
@@ -796,8 +1062,8 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
             if not math.isfinite(w):
                 continue
             colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
-            series = Series(Reference(ws, min_col=3, min_row=first, max_row=first + 1),
-                            Reference(ws, min_col=2, min_row=first, max_row=first + 1),
+            series = Series(Reference(ws, min_col=col + 2, min_row=first, max_row=first + 1),
+                            Reference(ws, min_col=col + 1, min_row=first, max_row=first + 1),
                             title=excel_text(f"{sc} warning time"))
             series.marker = Marker(symbol="none")
             series.graphicalProperties = GraphicalProperties(
@@ -805,8 +1071,15 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
             series.smooth = False
             chart.series.append(series)
             first += 2
-    chart.width, chart.height = 24, 14
-    ws.add_chart(chart, chart_anchor(deployment))
+    chart.width, chart.height = 20, 13
+    note = printed_note(ws, col, last_row + 2, last_col, excel_text(
+        f"Printed: the units arriving per scenario and day in {year} (summed over members, capabilities, regions "
+        "and sources) and the chart. " + table_note(ws, "Deployment", deployment, "who deploys what where, in every "
+                                                    "year and scenario")))
+    ws.add_chart(chart, f"{get_column_letter(last_col + 2)}2")
+    c0, _, c1, r1 = printing.chart_extent(ws, chart)
+    set_print(ws, detail_areas(ws, deployment, printing.area(col, 1, c1, max(r1, note))),
+              note=None if printed_whole(deployment, ws) else f"printed: arrivals in {year}; full table on the sheet")
 
 
 def scenario_chart_label(scenario: str, warning: float) -> str:
@@ -935,13 +1208,13 @@ SENSITIVITY_LABELS: dict[str, tuple[str, str, str]] = {
     "member": ("Member", "code", "Member code."),
     "year": ("Year", "year", "Year of the constraint (blank: the whole horizon)."),
     "binding": ("Binding", "yesno", "Does the constraint bind (a marginal value above 0)?"),
-    "marginal_value": ("Marginal value", "number",
+    "marginal_value": ("Marginal value", "rate",
                        "What one more unit of the right-hand side would cost (or save) the plan, in "
                        "discounted M (for a MIP: with its integer decisions fixed)."),
     "unit": ("Unit", "text", "Unit of the marginal value."),
-    "valid_from": ("Holds from", "number", "The marginal value holds while the right-hand side (in M) is at least "
+    "valid_from": ("Holds from (M)", "amount", "The marginal value holds while the right-hand side (in M) is at least "
                    "this (HiGHS ranging; blank: no limit or not available)."),
-    "valid_to": ("Holds to", "number", "… and at most this."),
+    "valid_to": ("Holds to (M)", "amount", "… and at most this."),
     "meaning": ("Meaning", "text", "What the marginal value prices."),
 }
 NO_ABSTAINERS = ("Every member's obligation is automatic (Members › obligation): no member may abstain, "
@@ -1002,14 +1275,80 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
     ok = rob.cost[rob.cost["money_cost_musd"].notna()]
     if len(ok) >= 2:
         cols = list(rob.cost.columns)
-        chart = bar_chart("Cost of a plan that holds against any k abstentions", "k (members abstaining)",
-                           f"Cost of the plan (M {cur}, discounted)")
+        chart = bar_chart("Cost of a plan that holds against any k abstentions", "k (members abstaining)", "")
+        unit = money_axis(chart.y_axis, float(ok["money_cost_musd"].abs().max()), cur)
+        chart.y_axis.title = f"Cost of the plan ({unit}, discounted)"
         j = cols.index("money_cost_musd") + 1
         chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=len(ok) + 1), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=cols.index("k") + 1, min_row=2, max_row=len(ok) + 1))
         colour_series(chart)
         chart.legend = None
         ws.add_chart(chart, chart_anchor(rob.cost))
+
+
+TRIVIAL_TOLERANCE = 0.1  # a marginal value within 10 % of 1 M per M (discounting moves it below 1) is the constraint's face value
+
+
+def sensitivity_parts(sensitivity: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(informative rows, largest |value| first; constraints priced at about 1 M per M, one row
+    per constraint and member; number of constraints that do not bind).
+
+    A floor met by spending just that much costs about 1 M of plan per M of floor (its face
+    value, discounted): true, and the same for every such row, so the rows are summarised."""
+    if sensitivity.empty:
+        return sensitivity, pd.DataFrame(columns=["constraint", "member", "years", "low", "high", "count"]), 0
+    value = sensitivity["marginal_value"].astype(float)
+    binding = value.abs() > 1e-9
+    trivial = binding & ((value - 1).abs() <= TRIVIAL_TOLERANCE)
+    informative = sensitivity[binding & ~trivial]
+    informative = informative.assign(_size=informative["marginal_value"].abs()).sort_values(
+        "_size", ascending=False, kind="stable").drop(columns="_size").reset_index(drop=True)
+    face = sensitivity[trivial]
+    summary = []
+    for (constraint, member), rows in face.groupby(["constraint", "member"], sort=False, dropna=False):
+        years = [int(y) for y in rows["year"].dropna()]
+        summary.append({"constraint": constraint, "member": member,
+                        "years": _year_runs(years) if years else "whole horizon",
+                        "low": float(rows["marginal_value"].min()), "high": float(rows["marginal_value"].max()),
+                        "count": len(rows)})
+    return informative, pd.DataFrame(summary, columns=["constraint", "member", "years", "low", "high", "count"]), \
+        int((~binding).sum())
+
+
+def _year_runs(years: list[int]) -> str:
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def write_sensitivity(ws: Worksheet, sensitivity: pd.DataFrame, cur: str) -> None:
+    """The informative marginal values (largest first), then the constraints priced at their face
+    value (about 1 M per M) in one row per constraint and member, then how many do not bind."""
+    informative, face, slack = sensitivity_parts(sensitivity)
+    write_result_table(ws, informative, cur, SENSITIVITY_LABELS)
+    if sensitivity.empty:
+        safe_text(ws.cell(row=2, column=1), "No spending targets or fair-share bands in this plan.")
+        set_print(ws)
+        return
+    row = len(informative) + 2
+    if informative.empty:
+        safe_text(ws.cell(row=2, column=1), "No constraint is priced other than at its face value.")
+        row = 3
+    row += 1
+    safe_text(ws.cell(row=row, column=1), excel_text(
+        f"{len(sensitivity):,} constraints in all: {len(informative):,} above, "
+        f"{int(face['count'].sum()) if len(face) else 0:,} priced at about 1 M per M (below, one row per "
+        f"constraint and member), {slack:,} not binding (marginal value 0, not listed)")).font = SECTION_FONT
+    if len(face):
+        _write_block(ws, row + 1, "Priced at about 1 M per M: the constraint costs its face value, nothing more",
+                     ["Constraint", "Member", "Years", "Lowest marginal value", "Highest marginal value",
+                      "Constraints"],
+                     face.itertuples(index=False, name=None), [None, None, None, "#,##0.00", "#,##0.00", COUNT])
+    set_print(ws)
 
 
 # ---------------------------------------------------------------------------- summary
@@ -1160,12 +1499,17 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
         safe_text(ws.cell(row=row, column=j), h)
     style_header(ws, row)
     ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
+    for letter, width in zip("ABC", SUMMARY_WIDTHS):
+        ws.column_dimensions[letter].width = width
     for item, value, unit, fmt in summary_rows(results, provenance):
         row += 1
         safe_text(ws.cell(row=row, column=1), item)
         put_cell(ws, row, 2, value, fmt)
         if unit:
             safe_text(ws.cell(row=row, column=3), excel_text(unit))
+            printing.wrap_rows(ws, [row], 3, SUMMARY_WIDTHS[2])
+        if isinstance(value, str) and len(value) > SUMMARY_WIDTHS[1]:
+            printing.wrap_rows(ws, [row], 2, SUMMARY_WIDTHS[1])
 
     row += 2
     safe_text(ws.cell(row=row, column=1), "Provenance").font = SECTION_FONT
@@ -1176,6 +1520,7 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
         label = PROVENANCE_LABELS.get(key, str(key).replace("_", " ").capitalize())
         safe_text(ws.cell(row=row, column=1), excel_text(label))
         put_cell(ws, row, 2, provenance_value(provenance[key]))
+        _wrap_across(ws, row, 2, 3)
 
     row += 2
     warnings = list(warnings or [])
@@ -1187,6 +1532,7 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
     for w in warnings:
         row += 1
         safe_text(ws.cell(row=row, column=1), excel_text(w))
+        _wrap_across(ws, row, 1, 3)
 
     row += 2
     safe_text(ws.cell(row=row, column=1), "How to read this report").font = SECTION_FONT
@@ -1195,10 +1541,25 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
     for sheet, note in HOW_TO_READ.items():
         row += 1
         safe_text(ws.cell(row=row, column=1), sheet).font = Font(bold=True)
+        ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
         safe_text(ws.cell(row=row, column=2), excel_text(note.format(**fill)))
+        _wrap_across(ws, row, 2, 3)
 
-    for letter, width in zip("ABC", (26, 24, 46)):
-        ws.column_dimensions[letter].width = width
+
+SUMMARY_WIDTHS = (26, 24, 70)
+
+
+def _wrap_across(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Merge `first`..`last` in `row` and wrap the text there, the row tall enough for it."""
+    cell = ws.cell(row=row, column=first)
+    if cell.value is None or (not isinstance(cell.value, str)):
+        return
+    chars = sum(ws.column_dimensions[get_column_letter(c)].width or printing.DEFAULT_WIDTH
+                for c in range(first, last + 1))
+    if len(cell.value) <= chars - 2 and "\n" not in cell.value:
+        return
+    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    printing.wrap_rows(ws, [row], first, chars)
 
 
 def provenance_value(value: Any) -> Any:

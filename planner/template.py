@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.schema import SHEETS, Column, Sheet
+from planner.printing import setup_page, wrap_rows
 from planner.xlsx import (
     TITLE_FONT,
     comment,
@@ -76,6 +77,12 @@ def write_workbook(
             write_settings(ws, sheet, settings)
         else:
             write_table(ws, sheet, tables.get(sheet.name))
+    about_ws = wb[ABOUT]
+    wrap_rows(about_ws, range(3, about_ws.max_row + 1), 2, about_ws.column_dimensions["B"].width)
+    settings_ws = wb[settings_sheet.name]
+    wrap_rows(settings_ws, range(2, settings_ws.max_row + 1), 4, settings_ws.column_dimensions["D"].width)
+    for ws in wb.worksheets:  # how each sheet prints: A4 landscape, one page wide, header repeated
+        setup_page(ws, title or "Alliance Burden-Sharing Planner: input workbook", split=False)  # one page per empty table
     save_atomic(wb, path)
 
 

@@ -34,7 +34,7 @@ def nato_report(tmp_path_factory):
 def test_nato_report_sheets_charts_and_rows(nato_report):
     path, _ = nato_report
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[:5] == ["Summary", "Burden", "Spending", "Capabilities", "Coverage"]
+    assert wb.sheetnames[:6] == ["Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage"]
     assert sum(len(ws._charts) for ws in wb) >= 2
     burden = pd.read_excel(path, sheet_name="Burden")
     assert len(burden) == 32

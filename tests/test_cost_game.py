@@ -133,7 +133,7 @@ def test_cli_analyse_shapley(tmp_path):
     result = CliRunner().invoke(app, ["analyse", str(TUTORIAL), "--shapley", "--out", str(out)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-1] == "Shapley"
+    assert wb.sheetnames[:2] == ["Overview", "Summary"] and wb.sheetnames[-1] == "Shapley"
     assert "Burden" in wb.sheetnames
     assert len(wb["Shapley"]._charts) == 1
     table = pd.read_excel(out, sheet_name="Shapley", nrows=3)

@@ -7,6 +7,7 @@ Skipped where LibreOffice is absent, except where PLANNER_REQUIRE_LIBREOFFICE=1 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -37,22 +38,58 @@ def to_pdf(path: Path) -> bytes:
     return path.with_suffix(".pdf").read_bytes()
 
 
+def pages(pdf: bytes) -> int:
+    """Pages of a PDF (its /Type /Page objects, not the /Pages tree)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def overview_pages(report: Path, outdir: Path) -> int:
+    """Printed pages of the report's Overview sheet alone (a copy holding only that sheet)."""
+    import openpyxl
+
+    outdir.mkdir()
+    wb = openpyxl.load_workbook(report)
+    for name in wb.sheetnames[1:]:
+        del wb[name]
+    alone = outdir / "overview.xlsx"
+    wb.save(alone)
+    return pages(to_pdf(alone))
+
+
+# Printed pages (LibreOffice, A4 landscape), measured December 2026, with room for fonts and versions.
+# Before the print setup: tutorial report 10, template 47, what-if 4, tutorial with every analysis 13 (all
+# unreadably small); after: 19, 22, 6, 25 at 8 points or more (wide tables print in column groups).
+MAX_PAGES = {"report": 21, "template": 24, "whatif": 7, "analysis": 27}
+
+
 def test_report_and_template_convert_to_pdf(tmp_path):
+    """The tutorial's report and the template print in a few readable pages, the Overview in one."""
     report = run_plan(TUTORIAL, tmp_path / "report.xlsx").report_path
     template = tmp_path / "template.xlsx"
     write_workbook(template)
-    for path in (report, template):
+    for name, path in (("report", report), ("template", template)):
         pdf = to_pdf(path)
-        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") > 1
+        assert pdf.startswith(b"%PDF") and 1 < pages(pdf) <= MAX_PAGES[name], (name, pages(pdf))
+    assert overview_pages(report, tmp_path / "overview") == 1
 
 
 def test_analysis_reports_convert_to_pdf(tmp_path):
-    """The what-if report and the plan report with every analysis sheet open in Calc."""
+    """The what-if report and the plan report with every analysis sheet open in Calc and print
+    in a few pages."""
     whatif = run_whatif(TUTORIAL, tmp_path / "whatif.xlsx", without={"BOR": None}).report_path
     run_analyses(TUTORIAL, tmp_path / "analysis.xlsx", shapley=True, frontier=True, alternatives=True)
-    for path in (whatif, tmp_path / "analysis.xlsx"):
+    for name, path in (("whatif", whatif), ("analysis", tmp_path / "analysis.xlsx")):
         pdf = to_pdf(path)
-        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") > 1
+        assert pdf.startswith(b"%PDF") and 1 < pages(pdf) <= MAX_PAGES[name], (name, pages(pdf))
+
+
+@pytest.mark.verify
+def test_nato_report_prints_in_30_pages(tmp_path):
+    """NATO's report (32 members, thousands of detail rows) prints in at most 30 pages, its
+    Overview on one (≈ 1 min: `make verify`)."""
+    report = run_plan(Path(__file__).parents[1] / "inputs" / "nato.xlsx", tmp_path / "nato.xlsx").report_path
+    assert pages(to_pdf(report)) <= 30
+    assert overview_pages(report, tmp_path / "overview") == 1
 
 
 def convert(path: Path, fmt: str, outdir: Path) -> Path:
@@ -76,7 +113,7 @@ def test_example_reports_open_with_their_charts(tmp_path, name):
 
     report = run_plan(Path(__file__).parents[1] / "inputs" / f"{name}.xlsx", tmp_path / f"{name}.xlsx").report_path
     pdf = to_pdf(report)
-    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") > 3
+    assert pdf.startswith(b"%PDF") and pages(pdf) > 3
     again = tmp_path / "again"
     again.mkdir()
     resaved = convert(report, "xlsx", again)

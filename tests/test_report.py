@@ -157,8 +157,8 @@ def _check_table(ws, df, header_row: int = 1) -> None:
 def test_sheet_order(request, which):
     _, book = _book(request, which)
     assert tuple(book.sheetnames) == SHEETS
-    assert SHEETS == ("Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment",
-                      "Sites", "Robustness", "Sensitivity")
+    assert SHEETS == ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios",
+                      "Deployment", "Sites", "Robustness", "Sensitivity")
     assert all(len(name) <= 31 for name in book.sheetnames)
 
 
@@ -226,7 +226,7 @@ def test_readable_headers(report_book):
     assert "Common-funding share (%)" in burden and "Common-funded cost, discounted (M USD)" in burden
     spending = [c.value for c in report_book["Spending"][1]]
     assert "Defence spending (% of GDP)" in spending
-    deployment = [c.value for c in report_book["Deployment"][1]]
+    deployment = [c.value for c in report_book["Deployment"][1]][:10]  # the chart's data follow, right of it
     assert deployment == ["Scenario", "Member", "Capability", "Region", "Year", "Source", "Units (units)",
                           "Arrival day (days)", "Warning time (days)", "Transit cost (M USD)"]
     assert report_book["Coverage"]["A1"].value == "Scenario"
@@ -282,7 +282,7 @@ def test_new_number_formats(sites_book):
 def test_charts(request, which):
     _, book = _book(request, which)
     counts = {ws.title: len(ws._charts) for ws in book}
-    assert counts == {"Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
+    assert counts == {"Overview": 0, "Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
                       "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0,
                       "Sensitivity": 0}
     for ws in book:
@@ -292,8 +292,9 @@ def test_charts(request, which):
             assert chart.x_axis.delete is False and chart.y_axis.delete is False
     burden_chart = book["Burden"]._charts[0]
     assert len(burden_chart.series) == 2
-    spending_chart = book["Spending"]._charts[0]
-    assert len(spending_chart.series) == 3
+    spending_chart = book["Spending"]._charts[0]  # a line per member (the largest spenders)
+    assert spending_chart.tagname == "lineChart"
+    assert 1 <= len(spending_chart.series) <= min(report.MAX_SPENDING_LINES, len(book["Burden"]["A"]) - 1)
 
 
 def _cells(book, ref: str) -> list:
@@ -390,7 +391,9 @@ def test_deployment_chart_rows(sites_results):
     dep = sites_results.deployment
     title, scenarios, rows = report.deployment_chart_rows(dep)
     assert scenarios == [("S1", 10.0), ("S2", 30.0), ("S3", math.inf)]  # shortest warning first
-    sums = dep.groupby(["scenario", "arrival_day"])["units"].sum()
+    year = report.deployment_chart_year(dep)
+    assert year == dep["year"].max() and str(year) in title  # one year: units of different years are not added
+    sums = dep[dep.year == year].groupby(["scenario", "arrival_day"])["units"].sum()
     assert {(s, d): u for s, _, d, u in rows} == pytest.approx(sums.to_dict())
     assert len(rows) == len(sums)
     assert rows == sorted(rows, key=lambda r: ([s for s, _ in scenarios].index(r[0]), r[2]))
@@ -413,17 +416,18 @@ def test_deployment_chart(sites_book, sites_results):
     xs = {t: _cells(sites_book, s.xVal.numRef.f) for t, s in zip(titles, chart.series)}
     ys = {t: _cells(sites_book, s.yVal.numRef.f) for t, s in zip(titles, chart.series)}
     dep = sites_results.deployment
+    year = report.deployment_chart_year(dep)
     for sc, w in (("S1", 10.0), ("S2", 30.0)):
         label = f"{sc} (warning {w:g} days)"
-        mine = dep[dep.scenario == sc].groupby("arrival_day")["units"].sum()
+        mine = dep[(dep.scenario == sc) & (dep.year == year)].groupby("arrival_day")["units"].sum()
         assert xs[label] == list(mine.index) and ys[label] == pytest.approx(list(mine))
         assert xs[f"{sc} warning time"] == [w, w]
         assert max(xs[label]) <= min(xs[f"{sc} warning time"])
     assert xs["S3 (no warning limit)"] == [2.0]
-    # the chart data sit below the Deployment table, not inside it
+    # the chart data sit right of the Deployment table (printed with the chart), not inside it
     assert ws.auto_filter.ref == f"A1:J{len(dep) + 1}"
-    first_row = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[1]
-    assert first_row > len(dep) + 2
+    first_col = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[0]
+    assert first_col > len(dep.columns) + 1
 
 
 def test_arrival_chart_log_scale():
@@ -466,18 +470,24 @@ def test_long_sites_table_charts_open_sites():
 
 
 def test_spending_chart_data_selected_from_table(report_book, tutorial_results):
+    """Every member's % of GDP in every year (and its last year's floor), selected from the
+    Spending table, right of it; the chart draws a line per member for the largest spenders."""
     data, sp = tutorial_results.data, tutorial_results.spending
-    rows = report.spending_chart_rows(tutorial_results)
-    assert [r[0] for r in rows] == list(data.members.index)
-    for m, base, last, floor in rows:
-        b = sp[(sp.member == m) & (sp.year == data.base_year)].iloc[0]
-        e = sp[(sp.member == m) & (sp.year == data.last_year)].iloc[0]
-        assert (base, last, floor) == (b.spending_pct_gdp, e.spending_pct_gdp, e.target_min_pct_gdp)
-    # and the sheet holds them below the table
+    years, rows = report.spending_chart_rows(tutorial_results)
+    assert years == sorted(sp["year"].unique()) and years[0] == data.base_year
+    assert sorted(r[0] for r in rows) == sorted(data.members.index)
+    for m, *shares, floor in rows:
+        mine = sp[sp.member == m].set_index("year")
+        assert shares == [mine.at[y, "spending_pct_gdp"] for y in years]
+        assert floor == mine.at[data.last_year, "target_min_pct_gdp"]
     ws = report_book["Spending"]
-    codes = set(data.members.index)
-    found = [r for r in ws.iter_rows(min_row=len(sp) + 2, values_only=True) if r[0] in codes]
-    assert [r[:4] for r in found] == [tuple(_expected(v) for v in row) for row in rows]
+    col = len(sp.columns) + 1 + report.CHART_GAP_COLUMNS
+    found = list(ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=col, max_col=col + len(years) + 1,
+                              values_only=True))
+    assert found == [tuple(_expected(v) for v in row) for row in rows]
+    (chart,) = ws._charts
+    drawn = [_cells(report_book, s.tx.strRef.f)[0] for s in chart.series]
+    assert drawn == report.spending_chart_members(tutorial_results)
 
 
 def test_no_formulas_anywhere(report_book):
@@ -667,3 +677,73 @@ def test_coverage_chart_across_scenarios(sites_results, sites_book):
     title, rows = report.coverage_chart_rows(long, 2026)
     assert len(rows) == 1 and rows[0][0].startswith(f"{long.loc[7, 'scenario']}: ")
     assert title.endswith(f"scenario {long.loc[7, 'scenario']} only (of 3)")
+
+
+@pytest.mark.parametrize("which", BOOKS)
+def test_every_sheet_prints_readably(request, which):
+    """A4 landscape, one page wide, a footer with the plan and the page; table sheets repeat their
+    header row; every print area is narrow enough to print at 8 points or more (11-point text
+    at MIN_READABLE_SCALE); the Overview fits one page."""
+    from planner import printing
+
+    results, book = _book(request, which)
+    for ws in book:
+        ps = ws.page_setup
+        assert ps.orientation == "landscape" and int(ps.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToWidth == 1, ws.title
+        assert ps.fitToHeight == (1 if ws.title == "Overview" else 0), ws.title
+        assert "&P" in ws.oddFooter.right.text and ws.oddFooter.left.text.startswith(results.data.name[:20])
+        if ws.freeze_panes == "A2":
+            assert ws.print_title_rows == "$1:$1" or ws.print_title_rows == "1:1", ws.title
+        for ref in (ws.print_area.split(",") if ws.print_area else []):
+            assert printing.print_scale(ws, ref.split("!")[-1]) >= printing.MIN_READABLE_SCALE, (ws.title, ref)
+
+
+def test_long_tables_print_their_selection(sites_results):
+    """A detail table longer than PRINT_ALL_ROWS is not printed; the selection right of it is,
+    with a note saying so."""
+    n = report.PRINT_ALL_ROWS + 5
+    deployment = pd.concat([sites_results.deployment] * n, ignore_index=True)
+    wb = Workbook()
+    ws = wb.active
+    report.write_result_table(ws, deployment, "USD")
+    report._deployment_chart(ws, deployment)
+    areas = ws._print_done["areas"]
+    assert len(areas) == 1 and range_boundaries(areas[0])[0] > len(deployment.columns)
+    notes = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "is not printed" in c.value]
+    assert notes and f"{len(deployment):,} rows" in notes[0]
+
+
+def test_burden_chart_sorted_and_a_dominant_member_apart():
+    burden = pd.DataFrame({"member": ["A", "B", "C", "D"], "burden_share_pct": [10.0, 70.0, 5.0, 15.0],
+                           "fair_share_pct": [12.0, 60.0, 8.0, 20.0]})
+    title, rows = report.burden_chart_rows(burden)
+    assert [r[0] for r in rows] == ["D", "A", "C"] and "B not drawn: 70.0 %" in title
+    burden.loc[1, "burden_share_pct"] = 20.0
+    title, rows = report.burden_chart_rows(burden)
+    assert [r[0] for r in rows] == ["B", "D", "A", "C"] and "not drawn" not in title
+
+
+def test_sensitivity_shows_the_informative_rows():
+    sens = pd.DataFrame({
+        "constraint": ["spending_floor"] * 4 + ["equipment_floor"],
+        "member": ["A", "A", "B", "C", "A"], "year": [2025, 2026, 2025, 2025, 2025],
+        "binding": [True, True, True, False, True], "marginal_value": [0.99, 0.92, 4.5, 0.0, 1.3],
+        "unit": "M per M", "valid_from": 1.0, "valid_to": 2.0, "meaning": "m",
+    })
+    informative, face, slack = report.sensitivity_parts(sens)
+    assert list(informative["marginal_value"]) == [4.5, 1.3] and slack == 1
+    assert face.to_dict("records") == [{"constraint": "spending_floor", "member": "A", "years": "2025–2026",
+                                        "low": 0.92, "high": 0.99, "count": 2}]
+
+
+def test_overview(report_book, tutorial_results):
+    from planner import overview
+
+    ws = report_book["Overview"]
+    assert ws["A1"].value == "Tutorial: overview of the plan"
+    asks = overview.member_asks(tutorial_results)
+    assert sorted(asks["member"]) == sorted(tutorial_results.data.members.index)
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("of real money" in t for t in texts) and not any("penalty weight" in t.lower() for t in texts)
+    assert "Decisions that matter most" in texts
