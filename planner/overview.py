@@ -102,13 +102,14 @@ def sites_opened(results: PlanResults) -> tuple[list[str], int]:
 
 
 def largest_orders(results: PlanResults, n: int = TOP) -> pd.DataFrame:
-    """The `n` largest orders: units of a capability a member orders over the horizon."""
+    """The `n` largest orders by their acquisition cost: units of a capability a member
+    orders over the horizon, and what they cost (M, undiscounted)."""
     cap = results.capabilities
     if cap.empty:
         return cap
-    orders = cap.groupby(["member", "capability"], sort=False)["ordered_units"].sum().reset_index()
-    orders = orders[orders["ordered_units"] > SHORT]
-    return orders.sort_values("ordered_units", ascending=False, kind="stable").head(n).reset_index(drop=True)
+    orders = cap.groupby(["member", "capability"], sort=False)[["ordered_units", "acquisition_cost_musd"]].sum()
+    orders = orders[orders["ordered_units"] > SHORT].reset_index()
+    return orders.sort_values("acquisition_cost_musd", ascending=False, kind="stable").head(n).reset_index(drop=True)
 
 
 def facts(results: PlanResults) -> list[tuple[str, str]]:
@@ -163,7 +164,8 @@ def facts(results: PlanResults) -> list[tuple[str, str]]:
     orders = largest_orders(results)
     if len(orders):
         decisions.append("3. Largest orders: " + ", ".join(
-            f"{r.ordered_units:,.0f} {r.capability} by {r.member}" for r in orders.itertuples(index=False)) + ".")
+            f"{r.ordered_units:,.4g} {r.capability} by {r.member} ({money_text(r.acquisition_cost_musd, cur)})"
+            for r in orders.itertuples(index=False)) + ".")
     if n_short and len(short):
         r = short.iloc[0]
         decisions.append(f"{len(decisions) + 1}. Accept or fund the largest shortfall: {r.capability} in {r.region} "

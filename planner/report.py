@@ -803,7 +803,8 @@ def _burden_chart(ws: Worksheet, burden: pd.DataFrame) -> None:
 
 def spending_chart_rows(results: PlanResults) -> tuple[list[int], list[tuple]]:
     """The years and, per member, (member, % of GDP in each year, floor in the last year),
-    members with the highest share in the last year first.
+    members with the highest share in any year of the plan first (the last year's shares are
+    often all the floor).
 
     Values are selected from results.spending, never computed; a member without a row for
     a year (not a member then) gets a blank.
@@ -816,8 +817,8 @@ def spending_chart_rows(results: PlanResults) -> tuple[list[int], list[tuple]]:
         shares = [by.at[(m, y), "spending_pct_gdp"] if (m, y) in by.index else None for y in years]
         floor = by.at[(m, data.last_year), "target_min_pct_gdp"] if (m, data.last_year) in by.index else None
         rows.append((m, *shares, floor))
-    last = len(years)
-    rows.sort(key=lambda r: -(r[last] if r[last] is not None and r[last] == r[last] else -math.inf))
+    plan = [i + 1 for i, y in enumerate(years) if y >= data.first_year]
+    rows.sort(key=lambda r: -max((r[i] for i in plan if r[i] is not None and r[i] == r[i]), default=-math.inf))
     return years, rows
 
 
@@ -862,7 +863,7 @@ def _spending_chart(ws: Worksheet, results: PlanResults) -> None:
         series.smooth = False
     chart.width, chart.height = 24, 12
     note = printed_note(ws, col, last_row + 2, last_col, excel_text(
-        f"Printed: this table (every member, every year, highest share in {data.last_year} first) and the chart. "
+        f"Printed: this table (every member, every year, highest share in any year first) and the chart. "
         + table_note(ws, "Spending", results.spending, "GDP, spending, targets, top-ups per member and year")))
     ws.add_chart(chart, f"{get_column_letter(col)}{note + 2}")
     c0, _, c1, r1 = printing.chart_extent(ws, chart)

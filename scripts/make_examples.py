@@ -63,6 +63,11 @@ NATO_PARTS_ABOUT = (
     "Units in service count whole parts: the stock left by retirements (an average rate) is rounded to the nearest part. "
     "ILLUSTRATIVE, like the capabilities themselves.")
 
+WHOLE_UNITS_ABOUT = (
+    "Orders, deployments and equipment sets come in whole units (Capabilities › integer "
+    "yes); units in service count whole units: the stock left by retirements (an average "
+    "rate) is rounded to the nearest unit.")
+
 # --------------------------------------------------------------------------- tutorial
 
 def make_tutorial(path: str | Path) -> None:
@@ -810,7 +815,7 @@ def pact_forces(members: pd.DataFrame, capabilities: tuple[PactCapability, ...],
 
 
 def capabilities_sheet(capabilities) -> pd.DataFrame:
-    return frame([(c.code, c.name, c.domain, c.unit, False) for c in capabilities],
+    return frame([(c.code, c.name, c.domain, c.unit, True) for c in capabilities],
                  "code name domain unit integer")
 
 
@@ -994,6 +999,7 @@ def anzus_about(members: pd.DataFrame, rows: pd.DataFrame) -> list[tuple[str, st
          "itself sets no spending benchmark. Fair shares by GDP are reported, not "
          "enforced (no band): the United States alone has over 90 % of the parties' GDP."),
         ("Spending changes", MAX_CHANGE_ABOUT),
+        ("Whole units", WHOLE_UNITS_ABOUT),
         ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
          "the CSV."),
     ]
@@ -1177,6 +1183,7 @@ def rio_about(members: pd.DataFrame, candidates: pd.DataFrame, parties: pd.DataF
          "for Costa Rica and Panama. Fair shares by GDP are reported, not enforced (no "
          "band): the United States has over 80 % of the parties' GDP."),
         ("Spending changes", MAX_CHANGE_ABOUT),
+        ("Whole units", WHOLE_UNITS_ABOUT),
         ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook from "
          "the CSV."),
     ]
@@ -1288,6 +1295,7 @@ def brussels_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
          "equipment from 2025 (Wales, 2014), 3.5 % by 2035 along a straight line (The "
          "Hague, 2025; core defence only)."),
         ("Spending changes", MAX_CHANGE_ABOUT),
+        ("Whole units", WHOLE_UNITS_ABOUT),
         ("Fair shares", f"Key GDP, band {WEU_BAND_PCT} %: each member's discounted "
          "spending over the horizon stays within 0.75–1.25 times its GDP share of the "
          "members' spending."),

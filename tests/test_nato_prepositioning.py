@@ -199,3 +199,14 @@ def test_the_story_the_about_sheet_tells(plan, data):
     sites = plan.sites.set_index("site")
     assert sites.loc[~sites["existing"], "open"].any(), "a candidate site is worth its cost"
     assert not sites.loc[~sites["existing"], "open"].all(), "and a candidate is not"
+
+
+def test_orders_deployments_and_sets_come_in_whole_parts(plan, data):
+    """Issue 12: brigades in battalions (thirds), everything else in whole units."""
+    parts = data.parts_per_unit()
+    assert parts["ARM_BDE"] == parts["MECH_BDE"] == 3 and set(parts) == set(data.capabilities.index)
+    for table, column in ((plan.capabilities, "ordered_units"), (plan.deployment, "units"),
+                          (plan.site_stocks, "sets")):
+        p = table["capability"].map(parts)
+        counts = table[column] * p
+        assert (counts - counts.round()).abs().max() < 1e-6, (column, table[(counts - counts.round()).abs() > 1e-6])
