@@ -1260,7 +1260,12 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
         safe_text(ws.cell(row=1, column=1), NOT_ANALYSED if rob is None and results.data.may_abstain() else NO_ABSTAINERS)
         return
     write_result_table(ws, rob.cost, cur, ROBUSTNESS_LABELS)
-    top = len(rob.cost) + 3
+    if len(rob.cost) <= 1:
+        why = "a whole-unit plan: each k is a new MIP" if results.solve.is_mip else "each k is a new model this large"
+        printed_note(ws, 1, len(rob.cost) + 2, len(rob.cost.columns),
+                     f"Cost against other k not re-solved here ({why}): run planner sweep <workbook> --vary "
+                     "abstentions=0,1,2 for it.")
+    top = len(rob.cost) + 4
     safe_text(ws.cell(row=top, column=1), excel_text(
         f"Worst abstention set per scenario, with the plan's deployment as it stands (the plan holds against "
         f"any {rob.plan_k} abstention{'s' if rob.plan_k != 1 else ''}; where that is 0, one member abstaining)")).font = SECTION_FONT

@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner import run_plan
 
 NATO = Path(__file__).resolve().parents[1] / "inputs" / "nato.xlsx"
 TOL = 1e-6
@@ -23,10 +22,8 @@ BRIGADES = ("ARM_BDE", "MECH_BDE")
 
 
 @pytest.fixture(scope="module")
-def plan():
-    run = run_plan(NATO, write=False, robustness=False)  # Robustness is tested elsewhere
-    assert run.results is not None, run.status
-    return run.results
+def plan(nato_results):
+    return nato_results  # Robustness is tested elsewhere
 
 
 @pytest.fixture(scope="module")

@@ -88,6 +88,7 @@ def test_the_model_is_reset_after_each_change():
     assert pm.solve().objective == pytest.approx(base, rel=1e-12)
 
 
+@pytest.mark.verify  # two whole-unit NATO MIPs: about 150 s
 def test_nato_exit_equals_rebuilt():
     """The United States out from 2030 in the NATO example (a MIP with common funding
     capped at 16 %, whole units): persistent and rebuilt optima agree within the MIP gap."""
