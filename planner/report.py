@@ -33,6 +33,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.build import TIE_BREAK
+
 from . import printing
 from .overview import write_overview
 from .results import PlanResults, spending_paths
@@ -1410,9 +1412,12 @@ def money_gap_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None
         return []
     gap = max(0.0, s.objective - s.bound)
     share = gap / t["money_cost_musd"] if t.get("money_cost_musd") else math.nan
+    proven = "proven optimal within the MIP gap" if s.status == "optimal" else (
+        f"the solver stopped ({s.status}) before proving more")
     return [("Gap on real money", gap,
-             f"M {cur}, proven: no plan that leaves no more short costs more than this less "
-             f"({100 * share:.3g} % of the cost of the plan)", MONEY)]
+             f"M {cur}: no plan that leaves no more short costs more than this less "
+             f"({100 * share:.3g} % of the cost of the plan; objective {s.objective:,.0f}, proven bound "
+             f"{s.bound:,.0f}; {proven})", MONEY)]
 
 
 def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
@@ -1424,7 +1429,11 @@ def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
     limit = (f"limit {paths.limit_pp:g} pp a year (SpendingTargets max_change_pp), money added only "
              "to reach a floor exempt" if paths.limit_pp is not None else
              "no single limit (SpendingTargets max_change_pp)")
-    rows = [("Largest change in a year", paths.largest_change_pp, f"pp of GDP ({where}); {limit}", "0.00")]
+    rows = [("Largest change in a year", paths.largest_change_pp, f"pp of GDP ({where}); {limit}", "0.00"),
+            ("Among equally cheap plans", "tie-break",
+             "money a member must add only to reach a floor is shown as a top-up, not as units no "
+             f"requirement uses (ε = {TIE_BREAK:g} per M of top-up; it moves the cost by less than "
+             "ε × the top-ups: docs/model.md, Objective)", None)]
     if paths.below_base:
         shown = "; ".join(f"{m} {b:.2f} → {low:.2f} % ({year})" for m, b, low, year in paths.below_base[:6])
         more = f" and {len(paths.below_base) - 6} more" if len(paths.below_base) > 6 else ""

@@ -92,6 +92,7 @@ def test_a_report_killed_mid_write_leaves_the_previous_file(tmp_path):
     assert not target.exists()  # none, never a partial one
 
 
+@pytest.mark.verify  # a second NATO MIP (30 s); tests/test_input_limits.py checks hash seeds by default
 def test_same_inputs_same_figures(nato_results):
     first = nato_results
     second = run_plan(NATO, write=False, robustness=False).results
