@@ -300,6 +300,9 @@ def sweep(
             err.print(f"{len(none)} of {len(v)} variants have no plan ({counts}); the report's rows say which.",
                       markup=False)
         out.print(f"Report: {result.report_path}", markup=False)
+        if len(v) and len(none) == len(v):
+            err.print("No variant has a plan: the report records each one's solver status.", markup=False)
+            raise typer.Exit(1)
 
 
 @app.command()

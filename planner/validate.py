@@ -353,6 +353,26 @@ def _check_keys(frame: pd.DataFrame, sheet: Sheet, positions: dict[str, int], ou
             seen[folded] = record.excel_row
 
 
+def _check_new_keys(frame: pd.DataFrame, plan: pd.DataFrame | None, sheet: Sheet, positions: dict[str, int],
+                    out: _Collector) -> None:
+    """A join workbook's rows add to the plan's: none may repeat a key of the plan's sheet."""
+    if plan is None or plan.empty or frame.empty or not sheet.key or any(k not in positions for k in sheet.key):
+        return
+
+    def fold(key: tuple) -> tuple:
+        return tuple(None if _missing(k) else (k.lower() if isinstance(k, str) else k) for k in key)
+
+    rows = {fold(key): row for key, row in zip(zip(*(plan[k] for k in sheet.key)), plan["excel_row"])}
+    for record in frame.itertuples(index=False):
+        key = tuple(getattr(record, k) for k in sheet.key)
+        if fold(key) in rows:
+            what = ", ".join(f"{k}={'' if _missing(v) else v}" for k, v in zip(sheet.key, key))
+            out.error(sheet.name, record.excel_row, positions[sheet.key[0]], sheet.key[0],
+                      key[0] if len(key) == 1 else what,
+                      f"a row the plan's workbook already has ({sheet.name} row {rows[fold(key)]}: {what}); "
+                      "a join workbook adds new rows only")
+
+
 def check_references(tables: dict[str, pd.DataFrame], raw: RawWorkbook, out: _Collector,
                      only: dict[str, pd.DataFrame] | None = None) -> None:
     """Every code that refers to another sheet exists there (in `tables`); `only`: check
@@ -734,6 +754,8 @@ def validate_join(raw: RawWorkbook, tables: dict[str, pd.DataFrame]) -> tuple[di
             frame = read_table(raw, dataclasses.replace(SHEET_BY_NAME[name], required=name == "Candidates"), out)
             if frame is not None:
                 own[name] = frame
+    for name, frame in own.items():
+        _check_new_keys(frame, tables.get(name), SHEET_BY_NAME[name], _positions(raw, SHEET_BY_NAME[name]), out)
     merged = dict(tables)
     for name, frame in own.items():
         merged[name] = frame if tables.get(name) is None else pd.concat([tables[name], frame], ignore_index=True)

@@ -197,3 +197,44 @@ def test_sweep_variant_with_an_unbounded_point_is_no_plan(monkeypatch):
     solver_ends(monkeypatch, "unbounded", True)
     row = solve_variant(hashlib.sha256(content).hexdigest() + "-unbounded", content, {"requirements": 1.0})
     assert row["status"] == "unbounded" and "money_cost_musd" not in row
+
+
+def test_join_rows_that_repeat_the_plans_are_refused_by_row(folder):
+    """A join workbook naming Mexico, already one of the Rio Treaty's candidates, with its
+    Forces rows and the pact's ALL targets: was 'Internal error: ValueError: Invalid call
+    for scalar access (setting)!'. Now each repeated row is named, exit 2, nothing written."""
+    import openpyxl
+
+    from planner.template import write_workbook
+
+    plan = folder / "rio.xlsx"
+    shutil.copy(ROOT / "inputs" / "rio_pact.xlsx", plan)
+    join = folder / "j.xlsx"
+    write_workbook(join)
+    wb, src = openpyxl.load_workbook(join), openpyxl.load_workbook(plan)
+    keep = {"Candidates": ("code", "MEX"), "Forces": ("member", "MEX"), "SpendingTargets": ("member", "ALL")}
+    for name, (column, value) in keep.items():
+        header = [c.value for c in src[name][1]]
+        for row in src[name].iter_rows(min_row=2, values_only=True):
+            record = dict(zip(header, row))
+            if record[column] == value:
+                wb[name].append([record.get(c.value) for c in wb[name][1]])
+    wb.save(join)
+    before = folder_state(folder)
+    code, output = invoke("whatif", plan, "--join", "j.xlsx", "--out", "w.xlsx")
+    assert code == 2 and "Internal error" not in output, output
+    assert "j.xlsx › Candidates › row 2, column A (code): 'MEX' — a row the plan's workbook already has" in output
+    assert "SpendingTargets › row 2" in output and "a join workbook adds new rows only" in output
+    assert folder_state(folder) == before
+
+
+def test_sweep_where_no_variant_has_a_plan_exits_1(folder):
+    """Strict mode and nobody may buy: every variant of requirements ×2 and ×3 is infeasible.
+    The report records each status (it is written), and the command exits 1, not 0."""
+    plan = tutorial(folder, strict=True, no_orders=True)
+    before = hashlib.sha256(plan.read_bytes()).hexdigest()
+    code, output = invoke("sweep", plan, "--vary", "requirements=2,3", "--workers", "1", "--out", "s.xlsx")
+    assert code == 1, output
+    assert "2 of 2 variants have no plan" in output and "No variant has a plan" in output
+    assert "Traceback" not in output and (folder / "s.xlsx").is_file()
+    assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
