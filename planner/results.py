@@ -243,6 +243,13 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
     acquisition: dict[tuple[str, int], float] = defaultdict(float)
     for (m, c, t), units in _values(model.x_units).items():
         acquisition[m, t] += acq[m, c] * units
+    if len(data.prepositioning) and "set_cost" in data.prepositioning:  # sets are equipment, bought in t0_m
+        set_cost = data.prepositioning["set_cost"].astype(float).to_dict()
+        first = {}
+        for m, t in ix.active:
+            first[m] = min(t, first.get(m, t))
+        for (m, k, c), sets in _values(model.sets).items():
+            acquisition[m, first[m]] += set_cost.get(c, 0.0) * sets
     base = pd.DataFrame({
         "member": members.index,
         "year": data.base_year,
@@ -516,6 +523,7 @@ def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFram
         "requirements_short": int((coverage_table["shortfall_units"] > 1e-6).sum()) if len(coverage_table) else 0,
         "requirements": int(len(coverage_table)),
         "below_floor_musd": float(plan["below_floor_musd"].sum()),
+        "equipment_below_floor_musd": float(plan["equipment_below_floor_musd"].sum()),
         "topup_musd": float(plan["topup_musd"].sum()),
     }
 

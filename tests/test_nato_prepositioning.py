@@ -207,3 +207,17 @@ def test_orders_deployments_and_sets_come_in_whole_parts(plan, data):
         p = table["capability"].map(parts)
         counts = table[column] * p
         assert (counts - counts.round()).abs().max() < 1e-6, (column, table[(counts - counts.round()).abs() > 1e-6])
+
+
+def test_equipment_spending_counts_the_sets_bought(plan, data):
+    """Spending › equipment is what the equipment floor counts: e·D + Σ a·x + sets bought (in
+    the first year) + top-up (it left the sets out)."""
+    sp = plan.spending[plan.spending["year"] >= data.first_year].set_index(["member", "year"])
+    bought = plan.capabilities.groupby(["member", "year"])["acquisition_cost_musd"].sum()
+    sets = plan.site_stocks.groupby("member")["set_cost_musd"].sum()
+    assert sets.sum() > 0
+    m = data.members
+    for (member, year), row in sp.iterrows():
+        expected = (m.at[member, "equipment_share"] * m.at[member, "spending"] + bought.get((member, year), 0.0)
+                    + (sets.get(member, 0.0) if year == data.first_year else 0.0) + row["topup_musd"])
+        assert row["equipment_musd"] == pytest.approx(expected, rel=1e-9, abs=1e-6), (member, year)
