@@ -27,10 +27,12 @@ verify-large: $(STAMP)  ## OR-Library capa/capb/capc (hours with HiGHS: see docs
 bench: $(STAMP)  ## performance table at 10 k, 100 k, 1 M, 3 M variables against HiGHS alone (~55 min)
 	$(BIN)/python benchmarks/bench.py --sizes small,medium,large,3m --time-limit 7200
 	$(BIN)/python benchmarks/resolve.py
+	$(BIN)/python benchmarks/examples.py
 
 bench-quick: $(STAMP)  ## the same at 10 k and 100 k only (~2 min)
 	$(BIN)/python benchmarks/bench.py --sizes small,medium
 	$(BIN)/python benchmarks/resolve.py --cases nato,small
+	$(BIN)/python benchmarks/examples.py --examples nato,anzus
 
 examples: $(STAMP)  ## regenerate inputs/*.xlsx from the published data
 	$(BIN)/python scripts/make_examples.py
