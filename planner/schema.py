@@ -870,3 +870,29 @@ SHEETS: tuple[Sheet, ...] = (
 )
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
 FREE_SHEETS = ("About",)  # known sheets of free text, never read
+
+
+def parse_mix(text: str | None) -> dict[str, float]:
+    """'gdp 50, population 50' → {'gdp': 50.0, 'population': 50.0}; ValueError naming what is wrong."""
+    from models.sets import KEYS
+
+    out: dict[str, float] = {}
+    for part in (p.strip() for p in str(text or "").replace(";", ",").split(",")):
+        if not part:
+            continue
+        words = part.replace(":", " ").replace("=", " ").replace("%", " ").split()
+        if len(words) != 2:
+            raise ValueError(f"'{part}': expected a component and a weight, e.g. 'gdp 50'")
+        name, weight = words[0].lower(), words[1]
+        if name not in KEYS:
+            raise ValueError(f"'{part}': unknown component '{name}' (expected one of {', '.join(KEYS)})")
+        try:
+            value = float(weight)
+        except ValueError:
+            raise ValueError(f"'{part}': the weight '{weight}' is not a number") from None
+        if not value > 0 or name in out:
+            raise ValueError(f"'{part}': " + ("weights must be above 0" if name not in out else f"'{name}' given twice"))
+        out[name] = value
+    if not out:
+        raise ValueError("empty: expected components and weights, e.g. 'gdp 50, population 50'")
+    return out

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from .schema import FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet
+from .schema import FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet, parse_mix
 from .workbook import RawSheet, RawWorkbook, UnreadableWorkbook, read_workbook
 
 # Largest magnitude a number may have, in a cell or grown over the horizon: beyond it the
@@ -583,7 +583,6 @@ def _zero_keys(key: str | None, mix: str | None, members: pd.DataFrame,
     """Members whose weight in `key` is 0 → the cells (sheet, row, column, value) that make
     it so. GDP and equal shares are never 0; a blank cell is not 0 (it is reported as
     missing where the key needs it); a mix is 0 where every component is."""
-    from .assemble import parse_mix
 
     if key == "mix":
         try:
@@ -605,7 +604,6 @@ def _zero_keys(key: str | None, mix: str | None, members: pd.DataFrame,
 def _keys_needed(settings: dict[str, Any], raw: RawWorkbook, out: _Collector) -> dict[str, str]:
     """Simple keys the settings use → the setting that uses them (the mix's components
     included); a malformed fair_share_mix is reported."""
-    from .assemble import parse_mix
 
     needed: dict[str, str] = {}
     for setting in ("common_funding_key", "fair_share_key"):

@@ -103,7 +103,7 @@ def test_draws_need_the_member_in_the_pact_that_year():
 
 
 def test_the_accepted_fair_share_mix_syntax():
-    from planner.assemble import parse_mix
+    from planner.schema import parse_mix
 
     assert parse_mix("GDP: 50; population=30 %, equal 20") == {"gdp": 50, "population": 30, "equal": 20}
     text = section("Settings")
