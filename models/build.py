@@ -10,6 +10,9 @@
                                   + Σ v[k, c, r, s] · draw[m, k, c, r, t, s]
                                   + P_short · Σ shortfall[c, r, t, s])
     worst_case[s]:     worst_scenario_cost ≥ scenario_cost[s]      (worst-case only)
+    group_worst[g, s]: group_cost[g] ≥ scenario_cost[s], s ∈ g       (scenario groups only:
+                       Σ_g (Σ_{s ∈ g} p_s) · group_cost[g] replaces the expected second stage;
+                       planner/analyses/recourse.py copies a scenario once per abstention set)
 
 money_cost = plan_cost + Σ_s p_s · transit_cost[s] is the plan's real money; the shortfall
 and spending-gap penalties and the tie-break are modelling weights, never reported as money.
@@ -98,7 +101,18 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
         expr=sum(p[s] * model.shortfall_cost[s] for s in ix.scenarios) + gaps
     )
     tie_break = TIE_BREAK * sum(d[t] * model.topup[m, t] for m, t in ix.active)
-    if data.scenario_objective == "worst-case":
+    if data.scenario_groups:  # recourse against abstentions: expected over groups of the worst copy in each
+        groups: dict[str, list[str]] = {}
+        for s in ix.scenarios:
+            groups.setdefault(data.scenario_groups[s], []).append(s)
+        model.G_groups = pyo.Set(initialize=list(groups), ordered=True)
+        model.group_cost = pyo.Var(model.G_groups, domain=pyo.Reals, doc="worst copy's cost in a group [M]")
+        model.group_worst = pyo.Constraint(
+            [(g, s) for g, members in groups.items() for s in members],
+            rule=lambda mdl, g, s: mdl.group_cost[g] >= mdl.scenario_cost[s],
+        )
+        second_stage = sum(sum(p[s] for s in members) * model.group_cost[g] for g, members in groups.items()) + gaps
+    elif data.scenario_objective == "worst-case":
         model.worst_scenario_cost = pyo.Var(domain=pyo.Reals, doc="worst scenario's cost [M]")
         model.worst_case = pyo.Constraint(
             model.S, rule=lambda mdl, s: mdl.worst_scenario_cost >= mdl.scenario_cost[s]

@@ -134,6 +134,7 @@ class PlanData:
     scenarios: pd.DataFrame = field(default_factory=one_scenario)
     scenario_requirements: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     scenario_objective: str = "expected"  # expected | worst-case
+    scenario_groups: dict[str, str] = field(default_factory=dict)  # scenario -> group: expected over groups of the worst in each
     abstentions: int = 0  # k: members with a non-automatic obligation that may abstain (robust plan)
     candidates: pd.DataFrame = field(default_factory=lambda: _empty(MEMBER_COLUMNS, "member"))
     common_funding_key: str = "gdp"  # gdp | gni | gdp_ppp | population | equal | custom
