@@ -19,8 +19,11 @@ and nato.xlsx's capability formulas. All are written through
 
 from __future__ import annotations
 
+import io
 import math
+import re
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +35,28 @@ ROOT = Path(__file__).resolve().parents[1]
 NATO_CSV = ROOT / "inputs" / "data" / "nato_defence_expenditure_2014_2024.csv"
 BASE_YEAR, TREND_FROM = 2024, 2014
 PCT_TOLERANCE = 0.01  # percentage points: spending / GDP must match NATO's % of GDP
+
+
+# The workbooks' bytes depend on the data only: every zip entry and docProps/core.xml's
+# created/modified dates carry this fixed time instead of the time of writing.
+STAMP = (2025, 1, 1, 0, 0, 0)
+CORE_DATE = re.compile(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def write(path: str | Path, **workbook) -> None:
+    """`planner.template.write_workbook`, then the fixed time stamped in (reproducible)."""
+    write_workbook(path, **workbook)
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*STAMP)
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "docProps/core.xml":
+                data = CORE_DATE.sub(rf"\g<1>{stamp}\3", data.decode()).encode()
+            info = zipfile.ZipInfo(item.filename, date_time=STAMP)
+            info.external_attr = item.external_attr
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    Path(path).write_bytes(out.getvalue())
 
 
 def frame(rows: list[tuple], columns: str) -> pd.DataFrame:
@@ -110,7 +135,7 @@ def make_tutorial(path: str | Path) -> None:
          "defence, at least 20 % of it on major equipment, from 2025."),
         ("Regenerate", "scripts/make_examples.py (make examples) writes this workbook."),
     ]
-    write_workbook(path, tables=tables, settings=settings, about=about)
+    write(path, tables=tables, settings=settings, about=about)
 
 
 # --------------------------------------------------------------------------- NATO
@@ -579,7 +604,7 @@ def make_nato(path: str | Path, csv: str | Path = NATO_CSV) -> None:
         "Exclusions": frame(list(EXCLUSIONS), "member region reason"),
         **nato_prepositioning_tables(requirements),
     }
-    write_workbook(path, tables=tables, settings=settings, about=nato_about(raw))
+    write(path, tables=tables, settings=settings, about=nato_about(raw))
 
 
 def nato_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
@@ -937,7 +962,7 @@ def make_anzus(path: str | Path, csv: str | Path = OTHER_PACTS_CSV) -> None:
         "SpendingTargets": frame([("ALL", PACT_YEARS[0], ANZUS_FLOOR_PCT, MAX_CHANGE_PP, "step")],
                                  "member from_year min_gdp_pct max_change_pp phase_in"),
     }
-    write_workbook(path, tables=tables, settings=settings,
+    write(path, tables=tables, settings=settings,
                    about=anzus_about(members, rows))
 
 
@@ -1107,7 +1132,7 @@ def make_rio(path: str | Path, csv: str | Path = OTHER_PACTS_CSV) -> None:
                                                RIO_SPLIT, growth=PACT_GROWTH),
         "SpendingTargets": frame(targets, "member from_year min_gdp_pct max_change_pp phase_in"),
     }
-    write_workbook(path, tables=tables, settings=settings,
+    write(path, tables=tables, settings=settings,
                    about=rio_about(members, candidates, parties, former))
 
 
@@ -1245,7 +1270,7 @@ def make_brussels(path: str | Path, csv: str | Path = NATO_CSV) -> None:
                                   ("ALL", 2035, 3.5, 20, None, "linear")],
                                  "member from_year min_gdp_pct min_equipment_pct max_change_pp phase_in"),
     }
-    write_workbook(path, tables=tables, settings=settings, about=brussels_about(raw))
+    write(path, tables=tables, settings=settings, about=brussels_about(raw))
 
 
 def brussels_about(raw: pd.DataFrame) -> list[tuple[str, str]]:
