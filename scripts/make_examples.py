@@ -164,19 +164,14 @@ def inventory_requirements(forces: pd.DataFrame, capabilities, regions, split,
     return frame(out, "capability region year units")
 
 
-def requirements_about(regions, split, factors) -> str:
-    """How the Requirements sheet was derived (`inventory_requirements`), for About."""
-    shares = "; ".join(f"{domain}: " + ", ".join(
-        f"{r.code} {split[domain][r.code] * 100:g} %" for r in regions if split[domain][r.code])
-        for domain in split)
+def requirements_about(regions, split, factors) -> dict[str, str]:
+    """How the Requirements sheet was derived: about/common.md's requirements text."""
     years = factors["ALL"]
-    return (f"Requirements for {', '.join(map(str, years))} (each holds until "
-            f"the next): {', '.join(f'{g * 100:g} %' for g in years.values())} of the members' "
-            "base-year inventory of the capability (the Members' Forces rows), split "
-            "over regions by domain and rounded half up: "
-            + shares + ". Existing units retire (inventory / service life a year), so "
-            "new orders are needed by 2030; the first factor is low enough for the units "
-            "left to cover the requirement until orders placed in 2025 arrive.")
+    return dict(req_years=", ".join(map(str, years)),
+                req_factors=", ".join(f"{g * 100:g} %" for g in years.values()),
+                req_shares="; ".join(f"{domain}: " + ", ".join(
+                    f"{r.code} {shares[r.code] * 100:g} %" for r in regions if shares[r.code])
+                    for domain, shares in split.items()))
 
 
 def codes(records) -> str:
@@ -464,17 +459,14 @@ def pact_about_values(pact: str, members: pd.DataFrame, found: pd.DataFrame, cap
                       f"(SIPRI {'n/a' if pd.isna(sipri) else f'{sipri:.2f} %'})")
     return dict(
         spending_ratios="; ".join(ratios), regions=codes(regions),
-        requirements=requirements_about(regions, by_region(f"{pact}_region_split"),
-                                        growth(f"{pact}_requirement_growth")),
-        usa_share_pct=area_shares(pact)["USA"] * 100,
-        capabilities=(
-            f"{len(caps)} capabilities; costs per unit (M USD of the price base year, "
-            "acquisition / operating per year), lead time, service life, units per 1,000 M "
-            "USD of spending and the spending from which a member fields it: " + "; ".join(
-                f"{c.code} ({c.name}) {c.acquisition_cost_musd:,.0f} / "
-                f"{c.operating_cost_musd:,.0f} M USD, {c.lead_time_years} y lead, "
-                f"{c.service_life_years} y life, {c.units_per_1000_musd:g} per 1,000 M USD "
-                f"from {c.min_spending_musd:,.0f} M USD a year" for c in caps) + "."))
+        **requirements_about(regions, by_region(f"{pact}_region_split"),
+                             growth(f"{pact}_requirement_growth")),
+        usa_share_pct=area_shares(pact)["USA"] * 100, n_capabilities=len(caps),
+        capability_list="; ".join(
+            f"{c.code} ({c.name}) {c.acquisition_cost_musd:,.0f} / {c.operating_cost_musd:,.0f} "
+            f"M USD, {c.lead_time_years} y lead, {c.service_life_years} y life, "
+            f"{c.units_per_1000_musd:g} per 1,000 M USD from {c.min_spending_musd:,.0f} M USD "
+            "a year" for c in caps))
 
 
 def area_shares(pact: str) -> dict[str, float]:
@@ -563,7 +555,7 @@ def make_brussels(path: str | Path) -> None:
     }
     config = settings("brussels_treaty")
     text = about("brussels_treaty", spending_notes=nato_spending_notes(raw, parties),
-                 regions=codes(regions), requirements=requirements_about(regions, split, factors),
+                 regions=codes(regions), **requirements_about(regions, split, factors),
                  max_change_pp=max_change(targets), band_pct=config["fair_share_band_pct"])
     write(path, tables=tables, settings=config, about=text)
 
