@@ -249,7 +249,8 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         for m, t in ix.active:
             first[m] = min(t, first.get(m, t))
         for (m, k, c), sets in _values(model.sets).items():
-            acquisition[m, first[m]] += set_cost.get(c, 0.0) * sets
+            if m in first:  # a member in none of the horizon's years buys no sets (models/prepositioning.py)
+                acquisition[m, first[m]] += set_cost.get(c, 0.0) * sets
     base = pd.DataFrame({
         "member": members.index,
         "year": data.base_year,
