@@ -1245,6 +1245,22 @@ ROBUSTNESS_LABELS: dict[str, tuple[str, str, str]] = {
                                       "Units missing if this member alone abstains, weighted by scenario probability."),
     "worst_scenario": ("Worst scenario", "code", "The scenario its abstention hurts most."),
     "worst_scenario_uncovered_unit_years": ("Uncovered there", "unit_years", "Units missing in that scenario."),
+    "recourse_money_cost_musd": ("Cost with redeployment", "money",
+                                 "The plan that holds against any k abstentions when the others redeploy after "
+                                 "the abstention (two-stage robust: docs/model.md), real money."),
+    "recourse_cost_of_robustness_musd": ("Cost of robustness with redeployment", "money",
+                                         "Cost with redeployment minus the nominal plan's (k = 0)."),
+    "recourse_expected_shortfall_unit_years": ("Worst-case shortfall with redeployment", "unit_years",
+                                               "Shortfall when the worst k abstain and the others redeploy, "
+                                               "weighted by scenario probability."),
+    "recourse_worst_sets": ("Worst abstention set with redeployment", "text",
+                            "Per scenario, the k members whose abstention costs the recourse plan most."),
+    "recourse_method": ("How solved", "text", "Every abstention set written out (enumeration) or "
+                        "column-and-constraint generation, with the sets used."),
+    "static_units": ("Ordered without redeployment", "units", "Units the static robust plan orders (largest k)."),
+    "recourse_units": ("Ordered with redeployment", "units", "Units the recourse plan orders (largest k)."),
+    "unneeded_units": ("Made unnecessary by redeployment", "units",
+                       "Units the static plan buys that redeployment makes unnecessary."),
     "draws": ("Draws", "count", "Participation patterns sampled (each member of U takes part with its participation_pct)."),
     "p95_uncovered_unit_years": ("Uncovered, 95th percentile", "unit_years",
                                  "Units missing in all but the worst 5 % of the sampled patterns."),
@@ -1263,7 +1279,8 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
         return
     write_result_table(ws, rob.cost, cur, ROBUSTNESS_LABELS)
     if len(rob.cost) <= 1:
-        why = "a whole-unit plan: each k is a new MIP" if results.solve.is_mip else "each k is a new model this large"
+        why = ("a whole-unit plan this slow to solve: each k is a new MIP" if results.solve.is_mip
+               else "each k is a new model this large")
         printed_note(ws, 1, len(rob.cost) + 2, len(rob.cost.columns),
                      f"Cost against other k not re-solved here ({why}): run planner sweep <workbook> --vary "
                      "abstentions=0,1,2 for it.")
@@ -1275,6 +1292,16 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
     top = last + 3
     safe_text(ws.cell(row=top, column=1), "Members whose abstention hurts most").font = SECTION_FONT
     last = write_rows(ws, top + 1, rob.members, cur, ROBUSTNESS_LABELS)
+    if rob.unneeded is not None:
+        top = last + 3
+        safe_text(ws.cell(row=top, column=1), excel_text(
+            f"Forces redeployment makes unnecessary (k = {int(rob.cost['k'].max())}): ordered by the static "
+            "robust plan, not by the plan whose other members redeploy" + ("" if len(rob.unneeded) else ": none"))
+                  ).font = SECTION_FONT
+        if len(rob.unneeded):
+            last = write_rows(ws, top + 1, rob.unneeded, cur, ROBUSTNESS_LABELS)
+        else:
+            last = top
     if rob.chance is not None:
         top = last + 3
         safe_text(ws.cell(row=top, column=1), "Chance view: members take part with their participation_pct "

@@ -49,6 +49,9 @@ CHANCE_COLUMNS = ("scenario", "draws", "expected_uncovered_unit_years", "p95_unc
 COST_COLUMNS = ("k", "status", "money_cost_musd", "cost_of_robustness_musd", "cost_of_robustness_pct",
                 "spending_added_musd", "transit_cost_musd", "expected_shortfall_unit_years", "penalty_weight",
                 "objective")
+RECOURSE_COLUMNS = ("recourse_money_cost_musd", "recourse_cost_of_robustness_musd",
+                    "recourse_expected_shortfall_unit_years", "recourse_worst_sets", "recourse_method")
+UNNEEDED_COLUMNS = ("member", "capability", "static_units", "recourse_units", "unneeded_units")
 WORST_COLUMNS = ("scenario", "k", "worst_set", "search", "uncovered_unit_years", "uncovered_nominal_unit_years",
                  "most_uncovered")
 MEMBER_COLUMNS = ("member", "name", "obligation", "expected_uncovered_unit_years", "worst_scenario",
@@ -64,6 +67,7 @@ class RobustnessResults:
     members: pd.DataFrame  # MEMBER_COLUMNS, most harmful first
     seconds: float
     chance: pd.DataFrame | None = None  # CHANCE_COLUMNS, where participation probabilities are given
+    unneeded: pd.DataFrame | None = None  # UNNEEDED_COLUMNS: units the static plan orders that redeployment makes unnecessary
 
     @property
     def empty(self) -> bool:
@@ -147,9 +151,53 @@ def analyse_robustness(pm: PersistentModel, data: PlanData, options: SolveOption
                             sum(ix.probability[s] * per[s] for s in per), worst_s, per[worst_s]))
     members = pd.DataFrame(member_rows, columns=list(MEMBER_COLUMNS)).sort_values(
         "expected_uncovered_unit_years", ascending=False, kind="stable", ignore_index=True)
-    cost = _cost_against_k(pm, data, options, len(may) if k_max is None else k_max)
+    static_orders: dict[int, dict[tuple[str, str], float]] = {}
+    cost = _cost_against_k(pm, data, options, len(may) if k_max is None else k_max, static_orders)
+    cost, unneeded = _with_recourse(cost, data, options, static_orders)
     return RobustnessResults(may, plan_k, cost, pd.DataFrame(worst_rows, columns=list(WORST_COLUMNS)),
-                             members, time.perf_counter() - start, chance_view(data, requirement, provided))
+                             members, time.perf_counter() - start, chance_view(data, requirement, provided), unneeded)
+
+
+def _orders(model: pyo.ConcreteModel) -> dict[tuple[str, str], float]:
+    """Units each member orders of each capability over the horizon, in the loaded solution."""
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    for (m, c, t), v in model.x_units.items():
+        out[m, c] += v.value or 0.0
+    return dict(out)
+
+
+def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
+                   static_orders: dict[int, dict[tuple[str, str], float]]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Each k's plan again with redeployment (planner/analyses/recourse.py): its money, the
+    cost of robustness against k = 0, its worst abstention sets, and, for the largest k, the
+    units the static plan orders that the recourse plan does not."""
+    from .recourse import solve_recourse
+
+    rows, orders = [], {}
+    for k, money_k, short_k in zip(cost["k"], cost["money_cost_musd"], cost["expected_shortfall_unit_years"]):
+        if int(k) == 0:  # nobody abstains: the recourse plan is the nominal plan
+            rows.append((money_k, short_k, "none", "the nominal plan"))
+            orders[0] = static_orders.get(0, {})
+            continue
+        r = solve_recourse(data, int(k), options)
+        orders[int(k)] = _orders(r.model) if r.model is not None else {}
+        rows.append((r.money_musd, r.shortfall_unit_years,
+                     "; ".join(f"{s}: {', '.join(sorted(a)) or 'none'}" for s, a in r.worst.items()),
+                     f"{r.method}, {r.copies:,} sets" + (f", gap {100 * r.gap:.2g} %" if r.gap else "")))
+    frame = pd.DataFrame(rows, columns=["recourse_money_cost_musd", "recourse_expected_shortfall_unit_years",
+                                        "recourse_worst_sets", "recourse_method"])
+    base = frame["recourse_money_cost_musd"].iloc[0] if len(frame) and int(cost["k"].iloc[0]) == 0 else np.nan
+    frame["recourse_cost_of_robustness_musd"] = frame["recourse_money_cost_musd"] - base
+    out = pd.concat([cost.reset_index(drop=True), frame[list(RECOURSE_COLUMNS)]], axis=1)
+    top = int(cost["k"].max()) if len(cost) else 0
+    if top == 0 or top not in static_orders:
+        return out, None
+    static, recourse = static_orders[top], orders.get(top, {})
+    unneeded = [(m, c, units, recourse.get((m, c), 0.0), units - recourse.get((m, c), 0.0))
+                for (m, c), units in sorted(static.items()) if units - recourse.get((m, c), 0.0) > 1e-6]
+    table = pd.DataFrame(unneeded, columns=list(UNNEEDED_COLUMNS)).sort_values(
+        "unneeded_units", ascending=False, kind="stable", ignore_index=True)
+    return out, table
 
 
 def chance_view(data: PlanData, requirement: dict[tuple, float], provided: dict[tuple, dict[str, float]],
@@ -178,13 +226,14 @@ def chance_view(data: PlanData, requirement: dict[tuple, float], provided: dict[
     return pd.DataFrame(rows, columns=list(CHANCE_COLUMNS))
 
 
-def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
+def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int,
+                    orders: dict[int, dict[tuple[str, str], float]]) -> pd.DataFrame:
     """The plan re-solved with k = 0 … K in every scenario: on the persistent model where it
     has the robust rows in every scenario (every k_s > 0), else by building the model for
     each k ≥ 1."""
     budget = data.abstention_budget()
     if not all(budget.values()):
-        return _cost_by_rebuild(pm, data, options, k_max)
+        return _cost_by_rebuild(pm, data, options, k_max, orders)
     out: list[tuple] = []
     top = max(min(k_max, len(data.may_abstain())), max(budget.values(), default=0))
     for k in range(top + 1):
@@ -193,6 +242,12 @@ def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, 
             outcome = pm.solve(options.time_limit_s, options.mip_gap)
             out.append(_cost_row(k, outcome.status, money.of_solution(pm) if outcome.has_solution else None,
                                  outcome.objective, out))
+            if outcome.has_solution:
+                x = pm.values(list(pm.model.x_units.values()))
+                by: dict[tuple[str, str], float] = defaultdict(float)
+                for (m, c, t), v in zip(pm.model.x_units.keys(), x):
+                    by[m, c] += float(v)
+                orders[k] = dict(by)
     return pd.DataFrame(out, columns=list(COST_COLUMNS))
 
 
@@ -207,7 +262,8 @@ def _cost_row(k: int, status: str, costs: money.Costs | None, objective: float |
             costs.penalty_weight, objective)
 
 
-def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int) -> pd.DataFrame:
+def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int,
+                     orders: dict[int, dict[tuple[str, str], float]]) -> pd.DataFrame:
     """The plan's own model lacks robust rows in some scenario (its budget there is 0): each
     k ≥ 1 is a model built with that budget in every scenario; k = 0 the nominal plan, which
     is the plan as solved where every budget is 0, else also built."""
@@ -219,10 +275,13 @@ def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions,
     rows: list[tuple] = []
     if not any(data.abstention_budget().values()):
         rows.append(_cost_row(0, "optimal", money.of_model(model), float(pyo.value(model.total_cost)), rows))
+        orders[0] = _orders(model)
     top = max(min(k_max, len(data.may_abstain())), max(data.abstention_budget().values(), default=0))
     for k in range(len(rows), top + 1):
         robust = build_model(with_budget(data, k))
         result = solve(robust, options)
         rows.append(_cost_row(k, result.status, money.of_model(robust) if result.has_solution else None,
                               result.objective, rows))
+        if result.has_solution:
+            orders[k] = _orders(robust)
     return pd.DataFrame(rows, columns=list(COST_COLUMNS))
