@@ -1226,8 +1226,9 @@ NOT_ANALYSED = "Robustness was not analysed (it needs the HiGHS solver)."
 ROBUSTNESS_LABELS: dict[str, tuple[str, str, str]] = {
     "k": ("Abstaining members (k)", "count", "How many members whose obligation is not automatic may abstain, in every scenario."),
     "status": ("Status", "text", "Solver status of the plan re-solved with this k."),
-    "money_cost_musd": ("Cost of the plan, discounted", "money",
-                        "Real money of the plan that holds against any k abstentions: spending added + expected transit."),
+    "money_cost_musd": ("Cost without redeployment", "money",
+                        "Real money of the plan that holds against any k abstentions, deployment decided before "
+                        "the abstention (static): spending added + expected transit."),
     "cost_of_robustness_musd": ("Cost of robustness", "money", "Cost of the plan minus the nominal plan's (k = 0), in money."),
     "cost_of_robustness_pct": ("Cost of robustness", "pct", "The same, as a share of the nominal plan's cost."),
     "expected_shortfall_unit_years": ("Expected worst-case shortfall", "unit_years",

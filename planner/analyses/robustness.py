@@ -51,6 +51,10 @@ COST_COLUMNS = ("k", "status", "money_cost_musd", "cost_of_robustness_musd", "co
                 "objective")
 RECOURSE_COLUMNS = ("recourse_money_cost_musd", "recourse_cost_of_robustness_musd",
                     "recourse_expected_shortfall_unit_years", "recourse_worst_sets", "recourse_method")
+SIDE_BY_SIDE = ("k", "status", "money_cost_musd", "recourse_money_cost_musd", "cost_of_robustness_musd",
+                "recourse_cost_of_robustness_musd", "expected_shortfall_unit_years",
+                "recourse_expected_shortfall_unit_years", "recourse_worst_sets", "recourse_method",
+                "cost_of_robustness_pct", "spending_added_musd", "transit_cost_musd", "penalty_weight", "objective")
 UNNEEDED_COLUMNS = ("member", "capability", "static_units", "recourse_units", "unneeded_units")
 WORST_COLUMNS = ("scenario", "k", "worst_set", "search", "uncovered_unit_years", "uncovered_nominal_unit_years",
                  "most_uncovered")
@@ -188,7 +192,7 @@ def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
                                         "recourse_worst_sets", "recourse_method"])
     base = frame["recourse_money_cost_musd"].iloc[0] if len(frame) and int(cost["k"].iloc[0]) == 0 else np.nan
     frame["recourse_cost_of_robustness_musd"] = frame["recourse_money_cost_musd"] - base
-    out = pd.concat([cost.reset_index(drop=True), frame[list(RECOURSE_COLUMNS)]], axis=1)
+    out = pd.concat([cost.reset_index(drop=True), frame[list(RECOURSE_COLUMNS)]], axis=1)[list(SIDE_BY_SIDE)]
     top = int(cost["k"].max()) if len(cost) else 0
     if top == 0 or top not in static_orders:
         return out, None
