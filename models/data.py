@@ -136,6 +136,7 @@ class PlanData:
     scenario_objective: str = "expected"  # expected | worst-case
     scenario_groups: dict[str, str] = field(default_factory=dict)  # scenario -> group: expected over groups of the worst in each
     abstentions: int = 0  # k: members with a non-automatic obligation that may abstain (robust plan)
+    robust_recourse: bool = False  # planner.run_plan: the others redeploy after an abstention (planner/analyses/recourse.py)
     candidates: pd.DataFrame = field(default_factory=lambda: _empty(MEMBER_COLUMNS, "member"))
     common_funding_key: str = "gdp"  # gdp | gni | gdp_ppp | population | equal | custom
     common_funding_cap: float = math.nan

@@ -105,6 +105,7 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
         else settings["max_capability_share_pct"] / 100,
         scenario_objective=settings["scenario_objective"],
         abstentions=int(settings.get("abstentions") or 0),
+        robust_recourse=bool(settings.get("robust_recourse", True)),
         common_funding_key=settings["common_funding_key"],
         common_funding_cap=math.nan if settings.get("common_funding_cap_pct") is None
         else settings["common_funding_cap_pct"] / 100,

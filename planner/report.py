@@ -1271,9 +1271,35 @@ CHANCE_LABELS = {**ROBUSTNESS_LABELS, "expected_uncovered_unit_years": (
     "Expected uncovered", "unit_years", "Units missing on average over the sampled participation patterns.")}
 
 
+def write_recourse_plan(ws: Worksheet, results: PlanResults, cur: str) -> None:
+    """The Robustness sheet of a plan solved with redeployment: what it guards against, how
+    it was solved, and each scenario's worst abstention set."""
+    r = results.recourse
+    safe_text(ws.cell(row=1, column=1), excel_text(
+        f"This plan holds against any {r.k} abstention{'s' if r.k != 1 else ''} per scenario among the members "
+        "whose obligation is not automatic, the others redeploying after the abstention (Settings › "
+        "robust_recourse; docs/model.md). Its Scenarios, Coverage and Deployment sheets show each scenario "
+        "under each abstention set it guards against: 'CRISIS|USA' is scenario CRISIS with the United States "
+        f"abstaining. Solved by {r.method}, {r.copies:,} abstention sets"
+        + (f", gap {100 * r.gap:.2g} %" if r.gap else "") + ".")).font = SECTION_FONT
+    table = pd.DataFrame(
+        [(s, ", ".join(sorted(a)) or "none") for s, a in r.worst.items()], columns=["scenario", "worst_set"])
+    last = write_rows(ws, 3, table, cur, {**ROBUSTNESS_LABELS, "worst_set": (
+        "Worst abstention set", "text", "The members whose abstention costs the plan most in this scenario.")})
+    summary = pd.DataFrame([(r.money_musd, r.spending_added_musd, r.transit_musd, r.shortfall_unit_years)],
+                           columns=["money_cost_musd", "spending_added_musd", "transit_cost_musd",
+                                    "expected_shortfall_unit_years"])
+    write_rows(ws, last + 3, summary, cur, {**ROBUSTNESS_LABELS, "money_cost_musd": (
+        "Cost of the plan, worst sets", "money",
+        "Spending added + expected transit when each scenario's worst set abstains.")})
+
+
 def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
     """Cost against k (table and chart), the worst abstention set per scenario, and the
     members whose abstention hurts most."""
+    if results.recourse is not None:
+        write_recourse_plan(ws, results, cur)
+        return
     rob = results.robustness
     if rob is None or rob.empty:
         safe_text(ws.cell(row=1, column=1), NOT_ANALYSED if rob is None and results.data.may_abstain() else NO_ABSTAINERS)

@@ -88,6 +88,7 @@ class PlanResults:
     totals: dict[str, float] = field(default_factory=dict)
     robustness: Any = None  # planner.analyses.robustness.RobustnessResults, when analysed
     penalty_check: Any = None  # planner.analyses.penalty_check.PenaltyCheck, when checked
+    recourse: Any = None  # planner.analyses.recourse.RecourseResult: the plan is robust with redeployment
     sensitivity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)))
 
 

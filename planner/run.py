@@ -114,22 +114,34 @@ def run_plan(
     data, warnings = load_plan(path)  # inspects the file (its size first) before anything reads it whole
     digest = file_digest(path)
     lap("read+validate")
-    say("Building the model")
-    model = build_model(data)
-    lap("build")
     options = SolveOptions(
         solver=solver or data.solver,
         time_limit_s=time_limit_s if time_limit_s is not None else data.time_limit_s,
         mip_gap=data.mip_gap,
     )
-    say(f"Solving with {options.solver}")
-    solved = solve(model, options)
-    lap("solve")
+    recourse = None
+    if data.robust_recourse and any(data.abstention_budget().values()):
+        from .analyses.recourse import solve_recourse
+
+        say("Solving the robust plan with redeployment (every abstention set the plan must survive)")
+        recourse = solve_recourse(data, None, options)
+        lap("solve")
+        model, solved, plan_data = recourse.model, recourse.solved, recourse.data
+    else:
+        say("Building the model")
+        model = build_model(data)
+        lap("build")
+        say(f"Solving with {options.solver}")
+        solved = solve(model, options)
+        lap("solve")
+        plan_data = data
     say("Extracting results")
-    usable = is_plan(solved.status, solved.has_solution)
-    results = extract(model, data, solved) if usable else None
+    usable = solved is not None and is_plan(solved.status, solved.has_solution)
+    results = extract(model, plan_data, solved) if usable else None
+    if results is not None:
+        results.recourse = recourse
     lap("extract")
-    if results is not None and options.solver.lower() in ("highs", "appsi_highs"):
+    if results is not None and recourse is None and options.solver.lower() in ("highs", "appsi_highs"):
         from .persistent import PersistentModel
 
         pm = PersistentModel(model)

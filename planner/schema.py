@@ -226,6 +226,15 @@ SETTINGS = Sheet(
             minimum=0,
         ),
         Column(
+            "robust_recourse",
+            "bool",
+            "With abstentions: yes, the other members redeploy after an abstention (a two-stage "
+            "robust plan: the worst set abstains, the others move their units to cover); no, "
+            "deployment is decided before the abstention is known and an abstaining member's "
+            "units are lost (the static robust plan, cheaper to solve).",
+            default=True,
+        ),
+        Column(
             "scenario_objective",
             "enum",
             "How scenario costs (deployment and shortfalls) enter the objective: their "

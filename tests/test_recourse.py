@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -95,3 +96,34 @@ def test_generation_equals_enumeration(data, k):
     generated = solve_recourse(data, k, enumeration_limit=0)
     assert exact.method == "enumeration" and generated.method.startswith("column-and-constraint generation")
     assert generated.objective == pytest.approx(exact.objective, rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize("recourse", [True, False])
+def test_settings_choose_the_robust_plan(tmp_path, recourse):
+    """ANZUS with Settings › abstentions 1: robust_recourse yes plans with redeployment (the
+    Robustness sheet's cost with redeployment for k = 1), no keeps the static robust rows."""
+    import openpyxl
+
+    from planner import run_plan
+    from planner.analyses.recourse import solve_recourse
+    from planner.validate import load_plan
+
+    path = tmp_path / "anzus.xlsx"
+    wb = openpyxl.load_workbook(Path(__file__).parents[1] / "inputs" / "anzus.xlsx")
+    rows = {c.value: c.row for c in wb["Settings"]["A"]}
+    wb["Settings"].cell(row=rows["abstentions"], column=2).value = 1
+    wb["Settings"].cell(row=rows["robust_recourse"], column=2).value = "yes" if recourse else "no"
+    wb.save(path)
+    run = run_plan(path, tmp_path / "report.xlsx")
+    data, _ = load_plan(path)
+    if recourse:
+        expected = solve_recourse(dataclasses.replace(data, robust_recourse=False), 1)
+        assert run.results.recourse is not None
+        assert run.results.totals["objective"] == pytest.approx(expected.objective, rel=1e-6)
+        sheet = openpyxl.load_workbook(tmp_path / "report.xlsx")["Robustness"]
+        assert "the others redeploying after the abstention" in sheet["A1"].value
+    else:
+        static = build_model(data)
+        solve(static)
+        assert run.results.recourse is None
+        assert run.results.totals["objective"] == pytest.approx(pyo.value(static.total_cost), rel=1e-6)

@@ -97,6 +97,8 @@ class RecourseResult:
     gap: float = 0.0  # CCG: (upper − lower) / |upper| at the end
     seconds: float = 0.0
     model: pyo.ConcreteModel | None = field(default=None, repr=False)
+    data: PlanData | None = field(default=None, repr=False)  # the extensive form the model was built from
+    solved: object = field(default=None, repr=False)  # its planner.solve.SolveResult
 
 
 def _worst_copies(model: pyo.ConcreteModel, data: PlanData) -> dict[str, str]:
@@ -111,7 +113,7 @@ def _worst_copies(model: pyo.ConcreteModel, data: PlanData) -> dict[str, str]:
 
 
 def _summarise(model, extensive: PlanData, base: PlanData, k: int, status: str, method: str, copies: int,
-               seconds: float, gap: float = 0.0) -> RecourseResult:
+               seconds: float, gap: float = 0.0, solved=None) -> RecourseResult:
     costs = money.of_model(model)
     worst = _worst_copies(model, extensive)
     p = {s: float(v) for s, v in (base.scenarios["probability"] / base.scenarios["probability"].sum()).items()}
@@ -126,15 +128,18 @@ def _summarise(model, extensive: PlanData, base: PlanData, k: int, status: str, 
         spending_added_musd=costs.spending_added_musd, transit_musd=transit,
         shortfall_unit_years=sum(p[g] * short[s] for g, s in worst.items()),
         objective=float(pyo.value(model.total_cost)), worst=absent, copies=copies, method=method,
-        gap=gap, seconds=seconds, model=model)
+        gap=gap, seconds=seconds, model=model, data=extensive, solved=solved)
 
 
-def solve_recourse(data: PlanData, k: int, options: SolveOptions = SolveOptions(),
+def solve_recourse(data: PlanData, k: int | None, options: SolveOptions = SolveOptions(),
                    enumeration_limit: int = ENUMERATION_LIMIT) -> RecourseResult:
-    """The plan that holds against any k abstentions per scenario, the others redeploying:
-    by enumeration where the copies are few, else by column-and-constraint generation."""
+    """The plan that holds against any k abstentions per scenario (None: each scenario's own
+    budget k_s), the others redeploying: by enumeration where the copies are few, else by
+    column-and-constraint generation."""
     start = time.perf_counter()
-    every = {s: abstention_sets(data, s, k) for s in data.scenarios.index}
+    budget = data.abstention_budget()
+    every = {s: abstention_sets(data, s, budget[s] if k is None else k) for s in data.scenarios.index}
+    k = max(budget.values(), default=0) if k is None else k
     total = sum(len(v) for v in every.values())
     if total <= enumeration_limit:
         extensive = extensive_form(data, k, every)
@@ -142,9 +147,10 @@ def solve_recourse(data: PlanData, k: int, options: SolveOptions = SolveOptions(
         result = solve(model, options)
         if not result.has_solution:
             return RecourseResult(k, result.status, math.nan, math.nan, math.nan, math.nan, math.nan, {}, total,
-                                  "enumeration", seconds=time.perf_counter() - start)
+                                  "enumeration", seconds=time.perf_counter() - start, model=model,
+                                  data=extensive, solved=result)
         return _summarise(model, extensive, data, k, result.status, "enumeration", total,
-                          time.perf_counter() - start)
+                          time.perf_counter() - start, solved=result)
     return _generate(data, k, every, options, start)
 
 
@@ -206,7 +212,7 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
         if not result.has_solution:
             return RecourseResult(k, result.status, math.nan, math.nan, math.nan, math.nan, math.nan, {},
                                   sum(map(len, chosen.values())), f"column-and-constraint generation ({rounds} rounds)",
-                                  seconds=time.perf_counter() - start)
+                                  seconds=time.perf_counter() - start, model=model, data=extensive, solved=result)
         lower = result.bound if result.bound is not None else result.objective
         known = {g: max(float(pyo.value(model.scenario_cost[copy_name(g, A)])) for A in chosen[g]) for g in chosen}
         first = [v.value or 0.0 for name in FIRST_STAGE for v in getattr(model, name).values()]
@@ -224,6 +230,7 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
         if gap <= TOLERANCE or not new:
             return _summarise(model, extensive, data, k, result.status,
                               f"column-and-constraint generation ({rounds} rounds)",
-                              sum(map(len, chosen.values())), time.perf_counter() - start, max(gap, 0.0))
+                              sum(map(len, chosen.values())), time.perf_counter() - start, max(gap, 0.0),
+                              solved=result)
         for g, A in new.items():
             chosen[g].append(A)
