@@ -127,3 +127,19 @@ def test_settings_choose_the_robust_plan(tmp_path, recourse):
         solve(static)
         assert run.results.recourse is None
         assert run.results.totals["objective"] == pytest.approx(pyo.value(static.total_cost), rel=1e-6)
+
+
+def test_a_sweep_of_abstentions_plans_with_redeployment():
+    """The sweep's abstentions=1 variant of a recourse workbook is the recourse plan; 0 the nominal."""
+    import hashlib
+
+    from planner.analyses.sweep import solve_variant
+
+    content = (Path(__file__).parents[1] / "inputs" / "anzus.xlsx").read_bytes()
+    digest = hashlib.sha256(content).hexdigest() + "-recourse-sweep"
+    one = solve_variant(digest, content, {"abstentions": 1}, robust=1)
+    assert "with redeployment: enumeration, 3 sets" in one["status"]
+    from planner.validate import load_plan
+
+    data, _ = load_plan(Path(__file__).parents[1] / "inputs" / "anzus.xlsx")
+    assert one["money_cost_musd"] == pytest.approx(solve_recourse(data, 1).money_musd, rel=1e-6)

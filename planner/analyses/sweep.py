@@ -5,9 +5,12 @@ A variant is one value for each varied parameter (the Cartesian product of `--va
     requirements=F      every requirement × F (the right-hand side of meet_requirement)
     floor=PCT           every spending floor set to PCT % of GDP (spending_floor rows)
     without=CODE        member CODE out of the pact for the whole horizon ("none": nobody)
-    abstentions=K       the robust plan against any K abstentions (models/robust.py)
+    abstentions=K       the robust plan against any K abstentions: with redeployment where
+                        Settings › robust_recourse says yes (planner/analyses/recourse.py, a
+                        model of its own for each K > 0, the other changes made on the data),
+                        else the static robust rows (models/robust.py)
 
-Each is a change of bounds or coefficients of the plan's model. Every worker builds the
+Each other change is one of bounds or coefficients of the plan's model. Every worker builds the
 model once per workbook (cached in the worker process) and re-solves it for each variant it
 is given (planner/persistent.py), putting the model back after each. The workbook's bytes
 are sent to the workers once (scattered), so a remote cluster needs no shared disk.
@@ -126,6 +129,8 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
 
     start = time.perf_counter()
     data, pm = _persistent(digest, content, robust)
+    if data.robust_recourse and variant.get("abstentions"):
+        return _recourse_variant(data, variant, start)
     model = pm.model
     ix = model.index
     with pm.changes():
@@ -148,6 +153,46 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
             x = np.asarray(pm.highs.getSolution().col_value)
             row.update(money.of_solution(pm, x).as_row())
             row.update(_measures(pm, data, x, out={variant.get("without")}))
+    row["seconds"] = time.perf_counter() - start
+    return row
+
+
+def _recourse_variant(data, variant: dict, start: float) -> dict:
+    """A variant with abstentions whose plan is robust with redeployment (Settings ›
+    robust_recourse): the changes made on the data, then planner/analyses/recourse.py (a new
+    model: the extensive form differs with k)."""
+    import dataclasses
+
+    from .recourse import solve_recourse
+
+    changed = data
+    if variant.get("without"):
+        code = variant["without"]
+        if code not in data.members.index:
+            raise ValueError(f"no member {code!r} in the plan")
+        members = data.members.copy()
+        members.loc[code, "year_left"] = data.first_year - 1
+        changed = dataclasses.replace(changed, members=members)
+    if "requirements" in variant:
+        f = variant["requirements"]
+        changed = dataclasses.replace(changed, requirements=changed.requirements * f,
+                                      scenario_requirements=changed.scenario_requirements * f)
+    if "floor" in variant:
+        targets = changed.targets.copy()
+        targets.loc[targets["min_gdp"] > 0, "min_gdp"] = variant["floor"] / 100  # the rows that have a floor
+        changed = dataclasses.replace(changed, targets=targets)
+    r = solve_recourse(with_budget(changed, variant["abstentions"]), None)
+    row: dict[str, Any] = {"status": f"{r.status} (with redeployment: {r.method}, {r.copies:,} sets)",
+                           "objective": r.objective, "gap": r.gap}
+    if r.model is not None and r.solved is not None and r.solved.has_solution:
+        from .. import money
+        from ..persistent import PersistentModel
+
+        row.update(money.of_model(r.model).as_row())
+        row.update(money_cost_musd=r.money_musd, transit_cost_musd=r.transit_musd,  # each scenario's worst set
+                   expected_shortfall_unit_years=r.shortfall_unit_years)
+        pm = PersistentModel(r.model)
+        row.update(_measures(pm, r.data, np.asarray(pm.highs.getSolution().col_value), out={variant.get("without")}))
     row["seconds"] = time.perf_counter() - start
     return row
 
