@@ -242,18 +242,24 @@ def analyse_cost_game(
     basis: str = "share",
     premium: float = PREMIUM,
     accuracy: float = 0.01,
-    progress: Callable[[int, int], object] | None = None,
+    progress: Callable[..., object] | None = None,
     plan_money: float = float("nan"),
     plan_objective: float = float("nan"),
+    path: str | None = None,
+    scheduler: str | None = None,
+    workers: int = 1,
 ) -> CostGameResults:
     """Shapley values, nucleolus (small pacts) and the core check, all in the money game.
 
     `pm` holds the solved plan; `burden` is the plan's Burden table. Exact up to EXACT_LIMIT
     members unless `samples` is given; otherwise estimated until every 95 % half-width is
     at most `accuracy` × c(N) / n, `samples` pair samples per stratum are drawn, or
-    `time_budget_s` runs out.
+    `time_budget_s` runs out. With `scheduler` (an address) or `workers` > 1 and the
+    workbook's `path`, the sampled coalitions are valued on a Dask cluster
+    (planner/analyses/game_cluster.py).
     """
     start = time.perf_counter()
+    cluster_name, cluster_workers, remote = "", 1, (0, 0.0, 0)
     members = list(data.members.index)
     fair = burden.set_index("member")["fair_share_pct"].to_dict()
     if basis not in BASES:
@@ -270,10 +276,24 @@ def analyse_cost_game(
         else:
             from .sampling import estimate_shapley
 
-            budget = max(0.0, time_budget_s - (time.perf_counter() - start))
-            phi = estimate = estimate_shapley(members, game, seed=seed, time_budget_s=budget,
-                                              target=accuracy * abs(grand) / len(members),
-                                              samples=samples, progress=progress)
+            cluster = None
+            if path is not None and (scheduler or workers > 1):
+                from .game_cluster import ClusterGame
+
+                if progress is not None:
+                    progress(0, 0, f"Shapley: starting {'the cluster' if scheduler else f'{workers} workers'}")
+                cluster = ClusterGame(path, shares, premium, options.time_limit_s, scheduler=scheduler,
+                                      workers=workers, cache=game.values)
+                cluster_name, cluster_workers = cluster.scheduler, cluster.workers
+            try:
+                budget = max(0.0, time_budget_s - (time.perf_counter() - start))
+                phi = estimate = estimate_shapley(members, game, seed=seed, time_budget_s=budget,
+                                                  target=accuracy * abs(grand) / len(members),
+                                                  samples=samples, progress=progress, evaluate=cluster)
+            finally:
+                if cluster is not None:
+                    remote = (cluster.resolves, cluster.seconds, cluster.relaxed)
+                    cluster.close()
         nucleus = (nucleolus(members, game) if exact and len(members) <= NUCLEOLUS_LIMIT
                    and _imputations(members, game) else {})
         if exact:
@@ -287,12 +307,13 @@ def analyse_cost_game(
     half = max((h - v for v, (_, h) in zip(phi.values(), phi.ci95.values())), default=0.0)
     return CostGameResults(
         table=table, grand_cost=grand, exact=phi.exact, permutations=phi.permutations,
-        coalitions=game.evaluations, relaxed=mg.relaxed,
+        coalitions=max(game.evaluations, len(game.values)), relaxed=mg.relaxed + remote[2],
         in_core=violation[0] is None, core_scope=scope, violation=violation, seconds=seconds, basis=basis,
-        resolve_seconds=mg.seconds / max(1, game.evaluations), plan_money=plan_money,
+        resolve_seconds=(mg.seconds + remote[1]) / max(1, game.evaluations + remote[0]), plan_money=plan_money,
         plan_objective=plan_objective, premium=premium, prices=mg.prices,
         max_half_width=float(half), target_half_width=0.0 if exact else accuracy * abs(grand) / len(members),
         stopped="" if exact else getattr(estimate, "stopped", ""), estimate=estimate,
+        workers=cluster_workers, scheduler=cluster_name,
     )
 
 

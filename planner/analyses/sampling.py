@@ -22,8 +22,9 @@ antithetic sampling; Mitchell et al. 2022, the sampling schemes compared):
    HiGHS re-solves from the basis of a coalition that differs by one member (warm start).
    One re-solve per marginal cost, every player sampled equally in every stratum.
 4. **Neyman allocation.** After `pilot` blocks over every stratum, stratum p is walked in a
-   fraction r_p = s_p / max s of the later blocks (s_p: the standard deviation of its pair
-   samples, over players, after the control variate), so re-solves go where the variance is.
+   share r_p ∝ s_p of the later blocks (s_p: the standard deviation of its pair samples,
+   over players, after the control variate; rounded to 1 or 1/2 so that walks stay long),
+   if that promises at least NEYMAN_GAIN on the variance at equal cost.
 5. **Control variates with exact means.** The marginal of i joining S, to first order in
    who is in S, from the exact strata: U1 = Σ_{j∈S} a_ij with a_ij = Δ_i({j}) − Δ_i(∅) (from
    the bottom) and U2 = Σ_{j∈S} b_ij with b_ij = Δ_i(N∖{i, j}) − Δ_i(N∖{i}) (from the top).
@@ -79,9 +80,13 @@ class ShapleyEstimate(ShapleyResult):
 
 
 def t975(dof: float) -> float:
-    """Student's t 97.5 % quantile (Cornish–Fisher expansion; within 0.3 % from 3 degrees of freedom)."""
+    """Student's t 97.5 % quantile: a table up to 9 degrees of freedom, then the Cornish–Fisher
+    expansion (within 0.01 %)."""
     if not math.isfinite(dof) or dof <= 0:
         return _Z95 if math.isinf(dof) else math.inf
+    table = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262)
+    if dof < 10:
+        return table[int(dof) - 1]
     z, v = _Z95, float(dof)
     return (z + (z ** 3 + z) / (4 * v) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * v ** 2)
             + (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * v ** 3))
@@ -127,11 +132,23 @@ def local_evaluate(cost: CachedCost) -> Evaluate:
     return lambda walks: [[cost(s) for s in walk] for walk in walks]
 
 
+def exact_walks(players: tuple) -> list[Walk]:
+    """The coalitions of the exact strata, as walks: {i}, {i, j} for j > i; N∖{i}, N∖{i, j}."""
+    grand = frozenset(players)
+    walks: list[Walk] = [[grand]]
+    for i, p in enumerate(players):
+        pairs = [frozenset([p, q]) for q in players[i + 1:]]
+        walks.append([frozenset([p])] + pairs)
+        walks.append([grand - {p}] + [grand - s for s in pairs])
+    return walks
+
+
 class _Exact:
     """The exact strata and the control variates' coefficients, from singletons, pairs,
-    their complements and N."""
+    their complements and N (`value`: coalition → c)."""
 
-    def __init__(self, players: tuple, cost: CachedCost):
+    def __init__(self, players: tuple, value: Callable[[frozenset], float]):
+        cost = value
         n = self.n = len(players)
         grand = frozenset(players)
         one = np.array([cost(frozenset([p])) for p in players])
@@ -174,7 +191,8 @@ def estimate_shapley(
     control: bool = True,
     neyman: bool = True,
     pilot: int = PILOT,
-    progress: Callable[[int, int], object] | None = None,
+    chunk: int = 16,
+    progress: Callable[..., object] | None = None,
 ) -> ShapleyEstimate:
     """φ_i for every player, by the stratified estimate of the module docstring.
 
@@ -183,8 +201,9 @@ def estimate_shapley(
     unless the time budget is spent first: then after one). `evaluate(walks)` values lists
     of coalitions (default: one after the other with `cost`). `control` and `neyman`
     switch those steps off, to measure what each buys (the antithetic pairing's gain is
-    measured from the same samples: `diagnostics`). `progress(done, total)`:
-    coalitions valued so far, against the number the time budget is expected to hold.
+    measured from the same samples: `diagnostics`). `progress(done, 0, note)`: coalitions
+    valued so far and a line saying where the estimate stands (`chunk` walks at a time in
+    the exact strata).
     """
     start = time.perf_counter()
     players = _players(players)
@@ -195,14 +214,29 @@ def estimate_shapley(
         return ShapleyEstimate(exact.values, exact.std_error, exact.ci95, True, 0, exact.coalitions_evaluated,
                                stopped="exact", half_width=dict.fromkeys(players, 0.0))
     evaluate = evaluate or local_evaluate(c)
-    ex = _Exact(players, c)
+    deadline = None if time_budget_s is None else start + time_budget_s
+
+    def say(done: int, note: str) -> None:
+        if progress is not None:
+            left = "" if deadline is None else f", {max(0.0, deadline - time.perf_counter()):,.0f} s left"
+            progress(done, 0, note + left)
+
+    walks = exact_walks(players)
+    known: dict[frozenset, float] = {}
+    todo = sum(len(w) for w in walks)
+    for first in range(0, len(walks), chunk):
+        part = walks[first:first + chunk]
+        for walk, values in zip(part, evaluate(part)):
+            known.update(zip(walk, values))
+        say(len(known), f"Shapley: exact strata, {len(known):,} of {todo:,} coalitions")
+    ex = _Exact(players, known.__getitem__)
     strata = _strata(n)
     index = {p: i for i, p in enumerate(players)}
     # samples[b][(i, k)] = (Y, U, Y_small, Y_large)
     records: list[dict[tuple[int, int], tuple[float, np.ndarray, float, float]]] = []
     covers: list[list[int]] = []
     weights: dict[int, float] = dict.fromkeys(strata, 1.0)
-    valued = len(c.values)
+    valued = len(known)
     exact_seconds = time.perf_counter() - start
     block_seconds: list[float] = []
     stopped = "samples"
@@ -233,21 +267,21 @@ def estimate_shapley(
         state = _combine(n, ex, strata, records, covers, control)
         if b == pilot and neyman:
             weights = _neyman(state["sd"], strata)
-        if progress is not None:
-            spent = time.perf_counter() - start
-            expected = valued if time_budget_s is None else max(valued, int(valued * time_budget_s / max(spent, 1e-9)))
-            progress(valued, expected)
+        accuracy = (f", largest ±{state['max_half']:,.4g}" + (f" (target ±{target:,.4g})" if target else "")
+                    if b > 1 else "")
+        say(valued, f"Shapley: {b} block{'s' if b > 1 else ''}, {valued:,} coalitions{accuracy}")
     if state is None:  # no block at all: the exact strata only (an estimate with an infinite error)
         state = _combine(n, ex, strata, [], [], control)
     phi, se = state["phi"], state["se"]
     q = t975(b - 1)
     half = {p: float(q * s) for p, s in zip(players, se)}
     diagnostics = _diagnostics(n, ex, strata, records, covers, state, block_seconds, exact_seconds)
+    diagnostics["neyman_weights"] = weights
     return ShapleyEstimate(
         values={p: float(v) for p, v in zip(players, phi)},
         std_error={p: float(s) for p, s in zip(players, se)},
         ci95={p: (float(v - h), float(v + h)) for p, v, h in zip(players, phi, half.values())},
-        exact=False, permutations=b * n, coalitions_evaluated=len(c.values),
+        exact=False, permutations=b * n, coalitions_evaluated=valued,
         blocks=b, stopped=stopped, target=target, half_width=half, diagnostics=diagnostics,
         seconds=time.perf_counter() - start,
     )
@@ -258,11 +292,23 @@ def _scheduled(weights: dict[int, float], j: int) -> list[int]:
     return [k for k, r in weights.items() if math.floor((j + 1) * r + 1e-12) > math.floor(j * r + 1e-12)]
 
 
+NEYMAN_GAIN = 1.15  # use the allocation only if it promises this factor on the variance
+
+
 def _neyman(sd: dict[int, float], strata: list[int]) -> dict[int, float]:
-    top = max(sd.values()) if sd else 0.0
-    if top <= 0:
-        return dict.fromkeys(strata, 1.0 / max(1, len(strata)))
-    return {k: max(sd[k] / top, 0.02) for k in strata}
+    """r_p = s_p / max s, each stratum walked in that share of the later blocks, rounded to
+    1 or 1/2 so that walks stay long (a walk's first coalition is a cold re-solve, several
+    times dearer than the next ones); all 1 unless the allocation promises NEYMAN_GAIN at
+    equal re-solves (Σ s_p² · K / (Σ s_p)² for a free allocation)."""
+    s = np.array([sd[k] for k in strata], dtype=float)
+    if not len(s) or not np.all(np.isfinite(s)) or s.max() <= 0:
+        return dict.fromkeys(strata, 1.0)
+    r = np.where(s / s.max() >= 0.75, 1.0, 0.5)
+    equal = (s ** 2).sum()  # variance × blocks with every stratum in every block
+    allocated = (s ** 2 / r).sum() * r.sum() / len(s)  # at the same number of pair samples
+    if equal / allocated < NEYMAN_GAIN:
+        return dict.fromkeys(strata, 1.0)
+    return {k: float(x) for k, x in zip(strata, r)}
 
 
 def _pair_samples(players, index, orders, ks, walks, values, ex: _Exact):
