@@ -343,7 +343,10 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
         core = f"yes: no coalition pays more in the game's plan than it would alone (checked over {game.core_scope})"
     else:
         coalition, excess = game.violation
-        core = (f"no: {', '.join(sorted(coalition))} would pay {excess:,.1f} {m} less alone "
+        members = set(df["member"])
+        who = (", ".join(sorted(coalition)) if len(coalition) <= len(members) / 2 else
+               "every member but " + ", ".join(sorted(members - set(coalition))))
+        core = (f"no: {who} would pay {excess:,.1f} {m} less alone than in that allocation "
                 f"(checked over {game.core_scope})")
     lines = [
         ("The game", f"c(S) is the money (spending added + expected transit + units bought outside, discounted, "

@@ -96,6 +96,7 @@ class CostGameResults:
     estimate: object = None  # the sampling's diagnostics (planner/analyses/sampling.py), None if exact
     workers: int = 1
     scheduler: str = ""
+    values: dict = field(default_factory=dict)  # every coalition valued: frozenset -> c(S), M
 
 
 def outside_prices(data: PlanData, premium: float = PREMIUM) -> pd.Series:
@@ -313,7 +314,7 @@ def analyse_cost_game(
         plan_objective=plan_objective, premium=premium, prices=mg.prices,
         max_half_width=float(half), target_half_width=0.0 if exact else accuracy * abs(grand) / len(members),
         stopped="" if exact else getattr(estimate, "stopped", ""), estimate=estimate,
-        workers=cluster_workers, scheduler=cluster_name,
+        workers=cluster_workers, scheduler=cluster_name, values=dict(game.values),
     )
 
 

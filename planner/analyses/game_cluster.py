@@ -58,7 +58,8 @@ def value_walks(digest: str, content: bytes, shares: tuple | None, premium: floa
 
 
 def free_cores() -> int:
-    """Cores this process may use, less the load already on them (at least 1)."""
+    """Cores this process may use, less the load others put on them (at least 1): the 1-minute
+    load average less this process's own core (it has just solved the plan)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -67,7 +68,7 @@ def free_cores() -> int:
         load = os.getloadavg()[0]
     except OSError:
         load = 0.0
-    return max(1, min(cores, round(cores - load + 0.5)))
+    return max(1, min(cores, round(cores - max(0.0, load - 1.0))))
 
 
 class ClusterGame:

@@ -27,9 +27,12 @@ antithetic sampling; Mitchell et al. 2022, the sampling schemes compared):
    if that promises at least NEYMAN_GAIN on the variance at equal cost.
 5. **Control variates with exact means.** The marginal of i joining S, to first order in
    who is in S, from the exact strata: U1 = Σ_{j∈S} a_ij with a_ij = Δ_i({j}) − Δ_i(∅) (from
-   the bottom) and U2 = Σ_{j∈S} b_ij with b_ij = Δ_i(N∖{i, j}) − Δ_i(N∖{i}) (from the top).
-   Their means in stratum k are exact: k / (n−1) · Σ_{j≠i} a_ij (and b). Y − β_i · (U − E U),
-   β_i by least squares within strata, pooled over the strata of player i.
+   the bottom) and U2 = Σ_{j∈S} b_ij with b_ij = Δ_i(N∖{i, j}) − Δ_i(N∖{i}) (from the top),
+   and both times x = k / (n−1) (so that their weight can change across strata). Their
+   means in stratum k are exact: x · Σ_{j≠i} a_ij (and b, and x times those).
+   Y − β_i · (U − E U), β_i by least squares within strata, pooled over player i's strata,
+   and cross-fitted: block b's samples are adjusted with β_i fitted on the other blocks, so
+   that the fit does not shrink the error bars it is judged by.
 6. **Efficiency.** The estimates are shifted to sum to c(N): φ_i += w_i (c(N) − Σ φ_j) with
    w_i ∝ the variance of φ_i (the least-variance correction).
 
@@ -63,7 +66,7 @@ from .games import CachedCost, ShapleyResult, _players, _Z95, cached, shapley
 Player = Hashable
 Walk = list  # coalitions (frozensets), each one member more than the last
 Evaluate = Callable[[list[Walk]], list[list[float]]]
-PILOT = 2  # blocks over every stratum before the allocation
+PILOT = 3  # blocks over every stratum before the allocation (the cross-fitted control needs 3)
 MIN_PLAYERS = 8  # below: exact (at most 2^7 − 1 = 127 coalitions)
 
 
@@ -172,11 +175,16 @@ class _Exact:
         self.known = sum(self.mu.values()) if n > 2 else None
 
     def controls(self, i: int, members: np.ndarray) -> np.ndarray:
-        return np.array([self.a[i, members].sum(), self.b[i, members].sum()])
+        """U1, U2 and the same weighted by the stratum's place x = k / (n − 1): the expansion
+        from the bottom fits small coalitions best, the one from the top large ones."""
+        u1, u2 = self.a[i, members].sum(), self.b[i, members].sum()
+        x = len(members) / (self.n - 1)
+        return np.array([u1, u2, x * u1, x * u2])
 
     def control_means(self, i: int, k: int) -> np.ndarray:
-        f = k / (self.n - 1)
-        return np.array([f * self.a[i].sum(), f * self.b[i].sum()])
+        x = k / (self.n - 1)
+        m1, m2 = x * self.a[i].sum(), x * self.b[i].sum()
+        return np.array([m1, m2, x * m1, x * m2])
 
 
 def estimate_shapley(
@@ -231,60 +239,140 @@ def estimate_shapley(
         say(len(known), f"Shapley: exact strata, {len(known):,} of {todo:,} coalitions")
     ex = _Exact(players, known.__getitem__)
     strata = _strata(n)
-    index = {p: i for i, p in enumerate(players)}
-    # samples[b][(i, k)] = (Y, U, Y_small, Y_large)
-    records: list[dict[tuple[int, int], tuple[float, np.ndarray, float, float]]] = []
-    covers: list[list[int]] = []
+    units: list[dict] = []  # per unit (a block, or one member's walks): {(i, k): (Y, U, Δ small, Δ large)}
+    kinds: list[object] = []  # "block" or the member i of a targeted unit
+    covers: list[list[int]] = []  # strata of each block unit
     weights: dict[int, float] = dict.fromkeys(strata, 1.0)
     valued = len(known)
     exact_seconds = time.perf_counter() - start
-    block_seconds: list[float] = []
+    round_seconds: list[tuple[float, int]] = []  # (seconds, coalitions) of each round
     stopped = "samples"
-    b = 0
+    blocks = rounds = 0
     state = None
+    block_cost = n * (2 * len(strata) + 2)  # coalitions of a block over every stratum
+    unit_cost = 4 * len(strata)  # coalitions of one member's pair of walks
     while True:
-        if samples is not None and b >= samples:
+        if samples is not None and blocks >= samples:
             stopped = "samples"
             break
-        if b >= pilot and state is not None and target > 0 and state["max_half"] <= target:
+        if blocks >= pilot and state is not None and target > 0 and state["max_half"] <= target:
             stopped = "accuracy reached"
             break
-        ks = strata if b < pilot or not neyman else _scheduled(weights, b - pilot)
-        if time_budget_s is not None and b >= 1:
-            per_stratum = max(block_seconds) / max(1, len(covers[-1]))
-            if time.perf_counter() - start + per_stratum * len(ks) > time_budget_s:
+        plan = _next_round(n, state, target, blocks, pilot, samples, block_cost, unit_cost)
+        ks = strata if blocks < pilot or not neyman else _scheduled(weights, blocks - pilot)
+        cost_of = (lambda plan: (n * (2 * len(ks) + 2 * len(_ranges(ks))) if plan == "block" else unit_cost * len(plan)))
+        if time_budget_s is not None and round_seconds:
+            per = sum(t for t, _ in round_seconds) / max(1, sum(c for _, c in round_seconds))
+            room = time_budget_s - (time.perf_counter() - start)
+            if plan != "block":
+                plan = plan[: int(room / (per * unit_cost))] if per > 0 else plan
+            if not plan or per * cost_of(plan) > room:
                 stopped = "time budget"
                 break
         clock = time.perf_counter()
-        orders = latin_orders(n, seed, b)
-        walks = block_walks(players, orders, ks)
-        values = evaluate(walks)
-        records.append(_pair_samples(players, index, orders, ks, walks, values, ex))
-        covers.append(list(ks))
-        block_seconds.append(time.perf_counter() - clock)
-        b += 1
-        valued += sum(len(w) for w in walks)
-        state = _combine(n, ex, strata, records, covers, control)
-        if b == pilot and neyman:
+        if plan == "block":
+            orders = latin_orders(n, seed, blocks)
+            walks = block_walks(players, orders, ks)
+            values = evaluate(walks)
+            units.append(_pair_samples(players, orders, ks, values, ex))
+            kinds.append("block")
+            covers.append(list(ks))
+            blocks += 1
+        else:
+            drawn = [(i, _member_order(n, i, seed, rounds, j)) for j, i in enumerate(plan)]
+            walks = [w for i, order in drawn for w in member_walks(players, i, order, strata)]
+            values = evaluate(walks)
+            for j, (i, order) in enumerate(drawn):
+                units.append(_member_samples(n, i, order, strata, values[2 * j], values[2 * j + 1], ex))
+                kinds.append(i)
+        rounds += 1
+        count = sum(len(w) for w in walks)
+        valued += count
+        round_seconds.append((time.perf_counter() - clock, count))
+        state = _combine(n, ex, strata, units, kinds, control)
+        if blocks == pilot and plan == "block" and neyman:
             weights = _neyman(state["sd"], strata)
         accuracy = (f", largest ±{state['max_half']:,.4g}" + (f" (target ±{target:,.4g})" if target else "")
-                    if b > 1 else "")
-        say(valued, f"Shapley: {b} block{'s' if b > 1 else ''}, {valued:,} coalitions{accuracy}")
+                    if np.isfinite(state["max_half"]) else "")
+        extra = f" + {len(units) - blocks} member walks" if len(units) > blocks else ""
+        say(valued, f"Shapley: {blocks} block{'s' if blocks != 1 else ''}{extra}, {valued:,} coalitions{accuracy}")
     if state is None:  # no block at all: the exact strata only (an estimate with an infinite error)
         state = _combine(n, ex, strata, [], [], control)
     phi, se = state["phi"], state["se"]
-    q = t975(b - 1)
-    half = {p: float(q * s) for p, s in zip(players, se)}
-    diagnostics = _diagnostics(n, ex, strata, records, covers, state, block_seconds, exact_seconds)
+    half = {p: float(h) for p, h in zip(players, state["half"])}
+    diagnostics = _diagnostics(n, ex, strata, units, kinds, state, round_seconds, exact_seconds)
     diagnostics["neyman_weights"] = weights
     return ShapleyEstimate(
         values={p: float(v) for p, v in zip(players, phi)},
         std_error={p: float(s) for p, s in zip(players, se)},
         ci95={p: (float(v - h), float(v + h)) for p, v, h in zip(players, phi, half.values())},
-        exact=False, permutations=b * n, coalitions_evaluated=valued,
-        blocks=b, stopped=stopped, target=target, half_width=half, diagnostics=diagnostics,
+        exact=False, permutations=blocks * n + 2 * (len(units) - blocks), coalitions_evaluated=valued,
+        blocks=blocks, stopped=stopped, target=target, half_width=half, diagnostics=diagnostics,
         seconds=time.perf_counter() - start,
     )
+
+
+def _next_round(n: int, state, target: float, blocks: int, pilot: int, samples, block_cost: int,
+                unit_cost: int):
+    """"block", or the members to give one more pair of walks each (a list, with repeats): what
+    lowers the largest predicted half-width most for the re-solves of one block. Predicted
+    after a_i more units of member i: t(U_i + a_i − 1) · se_i · √(U_i / (U_i + a_i))."""
+    if blocks < pilot or state is None or target <= 0 or samples is not None:
+        return "block"
+    se, count = state["se"], state["units"].astype(float)
+    if not np.all(np.isfinite(se)):
+        return "block"
+
+    def predicted(extra: np.ndarray) -> np.ndarray:  # half-widths after `extra` more units
+        return np.array([t975(c + a - 1) for c, a in zip(count, extra)]) * se * np.sqrt(count / (count + extra))
+
+    after_block = predicted(np.ones(n))
+    extra = np.zeros(n)
+    for _ in range(max(1, block_cost // unit_cost)):
+        i = int(np.argmax(predicted(extra)))
+        extra[i] += 1
+    if after_block.max() <= predicted(extra).max():
+        return "block"
+    return [i for i in range(n) for _ in range(int(extra[i]))]
+
+
+def _member_order(n: int, i: int, seed: int, round_: int, j: int) -> np.ndarray:
+    """A random order of the members other than i, from the seed sequence (seed, round, j, i)."""
+    others = np.array([p for p in range(n) if p != i])
+    return others[np.random.default_rng([seed, 1_000_000 + round_, j, i]).permutation(n - 1)]
+
+
+def member_walks(players: tuple, i: int, order: np.ndarray, strata: Sequence[int]) -> list[Walk]:
+    """Member i's pair of walks over every stratum k: P_k and P_k ∪ {i} (P_k: the first k of
+    `order`), then Q_k = N∖{i}∖P_k and Q_k ∪ {i}, k from the largest down; one member changes at each step."""
+    grand = frozenset(players)
+    me = players[i]
+    names = [players[j] for j in order]
+    up, down = [], []
+    for j, k in enumerate(strata):
+        p = frozenset(names[:k])
+        up += [p, p | {me}] if j % 2 == 0 else [p | {me}, p]
+    for j, k in enumerate(reversed(strata)):
+        q = grand - {me} - frozenset(names[:k])
+        down += [q, q | {me}] if j % 2 == 0 else [q | {me}, q]
+    return [up, down]
+
+
+def _member_samples(n: int, i: int, order: np.ndarray, strata: Sequence[int], up: list[float],
+                    down: list[float], ex: _Exact) -> dict:
+    out = {}
+    last = len(strata) - 1
+    for j, k in enumerate(strata):
+        a, b = up[2 * j], up[2 * j + 1]
+        small = (b - a) if j % 2 == 0 else (a - b)
+        jj = last - j  # position of k in the reversed walk
+        a, b = down[2 * jj], down[2 * jj + 1]
+        large = (b - a) if jj % 2 == 0 else (a - b)
+        y = small + large
+        if 2 * k == n - 1:
+            y = y / 2
+        out[i, k] = (y, ex.controls(i, order[:k]), small, large)
+    return out
 
 
 def _scheduled(weights: dict[int, float], j: int) -> list[int]:
@@ -311,7 +399,7 @@ def _neyman(sd: dict[int, float], strata: list[int]) -> dict[int, float]:
     return {k: float(x) for k, x in zip(strata, r)}
 
 
-def _pair_samples(players, index, orders, ks, walks, values, ex: _Exact):
+def _pair_samples(players, orders, ks, values, ex: _Exact) -> dict:
     """Y = Δ_i(S) + Δ_i(S̄) for the player at position k of each order, with its controls."""
     n = len(players)
     out = {}
@@ -334,92 +422,104 @@ def _pair_samples(players, index, orders, ks, walks, values, ex: _Exact):
     return out
 
 
-def _combine(n: int, ex: _Exact, strata: list[int], records, covers, control: bool) -> dict:
-    """φ̂, its standard error (linearised over blocks) and each stratum's spread."""
-    m = {k: sum(k in cov for cov in covers) for k in strata}
-    beta = np.zeros((n, 2))
-    if control and records:
-        for i in range(n):
-            X, Y = [], []
+def _combine(n: int, ex: _Exact, strata: list[int], units: list[dict], kinds: list, control: bool) -> dict:
+    """φ̂, its standard errors and half-widths (linearised over units) and each stratum's spread.
+
+    A unit is a block (every member, its strata) or one member's pair of walks (every
+    stratum): independent of each other. Control coefficients are cross-fitted (unit u's
+    from member i's other units)."""
+    regressors = len(ex.control_means(0, 2))
+    U = len(units)
+    mine = [[u for u in range(U) if (i, strata[0]) in units[u] or any((i, k) in units[u] for k in strata)]
+            for i in range(n)]
+    adjusted: list[dict] = [dict() for _ in range(U)]
+    for i in range(n):
+        ys = {k: [(u, units[u][i, k]) for u in mine[i] if (i, k) in units[u]] for k in strata}
+        for u in mine[i]:
+            beta = np.zeros(regressors)
+            if control:
+                X, Y = [], []
+                for k in strata:
+                    rows = [r for v, r in ys[k] if v != u]
+                    if len(rows) < 2:
+                        continue
+                    y = np.array([r[0] for r in rows])
+                    x = np.array([r[1] for r in rows])
+                    X.append(x - x.mean(0))
+                    Y.append(y - y.mean())
+                if X:
+                    X, Y = np.vstack(X), np.concatenate(Y)
+                    if len(Y) > 3 * regressors:
+                        beta = np.linalg.lstsq(X, Y, rcond=None)[0]  # minimum norm if rank-deficient
             for k in strata:
-                rows = [rec[i, k] for rec in records if (i, k) in rec]
-                if len(rows) < 2:
-                    continue
-                y = np.array([r[0] for r in rows])
-                u = np.array([r[1] for r in rows])
-                X.append(u - u.mean(0))
-                Y.append(y - y.mean())
-            if X:
-                X, Y = np.vstack(X), np.concatenate(Y)
-                if len(Y) > 4 and np.linalg.matrix_rank(X) == 2:
-                    beta[i] = np.linalg.lstsq(X, Y, rcond=None)[0]
-    adjusted = []  # per block: {(i, k): Y'}
-    for rec in records:
-        adjusted.append({(i, k): y - beta[i] @ (u - ex.control_means(i, k)) for (i, k), (y, u, _, _) in rec.items()})
-    mean = {}
-    sd = {}
-    for k in strata:
-        vals = np.array([[adj[i, k] for i in range(n)] for adj in adjusted if (0, k) in adj]).reshape(-1, n)
-        mean[k] = vals.mean(0) if len(vals) else np.full(n, np.nan)
+                if (i, k) in units[u]:
+                    y, x, _, _ = units[u][i, k]
+                    adjusted[u][i, k] = y - beta @ (x - ex.control_means(i, k))
+    m = np.array([[sum((i, k) in units[u] for u in mine[i]) for k in strata] for i in range(n)])
+    mean = np.full((n, len(strata)), np.nan)
+    for i in range(n):
+        for c, k in enumerate(strata):
+            vals = [adjusted[u][i, k] for u in mine[i] if (i, k) in adjusted[u]]
+            if vals:
+                mean[i, c] = np.mean(vals)
+    phi = (ex.known + np.nan_to_num(mean).sum(1)) / n  # μ_k + μ_{n−1−k} per pair (middle: μ_k)
+    e = np.zeros((U, n))
+    for u in range(U):
+        for (i, k), y in adjusted[u].items():
+            c = k - strata[0]
+            e[u, i] += (y - mean[i, c]) / m[i, c] / n
+    count = np.array([len(mine[i]) for i in range(n)])
+    sd: dict[int, float] = {}
+    block_units = [u for u in range(U) if kinds[u] == "block"]
+    for c, k in enumerate(strata):
+        rows = [u for u in block_units if (0, k) in adjusted[u]]
+        vals = np.array([[adjusted[u][i, k] for i in range(n)] for u in rows]).reshape(-1, n)
         sd[k] = float(np.sqrt(np.mean(vals.var(0, ddof=1)))) if len(vals) > 1 else math.inf
-    phi = ex.known.copy()
-    for k in strata:  # μ_k + μ_{n−1−k} (the middle stratum: μ_k)
-        phi = phi + mean[k]
-    phi = phi / n
-    B = len(records)
-    e = np.zeros((B, n))
-    for bi, adj in enumerate(adjusted):
-        for k in covers[bi]:
-            y = np.array([adj[i, k] for i in range(n)])
-            e[bi] += (y - mean[k]) / m[k]
-    e /= n
-    if B > 1 and all(v > 1 for v in m.values()):
-        var = (e ** 2).sum(0) * B / (B - 1)
+    if U > 1 and (m >= 2).all():
+        correction = count / np.maximum(count - 1, 1)
+        var = (e ** 2).sum(0) * correction
         weight = var / var.sum() if var.sum() > 0 else np.full(n, 1.0 / n)
         phi = phi + weight * (ex.grand - phi.sum())
         shifted = e - weight[None, :] * e.sum(1, keepdims=True)
-        se = np.sqrt((shifted ** 2).sum(0) * B / (B - 1))
+        se = np.sqrt((shifted ** 2).sum(0) * correction)
         raw_se = np.sqrt(var)
+        half = np.array([t975(c - 1) for c in count]) * se
     else:
-        se = raw_se = np.full(n, math.inf)
-    return {"phi": phi, "se": se, "raw_se": raw_se, "sd": sd, "mean": mean, "beta": beta,
-            "max_half": float(t975(B - 1) * se.max()) if B > 1 else math.inf, "m": m}
+        se = raw_se = half = np.full(n, math.inf)
+    return {"phi": phi, "se": se, "raw_se": raw_se, "half": half, "sd": sd, "units": count, "m": m,
+            "adjusted": adjusted, "max_half": float(half.max())}
 
 
-def _diagnostics(n, ex, strata, records, covers, state, block_seconds, exact_seconds) -> dict:
-    """What each step buys, from the samples drawn (variances per pair sample, mean over
-    players and strata, in M²): without the control variate, without antithetic pairing
-    (the two halves as if drawn independently), and plain permutation sampling (the
-    spread of a marginal over all positions) for the same number of re-solves."""
-    out: dict = {"blocks": len(records), "block_seconds": block_seconds, "exact_seconds": exact_seconds,
-                 "samples_per_stratum": state["m"], "stratum_sd": state["sd"]}
-    if len(records) < 2:
+def _diagnostics(n, ex, strata, units, kinds, state, round_seconds, exact_seconds) -> dict:
+    """What each step buys, from the block samples drawn (variance of one pair sample, mean
+    over members and strata, M²): paired (antithetic) or as if its two halves were drawn
+    independently, after the control variate (cross-fitted), and the spread of one marginal
+    over all positions (plain permutation sampling)."""
+    blocks = [u for u in range(len(units)) if kinds[u] == "block"]
+    out: dict = {"blocks": len(blocks), "member_units": len(units) - len(blocks),
+                 "round_seconds": round_seconds, "exact_seconds": exact_seconds,
+                 "units_per_member": [int(c) for c in state["units"]], "stratum_sd": state["sd"]}
+    if len(blocks) < 2:
         return out
-    raw, paired, split, adj = [], [], [], []
+    paired, split, adj = [], [], []
     all_marginals = [[] for _ in range(n)]
     for k in strata:
-        rows = [rec for rec in records if (0, k) in rec]
+        rows = [u for u in blocks if (0, k) in units[u]]
         if len(rows) < 2:
             continue
-        y = np.array([[r[i, k][0] for i in range(n)] for r in rows])
-        small = np.array([[r[i, k][2] for i in range(n)] for r in rows])
-        large = np.array([[r[i, k][3] for i in range(n)] for r in rows])
-        raw.append(y.var(0, ddof=1).mean())
+        small = np.array([[units[u][i, k][2] for i in range(n)] for u in rows])
+        large = np.array([[units[u][i, k][3] for i in range(n)] for u in rows])
         split.append((small.var(0, ddof=1) + large.var(0, ddof=1)).mean())
         paired.append((small + large).var(0, ddof=1).mean())
-        beta = state["beta"]
-        ya = np.array([[r[i, k][0] - beta[i] @ r[i, k][1] for i in range(n)] for r in rows])
-        adj.append(ya.var(0, ddof=1).mean())
+        ya = np.array([[state["adjusted"][u][i, k] for i in range(n)] for u in rows])
+        adj.append(ya.var(0, ddof=1).mean() * (4 if 2 * k == n - 1 else 1))
         for i in range(n):
             all_marginals[i].extend(small[:, i])
             all_marginals[i].extend(large[:, i])
-    for i in range(n):  # the exact strata's marginals: one mean value each (their spread enters below)
-        all_marginals[i].extend([ex.mu[0][i], ex.mu[1][i], ex.mu[n - 2][i], ex.mu[n - 1][i]])
     out.update({
         "var_pair_sum": float(np.mean(paired)), "var_pair_independent": float(np.mean(split)),
         "var_pair_after_control": float(np.mean(adj)),
-        # plain permutation sampling: Var(φ̂_i) = Var(marginal over positions) / orders, n re-solves per order
         "var_marginal_unstratified": float(np.mean([np.var(v, ddof=1) for v in all_marginals])),
-        "se_now": [float(s) for s in state["se"]],
+        "half_width": [float(h) for h in state["half"]],
     })
     return out
