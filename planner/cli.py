@@ -488,7 +488,10 @@ def _print_cost_game(game, cur: str) -> None:
         out.print(f"The plan's allocation is in the core (checked over {game.core_scope}).", markup=False)
     else:
         coalition, excess = game.violation
-        out.print(f"Not in the core: {', '.join(sorted(coalition))} would pay {excess:,.0f} M {cur} less alone "
+        members = set(game.table["member"])
+        who = (", ".join(sorted(coalition)) if len(coalition) <= len(members) / 2 else
+               "every member but " + ", ".join(sorted(members - set(coalition))))
+        out.print(f"Not in the core: {who} would pay {excess:,.0f} M {cur} less alone than in the game's plan "
                   f"(checked over {game.core_scope}).", markup=False)
 
 
