@@ -61,8 +61,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
                                   "After minus before: above 0 the requirement became more expensive."),
     "requirement": ("Requirement", "text", "Scenario, capability, region and year, as one label (for the chart)."),
     "shapley_musd": ("Shapley cost share", "money",
-                     "The member's mean marginal cost over all orders in which the pact could form: "
-                     "what it adds to the cost of meeting the requirements (sums to the plan's objective)."),
+                     "The member's mean marginal cost over all orders in which the pact could form, in real "
+                     "money: what it adds to the cost of meeting the requirements, units it cannot field bought "
+                     "outside (the values sum to c(N), the cost of the whole pact in this game)."),
     "shapley_low_musd": ("Shapley, 95 % low", "money", "Lower end of the 95 % interval (sampled; exact: the value)."),
     "shapley_high_musd": ("Shapley, 95 % high", "money", "Upper end of the 95 % interval."),
     "shapley_std_error_musd": ("Shapley standard error", "money", "Standard error of the sampled estimate (0: exact)."),
@@ -70,13 +71,14 @@ LABELS: dict[str, tuple[str, str, str]] = {
                        "The split that makes the unhappiest coalition as happy as possible (blank: "
                        "too many members to enumerate every coalition)."),
     "plan_allocation_musd": ("Plan allocation", "money",
-                             "What the member bears in the plan: its plan cost, penalised spending gaps and "
-                             "expected transit, plus its fair share of penalised shortfalls."),
-    "fair_share_cost_musd": ("Fair-share cost", "money", "Its fair share of the plan's objective."),
+                             "What the member bears in the game's plan of the whole pact (units divisible): its "
+                             "spending added and expected transit, plus its fair share of units bought outside; "
+                             "sums to c(N). The allocation checked against the core."),
+    "fair_share_cost_musd": ("Fair-share cost", "money", "Its fair share of c(N)."),
     "stand_alone_cost_musd": ("Stand-alone cost", "money",
-                              "What meeting every requirement alone would cost it, penalised shortfalls "
-                              "included (blank: not computed while sampling)."),
-    "shapley_share_pct": ("Shapley share", "pct", "Shapley cost share as a share of the plan's objective."),
+                              "What meeting its share of the requirements alone would cost it, in money: "
+                              "units it cannot field bought outside."),
+    "shapley_share_pct": ("Shapley share", "pct", "Shapley cost share as a share of c(N)."),
     "point": ("Point", "count", "Point of the sweep, from the loosest band (0) to the tightest."),
     "band_pct": ("Band", "pct", "Every member's burden held within this % of its fair burden (point 0: the "
                  "largest deviation of the cheapest plan, where fairness costs nothing)."),
@@ -308,8 +310,10 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
 
 # ---------------------------------------------------------------------------- cost game
 
-def add_cost_game_sheet(wb: Workbook, game: Any, currency: str) -> None:
-    """The Shapley sheet: one row per member, a note on the method and the core, a chart."""
+def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Sequence[str] = ()) -> None:
+    """The Shapley sheet: one row per member, a chart, and below them the game in words:
+    what c(S) is, the outside prices, c(N) against the plan's real cost, the method and its
+    accuracy, the core check and what the time budget cut short."""
     ws = wb.create_sheet("Shapley")
     df = game.table
     write_result_table(ws, df, currency, LABELS)
@@ -317,21 +321,59 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str) -> None:
                                "shapley_musd", "plan_allocation_musd", "{unit}, discounted", currency)
     chart(ws, df)
     row = len(df) + 3
-    method = (f"exact, from all {game.coalitions:,} coalitions" if game.exact else
-              f"estimated from {game.permutations:,} random orders (antithetic pairs), "
-              f"{game.coalitions:,} coalitions re-solved; 95 % intervals shown")
+    m = f"M {currency}"
+    n = len(df)
+    basis = ("its members' fair share of every requirement (the Burden sheet's fair shares)"
+             if game.basis == "share" else "every requirement in full")
+    prices = ", ".join(f"{c} {v:,.4g}" for c, v in game.prices.items())
+    if game.exact:
+        method = f"exact, from all {game.coalitions:,} coalitions"
+    else:
+        est = game.estimate
+        scale = abs(game.grand_cost) / n
+        method = (f"estimated (stratified by coalition size: sizes 0, 1, n−2 and n−1 exact, the others sampled in "
+                  f"antithetic pairs of a coalition and its complement, Neyman allocation, control variates): "
+                  f"{est.blocks} blocks of {n} orders, {game.coalitions:,} coalitions re-solved, on "
+                  f"{game.workers} worker{'s' if game.workers != 1 else ''}"
+                  f"{' (' + game.scheduler + ')' if game.scheduler else ''}; stopped: {game.stopped}")
+        accuracy = (f"largest 95 % half-width ±{game.max_half_width:,.1f} {m} = "
+                    f"{100 * game.max_half_width / max(scale, 1e-12):.2f} % of c(N)/n = {scale:,.1f} {m} "
+                    f"(asked: {100 * game.target_half_width / max(scale, 1e-12):.2g} %); intervals in the table")
     if game.in_core:
-        core = f"yes: no coalition pays more in the plan than it would alone (checked over {game.core_scope})"
+        core = f"yes: no coalition pays more in the game's plan than it would alone (checked over {game.core_scope})"
     else:
         coalition, excess = game.violation
-        core = (f"no: {', '.join(sorted(coalition))} would pay {excess:,.1f} M {currency} less alone "
+        members = set(df["member"])
+        who = (", ".join(sorted(coalition)) if len(coalition) <= len(members) / 2 else
+               "every member but " + ", ".join(sorted(members - set(coalition))))
+        core = (f"no: {who} would pay {excess:,.1f} {m} less alone than in that allocation "
                 f"(checked over {game.core_scope})")
     lines = [
+        ("The game", f"c(S) is the money (spending added + expected transit + units bought outside, discounted, "
+                     f"{m}) that coalition S would spend to meet {basis} alone, under the pact's rules "
+                     f"(spending floors, fair-share bands among S). The cost game values coalitions with units "
+                     f"divisible: an allocation of cost, not a plan."),
+        ("Outside price", f"A unit-year S cannot field is bought outside at {game.premium:g} × the dearest member's "
+                          f"cost of a unit-year (acquisition cost / service life + operating cost), {m} per "
+                          f"unit-year: {prices}. Never the shortfall penalty."),
+        ("Spending gaps", "A gap below a spending or equipment floor is money not spent: it counts 0 money "
+                          "(it stays penalised in the re-solve, so S still tries to reach its floors)."),
+        ("c(N) of the game", f"{game.grand_cost:,.1f} {m}: the whole pact with units divisible; the Shapley values "
+                             f"and the plan allocation sum to it."),
+        ("The plan's real cost", f"{game.plan_money:,.1f} {m} (whole units; spending added + expected transit); "
+                                 f"its objective with penalty weights {game.plan_objective:,.1f}."),
+        ("A negative value", "The member lowers the others' cost by more than it adds: its forces, stocks or sites "
+                             "cover more than its own share of the requirements, so the rest would pay it to join."),
         ("Method", method),
+    ]
+    if not game.exact:
+        lines.append(("Accuracy", accuracy))
+    lines += [
         ("Plan's allocation in the core", core),
         ("Coalitions without fair-share bands", f"{game.relaxed}: infeasible with the bands, solved without them"),
         ("Mean re-solve time", f"{game.resolve_seconds:.3f} s per coalition ({game.seconds:,.0f} s in all)"),
     ]
+    lines += [("Cut short by the time budget", text) for text in cut_short]
     for i, (label, text) in enumerate(lines):
         safe_text(ws.cell(row=row + i, column=1), label).font = Font(bold=True)
         safe_text(ws.cell(row=row + i, column=2), excel_text(text))

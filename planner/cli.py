@@ -196,11 +196,17 @@ def analyse(
     slack: list[float] = typer.Option([5.0], "--slack", help="Alternatives: cost slack in % of the optimum (repeat for several: --slack 1 --slack 5).",
                                       callback=_number("--slack", at_least=0)),
     points: int = typer.Option(9, "--points", help="Frontier: number of bands, from the cheapest plan's to 0.", min=2),
-    samples: Optional[int] = typer.Option(None, "--samples", help="Shapley: random orders to sample (default: exact up to 12 members, else as many as the time budget allows).", min=1),
-    time_budget: float = typer.Option(180.0, "--time-budget", help="Seconds the sampled Shapley estimate may take.",
+    samples: Optional[int] = typer.Option(None, "--samples", help="Shapley: blocks to sample (n orders each; default: exact up to 12 members, else until --accuracy is reached or the time budget runs out).", min=1),
+    time_budget: float = typer.Option(570.0, "--time-budget", help="Seconds the whole command may take (plan, analyses and report): the frontier and alternatives are left out if it runs out during them, the Shapley estimate stops at it.",
                                       callback=_number("--time-budget", above=0)),
+    accuracy: float = typer.Option(1.0, "--accuracy", help="Shapley: stop once every member's 95 % half-width is at most this % of c(N)/n.",
+                                   callback=_number("--accuracy", above=0)),
     basis: str = typer.Option("share", "--basis", help="What a coalition alone must meet: 'share' (its members' fair share of every requirement) or 'all'."),
-    seed: int = typer.Option(0, "--seed", help="Random seed of the sampled Shapley estimate."),
+    premium: float = typer.Option(1.5, "--premium", help="Shapley: outside price of a unit-year a coalition cannot field, as a multiple of the dearest member's cost of it.",
+                                  callback=_number("--premium", above=0)),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the sampled Shapley estimate (the same seed gives the same estimate on any number of workers)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Shapley: address of a running Dask scheduler (default: a local cluster when more than one core is free)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Shapley: worker processes of the local cluster (default: one per free core; 1: no cluster).", min=1),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-analysis-<timestamp>.xlsx)."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
@@ -210,8 +216,9 @@ def analyse(
     Examples:
       planner analyse inputs/tutorial.xlsx --shapley
       planner analyse inputs/nato.xlsx --shapley --time-budget 300
+      planner analyse inputs/nato.xlsx --shapley --scheduler tcp://10.0.0.5:8786
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .analyses.cost_game import BASES
     from .run import run_analyses
@@ -223,14 +230,18 @@ def analyse(
         err.print(f"--basis must be one of: {', '.join(BASES)}", markup=False)
         raise typer.Exit(2)
     with _handled(time_option=None):
-        with Progress(TextColumn("{task.description}"), BarColumn(),
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task("Planning", total=None)
+
+            def counted(done: int, total: int, note: str | None = None) -> None:
+                bar.update(task, completed=done, total=total or None, **({"description": note} if note else {}))
+
             result = run_analyses(
                 file, out_path, shapley=shapley, frontier=frontier, alternatives=alternatives,
                 slacks=tuple(v / 100 for v in slack), points=points, samples=samples, time_budget_s=time_budget, seed=seed,
-                basis=basis, force=force, progress=lambda msg: bar.update(task, description=msg),
-                game_progress=lambda done, total: bar.update(task, completed=done, total=total),
+                basis=basis, accuracy=accuracy / 100, premium=premium, scheduler=scheduler, workers=workers,
+                force=force, progress=lambda msg: bar.update(task, description=msg), game_progress=counted,
             )
         _print_warnings(result.plan.warnings)
         if result.plan.results is None:  # nothing analysed, nothing written: as `run` says it
@@ -244,6 +255,8 @@ def analyse(
             _print_frontier(result.frontier, cur)
         if result.alternatives is not None:
             _print_alternatives(result.alternatives, cur)
+        for line in result.cut_short:
+            out.print(line, markup=False)
         if result.plan.report_path:
             out.print(f"Report: {result.plan.report_path}", markup=False)
 
@@ -456,7 +469,7 @@ def _print_whatif(run_) -> None:
 
 def _print_cost_game(game, cur: str) -> None:
     how = ("exact" if game.exact else f"sampled: {game.permutations} orders, 95 % intervals") + f"; basis {game.basis}"
-    table = Table(title=f"Shapley cost shares (M {cur}, discounted; {how})", title_justify="left")
+    table = Table(title=f"Shapley cost shares in real money (M {cur}, discounted; {how})", title_justify="left")
     for name in ("member", "Shapley", "95 % interval", "plan allocation", "fair-share cost"):
         table.add_column(name, justify="left" if name == "member" else "right")
     for row in game.table.head(12).itertuples(index=False):
@@ -464,11 +477,24 @@ def _print_cost_game(game, cur: str) -> None:
         table.add_row(row.member, f"{row.shapley_musd:,.0f}", interval, f"{row.plan_allocation_musd:,.0f}",
                       f"{row.fair_share_cost_musd:,.0f}")
     out.print(table)
+    n = len(game.table)
+    out.print(f"c(N) of the game (units divisible, units a coalition cannot field bought outside at {game.premium:g} × "
+              f"the dearest cost): {game.grand_cost:,.1f} M {cur}; the plan's real cost {game.plan_money:,.1f} M {cur}.",
+              markup=False)
+    if not game.exact:
+        scale = abs(game.grand_cost) / max(1, n)
+        out.print(f"Largest 95 % half-width ±{game.max_half_width:,.1f} M {cur} = "
+                  f"{100 * game.max_half_width / max(scale, 1e-12):.2f} % of c(N)/n ({game.estimate.blocks} blocks, "
+                  f"{game.coalitions:,} coalitions, {game.workers} worker{'s' if game.workers != 1 else ''}; "
+                  f"stopped: {game.stopped}).", markup=False)
     if game.in_core:
         out.print(f"The plan's allocation is in the core (checked over {game.core_scope}).", markup=False)
     else:
         coalition, excess = game.violation
-        out.print(f"Not in the core: {', '.join(sorted(coalition))} would pay {excess:,.0f} M {cur} less alone "
+        members = set(game.table["member"])
+        who = (", ".join(sorted(coalition)) if len(coalition) <= len(members) / 2 else
+               "every member but " + ", ".join(sorted(members - set(coalition))))
+        out.print(f"Not in the core: {who} would pay {excess:,.0f} M {cur} less alone than in the game's plan "
                   f"(checked over {game.core_scope}).", markup=False)
 
 

@@ -271,6 +271,15 @@ class AnalysisRun:
     frontier: Any = None
     alternatives: Any = None
     seconds: dict[str, float] = field(default_factory=dict)
+    cut_short: list[str] = field(default_factory=list)  # what the time budget cut short, in words
+    time_budget_s: float | None = None
+
+
+ANALYSIS_BUDGET_S = 570.0  # the whole `analyse` command, plan included: 9.5 minutes
+
+
+class _OutOfTime(Exception):
+    """Raised from a progress callback when the analyses' time budget has run out."""
 
 
 def run_analyses(
@@ -283,17 +292,29 @@ def run_analyses(
     slacks: tuple[float, ...] = (0.05,),
     points: int = 9,
     samples: int | None = None,
-    time_budget_s: float = 180.0,
+    time_budget_s: float = ANALYSIS_BUDGET_S,
     seed: int = 0,
     basis: str = "share",
+    accuracy: float = 0.01,
+    premium: float | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
     write: bool = True,
     progress: Progress | None = None,
-    game_progress: Callable[[int, int], object] | None = None,
+    game_progress: Callable[..., object] | None = None,
     force: bool = False,
 ) -> AnalysisRun:
     """Plan the workbook, run the analyses asked for on the same persistent model, and write
-    the plan's report with the analyses' sheets added."""
-    from .analyses.cost_game import analyse_cost_game
+    the plan's report with the analyses' sheets added.
+
+    `time_budget_s` bounds the whole run, plan and report included: the frontier and the
+    alternatives run first and are cut short (left out, and said so) if the budget runs out
+    during them; the sampled Shapley estimate gets what is left (after its exact strata,
+    which it always computes) and stops early once every member's 95 % half-width is at most
+    `accuracy` × c(N) / n. Its sampled coalitions run on a Dask cluster (`scheduler`, or a
+    local cluster of `workers` processes; default: one per free core, none if only one is free).
+    """
+    from .analyses.cost_game import PREMIUM, analyse_cost_game
     from .analyses.alternatives import analyse_alternatives
     from .analyses.frontier import analyse_frontier
     from .analysis_report import add_alternatives_sheet, add_cost_game_sheet, add_frontier_sheet
@@ -301,39 +322,86 @@ def run_analyses(
     from .report import build_workbook
     from .xlsx import save_atomic
 
+    start = time.perf_counter()
+    deadline = start + time_budget_s
     say = progress or (lambda _: None)
     path = Path(path)
     report_path = report_target(out, [path], kind="analysis", force=force) if write else None
     plan = run_plan(path, write=False, progress=progress)
+    run = AnalysisRun(plan, time_budget_s=time_budget_s)
     if plan.results is None:
-        return AnalysisRun(plan)
+        return run
     data = plan.results.data
     pm = PersistentModel(plan.model)
     options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
-    run = AnalysisRun(plan)
+    report_reserve = 5.0 + 0.002 * pm.highs.getNumCol() / 10  # seconds kept for writing the report
+
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    def bounded(what: str):
+        def update(done: int, total: int, note: str | None = None) -> None:
+            if game_progress is not None:
+                game_progress(done, total, note)
+            if left() < report_reserve:
+                raise _OutOfTime(what)
+        return update
+
+    for name, wanted, runner in (
+        ("frontier", frontier, lambda cb: analyse_frontier(pm, data, options, points=points, progress=cb)),
+        ("alternatives", alternatives,
+         lambda cb: analyse_alternatives(pm, data, options, slacks=slacks, progress=cb)),
+    ):
+        if not wanted:
+            continue
+        if left() < report_reserve:
+            run.cut_short.append(f"The {name} was not run: the time budget ({time_budget_s:,.0f} s) was spent.")
+            continue
+        say({"frontier": "Frontier: re-solving with tighter fair-share bands",
+             "alternatives": "Alternatives: lowest and highest cost of each member within the slack"}[name])
+        clock = time.perf_counter()
+        try:
+            setattr(run, name, runner(bounded(name)))
+        except _OutOfTime:
+            run.cut_short.append(f"The {name} was stopped before its end by the time budget "
+                                 f"({time_budget_s:,.0f} s) and is left out.")
+        run.seconds[name] = time.perf_counter() - clock
     if shapley:
         say("Cost game: re-solving the plan for coalitions of members")
         clock = time.perf_counter()
-        run.cost_game = analyse_cost_game(pm, data, plan.results.burden, options, samples=samples,
-                                          time_budget_s=time_budget_s, seed=seed, basis=basis,
-                                          progress=game_progress)
+        if workers is None:
+            from .analyses.game_cluster import free_cores
+
+            workers = free_cores()
+        budget = max(0.0, left() - report_reserve)
+
+        def shown(done: int, total: int, note: str | None = None) -> None:
+            if game_progress is not None:
+                game_progress(done, total, note)
+
+        totals = plan.results.totals
+        run.cost_game = analyse_cost_game(
+            pm, data, plan.results.burden, options, samples=samples, time_budget_s=budget, seed=seed, basis=basis,
+            premium=PREMIUM if premium is None else premium, accuracy=accuracy, progress=shown,
+            plan_money=float(totals.get("money_cost_musd", float("nan"))),
+            plan_objective=float(totals.get("objective", float("nan"))),
+            path=str(path), scheduler=scheduler, workers=workers)
         run.seconds["cost game"] = time.perf_counter() - clock
-    if frontier:
-        say("Frontier: re-solving with tighter fair-share bands")
-        clock = time.perf_counter()
-        run.frontier = analyse_frontier(pm, data, options, points=points, progress=game_progress)
-        run.seconds["frontier"] = time.perf_counter() - clock
-    if alternatives:
-        say("Alternatives: lowest and highest cost of each member within the slack")
-        clock = time.perf_counter()
-        run.alternatives = analyse_alternatives(pm, data, options, slacks=slacks, progress=game_progress)
-        run.seconds["alternatives"] = time.perf_counter() - clock
+        game = run.cost_game
+        if not game.exact and game.stopped == "time budget":
+            run.cut_short.append(
+                f"The Shapley estimate stopped at the time budget ({time_budget_s:,.0f} s for the whole run) after "
+                f"{game.estimate.blocks} blocks: its largest 95 % half-width is ±{game.max_half_width:,.1f} M, "
+                f"{100 * game.max_half_width / max(1e-12, abs(game.grand_cost) / len(data.members)):.2f} % of "
+                f"c(N)/n (asked: {100 * accuracy:g} %).")
     if report_path is not None:
         say("Writing the report")
         plan.provenance["run_seconds"] = round(sum(plan.seconds.values()) + sum(run.seconds.values()), 3)
+        plan.provenance["time_budget"] = (f"{time_budget_s:,.0f} s for the whole analyse run; "
+                                          + (" ".join(run.cut_short) if run.cut_short else "nothing was cut short"))
         wb = build_workbook(plan.results, plan.provenance, plan.warnings)
         if run.cost_game is not None:
-            add_cost_game_sheet(wb, run.cost_game, data.currency)
+            add_cost_game_sheet(wb, run.cost_game, data.currency, cut_short=run.cut_short)
         if run.frontier is not None:
             add_frontier_sheet(wb, run.frontier, data.currency)
         if run.alternatives is not None:

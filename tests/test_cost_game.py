@@ -1,6 +1,7 @@
-"""The pact's cost game on the persistent model, against an independent enumeration: every
-coalition's cost from a model rebuilt with only its members, Shapley values averaged over
-all orders with itertools."""
+"""The pact's cost game in real money on the persistent model, against an independent
+enumeration: every coalition's cost from a model rebuilt with only its members, its
+objective rewritten in Pyomo (shortfalls bought at the outside price), Shapley values
+averaged over all orders with itertools."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pyomo.environ as pyo
 import pytest
 from typer.testing import CliRunner
 
 from builders import plan
 from models import build_model
-from planner.analyses.cost_game import analyse_cost_game
+from models.build import TIE_BREAK
+from models.spending import gap_penalty
+from planner.analyses.cost_game import PREMIUM, analyse_cost_game, outside_prices
 from planner.cli import app
 from planner.persistent import PersistentModel
 from planner.results import extract
@@ -63,7 +67,17 @@ def rebuilt_cost(data, coalition: frozenset, shares: dict[str, float] | None) ->
             members.at[m, "year_left"] = data.first_year - 1
     fraction = 1.0 if shares is None else min(1.0, sum(shares[m] for m in coalition))
     changed = dataclasses.replace(data, members=members, requirements=data.requirements * fraction)
-    return solve(build_model(changed)).objective
+    model = build_model(changed)
+    ix = model.index
+    price = outside_prices(data)
+    bought = sum(ix.probability[s] * ix.discount[t] * price[c] * model.shortfall[c, r, t, s]
+                 for (c, r, t, s) in ix.requirement)
+    money = model.plan_cost + model.deployment_cost + bought
+    model.total_cost.deactivate()
+    model.money_game = pyo.Objective(expr=money + gap_penalty(model, data, ix)
+                                     - TIE_BREAK * sum(ix.discount[t] * model.topup[m, t] for m, t in ix.active))
+    solve(model)
+    return float(pyo.value(money))
 
 
 def shapley_by_orders(players, cost) -> dict:
@@ -97,7 +111,7 @@ def test_exact_shapley_matches_independent_enumeration(basis):
     for m, value in expected.items():
         assert got[m] == pytest.approx(value, rel=1e-7, abs=1e-6), m
     assert got.sum() == pytest.approx(game.grand_cost, rel=1e-9)
-    assert game.grand_cost == pytest.approx(results.totals["objective"], rel=1e-7)
+    assert game.grand_cost == pytest.approx(cost(frozenset(data.members.index)), rel=1e-7)
     alone = game.table.set_index("member")["stand_alone_cost_musd"]
     assert alone["E"] == pytest.approx(cost(frozenset("E")), rel=1e-9)
 
@@ -107,24 +121,54 @@ def test_plan_allocation_adds_up_and_core_is_checked():
     model, results = solved(data)
     game = analyse_cost_game(PersistentModel(model), data, results.burden)
     table = game.table.set_index("member")
-    assert table["plan_allocation_musd"].sum() == pytest.approx(results.totals["objective"], rel=1e-9)
+    assert table["plan_allocation_musd"].sum() == pytest.approx(game.grand_cost, rel=1e-9)
     assert table["nucleolus_musd"].notna().all()
     assert table["nucleolus_musd"].sum() == pytest.approx(game.grand_cost, rel=1e-7)
-    assert game.core_scope == "all coalitions"
+    assert game.core_scope.startswith("all ")
     if not game.in_core:
         coalition, excess = game.violation
         assert excess > 0 and coalition
 
 
-def test_sampled_shapley_has_intervals_and_adds_up():
-    data = five_members()
+def ten_members():
+    """Ten members, three capabilities, two years, fair shares by GDP: an LP whose exact
+    Shapley values (1,023 coalitions) the estimate is checked against."""
+    gdp = [900.0, 700.0, 500.0, 400.0, 300.0, 250.0, 200.0, 150.0, 100.0, 60.0]
+    members = {f"M{i}": (g, g / 100) for i, g in enumerate(gdp)}
+    forces = {}
+    for i, m in enumerate(members):
+        forces[m, "BDE"] = dict(existing=float(i % 3), acquisition_cost=3.0 + i % 4, operating_cost=0.5,
+                                max_new=1.0 + i % 2)
+        if i % 2 == 0:
+            forces[m, "SQN"] = dict(existing=float(i % 4 == 0), acquisition_cost=6.0 + i, max_new=1.0)
+        if i in (1, 4, 7):
+            forces[m, "SHIP"] = dict(existing=1.0, acquisition_cost=8.0, operating_cost=1.0, max_new=1.0)
+    return plan(
+        members, forces=forces,
+        requirements={("BDE", "EAST", 2025): 9.0, ("BDE", "EAST", 2026): 11.0, ("SQN", "EAST", 2025): 3.0,
+                      ("SQN", "EAST", 2026): 4.0, ("SHIP", "EAST", 2026): 3.0},
+        years=(2025, 2026), targets={"min_gdp": 0.0105}, shortfall_penalty=500.0,
+    )
+
+
+def test_sampled_shapley_matches_exact_enumeration_on_ten_members():
+    data = ten_members()
     model, results = solved(data)
-    game = analyse_cost_game(PersistentModel(model), data, results.burden, samples=40, seed=3)
-    assert not game.exact and game.permutations == 40
-    t = game.table
+    pm = PersistentModel(model)
+    exact = analyse_cost_game(pm, data, results.burden)
+    assert exact.exact and exact.coalitions == 2 ** 10 - 1
+    game = analyse_cost_game(pm, data, results.burden, samples=20, seed=3)
+    assert not game.exact and game.permutations == 20 * 10
+    t = game.table.set_index("member")
+    truth = exact.table.set_index("member")["shapley_musd"]
     assert t["shapley_musd"].sum() == pytest.approx(game.grand_cost, rel=1e-9)
+    assert game.grand_cost == pytest.approx(exact.grand_cost, rel=1e-9)
     assert (t["shapley_low_musd"] <= t["shapley_musd"] + 1e-9).all()
     assert (t["shapley_musd"] <= t["shapley_high_musd"] + 1e-9).all()
+    inside = (t["shapley_low_musd"] <= truth + 1e-9) & (truth <= t["shapley_high_musd"] + 1e-9)
+    assert inside.sum() >= 9, (t["shapley_musd"] - truth).round(4).to_dict()  # 95 % intervals: 1 of 10 may miss
+    z = (t["shapley_musd"] - truth).abs() / t["shapley_std_error_musd"].clip(lower=1e-9)
+    assert (z <= 3.5).all(), z.round(2).to_dict()
     assert game.core_scope.startswith("the ")
 
 
@@ -144,3 +188,85 @@ def test_cli_analyse_needs_an_analysis(tmp_path):
     result = CliRunner().invoke(app, ["analyse", str(TUTORIAL), "--out", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 2
     assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_outside_price_is_the_dearest_unit_year_times_the_premium():
+    data = five_members()
+    price = outside_prices(data)
+    # BDE: A 4/30 + 1, B 3/30, D 5/30: A's is dearest; SQN: C 6/30, A 9/30
+    assert price["BDE"] == pytest.approx(PREMIUM * (4 / 30 + 1))
+    assert price["SQN"] == pytest.approx(PREMIUM * 9 / 30)
+
+
+def test_tutorial_game_is_money():
+    """On the tutorial every coalition's cost is money: no coalition, alone or not, costs more
+    than buying all of its share outside plus its floors, and c(N) is at most the plan's money."""
+    data = tutorial_data()
+    model, results = solved(data)
+    game = analyse_cost_game(PersistentModel(model), data, results.burden)
+    assert game.grand_cost <= results.totals["money_cost_musd"] + 1e-6
+    t = game.table
+    assert t["shapley_musd"].sum() == pytest.approx(game.grand_cost, rel=1e-9)
+    assert t["shapley_musd"].abs().max() < 10 * max(1.0, results.totals["money_cost_musd"])
+
+
+@pytest.mark.verify
+def test_estimate_matches_exact_enumeration_on_eleven_rio_members():
+    """A real plan: the Rio Pact's money game restricted to eleven of its sixteen members
+    (the other five out for the whole horizon), exact over all 2,047 coalitions, against the
+    stratified estimate from 12 blocks, within its stated intervals."""
+    from planner.analyses.cost_game import MoneyGame
+    from planner.analyses.games import shapley
+    from planner.analyses.sampling import estimate_shapley
+    from planner.validate import load_plan
+
+    data, _ = load_plan(ROOT / "inputs" / "rio_pact.xlsx")
+    model = build_model(data)
+    results = extract(model, data, solve(model))
+    fair = results.burden.set_index("member")["fair_share_pct"] / 100
+    players = list(fair.sort_values(ascending=False).index[:11])
+    with MoneyGame(PersistentModel(model), data, shares=fair.to_dict()) as game:
+        exact = shapley(players, game.game)
+        est = estimate_shapley(players, game.game, seed=1, samples=12)
+    grand = game.game(frozenset(players))
+    assert sum(est.values.values()) == pytest.approx(grand, rel=1e-9)
+    assert sum(exact.values.values()) == pytest.approx(grand, rel=1e-9)
+    misses = [p for p in players if abs(est[p] - exact[p]) > est.half_width[p] + 1e-6 * abs(grand)]
+    assert len(misses) <= 2, {p: (est[p], exact[p], est.half_width[p]) for p in misses}
+
+
+@pytest.mark.verify
+def test_same_seed_same_estimate_on_one_or_two_dask_workers():
+    """The Rio Pact (16 members): the estimate from a local Dask cluster of two workers, each
+    with its own persistent model, equals the one computed in this process."""
+    from planner.run import run_plan
+
+    path = ROOT / "inputs" / "rio_pact.xlsx"
+    plan_run = run_plan(path, write=False, robustness=False)
+    data = plan_run.results.data
+    burden = plan_run.results.burden
+    here = analyse_cost_game(PersistentModel(plan_run.model), data, burden, samples=3, seed=4)
+    there = analyse_cost_game(PersistentModel(plan_run.model), data, burden, samples=3, seed=4,
+                              path=str(path), workers=2)
+    assert there.workers == 2 and here.workers == 1
+    a, b = here.table.set_index("member"), there.table.set_index("member")
+    scale = abs(here.grand_cost)
+    assert (a["shapley_musd"] - b["shapley_musd"]).abs().max() <= 1e-6 * scale
+    assert (a["shapley_std_error_musd"] - b["shapley_std_error_musd"]).abs().max() <= 1e-6 * scale
+
+
+def test_time_budget_bounds_the_whole_analyse_run(tmp_path):
+    """A budget spent by the plan itself: the frontier is left out and the report says so;
+    the Shapley sheet of a small pact (exact) is still written, in words."""
+    from planner.run import run_analyses
+
+    out = tmp_path / "a.xlsx"
+    run = run_analyses(TUTORIAL, out, shapley=True, frontier=True, time_budget_s=0.01)
+    assert run.frontier is None and run.cost_game is not None
+    assert any("frontier" in line for line in run.cut_short)
+    wb = openpyxl.load_workbook(out)
+    notes = {row[0]: row[1] for row in wb["Shapley"].iter_rows(min_row=5, max_col=2, values_only=True) if row[0]}
+    assert "units divisible: an allocation of cost, not a plan" in notes["The game"]
+    assert "Never the shortfall penalty" in notes["Outside price"]
+    assert "frontier" in notes["Cut short by the time budget"]
+    assert "c(N) of the game" in notes and "The plan's real cost" in notes and "A negative value" in notes

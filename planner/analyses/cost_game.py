@@ -1,46 +1,60 @@
-"""The pact's cost game: who adds what value, and is the plan's split of costs stable?
+"""The pact's cost game in real money: who adds what value, and is a split of costs stable?
 
-For a coalition S of members, c(S) is the least cost for S to meet the pact's requirements
-alone, under the pact's rules (spending targets, fair-share bands among S's members,
-common funding shared among S, shortfalls penalised as in the plan): the plan's objective
-with every other member out for the whole horizon (planner/analyses/membership.py), one
-re-solve of the persistent model per coalition, each computed once. c(∅) = 0 and
-c(N) is the plan's objective. Where S cannot satisfy its fair-share bands (they are hard
-constraints), c(S) is solved without them and the coalition is counted in `relaxed`.
+For a coalition S of members, c(S) is the **money** S would spend to meet its share of the
+pact's requirements alone (basis "share": Σ_{i∈S} f_i of every requirement, f_i the fair
+share; basis "all": every requirement), under the pact's rules (spending targets, fair-share
+bands among S, common funding shared among S): the plan's model with every other member out
+for the whole horizon (planner/analyses/membership.py), re-solved on the persistent model,
+with three changes that make it a game of money:
+
+- **units divisible**: the game is solved on the LP relaxation (integrality relaxed), so
+  thousands of coalitions can be valued; it is an allocation of cost, not a plan. c(N) is
+  the LP relaxation's money, at or below the whole-unit plan's.
+- **bought outside, never penalised**: a unit-year of capability c that S cannot field is
+  bought at the outside price π_c = premium × max_m (a_mc / life_mc + o_mc), the dearest
+  member's acquisition cost spread over the service life plus its operating cost (premium
+  1.5 by default): the objective cost of shortfall[c, r, t, s] becomes p_s · δ_t · π_c in
+  place of p_s · δ_t · P_short (worst-case plans: its coefficient in worst_case[s]).
+- **gaps are money not spent**: a spending or equipment gap below a floor stays penalised
+  (S still tries to reach its floors; the floors are the pact's rules) but counts 0 money.
+
+    c(S) = plan_cost(S) + transit(S) + Σ p_s δ_t π_c shortfall[c, r, t, s]
+         = the re-solve's objective − its gap penalties − its tie-break,
+
+so c(S) is money (M currency, discounted, base-year prices) and the Shapley values sum to
+c(N). Where S cannot satisfy its fair-share bands (they are hard), c(S) is solved without
+them and counted in `relaxed`.
 
 Shapley value φ_i: member i's mean marginal cost over all orders in which the pact could
-have formed; exact from all 2^n coalitions up to `EXACT_LIMIT` members, otherwise
-estimated from random orders (antithetic pairs) within a time budget, with standard
-errors and 95 % intervals (planner/analyses/games.py).
+have formed: exact from all 2^n coalitions up to `EXACT_LIMIT` members, otherwise the
+stratified estimate of planner/analyses/sampling.py (strata by coalition size, the smallest
+and largest enumerated, antithetic pairs, control variates), with 95 % intervals.
 
-The plan's allocation x_i, which sums to c(N):
+The allocation checked against the core is the game's own grand-coalition solution:
 
-    x_i = plan_cost_i + gap_penalty_i + transit_i + f_i · (c(N) − Σ_j (plan_cost_j + gap_penalty_j + transit_j))
+    x_i = plan_cost_i + transit_i + f_i · (c(N) − Σ_j (plan_cost_j + transit_j))
 
 plan_cost_i: member i's spending above its baseline (discounted, its common-funding share
-included); gap_penalty_i: its penalised spending and equipment gaps; transit_i: the expected cost of
-moving its units; f_i: its fair share, which splits what belongs to no member (penalised
-shortfalls). It is in the core when no coalition pays more in the plan than it would alone:
-x(S) ≤ c(S) for every S (checked over all coalitions up to EXACT_LIMIT members, else over
-the coalitions the sampling met: a necessary condition only, and said so).
-
-Money: M currency, discounted, base-year prices.
+included); transit_i: the expected cost of moving its units; f_i: its fair share, which
+splits what belongs to no member (the units bought outside). x(N) = c(N); it is in the core
+when x(S) ≤ c(S) for every S (checked over all coalitions up to EXACT_LIMIT members, else
+over the coalitions the estimate valued: a necessary condition only, and said so).
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from models import PlanData
-from models.spending import equipment_gap_weight
 
+from .. import money
 from ..persistent import PersistentModel
 from ..solve import NoPlan, SolveOptions, is_plan
 from .changes import scale_requirements
@@ -50,6 +64,7 @@ from .membership import Membership, apply
 BASES = ("share", "all")  # what a coalition alone must meet: its fair share of every requirement, or all
 EXACT_LIMIT = 12  # members: 4,095 coalitions, each a re-solve
 NUCLEOLUS_LIMIT = 12
+PREMIUM = 1.5  # outside price = PREMIUM × the dearest member's cost of a unit-year
 COLUMNS = (
     "member", "name", "shapley_musd", "shapley_low_musd", "shapley_high_musd", "shapley_std_error_musd",
     "nucleolus_musd", "plan_allocation_musd", "plan_cost_musd", "fair_share_cost_musd",
@@ -60,43 +75,113 @@ COLUMNS = (
 @dataclass
 class CostGameResults:
     table: pd.DataFrame  # one row per member, COLUMNS
-    grand_cost: float  # c(N), M
+    grand_cost: float  # c(N), M: the money of the LP relaxation's grand coalition
     exact: bool
-    permutations: int
+    permutations: int  # sampled: antithetic pair samples drawn per member and stratum, in all
     coalitions: int  # coalitions re-solved
     relaxed: int  # coalitions solved without fair-share bands (infeasible with them)
     in_core: bool | None  # None: not checked
-    core_scope: str  # "all coalitions" or "the N coalitions met while sampling"
+    core_scope: str  # "all coalitions" or "the N coalitions valued by the estimate"
     violation: tuple[frozenset | None, float]  # most violated coalition and its excess, M
     seconds: float
     resolve_seconds: float  # mean time of one coalition's re-solve
     basis: str = "share"
+    plan_money: float = float("nan")  # the whole-unit plan's real money (spending added + transit)
+    plan_objective: float = float("nan")  # the plan's objective (money + penalty weights)
+    premium: float = PREMIUM
+    prices: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # capability -> M per unit-year
+    max_half_width: float = 0.0  # largest 95 % half-width, M
+    target_half_width: float = 0.0  # the accuracy asked for, M (0: exact)
+    stopped: str = ""  # why the sampling stopped: "accuracy reached", "time budget", "samples"
+    estimate: object = None  # the sampling's diagnostics (planner/analyses/sampling.py), None if exact
+    workers: int = 1
+    scheduler: str = ""
+    values: dict = field(default_factory=dict)  # every coalition valued: frozenset -> c(S), M
 
 
-def coalition_cost(pm: PersistentModel, data: PlanData, options: SolveOptions,
-                   shares: dict[str, float] | None = None) -> CachedCost:
-    """c(S) as a cached cost function on the persistent model.
+def outside_prices(data: PlanData, premium: float = PREMIUM) -> pd.Series:
+    """π_c, M per unit-year: premium × max over members of a_mc / life_mc + o_mc. A capability
+    no member fields is priced at the dearest capability's π."""
+    f = data.forces
+    per_year = (f["acquisition_cost"] / f["service_life"].clip(lower=1) + f["operating_cost"]).astype(float)
+    dearest = per_year.groupby(level="capability").max() if len(per_year) else pd.Series(dtype=float)
+    top = float(dearest.max()) if len(dearest) and np.isfinite(dearest.max()) else 1.0
+    return pd.Series({c: premium * float(dearest.get(c, top)) for c in data.capabilities.index}, name="price_musd")
 
-    `shares` (member → fraction, summing to 1): S alone meets Σ_{i∈S} share_i of every
-    requirement (the "share" basis); None: S alone meets every requirement in full.
-    """
-    counts = {"relaxed": 0, "seconds": 0.0}
 
-    def cost(members: frozenset) -> float:
+class MoneyGame:
+    """c(S) in real money on the persistent model (the module docstring).
+
+    Use as a context manager: entering relaxes integrality and prices shortfalls at the
+    outside price; leaving puts the plan's model back. `cost(S)` re-solves one coalition;
+    `values(S)` is cached."""
+
+    def __init__(self, pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+                 shares: dict[str, float] | None = None, premium: float = PREMIUM):
+        self.pm, self.data, self.options, self.shares = pm, data, options, shares
+        self.premium = premium
+        self.prices = outside_prices(data, premium)
+        self.relaxed = 0
+        self.seconds = 0.0
+        self.solves = 0
+        self._stack: ExitStack | None = None
+        self.game = cached(self._cost)
+
+    # ------------------------------------------------------------ setting up
+    def __enter__(self) -> MoneyGame:
+        pm, model, data = self.pm, self.pm.model, self.data
+        self._stack = ExitStack()
+        self._stack.enter_context(pm.changes())
+        pm.relax_integrality()
+        ix = model.index
+        cells = list(ix.requirement)
+        shortfall = [model.shortfall[c] for c in cells] if hasattr(model, "shortfall") else []
+        ratio = np.array([self.prices[c[0]] / data.shortfall_penalty for c in cells]) if shortfall else np.empty(0)
+        if shortfall:
+            pm.set_costs(shortfall, pm.costs(shortfall) * ratio)
+            if data.scenario_objective == "worst-case":  # shortfall costs sit in worst_case[s]
+                rows = pm.rows([model.worst_case[c[3]] for c in cells])
+                cols = pm.columns(shortfall)
+                old = [pm._coefficient(r, col) for r, col in zip(rows, cols)]
+                pm.set_coefficient_arrays(rows, cols, [o * q for o, q in zip(old, ratio)], old)
+        weights = [model.topup, getattr(model, "spending_gap", {}), getattr(model, "equipment_gap", {})]
+        self._weight_cols = pm.columns([v for var in weights for v in var.values()])
+        self._weight_costs = pm._cost[self._weight_cols].copy()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+
+    # ------------------------------------------------------------ one coalition
+    def money_of(self, objective: float) -> float:
+        """The objective of HiGHS's current solution without its gap penalties and tie-break."""
+        x = np.asarray(self.pm.highs.getSolution().col_value)
+        return float(objective - self._weight_costs @ x[self._weight_cols])
+
+    def _cost(self, members: frozenset) -> float:
+        if self._stack is None:
+            raise RuntimeError("use the money game inside `with MoneyGame(...) as game:`")
+        pm, data, options = self.pm, self.data, self.options
         start = time.perf_counter()
         out_from = {m: data.first_year for m in data.members.index if m not in members}
+        shares = self.shares
         fraction = 1.0 if shares is None else min(1.0, sum(shares.get(m, 0.0) for m in members))
+        value = None
         for fairness in (True, False):
             with pm.changes():
                 apply(pm, data, Membership(out_from=out_from, fairness=fairness))
                 if fraction < 1.0:
                     scale_requirements(pm, fraction)
                 outcome = pm.solve(options.time_limit_s, options.mip_gap)
-            if is_plan(outcome.status, outcome.has_solution):
-                break
-            counts["relaxed"] += 1
-        counts["seconds"] += time.perf_counter() - start
-        if not is_plan(outcome.status, outcome.has_solution):
+                self.solves += 1
+                if is_plan(outcome.status, outcome.has_solution):
+                    value = self.money_of(outcome.objective)
+                    break
+            self.relaxed += 1
+        self.seconds += time.perf_counter() - start
+        if value is None:
             note = ""
             if outcome.status == "infeasible" and not data.elastic:
                 needs = "its members' fair share of every requirement" if shares is not None else "every requirement"
@@ -104,32 +189,46 @@ def coalition_cost(pm: PersistentModel, data: PlanData, options: SolveOptions,
                         f"{needs} alone, with no shortfall.")
             raise NoPlan(outcome.status, f"for the coalition {', '.join(sorted(members))} alone (the cost game)",
                          elastic=data.elastic, note=note)
-        return float(outcome.objective)
+        return value
 
-    game = cached(cost)
-    game.counts = counts  # type: ignore[attr-defined]
-    return game
+    def __call__(self, members: Iterable[str]) -> float:
+        return self.game(members)
+
+    def allocation(self, fair_share_pct: dict[str, float]) -> dict[str, float]:
+        """x_i of the grand coalition's solution in this game (re-solved now), summing to c(N)."""
+        grand = frozenset(self.data.members.index)
+        total = self.game(grand)
+        with self.pm.changes():  # the grand coalition: nobody out, the whole requirement
+            outcome = self.pm.solve(self.options.time_limit_s, self.options.mip_gap)
+        if not is_plan(outcome.status, outcome.has_solution):
+            raise NoPlan(outcome.status, "for the whole pact (the cost game)", elastic=self.data.elastic)
+        x = np.asarray(self.pm.highs.getSolution().col_value)
+        own = member_money(self.pm, self.data, x)
+        rest = total - sum(own.values())
+        return {m: own[m] + fair_share_pct.get(m, 0.0) / 100 * rest for m in self.data.members.index}
 
 
-def plan_allocation(model: pyo.ConcreteModel, data: PlanData, fair_share_pct: dict[str, float]) -> dict[str, float]:
-    """x_i of the solved plan (loaded in the model), summing to its objective."""
+def member_money(pm: PersistentModel, data: PlanData, x: np.ndarray) -> dict[str, float]:
+    """Each member's plan cost (discounted spending above its baseline, its common-funding
+    share included) and expected transit in the solution `x` (HiGHS's column values)."""
+    model = pm.model
     ix = model.index
     d, p = ix.discount, ix.probability
     baseline = data.members["spending"]
     own: dict[str, float] = defaultdict(float)
-    for m, t in ix.active:
-        own[m] += d[t] * ((model.spend[m, t].value or 0.0) - baseline[m])
-    for (m, t), v in model.spending_gap.items():
-        own[m] += data.spending_gap_penalty * d[t] * (v.value or 0.0)
-    floors = data.targets["min_equipment"]
-    for (m, t), v in model.equipment_gap.items():
-        own[m] += equipment_gap_weight(float(floors[m, t]), data.spending_gap_penalty) * d[t] * (v.value or 0.0)
-    for (m, c, r, t, s), v in model.assign.items():
-        own[m] += p[s] * d[t] * ix.home_cost[m, c, r, s] * (v.value or 0.0)
-    for (m, k, c, r, t, s), v in model.draw.items():
-        own[m] += p[s] * d[t] * ix.site_cost[k, c, r, s] * (v.value or 0.0)
-    rest = float(pyo.value(model.total_cost)) - sum(own.values())
-    return {m: own[m] + fair_share_pct.get(m, 0.0) / 100 * rest for m in data.members.index}
+    keys = list(ix.active)
+    for (m, t), v in zip(keys, x[pm.columns([model.spend[k] for k in keys])]):
+        own[m] += d[t] * (v - baseline[m])
+    for name, cost in (("assign", lambda k: ix.home_cost[k[0], k[1], k[2], k[4]]),
+                       ("draw", lambda k: ix.site_cost[k[1], k[2], k[3], k[5]])):
+        var = getattr(model, name)
+        keys = [k for k in var if id(var[k]) in pm._col]
+        values = x[pm.columns([var[k] for k in keys])]
+        for k, v in zip(keys, values):
+            if v:
+                t, s = k[-2], k[-1]
+                own[k[0]] += p[s] * d[t] * cost(k) * v
+    return {m: own[m] for m in data.members.index}
 
 
 def analyse_cost_game(
@@ -142,64 +241,86 @@ def analyse_cost_game(
     time_budget_s: float = 180.0,
     seed: int = 0,
     basis: str = "share",
-    progress: Callable[[int, int], object] | None = None,
+    premium: float = PREMIUM,
+    accuracy: float = 0.01,
+    progress: Callable[..., object] | None = None,
+    plan_money: float = float("nan"),
+    plan_objective: float = float("nan"),
+    path: str | None = None,
+    scheduler: str | None = None,
+    workers: int = 1,
 ) -> CostGameResults:
-    """Shapley values, nucleolus (small pacts) and the core check of the plan's allocation.
+    """Shapley values, nucleolus (small pacts) and the core check, all in the money game.
 
-    `pm` holds the solved plan (its solution loaded in the Pyomo model); `burden` is the
-    plan's Burden table. Exact up to EXACT_LIMIT members unless `samples` is given;
-    otherwise `samples` permutations (default: as many as `time_budget_s` allows).
+    `pm` holds the solved plan; `burden` is the plan's Burden table. Exact up to EXACT_LIMIT
+    members unless `samples` is given; otherwise estimated until every 95 % half-width is
+    at most `accuracy` × c(N) / n, `samples` pair samples per stratum are drawn, or
+    `time_budget_s` runs out. With `scheduler` (an address) or `workers` > 1 and the
+    workbook's `path`, the sampled coalitions are valued on a Dask cluster
+    (planner/analyses/game_cluster.py).
     """
     start = time.perf_counter()
-    model = pm.model
+    cluster_name, cluster_workers, remote = "", 1, (0, 0.0, 0)
     members = list(data.members.index)
     fair = burden.set_index("member")["fair_share_pct"].to_dict()
-    allocation = plan_allocation(model, data, fair)
     if basis not in BASES:
         raise ValueError(f"basis must be one of {', '.join(BASES)}")
     shares = {m: f / 100 for m, f in fair.items()} if basis == "share" else None
-    game = coalition_cost(pm, data, options, shares)
-    grand = game(frozenset(members))
-    exact = samples is None and len(members) <= EXACT_LIMIT
-    if exact:
-        phi = shapley(members, game, progress=progress)
-    else:
-        clock = time.perf_counter()
+    with MoneyGame(pm, data, options, shares, premium) as mg:
+        game = mg.game
+        grand = game(frozenset(members))
+        allocation = mg.allocation(fair)
+        exact = samples is None and len(members) <= EXACT_LIMIT
+        estimate = None
+        if exact:
+            phi = shapley(members, game, progress=progress)
+        else:
+            from .sampling import estimate_shapley
 
-        def timed(done: int, total: int) -> None:  # progress in seconds of the budget
-            if progress is not None:
-                progress(min(time.perf_counter() - clock, time_budget_s), time_budget_s)
+            cluster = None
+            if path is not None and (scheduler or workers > 1):
+                from .game_cluster import ClusterGame
 
-        phi = shapley(members, game, samples=samples or 1_000_000, seed=seed,
-                      time_budget_s=time_budget_s, progress=timed)
-    nucleus = nucleolus(members, game) if exact and len(members) <= NUCLEOLUS_LIMIT and _imputations(members, game) else {}
-    scaled = _efficient(allocation, grand)
-    if exact:
-        violation = core_violation(members, game, scaled)
-        scope = "all coalitions"
-    else:
-        violation = _violation_among(game, scaled)
-        scope = f"the {len(game.values):,} coalitions met while sampling"
-    table = _table(data, burden, phi, nucleus, allocation, game, grand)
+                if progress is not None:
+                    progress(0, 0, f"Shapley: starting {'the cluster' if scheduler else f'{workers} workers'}")
+                cluster = ClusterGame(path, shares, premium, options.time_limit_s, scheduler=scheduler,
+                                      workers=workers, cache=game.values)
+                cluster_name, cluster_workers = cluster.scheduler, cluster.workers
+            try:
+                budget = max(0.0, time_budget_s - (time.perf_counter() - start))
+                phi = estimate = estimate_shapley(members, game, seed=seed, time_budget_s=budget,
+                                                  target=accuracy * abs(grand) / len(members),
+                                                  samples=samples, progress=progress, evaluate=cluster)
+            finally:
+                if cluster is not None:
+                    remote = (cluster.resolves, cluster.seconds, cluster.relaxed)
+                    cluster.close()
+        nucleus = (nucleolus(members, game) if exact and len(members) <= NUCLEOLUS_LIMIT
+                   and _imputations(members, game) else {})
+        if exact:
+            violation = core_violation(members, game, allocation, tol=1e-6 * max(1.0, abs(grand)))
+            scope = f"all {2 ** len(members) - 2:,} coalitions other than the whole pact"
+        else:
+            violation = _violation_among(game, allocation)
+            scope = f"the {len(game.values) - 1:,} coalitions the estimate valued (a necessary condition only)"
+        table = _table(data, burden, phi, nucleus, allocation, game, grand)
     seconds = time.perf_counter() - start
+    half = max((h - v for v, (_, h) in zip(phi.values(), phi.ci95.values())), default=0.0)
     return CostGameResults(
         table=table, grand_cost=grand, exact=phi.exact, permutations=phi.permutations,
-        coalitions=game.evaluations, relaxed=game.counts["relaxed"],
+        coalitions=max(game.evaluations, len(game.values)), relaxed=mg.relaxed + remote[2],
         in_core=violation[0] is None, core_scope=scope, violation=violation, seconds=seconds, basis=basis,
-        resolve_seconds=game.counts["seconds"] / max(1, game.evaluations),
+        resolve_seconds=(mg.seconds + remote[1]) / max(1, game.evaluations + remote[0]), plan_money=plan_money,
+        plan_objective=plan_objective, premium=premium, prices=mg.prices,
+        max_half_width=float(half), target_half_width=0.0 if exact else accuracy * abs(grand) / len(members),
+        stopped="" if exact else getattr(estimate, "stopped", ""), estimate=estimate,
+        workers=cluster_workers, scheduler=cluster_name, values=dict(game.values),
     )
 
 
 def _imputations(members: list[str], game: CachedCost) -> bool:
     """Σ c({i}) ≥ c(N): the nucleolus exists."""
     return sum(game(frozenset([m])) for m in members) >= game(frozenset(members)) - 1e-9
-
-
-def _efficient(allocation: dict[str, float], grand: float) -> dict[str, float]:
-    """The allocation, with the solver's rounding (≤ the MIP gap) spread so that it sums to c(N)."""
-    total = sum(allocation.values())
-    n = len(allocation)
-    return {m: x + (grand - total) / n for m, x in allocation.items()}
 
 
 def _violation_among(game: CachedCost, allocation: dict[str, float]) -> tuple[frozenset | None, float]:

@@ -1,0 +1,123 @@
+"""The cost game's coalitions valued on Dask's distributed scheduler, as `planner sweep` does.
+
+Every worker holds one persistent model of the workbook, built once (its bytes are
+scattered to the workers once), with the money game set up on it (planner/analyses/
+cost_game.py: integrality relaxed, shortfalls at the outside price), and values the walks
+it is given one coalition after the other, each a warm-started re-solve. The estimate
+(planner/analyses/sampling.py) hands out walks block by block and puts the values back in
+their places, so which worker valued a walk changes nothing: the same seed gives the same
+estimate whatever the number of workers (to the solver's tolerance, about 1e-9 of c(S)).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+_GAMES: dict[tuple, Any] = {}  # per worker process: (digest, shares, premium) -> (data, MoneyGame)
+
+
+def _worker_game(digest: str, content: bytes, shares: tuple | None, premium: float, time_limit_s: float):
+    key = (digest, shares, premium)
+    if key not in _GAMES:
+        import tempfile
+
+        from models import build_model
+
+        from ..persistent import PersistentModel
+        from ..solve import SolveOptions
+        from ..validate import load_plan
+        from .cost_game import MoneyGame
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "plan.xlsx"
+            path.write_bytes(content)
+            data, _ = load_plan(path)
+        for game in _GAMES.values():  # one workbook at a time per worker
+            game[1].__exit__(None, None, None)
+        _GAMES.clear()
+        pm = PersistentModel.attach(build_model(data))
+        game = MoneyGame(pm, data, SolveOptions(time_limit_s=time_limit_s, mip_gap=data.mip_gap),
+                         dict(shares) if shares is not None else None, premium)
+        game.__enter__()
+        _GAMES[key] = (data, game)
+    return _GAMES[key][1]
+
+
+def value_walks(digest: str, content: bytes, shares: tuple | None, premium: float, time_limit_s: float,
+                walks: list[list[tuple[str, ...]]]) -> tuple[list[list[float]], int, float, int]:
+    """On a worker: c(S) of every coalition of every walk, in order; with the number of
+    coalitions it re-solved, their seconds and how many were solved without fair-share bands."""
+    game = _worker_game(digest, content, shares, premium, time_limit_s)
+    before, seconds, relaxed = game.game.evaluations, game.seconds, game.relaxed
+    values = [[game(frozenset(s)) for s in walk] for walk in walks]
+    return values, game.game.evaluations - before, game.seconds - seconds, game.relaxed - relaxed
+
+
+def free_cores() -> int:
+    """Cores this process may use, less the load others put on them (at least 1): the 1-minute
+    load average less this process's own core (it has just solved the plan)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    return max(1, min(cores, round(cores - max(0.0, load - 1.0))))
+
+
+class ClusterGame:
+    """An `evaluate` for the estimate: walks valued on a Dask cluster, each worker holding
+    one persistent model of the workbook at `path`. Values are also put into `cache` (the
+    client's CachedCost values), so the core check sees every coalition valued."""
+
+    def __init__(self, path: str | Path, shares: dict[str, float] | None, premium: float, time_limit_s: float,
+                 *, scheduler: str | None = None, workers: int = 2, cache: dict | None = None):
+        from dask.distributed import Client, LocalCluster
+
+        content = Path(path).read_bytes()
+        self.digest = hashlib.sha256(content).hexdigest()
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=50)
+            self.client = Client(self.cluster)
+        self.content = self.client.scatter(content, broadcast=True)
+        self.shares = tuple(sorted(shares.items())) if shares is not None else None
+        self.premium, self.time_limit_s = premium, time_limit_s
+        self.cache = cache if cache is not None else {}
+        self.resolves = self.relaxed = 0
+        self.seconds = 0.0
+        self.scheduler = scheduler or f"local cluster ({self.client.scheduler.address})"
+
+    @property
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def __call__(self, walks: Sequence[list[frozenset]]) -> list[list[float]]:
+        per_task = max(1, len(walks) // (4 * max(1, self.workers)))
+        parts = [list(walks[i:i + per_task]) for i in range(0, len(walks), per_task)]
+        futures = [self.client.submit(value_walks, self.digest, self.content, self.shares, self.premium,
+                                      self.time_limit_s, [[tuple(sorted(s)) for s in w] for w in part],
+                                      pure=False) for part in parts]
+        out: list[list[float]] = []
+        for part, (values, resolves, seconds, relaxed) in zip(parts, self.client.gather(futures)):
+            out.extend(values)
+            self.resolves += resolves
+            self.seconds += seconds
+            self.relaxed += relaxed
+            for walk, vals in zip(part, values):
+                self.cache.update(zip(walk, vals))
+        return out
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
