@@ -1306,8 +1306,8 @@ def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
         return
     write_result_table(ws, rob.cost, cur, ROBUSTNESS_LABELS)
     if len(rob.cost) <= 1:
-        why = ("a whole-unit plan this slow to solve: each k is a new MIP" if results.solve.is_mip
-               else "each k is a new model this large")
+        why = ("a whole-unit plan with this many members that may abstain: each k is a new MIP"
+               if results.solve.is_mip else "each k is a new model this large")
         printed_note(ws, 1, len(rob.cost) + 2, len(rob.cost.columns),
                      f"Cost against other k not re-solved here ({why}): run planner sweep <workbook> --vary "
                      "abstentions=0,1,2 for it.")

@@ -26,6 +26,7 @@ Progress = Callable[[str], None]
 ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
 ROBUSTNESS_LIMIT = 300_000  # columns: above, the report re-solves for no other k than the plan's
 ROBUSTNESS_MIP_SECONDS = 5.0  # a whole-unit plan that took longer to solve: no other k either
+ROBUSTNESS_MIP_MEMBERS = 4  # … nor one with more members that may abstain (each k a MIP with many robust rows)
 
 
 @dataclass
@@ -151,7 +152,8 @@ def run_plan(
 
             say("Robustness: re-solving with members abstaining")
             k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
-            if large or (pm.is_mip and solved.seconds > ROBUSTNESS_MIP_SECONDS):
+            few = len(data.may_abstain()) <= ROBUSTNESS_MIP_MEMBERS
+            if large or (pm.is_mip and (solved.seconds > ROBUSTNESS_MIP_SECONDS or not few)):
                 k_max = data.abstentions  # each other k a new model or MIP: `planner sweep --vary abstentions=…`
             results.robustness = analyse_robustness(pm, data, options, k_max=k_max)
             lap("robustness")

@@ -43,6 +43,7 @@ from ..solve import SolveOptions
 from .changes import set_budget, with_budget
 
 ENUMERATION_LIMIT = 20_000  # abstention sets per scenario searched exhaustively
+SHEET_RECOURSE_SETS = 8  # abstention sets (all scenarios) up to which the sheet solves each k with redeployment
 CHANCE_DRAWS = 2_000  # participation patterns sampled for the chance view
 CHANCE_COLUMNS = ("scenario", "draws", "expected_uncovered_unit_years", "p95_uncovered_unit_years",
                   "chance_of_shortfall_pct")
@@ -175,13 +176,18 @@ def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
     """Each k's plan again with redeployment (planner/analyses/recourse.py): its money, the
     cost of robustness against k = 0, its worst abstention sets, and, for the largest k, the
     units the static plan orders that the recourse plan does not."""
-    from .recourse import solve_recourse
+    from .recourse import abstention_sets, solve_recourse
 
     rows, orders = [], {}
     for k, money_k, short_k in zip(cost["k"], cost["money_cost_musd"], cost["expected_shortfall_unit_years"]):
         if int(k) == 0:  # nobody abstains: the recourse plan is the nominal plan
             rows.append((money_k, short_k, "none", "the nominal plan"))
             orders[0] = static_orders.get(0, {})
+            continue
+        sets = sum(len(abstention_sets(data, s, int(k))) for s in data.scenarios.index)
+        if sets > SHEET_RECOURSE_SETS:
+            rows.append((np.nan, np.nan, "", f"not computed here: {sets:,} abstention sets; planner sweep "
+                         f"--vary abstentions={int(k)} computes it (Settings › robust_recourse yes)"))
             continue
         r = solve_recourse(data, int(k), options)
         orders[int(k)] = _orders(r.model) if r.model is not None else {}
@@ -196,7 +202,9 @@ def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
     top = int(cost["k"].max()) if len(cost) else 0
     if top == 0 or top not in static_orders:
         return out, None
-    static, recourse = static_orders[top], orders.get(top, {})
+    if top not in orders:
+        return out, None
+    static, recourse = static_orders[top], orders[top]
     unneeded = [(m, c, units, recourse.get((m, c), 0.0), units - recourse.get((m, c), 0.0))
                 for (m, c), units in sorted(static.items()) if units - recourse.get((m, c), 0.0) > 1e-6]
     table = pd.DataFrame(unneeded, columns=list(UNNEEDED_COLUMNS)).sort_values(
