@@ -141,6 +141,8 @@ def test_report_robustness_sheet(tmp_path):
         settings = wb["Settings"]
         row = next(c.row for c in settings["A"] if c.value == "abstentions")
         settings.cell(row=row, column=2).value = 1
+        row = next(c.row for c in settings["A"] if c.value == "robust_recourse")
+        settings.cell(row=row, column=2).value = "no"  # the static robust plan's sheet (recourse: test_recourse.py)
 
     out = tmp_path / "r.xlsx"
     run_plan(edited(tmp_path, consent), out)

@@ -103,7 +103,7 @@ def test_additive_and_quadratic_games_are_exact():
         assert sum(est.values.values()) == pytest.approx(game(frozenset(PLAYERS)), rel=1e-12)
 
 
-@pytest.mark.parametrize("name", ["airport", "majority"])
+@pytest.mark.parametrize("name", [pytest.param("airport", marks=pytest.mark.verify), "majority"])
 def test_closed_form_games_within_the_stated_interval(name):
     """Over three seeds, about 95 % of the players' true values lie in their intervals. The
     airport game's small players and the majority game's pivots have marginals that are
@@ -135,6 +135,7 @@ def test_same_seed_same_estimate_and_walks_anywhere():
     assert dict(estimate_shapley(PLAYERS, majority, seed=6, samples=4)) != dict(one)
 
 
+@pytest.mark.verify  # about 55 s on 2 cores: `make verify`
 def test_stops_at_the_target_accuracy():
     est = estimate_shapley(PLAYERS, airport, seed=2, target=0.02, samples=200)
     assert est.stopped == "accuracy reached" and max(est.half_width.values()) <= 0.02
