@@ -20,6 +20,7 @@ from models import PlanData
 from models.prepositioning import site_costs
 
 from . import money
+from .schema import year_runs
 from .solve import SolveResult
 
 
@@ -204,24 +205,13 @@ def _floor_reached(row: Any) -> tuple[str, float]:
 
 def _floor_text(kind: str, points: list[tuple[int, float]]) -> str:
     """'spending floor 2.75–3.50 % of GDP (2030–2035)': the floor's range and its years."""
-    years = _years([y for y, _ in points])
+    years = year_runs([y for y, _ in points])
     if kind not in FLOOR_UNITS:
         return f"{kind} ({years})"
     unit, spec = FLOOR_UNITS[kind]
     low, high = min(v for _, v in points), max(v for _, v in points)
     level = format(low, spec) if format(low, spec) == format(high, spec) else f"{low:{spec}}–{high:{spec}}"
     return f"{kind} {level} {unit} ({years})"
-
-
-def _years(years: list[int]) -> str:
-    """2025, 2027–2030: runs of consecutive years."""
-    runs: list[list[int]] = []
-    for y in sorted(years):
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def _finite(value: float) -> float:

@@ -905,3 +905,14 @@ def parse_mix(text: str | None) -> dict[str, float]:
     if not out:
         raise ValueError("empty: expected components and weights, e.g. 'gdp 50, population 50'")
     return out
+
+
+def year_runs(years: list[int]) -> str:
+    """[2025, 2026, 2027, 2030] → '2025–2027, 2030': runs of consecutive years."""
+    runs: list[list[int]] = []
+    for t in sorted(years):
+        if runs and t == runs[-1][-1] + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

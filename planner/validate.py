@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from .schema import FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet, parse_mix
+from .schema import FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet, parse_mix, year_runs
 from .workbook import RawSheet, RawWorkbook, UnreadableWorkbook, read_workbook
 
 # Largest magnitude a number may have, in a cell or grown over the horizon: beyond it the
@@ -536,7 +536,7 @@ def _check_cap(settings: dict[str, Any], tables: dict[str, pd.DataFrame], settin
     for n, years in short.items():
         limit = f"a cap below {100 / n:.4g} % cannot {what}" if n else f"no cap can {what}"
         out.error(SETTINGS.name, _settings_row(raw, setting), 1, setting, cap,
-                  f"in {_years_text(years)} the pact has {n} member{'s' if n != 1 else ''}{which}: {limit}")
+                  f"in {year_runs(years)} the pact has {n} member{'s' if n != 1 else ''}{which}: {limit}")
 
 
 def _check_zero_keys_in_a_band(settings: dict[str, Any], members: pd.DataFrame, fair: pd.DataFrame | None,
@@ -565,17 +565,6 @@ def _check_zero_keys_in_a_band(settings: dict[str, Any], members: pd.DataFrame, 
 def _member_in(row: Any, year: int) -> bool:
     """Is the Members row a member in `year` (year_joined ≤ year ≤ year_left, blanks open)?"""
     return (_missing(row.year_joined) or row.year_joined <= year) and (_missing(row.year_left) or year <= row.year_left)
-
-
-def _years_text(years: list[int]) -> str:
-    """[2025, 2026, 2027, 2030] → '2025–2027, 2030'."""
-    runs: list[list[int]] = []
-    for t in sorted(years):
-        if runs and t == runs[-1][-1] + 1:
-            runs[-1].append(t)
-        else:
-            runs.append([t])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def _zero_keys(key: str | None, mix: str | None, members: pd.DataFrame,
