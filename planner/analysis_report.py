@@ -209,33 +209,22 @@ def summary_block_writer(df: pd.DataFrame) -> Writer:
 
 def before_after_chart(title: str, category: str, before: str, after: str, y_title: str,
                        currency: str | None = None) -> Callable[[Worksheet, pd.DataFrame], None]:
-    """Clustered bars of two columns of the sheet's table, the first MAX_CHART_BARS rows
-    (with `currency`: money, read in billions once it reaches a billion; `y_title` then
-    holds '{unit}')."""
-    def chart(ws: Worksheet, df: pd.DataFrame) -> None:
-        n = min(len(df), MAX_CHART_BARS)
-        if n == 0:
-            return
-        cols = list(df.columns)
-        bars: BarChart = bar_chart(title, category.capitalize(), y_title)
-        if currency is not None:
-            largest = float(df[[before, after]].head(n).abs().max().max())
-            bars.y_axis.title = y_title.format(unit=money_axis(bars.y_axis, largest, currency))
-        for name in (before, after):
-            j = cols.index(name) + 1
-            bars.add_data(Reference(ws, min_col=j, min_row=1, max_row=n + 1), titles_from_data=True)
-        j = cols.index(category) + 1
-        set_text_categories(bars, Reference(ws, min_col=j, min_row=2, max_row=n + 1))
-        colour_series(bars)
-        bars.width = max(18, min(40, 6 + 1.5 * n))
-        ws.add_chart(bars, chart_anchor(df))
-    return chart
+    """Clustered bars of two columns of the sheet's table (see `columns_chart`)."""
+    return columns_chart(title, category, (before, after), y_title, currency)
 
 
 def change_chart(title: str, category: str, column: str, y_title: str,
                  currency: str | None = None) -> Callable[[Worksheet, pd.DataFrame], None]:
-    """Bars of the change (after − before) of the sheet's table, the first MAX_CHART_BARS rows:
-    what moves, instead of two bars of nearly the same height."""
+    """Bars of the change (after − before) of the sheet's table: what moves, instead of two
+    bars of nearly the same height (see `columns_chart`)."""
+    return columns_chart(title, category, (column,), y_title, currency)
+
+
+def columns_chart(title: str, category: str, columns: tuple[str, ...], y_title: str,
+                  currency: str | None = None) -> Callable[[Worksheet, pd.DataFrame], None]:
+    """Bars of `columns` of the sheet's table, the first MAX_CHART_BARS rows (with
+    `currency`: money, read in billions once it reaches a billion; `y_title` then holds
+    '{unit}'). One column: no legend, category labels below the bars, negative ones too."""
     def chart(ws: Worksheet, df: pd.DataFrame) -> None:
         n = min(len(df), MAX_CHART_BARS)
         if n == 0:
@@ -243,14 +232,16 @@ def change_chart(title: str, category: str, column: str, y_title: str,
         cols = list(df.columns)
         bars: BarChart = bar_chart(title, category.capitalize(), y_title)
         if currency is not None:
-            largest = float(df[column].head(n).abs().max())
+            largest = float(df[list(columns)].head(n).abs().max().max())
             bars.y_axis.title = y_title.format(unit=money_axis(bars.y_axis, largest, currency))
-        bars.add_data(Reference(ws, min_col=cols.index(column) + 1, min_row=1, max_row=n + 1), titles_from_data=True)
+        for name in columns:
+            bars.add_data(Reference(ws, min_col=cols.index(name) + 1, min_row=1, max_row=n + 1), titles_from_data=True)
         set_text_categories(bars, Reference(ws, min_col=cols.index(category) + 1, min_row=2, max_row=n + 1))
         colour_series(bars)
-        bars.legend = None
-        bars.x_axis.tickLblPos = "low"  # member codes below the bars, also below the negative ones
-        bars.width = max(18, min(40, 6 + 1.2 * n))
+        if len(columns) == 1:
+            bars.legend = None
+            bars.x_axis.tickLblPos = "low"
+        bars.width = max(18, min(40, 6 + (1.5 if len(columns) > 1 else 1.2) * n))
         ws.add_chart(bars, chart_anchor(df))
     return chart
 
