@@ -12,7 +12,7 @@ timings (PlanRun.seconds) are taken as they are:
 
     read+validate   planner.validate.load_plan (openpyxl, checks, PlanData)
     build           models.build_model (Pyomo ConcreteModel)
-    hand-over       Pyomo → HiGHS: planner.highs_model.compile_lp (SolveResult.handover_seconds)
+    hand-over       Pyomo → HiGHS: planner.highs.compile_lp (SolveResult.handover_seconds)
     solve           the rest of the solve stage: HiGHS run(), loading primal values and duals
     extract         planner.results.extract (tidy DataFrames)
     report          planner.report.write_report (Excel), "pending" while that module is missing
@@ -200,7 +200,7 @@ def worker(workbook: Path, workdir: Path, result: Path, tie_break: float | None 
         "report": seconds.get("report"),
     }
 
-    h = model._highs.highs
+    h = solved.highs.highs
     info = h.getInfo()
     options = non_default_options(h)
     mps = workdir / "model.mps"
@@ -276,7 +276,7 @@ def profile(size: str, top: int = 45) -> None:
     from models import build_model
     from planner.results import extract
     from planner.solve import SolveOptions, solve
-    from planner.validate import load_plan
+    from planner.load import load_plan
 
     workdir = OUT / "work" / size
     workdir.mkdir(parents=True, exist_ok=True)

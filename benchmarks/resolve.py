@@ -14,7 +14,7 @@ each is solved two ways:
     rebuild      models.build_model on PlanData with the change made, then planner.solve.solve
                  (hand-over to HiGHS, a cold solve, duals for an LP)
     re-solve     the change made on the persistent model (planner.analyses.membership.apply,
-                 planner.analyses.changes.scale_requirements), then PersistentModel.solve
+                 planner.analyses.changes.scale_requirements), then HighsModel.solve
                  (HiGHS from its last basis), then the change undone
 
 Both give the same optimum (checked here, and in tests/test_whatif.py). Printed: median
@@ -40,9 +40,9 @@ for p in (str(ROOT), str(HERE)):
 from models import build_model  # noqa: E402
 from planner.analyses.changes import scale_requirements  # noqa: E402
 from planner.analyses.membership import Membership, apply  # noqa: E402
-from planner.persistent import PersistentModel  # noqa: E402
+from planner.highs import HighsModel  # noqa: E402
 from planner.solve import solve  # noqa: E402
-from planner.validate import load_plan  # noqa: E402
+from planner.load import load_plan  # noqa: E402
 
 
 AIM = 10.0  # a re-solve at least 10× faster than a rebuild (the performance issue)
@@ -66,7 +66,7 @@ def run_case(case: str, kind: str, variants: int, seed: int) -> dict:
     rng = random.Random(seed)
     model = build_model(data)
     first = solve(model)
-    pm = PersistentModel(model)
+    pm = first.highs
     rebuild, resolve, mismatch = [], [], 0
     for _ in range(variants):
         changed, change = _variant(data, kind, rng)

@@ -21,7 +21,8 @@ from .entry import report_interrupt
 from .paths import OutputPathError, check_output
 from .run import PlanRun, run_plan
 from .solve import NoPlan, SolverUnavailable
-from .validate import InputError, load_plan
+from .load import load_plan
+from .validate import InputError
 from .xlsx import WriteError
 
 EXAMPLES = """

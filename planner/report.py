@@ -37,7 +37,7 @@ from models.build import TIE_BREAK
 
 from . import printing
 from .overview import write_overview
-from .results import PlanResults, spending_paths
+from .results import PlanChecks, PlanResults, spending_paths
 from .paths import REPORT_CATEGORY
 from .xlsx import (
     AUTHOR,
@@ -308,16 +308,21 @@ HOW_TO_READ = {
 }
 
 
-def write_report(results: PlanResults, path: str | Path, provenance: dict, warnings: list) -> Path:
-    """Write the Excel report of `results` to `path`, completely or not at all; return the path."""
+def write_report(results: PlanResults, path: str | Path, provenance: dict, warnings: list,
+                 checks: PlanChecks | None = None) -> Path:
+    """Write the Excel report of `results` (and of the analyses run on the plan, `checks`) to
+    `path`, completely or not at all; return the path."""
     path = Path(path)
-    wb = build_workbook(results, provenance or {}, warnings or [])
+    wb = build_workbook(results, provenance or {}, warnings or [], checks)
     save_atomic(wb, path)
     return path
 
 
-def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[Any]) -> Workbook:
-    """The report as an openpyxl Workbook (not saved)."""
+def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[Any],
+                   checks: PlanChecks | None = None) -> Workbook:
+    """The report as an openpyxl Workbook (not saved): the plan's sheets, with the Robustness
+    sheet and the penalty check from `checks` (planner.analyses.plan_checks; None: not run)."""
+    checks = checks if checks is not None else PlanChecks()
     wb = Workbook()
     wb.properties.creator = AUTHOR
     wb.properties.category = REPORT_CATEGORY  # marks it as a report the planner may replace
@@ -329,7 +334,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     set_print(overview, one_page=True, title_rows=None)
 
     summary = wb.create_sheet("Summary")
-    write_summary(summary, results, provenance, warnings)
+    write_summary(summary, results, provenance, warnings, checks)
     set_print(summary, title_rows=None)
 
     ws = wb.create_sheet("Burden")
@@ -361,7 +366,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     write_sites(ws, results.sites, results.site_stocks, cur)
 
     ws = wb.create_sheet("Robustness")
-    write_robustness(ws, results, cur)
+    write_robustness(ws, results, checks, cur)
 
     ws = wb.create_sheet("Sensitivity")
     write_sensitivity(ws, results.sensitivity, cur)
@@ -1271,10 +1276,10 @@ CHANCE_LABELS = {**ROBUSTNESS_LABELS, "expected_uncovered_unit_years": (
     "Expected uncovered", "unit_years", "Units missing on average over the sampled participation patterns.")}
 
 
-def write_recourse_plan(ws: Worksheet, results: PlanResults, cur: str) -> None:
-    """The Robustness sheet of a plan solved with redeployment: what it guards against, how
-    it was solved, and each scenario's worst abstention set."""
-    r = results.recourse
+def write_recourse_plan(ws: Worksheet, r: Any, cur: str) -> None:
+    """The Robustness sheet of a plan solved with redeployment (`r`, its
+    planner.analyses.recourse.RecourseResult): what it guards against, how it was solved, and
+    each scenario's worst abstention set."""
     safe_text(ws.cell(row=1, column=1), excel_text(
         f"This plan holds against any {r.k} abstention{'s' if r.k != 1 else ''} per scenario among the members "
         "whose obligation is not automatic, the others redeploying after the abstention (Settings › "
@@ -1294,13 +1299,13 @@ def write_recourse_plan(ws: Worksheet, results: PlanResults, cur: str) -> None:
         "Spending added + expected transit when each scenario's worst set abstains.")})
 
 
-def write_robustness(ws: Worksheet, results: PlanResults, cur: str) -> None:
+def write_robustness(ws: Worksheet, results: PlanResults, checks: PlanChecks, cur: str) -> None:
     """Cost against k (table and chart), the worst abstention set per scenario, and the
     members whose abstention hurts most."""
-    if results.recourse is not None:
-        write_recourse_plan(ws, results, cur)
+    if checks.recourse is not None:
+        write_recourse_plan(ws, checks.recourse, cur)
         return
-    rob = results.robustness
+    rob = checks.robustness
     if rob is None or rob.empty:
         safe_text(ws.cell(row=1, column=1), NOT_ANALYSED if rob is None and results.data.may_abstain() else NO_ABSTAINERS)
         return
@@ -1449,9 +1454,9 @@ def _alerts(results: PlanResults) -> list[str]:
     return out
 
 
-def penalty_note(results: PlanResults) -> tuple[str, str]:
-    """(verdict, sentence): would a penalty ten times lower change the plan?"""
-    check = results.penalty_check
+def penalty_note(check: Any) -> tuple[str, str]:
+    """(verdict, sentence): would a penalty ten times lower change the plan (`check`: its
+    planner.analyses.penalty_check.PenaltyCheck, None when not run)?"""
     if check is None:
         return "not checked", "the model was solved by another solver than HiGHS, or is too large to re-solve"
     if not check.checked:
@@ -1498,7 +1503,8 @@ def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
     return rows
 
 
-def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any, str, str | None]]:
+def summary_rows(results: PlanResults, provenance: dict,
+                 checks: PlanChecks | None = None) -> list[tuple[str, Any, str, str | None]]:
     """(item, value, unit, number format) of the key figures."""
     d, s, t = results.data, results.solve, results.totals
     cur = d.currency
@@ -1521,7 +1527,7 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
          "model units per unit-year short (a modelling weight; "
          + ("derived: 10 × the dearest unit-year in the data)" if d.shortfall_penalty_derived else "from Settings)"),
          MONEY),
-        ("Penalty ten times lower", *penalty_note(results), None),
+        ("Penalty ten times lower", *penalty_note((checks or PlanChecks()).penalty_check), None),
         ("Objective", t.get("objective"), objective, MONEY),
         ("Scenarios", t.get("scenarios"), f"objective: {d.scenario_objective} over scenarios", COUNT),
         ("Sites open", t.get("sites_open"), f"of {len(d.sites)} sites in the input", COUNT),
@@ -1552,7 +1558,8 @@ def summary_rows(results: PlanResults, provenance: dict) -> list[tuple[str, Any,
     ]
 
 
-def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warnings: Sequence[Any]) -> None:
+def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warnings: Sequence[Any],
+                  checks: PlanChecks | None = None) -> None:
     d = results.data
     safe_text(ws.cell(row=1, column=1), excel_text(f"{d.name}: plan report")).font = TITLE_FONT
     ws.row_dimensions[1].height = 22
@@ -1573,7 +1580,7 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
     ws.freeze_panes = ws.cell(row=row + 1, column=1).coordinate
     for letter, width in zip("ABC", SUMMARY_WIDTHS):
         ws.column_dimensions[letter].width = width
-    for item, value, unit, fmt in summary_rows(results, provenance):
+    for item, value, unit, fmt in summary_rows(results, provenance, checks):
         row += 1
         safe_text(ws.cell(row=row, column=1), item)
         put_cell(ws, row, 2, value, fmt)

@@ -73,6 +73,17 @@ SITE_STOCK_COLUMNS = ("site", "member", "capability", "sets", "set_cost_musd", "
 
 
 @dataclass
+class PlanChecks:
+    """The analyses run on a solved plan that its report carries (planner.analyses.plan_checks):
+    its robustness against abstaining members and its penalty check."""
+
+    robustness: Any = None  # planner.analyses.robustness.RobustnessResults, when analysed
+    penalty_check: Any = None  # planner.analyses.penalty_check.PenaltyCheck, when checked
+    recourse: Any = None  # planner.analyses.recourse.RecourseResult: the plan is robust with redeployment
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class PlanResults:
     """Everything the report and the terminal show about one solved plan."""
 
@@ -87,9 +98,6 @@ class PlanResults:
     sites: pd.DataFrame
     site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
-    robustness: Any = None  # planner.analyses.robustness.RobustnessResults, when analysed
-    penalty_check: Any = None  # planner.analyses.penalty_check.PenaltyCheck, when checked
-    recourse: Any = None  # planner.analyses.recourse.RecourseResult: the plan is robust with redeployment
     sensitivity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)))
 
 

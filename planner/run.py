@@ -10,23 +10,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from models import build_model
+from models import PlanData, build_model
 
 from . import __version__
+from .analyses.plan_checks import check_plan
+from .highs import HighsModel
+from .load import load_plan
 from .paths import check_output
-from .results import PlanResults, extract
-from .solve import SolveOptions, is_plan, solve
-from .validate import Issue, load_plan
+from .results import PlanChecks, PlanResults, extract
+from .solve import SolveOptions, SolveResult, is_plan, solve
+from .validate import Issue
 
 if TYPE_CHECKING:
     from .analyses.cost_game import CostGameResults
     from .analyses.whatif import WhatIfResults
 
 Progress = Callable[[str], None]
-ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
-ROBUSTNESS_LIMIT = 300_000  # columns: above, the report re-solves for no other k than the plan's
-ROBUSTNESS_MIP_SECONDS = 5.0  # a whole-unit plan that took longer to solve: no other k either
-ROBUSTNESS_MIP_MEMBERS = 4  # … nor one with more members that may abstain (each k a MIP with many robust rows)
 
 
 @dataclass
@@ -42,6 +41,8 @@ class PlanRun:
     seconds: dict[str, float] = field(default_factory=dict)
     model: Any = None  # the solved Pyomo model (for analyses that re-solve it)
     conflict: list[str] = field(default_factory=list)  # infeasible: the constraints that conflict
+    checks: PlanChecks = field(default_factory=PlanChecks)  # the analyses the report carries
+    highs: HighsModel | None = None  # the solved model's HiGHS copy, to re-solve
 
 
 def default_report_path(input_path: Path, reports_dir: Path = Path("reports"), kind: str = "") -> Path:
@@ -120,6 +121,34 @@ def run_plan(
         time_limit_s=time_limit_s if time_limit_s is not None else data.time_limit_s,
         mip_gap=data.mip_gap,
     )
+    model, solved, results, recourse = solve_plan(data, options, say, lap)
+    checks = PlanChecks(recourse=recourse)
+    hm = solved.highs if solved is not None else None
+    if results is not None and recourse is None and hm is not None:
+        checks = check_plan(hm, data, solved, options, robustness=robustness, say=say)
+        seconds.update(checks.seconds)
+        clock = time.perf_counter()
+    provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
+    if results is None:
+        report_path = None
+    elif report_path is not None:
+        from .report import write_report
+
+        say("Writing the report")
+        provenance["run_seconds"] = round(time.perf_counter() - start, 3)
+        write_report(results, report_path, provenance, warnings, checks)
+        lap("report")
+    provenance["run_seconds"] = round(time.perf_counter() - start, 3)
+    return PlanRun(solved.status, results, report_path, provenance, warnings, seconds, model, solved.conflict,
+                   checks, hm)
+
+
+def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
+               lap: Callable[[str], None]) -> tuple[Any, SolveResult, PlanResults | None, Any]:
+    """The plan pipeline after the workbook: build, solve, extract. With Settings ›
+    robust_recourse and members that may abstain, the plan is the robust plan with
+    redeployment (planner.analyses.recourse). Returns (model, solve result, results or None
+    when the solver found no plan, the recourse result or None)."""
     recourse = None
     if data.robust_recourse and any(data.abstention_budget().values()):
         from .analyses.recourse import solve_recourse
@@ -139,42 +168,8 @@ def run_plan(
     say("Extracting results")
     usable = solved is not None and is_plan(solved.status, solved.has_solution)
     results = extract(model, plan_data, solved) if usable else None
-    if results is not None:
-        results.recourse = recourse
     lap("extract")
-    if results is not None and recourse is None and options.solver.lower() in ("highs", "appsi_highs"):
-        from .persistent import PersistentModel
-
-        pm = PersistentModel(model)
-        large = pm.highs.getNumCol() > ROBUSTNESS_LIMIT
-        if robustness and data.may_abstain():
-            from .analyses.robustness import analyse_robustness
-
-            say("Robustness: re-solving with members abstaining")
-            k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
-            few = len(data.may_abstain()) <= ROBUSTNESS_MIP_MEMBERS
-            if large or (pm.is_mip and (solved.seconds > ROBUSTNESS_MIP_SECONDS or not few)):
-                k_max = data.abstentions  # each other k a new model or MIP: `planner sweep --vary abstentions=…`
-            results.robustness = analyse_robustness(pm, data, options, k_max=k_max)
-            lap("robustness")
-        if len(data.requirements) and not large:
-            from .analyses.penalty_check import check_penalty
-
-            say("Checking the plan against a penalty ten times lower")
-            results.penalty_check = check_penalty(pm, data, options, plan_seconds=solved.seconds)
-            lap("penalty check")
-    provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
-    if results is None:
-        report_path = None
-    elif report_path is not None:
-        from .report import write_report
-
-        say("Writing the report")
-        provenance["run_seconds"] = round(time.perf_counter() - start, 3)
-        write_report(results, report_path, provenance, warnings)
-        lap("report")
-    provenance["run_seconds"] = round(time.perf_counter() - start, 3)
-    return PlanRun(solved.status, results, report_path, provenance, warnings, seconds, model, solved.conflict)
+    return model, solved, results, recourse
 
 
 @dataclass
@@ -245,9 +240,9 @@ def check_join_workbook(join_file: str | Path) -> dict:
     otherwise half-read."""
     from .analyses.whatif import WhatIfError
     from .schema import SHEET_BY_NAME
-    from .validate import JOINABLE, _read
+    from .validate import JOINABLE, read_schema_sheets
 
-    sheets = _read(join_file).sheets  # as load_plan reads it: its size and package inspected first
+    sheets = read_schema_sheets(join_file).sheets  # as load_plan reads it: its size and package inspected first
     ignored = set(SHEET_BY_NAME) - set(JOINABLE) - {"Settings"} - ({"Members"} if "Candidates" not in sheets else set())
     unread = [name for name in SHEET_BY_NAME if name in ignored and name in sheets and sheets[name].rows]
     if unread:
@@ -320,7 +315,6 @@ def run_analyses(
     from .analyses.alternatives import analyse_alternatives
     from .analyses.frontier import analyse_frontier
     from .analysis_report import add_alternatives_sheet, add_cost_game_sheet, add_frontier_sheet
-    from .persistent import PersistentModel
     from .report import build_workbook
     from .xlsx import save_atomic
 
@@ -334,7 +328,7 @@ def run_analyses(
     if plan.results is None:
         return run
     data = plan.results.data
-    pm = PersistentModel(plan.model)
+    pm = plan.highs
     options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
     report_reserve = 5.0 + 0.002 * pm.highs.getNumCol() / 10  # seconds kept for writing the report
 
@@ -401,7 +395,7 @@ def run_analyses(
         plan.provenance["run_seconds"] = round(sum(plan.seconds.values()) + sum(run.seconds.values()), 3)
         plan.provenance["time_budget"] = (f"{time_budget_s:,.0f} s for the whole analyse run; "
                                           + (" ".join(run.cut_short) if run.cut_short else "nothing was cut short"))
-        wb = build_workbook(plan.results, plan.provenance, plan.warnings)
+        wb = build_workbook(plan.results, plan.provenance, plan.warnings, plan.checks)
         if run.cost_game is not None:
             add_cost_game_sheet(wb, run.cost_game, data.currency, cut_short=run.cut_short)
         if run.frontier is not None:

@@ -1,8 +1,8 @@
 """Solve a Pyomo model: HiGHS through highspy by default, any Pyomo solver by name.
 
-HiGHS gets the model as arrays (`planner.highs_model.compile_lp`) and keeps it
-(`planner.persistent.PersistentModel`), so an analysis that changes bounds or costs
-re-solves the same model without rebuilding it.
+HiGHS gets the model as arrays once, in the object that owns that copy
+(`planner.highs.HighsModel`); the result carries it (`SolveResult.highs`), so an analysis
+that changes bounds or costs re-solves the same model without rebuilding it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from .highs_model import compile_lp
-from .persistent import PersistentModel
+from .highs import HighsModel
 
 RANGING_LIMIT = 300_000  # columns: above, HiGHS's ranging costs more than it tells
 RANGED = ("meet_requirement", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit",
@@ -46,11 +45,12 @@ class SolveResult:
     solver_version: str
     is_mip: bool
     duals: dict[Any, float] = field(default_factory=dict)  # constraint data -> dual
-    handover_seconds: float | None = None  # Pyomo → HiGHS (planner.highs_model.compile_lp)
+    handover_seconds: float | None = None  # Pyomo → HiGHS (planner.highs.compile_lp)
     duals_from_fixed_lp: bool = False  # MIP: duals of the LP with integers fixed
     ranges: dict[Any, tuple[float, float]] = field(default_factory=dict)  # constraint -> RHS range of its dual
-    conflict: list[str] = field(default_factory=list)  # infeasible: why, in words (planner/conflicts.py)
+    conflict: list[str] = field(default_factory=list)  # infeasible: why, in words (planner.highs.conflicts)
     message: str = ""
+    highs: HighsModel | None = field(default=None, repr=False, compare=False)  # HiGHS's copy, to re-solve
 
     @property
     def optimal(self) -> bool:
@@ -73,7 +73,7 @@ class NoPlan(RuntimeError):
     """A solve a command needs ended without a plan (infeasible, time limit, unbounded…).
 
     `what`: which plan, in words ("after the change (ARL leaves: out from 2025)"); `conflict`:
-    for an infeasible model, the constraints that cannot all hold (planner.conflicts);
+    for an infeasible model, the constraints that cannot all hold (planner.highs.conflicts);
     `elastic`: the model's mode, for the advice; `note`: a sentence to add before the advice.
     """
 
@@ -105,41 +105,35 @@ def solve(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> S
 def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult:
     """Hand `model` to HiGHS (afresh: the Pyomo model may have changed since a last solve),
     solve it, load the plan into the Pyomo variables, and take the duals and their ranges."""
-    instance = compile_lp(model)
-    model._highs = instance
-    pm = PersistentModel(model)
-    outcome = pm.solve(options.time_limit_s, options.mip_gap, tee=options.tee)
-    mip = pm.is_mip
+    hm = HighsModel(model)
+    outcome = hm.solve(options.time_limit_s, options.mip_gap, tee=options.tee)
     duals: dict[Any, float] = {}
     ranges: dict[Any, tuple[float, float]] = {}
-    ranged = ranged_constraints(model) if pm.highs.getNumCol() <= RANGING_LIMIT else []
+    ranged = ranged_constraints(model) if hm.highs.getNumCol() <= RANGING_LIMIT else []
     if outcome.has_solution:
-        instance.load_values()
-        if not mip and outcome.optimal:
-            duals = instance.duals()
-            ranges = pm.ranges(ranged) if ranged else {}
-        elif mip:
-            duals = pm.fixed_lp_duals(options.time_limit_s, ranged, ranges)
-    conflict: list[str] = []
-    if outcome.status in ("infeasible", "infeasible or unbounded"):
-        from .conflicts import explain
-
-        conflict = explain(model)
+        hm.load_solution()
+        if not hm.is_mip and outcome.optimal:
+            duals = hm.duals()
+            ranges = hm.ranges(ranged) if ranged else {}
+        elif hm.is_mip:
+            duals = hm.fixed_lp_duals(options.time_limit_s, ranged, ranges)
+    conflict = hm.conflict() if outcome.status in ("infeasible", "infeasible or unbounded") else []
     return SolveResult(
         status=outcome.status,
         has_solution=outcome.has_solution,
         objective=outcome.objective,
         bound=outcome.bound,
         gap=outcome.gap,
-        seconds=instance.seconds + outcome.seconds,
+        seconds=hm.handover_seconds + outcome.seconds,
         solver="HiGHS",
-        solver_version=".".join(map(str, instance.version())),
-        is_mip=mip,
+        solver_version=hm.solver_name.split(" ", 1)[1],
+        is_mip=hm.is_mip,
         duals=duals,
-        handover_seconds=instance.seconds,
-        duals_from_fixed_lp=mip and bool(duals),
+        handover_seconds=hm.handover_seconds,
+        duals_from_fixed_lp=hm.is_mip and bool(duals),
         ranges=ranges,
         conflict=conflict,
+        highs=hm,
     )
 
 

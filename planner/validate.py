@@ -648,8 +648,9 @@ JOINABLE = ("Candidates", "Forces", "SpendingTargets", "FairShare", "BasingRight
 CELL_READ_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 
 
-def _read(path: str | Path) -> RawWorkbook:
-    """The workbook's sheets that the schema knows (the others are named, never parsed)."""
+def read_schema_sheets(path: str | Path) -> RawWorkbook:
+    """The workbook's sheets that the schema knows (the others are named, never parsed); its
+    size and package are inspected before it is read (InputError if it cannot be)."""
     try:
         return read_workbook(path, sheets=SHEET_BY_NAME)
     except UnreadableWorkbook as exc:
@@ -748,23 +749,6 @@ def validate_join(raw: RawWorkbook, tables: dict[str, pd.DataFrame]) -> tuple[di
         merged[name] = frame if tables.get(name) is None else pd.concat([tables[name], frame], ignore_index=True)
     check_references(merged, raw, out, only=own)
     return merged, out.issues
-
-
-def load_plan(path: str | Path, join: str | Path | None = None):
-    """Read, validate and assemble a workbook: (PlanData, warnings), or InputError.
-
-    `join`: a workbook of states that may join (see `validate_join`), added to the plan's
-    candidates."""
-    from .assemble import assemble
-
-    raw = _read(path)
-    settings, tables, issues = validate_workbook(raw)
-    if join is not None and not any(i.severity == "error" for i in issues):
-        tables, more = validate_join(_read(join), tables)
-        issues = issues + more
-    if any(i.severity == "error" for i in issues):
-        raise InputError(issues)
-    return assemble(settings, tables), [i for i in issues if i.severity == "warning"]
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -21,7 +21,6 @@ from models.build import TIE_BREAK
 from models.spending import gap_penalty
 from planner.analyses.cost_game import PREMIUM, analyse_cost_game, outside_prices
 from planner.cli import app
-from planner.persistent import PersistentModel
 from planner.results import extract
 from planner.solve import solve
 from tutorial_data import tutorial_data
@@ -53,7 +52,7 @@ def five_members():
 def solved(data):
     model = build_model(data)
     result = solve(model)
-    return model, extract(model, data, result)
+    return result.highs, extract(model, data, result)
 
 
 def rebuilt_cost(data, coalition: frozenset, shares: dict[str, float] | None) -> float:
@@ -95,8 +94,8 @@ def shapley_by_orders(players, cost) -> dict:
 @pytest.mark.parametrize("basis", ["share", "all"])
 def test_exact_shapley_matches_independent_enumeration(basis):
     data = five_members()
-    model, results = solved(data)
-    game = analyse_cost_game(PersistentModel(model), data, results.burden, basis=basis)
+    pm, results = solved(data)
+    game = analyse_cost_game(pm, data, results.burden, basis=basis)
     assert game.exact and game.coalitions == 2 ** 5 - 1
     shares = (results.burden.set_index("member")["fair_share_pct"] / 100).to_dict() if basis == "share" else None
     memo: dict[frozenset, float] = {}
@@ -118,8 +117,8 @@ def test_exact_shapley_matches_independent_enumeration(basis):
 
 def test_plan_allocation_adds_up_and_core_is_checked():
     data = tutorial_data(fair_band=pd.Series({"ARL": 0.5, "BOR": 0.5, "CAR": 0.5}))
-    model, results = solved(data)
-    game = analyse_cost_game(PersistentModel(model), data, results.burden)
+    pm, results = solved(data)
+    game = analyse_cost_game(pm, data, results.burden)
     table = game.table.set_index("member")
     assert table["plan_allocation_musd"].sum() == pytest.approx(game.grand_cost, rel=1e-9)
     assert table["nucleolus_musd"].notna().all()
@@ -153,8 +152,7 @@ def ten_members():
 
 def test_sampled_shapley_matches_exact_enumeration_on_ten_members():
     data = ten_members()
-    model, results = solved(data)
-    pm = PersistentModel(model)
+    pm, results = solved(data)
     exact = analyse_cost_game(pm, data, results.burden)
     assert exact.exact and exact.coalitions == 2 ** 10 - 1
     game = analyse_cost_game(pm, data, results.burden, samples=20, seed=3)
@@ -202,8 +200,8 @@ def test_tutorial_game_is_money():
     """On the tutorial every coalition's cost is money: no coalition, alone or not, costs more
     than buying all of its share outside plus its floors, and c(N) is at most the plan's money."""
     data = tutorial_data()
-    model, results = solved(data)
-    game = analyse_cost_game(PersistentModel(model), data, results.burden)
+    pm, results = solved(data)
+    game = analyse_cost_game(pm, data, results.burden)
     assert game.grand_cost <= results.totals["money_cost_musd"] + 1e-6
     t = game.table
     assert t["shapley_musd"].sum() == pytest.approx(game.grand_cost, rel=1e-9)
@@ -218,14 +216,15 @@ def test_estimate_matches_exact_enumeration_on_eleven_rio_members():
     from planner.analyses.cost_game import MoneyGame
     from planner.analyses.games import shapley
     from planner.analyses.sampling import estimate_shapley
-    from planner.validate import load_plan
+    from planner.load import load_plan
 
     data, _ = load_plan(ROOT / "inputs" / "rio_pact.xlsx")
     model = build_model(data)
-    results = extract(model, data, solve(model))
+    solved_plan = solve(model)
+    results = extract(model, data, solved_plan)
     fair = results.burden.set_index("member")["fair_share_pct"] / 100
     players = list(fair.sort_values(ascending=False).index[:11])
-    with MoneyGame(PersistentModel(model), data, shares=fair.to_dict()) as game:
+    with MoneyGame(solved_plan.highs, data, shares=fair.to_dict()) as game:
         exact = shapley(players, game.game)
         est = estimate_shapley(players, game.game, seed=1, samples=12)
     grand = game.game(frozenset(players))
@@ -245,8 +244,8 @@ def test_same_seed_same_estimate_on_one_or_two_dask_workers():
     plan_run = run_plan(path, write=False, robustness=False)
     data = plan_run.results.data
     burden = plan_run.results.burden
-    here = analyse_cost_game(PersistentModel(plan_run.model), data, burden, samples=3, seed=4)
-    there = analyse_cost_game(PersistentModel(plan_run.model), data, burden, samples=3, seed=4,
+    here = analyse_cost_game(plan_run.highs, data, burden, samples=3, seed=4)
+    there = analyse_cost_game(plan_run.highs, data, burden, samples=3, seed=4,
                               path=str(path), workers=2)
     assert there.workers == 2 and here.workers == 1
     a, b = here.table.set_index("member"), there.table.set_index("member")

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 import planner
-from planner.validate import load_plan
+from planner.load import load_plan
 from report_cells import differences, read_snapshot, report_cells
 from tutorial_data import tutorial_data
 

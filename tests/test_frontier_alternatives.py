@@ -15,7 +15,6 @@ from planner import money
 from planner.analyses.alternatives import analyse_alternatives
 from planner.analyses.frontier import analyse_frontier
 from planner.cli import app
-from planner.persistent import PersistentModel
 from planner.results import extract
 from planner.solve import solve
 from tutorial_data import tutorial_data
@@ -25,8 +24,8 @@ TUTORIAL = Path(__file__).parents[1] / "inputs" / "tutorial.xlsx"
 
 def persistent(data):
     model = build_model(data)
-    base = solve(model).objective
-    return PersistentModel(model), base
+    solved = solve(model)
+    return solved.highs, solved.objective
 
 
 def test_frontier_rises_as_the_band_tightens_and_resets_the_model():
@@ -71,7 +70,7 @@ def test_alternatives_start_from_the_plan_as_reported():
     model = build_model(data)
     solved = solve(model)
     burden = extract(model, data, solved).burden.set_index("member")["plan_cost_musd"]
-    alt = analyse_alternatives(PersistentModel(model), data, slacks=(0.05,))
+    alt = analyse_alternatives(solved.highs, data, slacks=(0.05,))
     assert alt.members.set_index("member")["plan_cost_musd"].to_dict() == pytest.approx(burden.to_dict(), abs=1e-9)
 
 

@@ -1,4 +1,4 @@
-"""The planner's hand-over to HiGHS (planner/highs_model.py) against Pyomo's own route."""
+"""The planner's hand-over to HiGHS (planner/highs/compile.py) against Pyomo's own route."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from pyomo.contrib.solver.common.factory import SolverFactory
 
 from models import build_model
-from planner.highs_model import NotLinear, compile_lp
-from planner.validate import load_plan
+from planner.highs import NotLinear, compile_lp
+from planner.load import load_plan
 
 INPUTS = Path(__file__).parents[1] / "inputs"
 

@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 import planner.assemble  # noqa: F401 - imported by load_plan; imported here so no test times the import
 from planner import workbook
 from planner.cli import app
-from planner.validate import InputError, load_plan
+from planner.load import load_plan
+from planner.validate import InputError
 from planner.workbook import inspect_package, read_workbook
 
 ROOT = Path(__file__).parents[1]

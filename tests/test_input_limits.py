@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 from planner import workbook
 from planner.cli import app
 from planner.run import file_digest, run_plan
-from planner.validate import InputError, load_plan
+from planner.load import load_plan
+from planner.validate import InputError
 from planner.workbook import MAX_ROWS, read_workbook
 from test_hostile import MAIN_NS, TUTORIAL, rezip, sha
 from test_validate import column, edited

@@ -124,7 +124,7 @@ def test_example_reports_open_with_their_charts(tmp_path, name):
 
 def test_a_workbook_saved_by_libreoffice_validates_and_runs(tmp_path):
     """The tutorial (a filled-in template) saved by LibreOffice Calc as .xlsx plans as before."""
-    from planner.validate import load_plan
+    from planner.load import load_plan
 
     saved_dir = tmp_path / "saved"
     saved_dir.mkdir()

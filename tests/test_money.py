@@ -9,7 +9,6 @@ from models import build_model
 from models.penalty import derived_shortfall_penalty, dearest_unit_year
 from planner import money
 from planner.analyses.penalty_check import check_penalty
-from planner.persistent import PersistentModel
 from planner.results import extract
 from planner.solve import solve
 from tutorial_data import tutorial_data
@@ -18,12 +17,12 @@ from tutorial_data import tutorial_data
 def solved(data):
     model = build_model(data)
     result = solve(model)
-    return model, extract(model, data, result)
+    return result.highs, extract(model, data, result)
 
 
 def test_the_cost_of_the_plan_is_money_and_the_penalty_is_apart():
     data = tutorial_data(requirements=tutorial_data().requirements * 30)  # more than anyone can field: short
-    model, results = solved(data)
+    pm, results = solved(data)
     t = results.totals
     assert t["requirements_short"] > 0 and t["penalty_weight"] > 0
     assert t["money_cost_musd"] == pytest.approx(t["plan_cost_musd"] + t["deployment_cost_musd"], rel=1e-12)
@@ -32,7 +31,6 @@ def test_the_cost_of_the_plan_is_money_and_the_penalty_is_apart():
     assert results.burden["plan_cost_musd"].sum() == pytest.approx(t["plan_cost_musd"], rel=1e-9)
     assert "scenario_cost_musd" not in results.scenarios  # no money column holds a penalty
     assert results.scenarios["shortfall_penalty_weight"].sum() == pytest.approx(t["penalty_weight"], rel=1e-9)
-    pm = PersistentModel(model)
     assert money.of_solution(pm).money_musd == pytest.approx(t["money_cost_musd"], rel=1e-9)
 
 
@@ -49,16 +47,16 @@ def test_the_penalty_check_says_when_the_penalty_decides():
     """One squadron must be bought (10, then 2 a year: 7 per unit-year over the two years).
     With P_short = 50 it is bought; at 5 it is not: 2 unit-years short, 14 M saved."""
     data = tutorial_data(shortfall_penalty=50.0)
-    model, results = solved(data)
+    pm, results = solved(data)
     assert results.totals["requirements_short"] == 0
-    check = check_penalty(PersistentModel(model), data)
+    check = check_penalty(pm, data)
     assert check.changes
     assert check.extra_shortfall_unit_years == pytest.approx(2.0)
     assert check.money_saved_musd == pytest.approx(14.0)
     assert "2.0 more unit-years short" in check.note
     high = tutorial_data(shortfall_penalty=1000.0)
-    model, _ = solved(high)
-    assert not check_penalty(PersistentModel(model), high).changes
+    pm, _ = solved(high)
+    assert not check_penalty(pm, high).changes
 
 
 def test_top_ups_say_what_they_buy_and_which_floor_they_reach():

@@ -1061,7 +1061,7 @@ def test_the_generator_is_deterministic(tmp_path):
 
 def test_tutorial_plus_plans_without_warnings(tmp_path):
     """The richer source is valid as it stands: every optional sheet is read."""
-    from planner.validate import load_plan
+    from planner.load import load_plan
 
     path = tmp_path / "tutorial_plus.xlsx"
     path.write_bytes(source("tutorial_plus"))

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.persistent import Outcome, PersistentModel
+from planner.highs import Outcome, HighsModel
 
 ROOT = Path(__file__).parents[1]
 TUTORIAL = ROOT / "inputs" / "tutorial.xlsx"
@@ -111,14 +111,14 @@ def test_shapley_in_strict_mode_with_a_coalition_that_has_no_plan(folder):
 
 def solver_ends(monkeypatch, status: str, has_solution: bool, *, after_real: bool = False) -> None:
     """Every HiGHS re-solve ends with `status` (after a real solve, when `after_real`)."""
-    real = PersistentModel.solve
+    real = HighsModel.solve
 
     def solve(self, *args, **kwargs):
         outcome = real(self, *args, **kwargs) if after_real else None
         objective = outcome.objective if outcome else (-1e30 if has_solution else None)
         return Outcome(status, has_solution, objective, objective, 0.05 if after_real else None, 0.0)
 
-    monkeypatch.setattr(PersistentModel, "solve", solve)
+    monkeypatch.setattr(HighsModel, "solve", solve)
 
 
 @pytest.mark.parametrize("status,has_solution,words", [

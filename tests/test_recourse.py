@@ -106,7 +106,7 @@ def test_settings_choose_the_robust_plan(tmp_path, recourse):
 
     from planner import run_plan
     from planner.analyses.recourse import solve_recourse
-    from planner.validate import load_plan
+    from planner.load import load_plan
 
     path = tmp_path / "anzus.xlsx"
     wb = openpyxl.load_workbook(Path(__file__).parents[1] / "inputs" / "anzus.xlsx")
@@ -118,14 +118,14 @@ def test_settings_choose_the_robust_plan(tmp_path, recourse):
     data, _ = load_plan(path)
     if recourse:
         expected = solve_recourse(dataclasses.replace(data, robust_recourse=False), 1)
-        assert run.results.recourse is not None
+        assert run.checks.recourse is not None
         assert run.results.totals["objective"] == pytest.approx(expected.objective, rel=1e-6)
         sheet = openpyxl.load_workbook(tmp_path / "report.xlsx")["Robustness"]
         assert "the others redeploying after the abstention" in sheet["A1"].value
     else:
         static = build_model(data)
         solve(static)
-        assert run.results.recourse is None
+        assert run.checks.recourse is None
         assert run.results.totals["objective"] == pytest.approx(pyo.value(static.total_cost), rel=1e-6)
 
 
@@ -139,7 +139,7 @@ def test_a_sweep_of_abstentions_plans_with_redeployment():
     digest = hashlib.sha256(content).hexdigest() + "-recourse-sweep"
     one = solve_variant(digest, content, {"abstentions": 1}, robust=1)
     assert "with redeployment: enumeration, 3 sets" in one["status"]
-    from planner.validate import load_plan
+    from planner.load import load_plan
 
     data, _ = load_plan(Path(__file__).parents[1] / "inputs" / "anzus.xlsx")
     assert one["money_cost_musd"] == pytest.approx(solve_recourse(data, 1).money_musd, rel=1e-6)

@@ -109,12 +109,10 @@ def test_robustness_analysis_of_the_tutorial(tmp_path):
     """Nominal tutorial plan: BOR buys the third brigade, CAR fields the second squadron.
     Either abstaining leaves one unit short in each of the two years: 2 unit-years."""
     from planner.analyses.robustness import analyse_robustness
-    from planner.persistent import PersistentModel
 
     data = with_obligations(tutorial_data(), {"BOR": "consent", "CAR": "consent"}, 0)
     model = build_model(data)
-    solve(model)
-    rob = analyse_robustness(PersistentModel(model), data, k_max=2)
+    rob = analyse_robustness(solve(model).highs, data, k_max=2)
     worst = rob.worst.set_index("scenario").loc["BASE"]
     assert worst["uncovered_unit_years"] == pytest.approx(2.0)
     assert worst["uncovered_nominal_unit_years"] == pytest.approx(0.0)
@@ -177,7 +175,6 @@ def test_cost_against_k_with_a_scenario_budget_of_zero():
     k of the chart (every scenario k) is a model built with it; the figures equal those."""
     from planner.analyses.changes import with_budget
     from planner.analyses.robustness import analyse_robustness
-    from planner.persistent import PersistentModel
 
     scenarios = pd.DataFrame({"name": ["Calm", "Crisis"], "probability": [0.5, 0.5],
                               "warning_days": [float("inf")] * 2, "scale": [1.0, 1.5],
@@ -185,8 +182,7 @@ def test_cost_against_k_with_a_scenario_budget_of_zero():
     data = with_obligations(dataclasses.replace(tutorial_data(), scenarios=scenarios),
                             {"BOR": "consent", "CAR": "consent"}, 0)
     model = build_model(data)
-    solve(model)
-    cost = analyse_robustness(PersistentModel(model), data, k_max=2).cost.set_index("k")["objective"]
+    cost = analyse_robustness(solve(model).highs, data, k_max=2).cost.set_index("k")["objective"]
     for k in (0, 1, 2):
         assert cost[k] == pytest.approx(solve(build_model(with_budget(data, k))).objective, rel=1e-9)
     assert cost[1] > cost[0]

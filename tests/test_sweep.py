@@ -16,7 +16,7 @@ from planner import money
 from planner.analyses.sweep import SweepError, parse_vary, run_sweep, variants
 from planner.cli import app
 from planner.solve import solve
-from planner.validate import load_plan
+from planner.load import load_plan
 
 TUTORIAL = Path(__file__).parents[1] / "inputs" / "tutorial.xlsx"
 

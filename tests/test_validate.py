@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.validate import InputError, load_plan
+from planner.load import load_plan
+from planner.validate import InputError
 
 TUTORIAL = Path(__file__).parents[1] / "inputs" / "tutorial.xlsx"
 

@@ -22,9 +22,8 @@ from planner.analyses.whatif import (
     whatif,
 )
 from planner.cli import app
-from planner.persistent import PersistentModel
 from planner.solve import solve
-from planner.validate import load_plan
+from planner.load import load_plan
 from tutorial_data import tutorial_data
 
 ROOT = Path(__file__).parents[1]
@@ -76,10 +75,11 @@ def test_joining_member_is_out_before():
 def test_the_model_is_reset_after_each_change():
     data = tutorial_data(fair_band=pd.Series(BANDED))
     model = build_model(data)
-    base = solve(model).objective
+    solved = solve(model)
+    base = solved.objective
     result = whatif(data, MemberChanges(without={"ARL": 2025}))  # a model of its own
     assert result.after.totals["objective"] != pytest.approx(base)
-    pm = PersistentModel(model)
+    pm = solved.highs
     from planner.analyses.membership import Membership, apply
 
     with pm.changes():

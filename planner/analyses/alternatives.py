@@ -37,7 +37,7 @@ import pandas as pd
 from models import PlanData
 
 from .. import money
-from ..persistent import INF, PersistentModel
+from ..highs import INF, HighsModel
 from ..solve import SolveOptions
 
 MEMBER_COLUMNS = (
@@ -57,7 +57,7 @@ class AlternativesResults:
     seconds: float
 
 
-def analyse_alternatives(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+def analyse_alternatives(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                          slacks: tuple[float, ...] = (0.05,),
                          progress: Callable[[int, int], object] | None = None) -> AlternativesResults:
     start = time.perf_counter()

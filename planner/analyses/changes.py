@@ -9,10 +9,10 @@ import numpy as np
 
 from models import PlanData
 
-from ..persistent import INF, PersistentModel
+from ..highs import INF, HighsModel
 
 
-def scale_requirements(pm: PersistentModel, factor: float) -> None:
+def scale_requirements(pm: HighsModel, factor: float) -> None:
     """Every requirement × `factor`: the right-hand side of every meet_requirement row."""
     model = pm.model
     cells = list(model.index.requirement)
@@ -26,7 +26,7 @@ def with_budget(data: PlanData, k: int) -> PlanData:
     return dataclasses.replace(data, abstentions=k, scenarios=scenarios)
 
 
-def set_budget(pm: PersistentModel, data: PlanData, k: int) -> None:
+def set_budget(pm: HighsModel, data: PlanData, k: int) -> None:
     """Every scenario's budget k in the persistent model: the coefficient −k of abstain_budget
     in every meet_requirement row. The model must have been built from `data` with every
     k_s > 0 (so that every scenario has the robust rows); inside `with pm.changes():`."""

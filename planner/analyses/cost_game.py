@@ -55,7 +55,7 @@ import pandas as pd
 from models import PlanData
 
 from .. import money
-from ..persistent import PersistentModel
+from ..highs import HighsModel
 from ..solve import NoPlan, SolveOptions, is_plan
 from .changes import scale_requirements
 from .games import CachedCost, cached, core_violation, nucleolus, shapley
@@ -116,7 +116,7 @@ class MoneyGame:
     outside price; leaving puts the plan's model back. `cost(S)` re-solves one coalition;
     `values(S)` is cached."""
 
-    def __init__(self, pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+    def __init__(self, pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                  shares: dict[str, float] | None = None, premium: float = PREMIUM):
         self.pm, self.data, self.options, self.shares = pm, data, options, shares
         self.premium = premium
@@ -208,7 +208,7 @@ class MoneyGame:
         return {m: own[m] + fair_share_pct.get(m, 0.0) / 100 * rest for m in self.data.members.index}
 
 
-def member_money(pm: PersistentModel, data: PlanData, x: np.ndarray) -> dict[str, float]:
+def member_money(pm: HighsModel, data: PlanData, x: np.ndarray) -> dict[str, float]:
     """Each member's plan cost (discounted spending above its baseline, its common-funding
     share included) and expected transit in the solution `x` (HiGHS's column values)."""
     model = pm.model
@@ -232,7 +232,7 @@ def member_money(pm: PersistentModel, data: PlanData, x: np.ndarray) -> dict[str
 
 
 def analyse_cost_game(
-    pm: PersistentModel,
+    pm: HighsModel,
     data: PlanData,
     burden: pd.DataFrame,
     options: SolveOptions = SolveOptions(),

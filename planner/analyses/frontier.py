@@ -34,7 +34,7 @@ import pandas as pd
 from models import PlanData
 
 from .. import money
-from ..persistent import INF, PersistentModel
+from ..highs import INF, HighsModel
 from ..solve import NoPlan, SolveOptions, is_plan
 
 COLUMNS = (
@@ -58,7 +58,7 @@ def default_bands(b0: float, points: int) -> list[float]:
     return [float(b0 * f) for f in fractions]
 
 
-def analyse_frontier(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+def analyse_frontier(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                      points: int = 9, bands: list[float] | None = None,
                      progress: Callable[[int, int], object] | None = None) -> FrontierResults:
     start = time.perf_counter()
@@ -121,7 +121,7 @@ def analyse_frontier(pm: PersistentModel, data: PlanData, options: SolveOptions 
     return FrontierResults(table, shares, 100 * b0, time.perf_counter() - start)
 
 
-def _band_rows(pm: PersistentModel, members: list[str], years_of: dict[str, list[int]], d: dict[int, float],
+def _band_rows(pm: HighsModel, members: list[str], years_of: dict[str, list[int]], d: dict[int, float],
                w: dict, spend_cols: dict, total_cols: dict, b: float) -> None:
     """burden[m] − (1 ∓ b) · fair_burden[m] ≷ 0 for every member, as temporary rows."""
     rows, lower, upper = [], [], []

@@ -27,9 +27,9 @@ def _worker_game(digest: str, content: bytes, shares: tuple | None, premium: flo
 
         from models import build_model
 
-        from ..persistent import PersistentModel
+        from ..highs import HighsModel
         from ..solve import SolveOptions
-        from ..validate import load_plan
+        from ..load import load_plan
         from .cost_game import MoneyGame
 
         with tempfile.TemporaryDirectory() as tmp:
@@ -39,7 +39,7 @@ def _worker_game(digest: str, content: bytes, shares: tuple | None, premium: flo
         for game in _GAMES.values():  # one workbook at a time per worker
             game[1].__exit__(None, None, None)
         _GAMES.clear()
-        pm = PersistentModel.attach(build_model(data))
+        pm = HighsModel(build_model(data))
         game = MoneyGame(pm, data, SolveOptions(time_limit_s=time_limit_s, mip_gap=data.mip_gap),
                          dict(shares) if shares is not None else None, premium)
         game.__enter__()

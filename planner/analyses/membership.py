@@ -39,7 +39,7 @@ import pyomo.environ as pyo
 from models import PlanData
 from models.sets import cost_shares, key_shares
 
-from ..persistent import PersistentModel
+from ..highs import HighsModel
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def coalition(data: PlanData, members: frozenset[str]) -> Membership:
     return Membership(out_from={m: first for m in data.members.index if m not in members}, fairness=False)
 
 
-def apply(pm: PersistentModel, data: PlanData, change: Membership) -> None:
+def apply(pm: HighsModel, data: PlanData, change: Membership) -> None:
     """Make `change` in the persistent model (inside a `with pm.changes():` block)."""
     board = getattr(pm, "_membership_board", None)
     if board is None or board.data is not data:
@@ -77,7 +77,7 @@ class _Board:
     so that a change of membership is a few array operations (the cost game makes
     thousands)."""
 
-    def __init__(self, pm: PersistentModel, data: PlanData):
+    def __init__(self, pm: HighsModel, data: PlanData):
         self.pm, self.data = pm, data
         model = pm.model
         ix = self.ix = model.index

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from models import PlanData
 
 from .. import money
-from ..persistent import PersistentModel
+from ..highs import HighsModel
 from ..solve import SolveOptions
 
 LOWER_BY = 10.0
@@ -37,7 +37,7 @@ class PenaltyCheck:
         return self.extra_shortfall_unit_years > CHANGED_UNIT_YEARS
 
 
-def check_penalty(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                   plan_seconds: float | None = None) -> PenaltyCheck:
     """Re-solve with the shortfall penalty ÷ LOWER_BY and compare with the plan loaded in
     Pyomo; the model is put back. A MIP re-solve stops at a gap of MIP_GAP (a yes-or-no

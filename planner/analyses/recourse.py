@@ -164,12 +164,9 @@ class _Adversary:
     do not interact once the first stage is fixed, so one solve prices one set in each."""
 
     def __init__(self, data: PlanData, options: SolveOptions):
-        from ..persistent import PersistentModel
-
         self.data = dataclasses.replace(data, abstentions=0, scenarios=data.scenarios.assign(abstentions=0.0))
         self.model = build_model(self.data)
-        solve(self.model, options)
-        self.pm = PersistentModel(self.model)
+        self.pm = solve(self.model, options).highs
         self.options = options
         m = self.model
         self.first = [v for name in FIRST_STAGE for v in getattr(m, name).values()]

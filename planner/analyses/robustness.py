@@ -38,7 +38,7 @@ import pyomo.environ as pyo
 from models import PlanData
 
 from .. import money
-from ..persistent import PersistentModel
+from ..highs import HighsModel
 from ..solve import SolveOptions
 from .changes import set_budget, with_budget
 
@@ -124,7 +124,7 @@ def worst_set(requirement, provided, scenario: str, may: list[str], k: int) -> t
     return frozenset(chosen), value, f"greedy ({count:,} sets: too many to enumerate)"
 
 
-def analyse_robustness(pm: PersistentModel, data: PlanData, options: SolveOptions = SolveOptions(),
+def analyse_robustness(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                        k_max: int | None = None) -> RobustnessResults:
     """Cost against k, worst abstention sets and the most harmful members of the loaded plan."""
     start = time.perf_counter()
@@ -238,7 +238,7 @@ def chance_view(data: PlanData, requirement: dict[tuple, float], provided: dict[
     return pd.DataFrame(rows, columns=list(CHANCE_COLUMNS))
 
 
-def _cost_against_k(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int,
+def _cost_against_k(pm: HighsModel, data: PlanData, options: SolveOptions, k_max: int,
                     orders: dict[int, dict[tuple[str, str], float]]) -> pd.DataFrame:
     """The plan re-solved with k = 0 … K in every scenario: on the persistent model where it
     has the robust rows in every scenario (every k_s > 0), else by building the model for
@@ -274,7 +274,7 @@ def _cost_row(k: int, status: str, costs: money.Costs | None, objective: float |
             costs.penalty_weight, objective)
 
 
-def _cost_by_rebuild(pm: PersistentModel, data: PlanData, options: SolveOptions, k_max: int,
+def _cost_by_rebuild(pm: HighsModel, data: PlanData, options: SolveOptions, k_max: int,
                      orders: dict[int, dict[tuple[str, str], float]]) -> pd.DataFrame:
     """The plan's own model lacks robust rows in some scenario (its budget there is 0): each
     k ≥ 1 is a model built with that budget in every scenario; k = 0 the nominal plan, which

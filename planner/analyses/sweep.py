@@ -97,7 +97,7 @@ def variants(vary: Mapping[str, list]) -> list[dict]:
 
 # ------------------------------------------------------------------ the worker side
 
-_CACHE: dict[tuple, Any] = {}  # (workbook digest, robust) -> (data, PersistentModel), per worker process
+_CACHE: dict[tuple, Any] = {}  # (workbook digest, robust) -> (data, HighsModel), per worker process
 
 
 def _persistent(digest: str, content: bytes, robust: int = 0):
@@ -108,8 +108,8 @@ def _persistent(digest: str, content: bytes, robust: int = 0):
     if key not in _CACHE:
         from models import build_model
 
-        from ..persistent import PersistentModel
-        from ..validate import load_plan
+        from ..highs import HighsModel
+        from ..load import load_plan
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "plan.xlsx"
@@ -118,7 +118,7 @@ def _persistent(digest: str, content: bytes, robust: int = 0):
         if robust:
             data = with_budget(data, robust)
         _CACHE.clear()  # one workbook at a time per worker
-        _CACHE[key] = (data, PersistentModel.attach(build_model(data)))
+        _CACHE[key] = (data, HighsModel(build_model(data)))
     return _CACHE[key]
 
 
@@ -186,12 +186,11 @@ def _recourse_variant(data, variant: dict, start: float) -> dict:
                            "objective": r.objective, "gap": r.gap}
     if r.model is not None and r.solved is not None and r.solved.has_solution:
         from .. import money
-        from ..persistent import PersistentModel
 
         row.update(money.of_model(r.model).as_row())
         row.update(money_cost_musd=r.money_musd, transit_cost_musd=r.transit_musd,  # each scenario's worst set
                    expected_shortfall_unit_years=r.shortfall_unit_years)
-        pm = PersistentModel(r.model)
+        pm = r.solved.highs
         row.update(_measures(pm, r.data, np.asarray(pm.highs.getSolution().col_value), out={variant.get("without")}))
     row["seconds"] = time.perf_counter() - start
     return row

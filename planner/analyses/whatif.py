@@ -30,7 +30,7 @@ from models import PlanData, build_model
 
 from .. import money
 from .. import results as plan_results
-from ..persistent import Outcome, PersistentModel
+from ..highs import Outcome, HighsModel
 from ..solve import NoPlan, SolveOptions, is_plan
 from .membership import Membership, apply, member_costs
 
@@ -189,7 +189,7 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
     if changes.join:
         data = with_joiners(data, changes.join)
     model = build_model(data)
-    pm = PersistentModel.attach(model)
+    pm = HighsModel(model)
     seconds["build"] = time.perf_counter() - clock
     before = Membership(out_from={code: data.first_year for code in changes.join})
     after = Membership(out_from=dict(changes.without), suspended_from=dict(changes.suspend),
@@ -217,7 +217,7 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
     )
 
 
-def solve_state(pm: PersistentModel, data: PlanData, membership: Membership,
+def solve_state(pm: HighsModel, data: PlanData, membership: Membership,
                 options: SolveOptions, what: str = "", note: str = "") -> PlanState:
     """Re-solve with `membership` and read what the comparison needs; the model is reset.
 
@@ -230,9 +230,7 @@ def solve_state(pm: PersistentModel, data: PlanData, membership: Membership,
         if not is_plan(outcome.status, outcome.has_solution):
             conflict: list[str] = []
             if outcome.status in ("infeasible", "infeasible or unbounded"):
-                from ..conflicts import explain
-
-                conflict = explain(model)
+                conflict = pm.conflict()
             raise NoPlan(outcome.status, what, conflict=conflict, elastic=data.elastic, note=note)
         coverage = plan_results.coverage(model, data, duals)
         costs = money.of_model(model)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyomo.environ as pyo
+from typing import TYPE_CHECKING
 
-from .persistent import PersistentModel
+if TYPE_CHECKING:
+    from .model import HighsModel
 
 IIS_TRUE = 4  # HiGHS iis_strategy: find a true IIS (the default, a light test, often finds none)
 IIS_MIP_RELAXATION = 16  # … of the LP relaxation, for a MIP
@@ -74,9 +75,8 @@ def describe_column(var: Any) -> str:
         if template else f"the bounds of {var.name}"
 
 
-def explain(model: pyo.ConcreteModel, limit: int = 30) -> list[str]:
+def explain(pm: HighsModel, limit: int = 30) -> list[str]:
     """Sentences for HiGHS's IIS of the (infeasible) model; empty when HiGHS finds none."""
-    pm = PersistentModel(model)
     try:
         pm.highs.setOptionValue("iis_strategy", IIS_TRUE + (IIS_MIP_RELAXATION if pm.is_mip else 0))
         pm.highs.setOptionValue("iis_time_limit", IIS_TIME_LIMIT_S)

@@ -1,15 +1,17 @@
-"""One model in HiGHS, changed in place and re-solved: never rebuilt.
+"""A Pyomo model's copy in HiGHS: compiled once, solved, changed in place and re-solved.
 
-Pyomo builds the model once and hands it to HiGHS once (`planner.solve.solve`, through
-`planner.highs_model.compile_lp`). An analysis then changes only what it needs, directly
-in HiGHS and in whole arrays: column bounds (fix a decision, switch a member's forces off),
-row bounds (switch a constraint off), objective costs and matrix coefficients. HiGHS
-re-solves from its last basis. Every change is recorded and `reset` puts the model back
-exactly, so the Pyomo model and HiGHS agree again before Pyomo touches it.
+`HighsModel(model)` hands the model to HiGHS once (`planner.highs.compile`). A plan is
+solved on it (`planner.solve.solve` is a thin call on this object); an analysis then changes
+only what it needs, directly in HiGHS and in whole arrays: column bounds (fix a decision,
+switch a member's forces off), row bounds (switch a constraint off), objective costs and
+matrix coefficients, and re-solves from the last basis. Every change is recorded and leaving
+its `changes()` block puts the model back exactly, so the Pyomo model and HiGHS agree again
+before Pyomo touches it. The object also gives the solution, the duals and their ranges,
+and for an infeasible model the conflict in words (`planner.highs.conflicts`).
 
 Going through Pyomo for such changes (fixing variables, deactivating constraints) makes
 its persistent interface delete and re-add columns one batch at a time, which is slower
-than a rebuild on the NATO example; docs/performance.md has the measurements.
+than a rebuild on the NATO example.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 
-from .highs_model import HighsInstance, compile_lp
+from .compile import HighsInstance, compile_lp
 
 INF = highspy.kHighsInf
 _STATUS = {
@@ -56,18 +58,15 @@ class Outcome:
         return self.status == "optimal"
 
 
-class PersistentModel:
-    """A solved Pyomo model whose HiGHS copy analyses change and re-solve.
+class HighsModel:
+    """The one HiGHS copy of a Pyomo model, which a plan solves and analyses change and re-solve.
 
-    The model must have been solved once by `planner.solve.solve` with HiGHS. Changes are
-    made inside `with pm.changes():` blocks, which may nest; leaving a block undoes what
-    was changed in it, so an analysis always hands the model back as it found it.
+    Changes are made inside `with hm.changes():` blocks, which may nest; leaving a block
+    undoes what was changed in it, so an analysis always hands the model back as it found it.
     """
 
-    def __init__(self, model: pyo.ConcreteModel):
-        instance: HighsInstance | None = getattr(model, "_highs", None)
-        if instance is None:
-            raise ValueError("solve the model with planner.solve.solve (HiGHS) before re-solving it")
+    def __init__(self, model: pyo.ConcreteModel, instance: HighsInstance | None = None):
+        instance = instance if instance is not None else compile_lp(model)
         self.model = model
         self.instance = instance
         self.highs: highspy.Highs = instance.highs
@@ -87,12 +86,10 @@ class PersistentModel:
         self.solves = 0
         self.solver_name = "HiGHS " + ".".join(map(str, instance.version()))
 
-    @classmethod
-    def attach(cls, model: pyo.ConcreteModel) -> PersistentModel:
-        """Hand `model` to HiGHS once, without solving it (if not done yet), and wrap it."""
-        if getattr(model, "_highs", None) is None:
-            model._highs = compile_lp(model)
-        return cls(model)
+    @property
+    def handover_seconds(self) -> float:
+        """How long handing the Pyomo model to HiGHS took."""
+        return self.instance.seconds
 
     # ------------------------------------------------------------------ indices
 
@@ -112,7 +109,7 @@ class PersistentModel:
     # ------------------------------------------------------------------ changes
 
     @contextmanager
-    def changes(self) -> Iterator[PersistentModel]:
+    def changes(self) -> Iterator[HighsModel]:
         """`with pm.changes(): pm.fix(...); pm.solve()`: undone when the block ends."""
         self._frames.append([])
         try:
@@ -392,4 +389,10 @@ class PersistentModel:
     def duals(self) -> dict[Any, float]:
         """Row duals of the current (LP) solution, by Pyomo constraint."""
         return self.instance.duals()
+
+    def conflict(self, limit: int = 30) -> list[str]:
+        """Why the model is infeasible, in sentences: HiGHS's IIS (`planner.highs.conflicts`)."""
+        from .conflicts import explain
+
+        return explain(self, limit)
 

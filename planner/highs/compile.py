@@ -14,8 +14,8 @@ else (a product of two variables, a nonlinear function) raises `NotLinear` with 
 constraint's name: the planner's models are LPs and MIPs.
 
 `HighsInstance` keeps the maps between Pyomo and HiGHS (variable → column, constraint →
-row) that `planner.solve` and `planner.persistent` use to load the solution and the duals
-and to change the model in place.
+row) that `planner.highs.HighsModel` uses to load the solution and the duals and to change
+the model in place.
 """
 
 from __future__ import annotations

@@ -1,0 +1,55 @@
+"""The analyses every plan report carries, run on the solved plan after the plan pipeline:
+the plan against abstaining members (the Robustness sheet) and against a penalty ten times
+lower (the Summary's "Penalty ten times lower"). A plan made robust with redeployment
+(`planner.analyses.recourse`) carries its own answer to the first."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from models import PlanData
+
+from ..highs import HighsModel
+from ..results import PlanChecks
+from ..solve import SolveOptions, SolveResult
+
+ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
+ROBUSTNESS_LIMIT = 300_000  # columns: above, the report re-solves for no other k than the plan's
+ROBUSTNESS_MIP_SECONDS = 5.0  # a whole-unit plan that took longer to solve: no other k either
+ROBUSTNESS_MIP_MEMBERS = 4  # … nor one with more members that may abstain (each k a MIP with many robust rows)
+
+
+def robustness_k_max(hm: HighsModel, data: PlanData, solved: SolveResult) -> int:
+    """How far the Robustness sheet's cost against k goes: at least ROBUSTNESS_K, but only
+    the plan's own k where each other k is a new model too large or a MIP too slow."""
+    k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
+    few = len(data.may_abstain()) <= ROBUSTNESS_MIP_MEMBERS
+    large = hm.highs.getNumCol() > ROBUSTNESS_LIMIT
+    if large or (hm.is_mip and (solved.seconds > ROBUSTNESS_MIP_SECONDS or not few)):
+        return data.abstentions  # each other k a new model or MIP: `planner sweep --vary abstentions=…`
+    return k_max
+
+
+def check_plan(hm: HighsModel, data: PlanData, solved: SolveResult, options: SolveOptions, *,
+               robustness: bool = True, say: Callable[[str], None] = lambda _: None) -> PlanChecks:
+    """Re-solve the solved plan `hm` with members abstaining (if `robustness` and any may)
+    and with a penalty ten times lower (unless the model is too large); `hm` is handed back
+    as it was found."""
+    checks = PlanChecks()
+    large = hm.highs.getNumCol() > ROBUSTNESS_LIMIT
+    if robustness and data.may_abstain():
+        from .robustness import analyse_robustness
+
+        say("Robustness: re-solving with members abstaining")
+        clock = time.perf_counter()
+        checks.robustness = analyse_robustness(hm, data, options, k_max=robustness_k_max(hm, data, solved))
+        checks.seconds["robustness"] = time.perf_counter() - clock
+    if len(data.requirements) and not large:
+        from .penalty_check import check_penalty
+
+        say("Checking the plan against a penalty ten times lower")
+        clock = time.perf_counter()
+        checks.penalty_check = check_penalty(hm, data, options, plan_seconds=solved.seconds)
+        checks.seconds["penalty check"] = time.perf_counter() - clock
+    return checks

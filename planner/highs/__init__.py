@@ -1,0 +1,8 @@
+"""HiGHS, in one place: a Pyomo model compiled to arrays once (`compile`), and the object
+that owns that copy, solves it, changes and re-solves it, and gives its duals, ranges and
+conflicts (`model.HighsModel`)."""
+
+from .compile import NotLinear, compile_lp
+from .model import INF, HighsModel, Outcome
+
+__all__ = ["INF", "HighsModel", "NotLinear", "Outcome", "compile_lp"]
