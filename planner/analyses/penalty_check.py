@@ -18,7 +18,6 @@ from ..solve import SolveOptions
 
 LOWER_BY = 10.0
 CHANGED_UNIT_YEARS = 1e-6
-MIP_GAP = 1e-3  # relative gap of a MIP re-solve
 MIP_TIME_FACTOR, MIP_MIN_SECONDS = 2.0, 10.0  # its time limit: 2 × the plan's solve, at least 10 s
 
 
@@ -40,9 +39,10 @@ class PenaltyCheck:
 def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                   plan_seconds: float | None = None) -> PenaltyCheck:
     """Re-solve with the shortfall penalty ÷ LOWER_BY and compare with the plan loaded in
-    Pyomo; the model is put back. A MIP re-solve stops at a gap of MIP_GAP (a yes-or-no
-    question needs no more) or after MIP_TIME_FACTOR × the plan's own solve (`plan_seconds`),
-    at least MIP_MIN_SECONDS."""
+    Pyomo; the model is put back. A MIP re-solve starts from the plan (feasible: only costs
+    change), is held to the plan's own gap (a looser one would hide changes smaller than
+    it: on NATO, 3 unit-years for 22 bn at a gap of 0.1 %) and stops after MIP_TIME_FACTOR ×
+    the plan's own solve (`plan_seconds`), at least MIP_MIN_SECONDS."""
     model = pm.model
     penalty, lower = data.shortfall_penalty, data.shortfall_penalty / LOWER_BY
     cur = data.currency
@@ -55,7 +55,6 @@ def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveO
         pm.set_costs(shortfalls, pm.costs(shortfalls) / LOWER_BY)
         limit, gap = options.time_limit_s, options.mip_gap
         if pm.is_mip:
-            gap = max(gap, MIP_GAP)
             if plan_seconds is not None:
                 limit = min(limit, max(MIP_MIN_SECONDS, MIP_TIME_FACTOR * plan_seconds))
         outcome = pm.solve(limit, gap)

@@ -84,6 +84,7 @@ class HighsModel:
         self.highs.setOptionValue("output_flag", False)  # HiGHS would report every change
         self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
+        self._plan_integers: np.ndarray | None = None  # the plan's integer decisions: the start of MIP re-solves
         self.solver_name = "HiGHS " + ".".join(map(str, instance.version()))
 
     @property
@@ -304,15 +305,23 @@ class HighsModel:
     # ------------------------------------------------------------------ solving
 
     def solve(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4, method: str = "choose",
-              tee: bool = False) -> Outcome:
+              tee: bool = False, mip_start: bool = True) -> Outcome:
         """Re-solve HiGHS's copy as it stands now; `method` is HiGHS's LP solver ("choose":
         simplex from the last basis; "ipm": interior point with crossover, faster on the
-        degenerate LPs of the alternatives); `tee` shows HiGHS's log."""
+        degenerate LPs of the alternatives); `tee` shows HiGHS's log.
+
+        A MIP re-solved inside a `changes()` block starts (`mip_start`) from the plan: the
+        integer decisions of the last solve made outside any block, each moved into its
+        column's current bounds (a member switched off orders nothing), HiGHS completing the
+        rest; a start the change makes infeasible is dropped by HiGHS, never trusted."""
         h = self.highs
         h.setOptionValue("output_flag", tee)
         h.setOptionValue("solver", method)
         h.setOptionValue("time_limit", float(time_limit_s))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
+        mip = self.is_mip
+        if mip and mip_start and self._frames and self._plan_integers is not None:
+            self._give_mip_start()
         start = time.perf_counter()
         h.run()
         seconds = time.perf_counter() - start
@@ -322,7 +331,8 @@ class HighsModel:
         info = h.getInfo()
         has_solution = info.primal_solution_status == 2
         objective = float(info.objective_function_value) if has_solution else None
-        mip = self.is_mip
+        if mip and has_solution and not self._frames:
+            self._plan_integers = np.asarray(h.getSolution().col_value)[self._integer_cols()]
         bound = float(info.mip_dual_bound) if mip else objective
         gap = None
         if objective is not None:
@@ -331,6 +341,18 @@ class HighsModel:
             elif bound is not None and math.isfinite(bound):
                 gap = abs(objective - bound) / max(1e-10, abs(objective))
         return Outcome(status, has_solution, objective, bound, gap, seconds)
+
+    def _integer_cols(self) -> np.ndarray:
+        return np.flatnonzero(self._integrality != 0).astype(np.int32)
+
+    def _give_mip_start(self) -> None:
+        """The plan's integer decisions, within the columns' current bounds, as HiGHS's
+        (partial) starting solution."""
+        cols = self._integer_cols()
+        if len(cols) != len(self._plan_integers):  # integrality changed since the plan: no start
+            return
+        values = np.clip(np.round(self._plan_integers), self._col_lower[cols], self._col_upper[cols])
+        self.highs.setSolution(len(cols), cols, values)
 
     def solve_with_duals(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4,
                          load: bool = True) -> tuple[Outcome, dict[Any, float]]:
