@@ -385,7 +385,7 @@ def table_rows(rows: list[dict]) -> list[list[str]]:
     return out
 
 
-TARGET_TOTAL = 1.5  # end to end ≤ 1.5 × HiGHS alone, at ≥ 1 M variables
+TARGET_TOTAL = 1.15  # end to end ≤ 1.15 × HiGHS alone, at ≥ 1 M variables (the fast-where-planners-work issue)
 TARGET_BUILD = 0.5  # build < 0.5 × HiGHS alone
 TARGET_FROM = 1_000_000  # variables
 LINEAR_SLACK = 1.5  # a stage's µs per non-zero may grow by this much from the smallest size up

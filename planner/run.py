@@ -14,7 +14,7 @@ from models import PlanData, build_model
 
 from . import __version__
 from .analyses.plan_checks import check_plan
-from .highs import HighsModel
+from .highs import LP_METHOD_NAME, HighsModel
 from .load import load_plan
 from .paths import check_output
 from .results import PlanChecks, PlanResults, extract
@@ -68,7 +68,9 @@ def make_provenance(path: Path, digest: str, solver: str, options: SolveOptions,
         "planner_version": __version__,
         "solver": solver,
         "options": f"time limit {options.time_limit_s:g} s; MIP gap {100 * options.mip_gap:g} %; "
-        f"elastic {'on' if data.elastic else 'off'}",
+        f"elastic {'on' if data.elastic else 'off'}"
+        + (f"; LPs by {LP_METHOD_NAME} (the fastest measured: docs/performance.md)"
+           if options.solver.lower() in ("highs", "appsi_highs") else ""),
         "run_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
 

@@ -3,6 +3,6 @@ that owns that copy, solves it, changes and re-solves it, and gives its duals, r
 conflicts (`model.HighsModel`)."""
 
 from .compile import NotLinear, compile_lp
-from .model import INF, HighsModel, Outcome
+from .model import INF, LP_METHOD_NAME, HighsModel, Outcome
 
-__all__ = ["INF", "HighsModel", "NotLinear", "Outcome", "compile_lp"]
+__all__ = ["INF", "LP_METHOD_NAME", "HighsModel", "NotLinear", "Outcome", "compile_lp"]

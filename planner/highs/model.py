@@ -30,6 +30,8 @@ import pyomo.environ as pyo
 from .compile import HighsInstance, compile_lp
 
 INF = highspy.kHighsInf
+LP_METHOD = "simplex"  # HiGHS's dual simplex: the fastest on the planner's LPs at every benchmark size (docs/performance.md)
+LP_METHOD_NAME = "dual simplex"
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: "optimal",
     highspy.HighsModelStatus.kInfeasible: "infeasible",
@@ -304,10 +306,10 @@ class HighsModel:
 
     # ------------------------------------------------------------------ solving
 
-    def solve(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4, method: str = "choose",
+    def solve(self, time_limit_s: float = 600.0, mip_gap: float = 1e-4, method: str = LP_METHOD,
               tee: bool = False, mip_start: bool = True) -> Outcome:
-        """Re-solve HiGHS's copy as it stands now; `method` is HiGHS's LP solver ("choose":
-        simplex from the last basis; "ipm": interior point with crossover, faster on the
+        """Re-solve HiGHS's copy as it stands now; `method` is HiGHS's LP solver (LP_METHOD:
+        dual simplex, from the last basis; "ipm": interior point with crossover, faster on the
         degenerate LPs of the alternatives); `tee` shows HiGHS's log.
 
         A MIP re-solved inside a `changes()` block starts (`mip_start`) from the plan: the
