@@ -24,10 +24,11 @@ verify: $(STAMP)  ## slower correctness checks
 verify-large: $(STAMP)  ## OR-Library capa/capb/capc (hours with HiGHS: see docs/performance.md)
 	$(BIN)/pytest -m orlib_large
 
-bench: $(STAMP)  ## performance table at 10 k, 100 k, 1 M, 3 M variables against HiGHS alone (~55 min)
+bench: $(STAMP)  ## performance table at 10 k, 100 k, 1 M, 3 M variables against HiGHS alone (~70 min)
 	$(BIN)/python benchmarks/bench.py --sizes small,medium,large,3m --time-limit 7200
 	$(BIN)/python benchmarks/resolve.py
 	$(BIN)/python benchmarks/examples.py
+	$(BIN)/python benchmarks/lp_methods.py --time-limit 300
 
 bench-quick: $(STAMP)  ## the same at 10 k and 100 k only (~2 min)
 	$(BIN)/python benchmarks/bench.py --sizes small,medium
