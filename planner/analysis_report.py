@@ -284,6 +284,9 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
          "model units, NOT money: the objective's charge for shortfalls and gaps", None),
         ("Status before / after", f"{results.before.outcome.status} / {results.after.outcome.status}", "", None),
     ]
+    if getattr(results, "robust", ""):
+        figures.insert(1, ("Abstentions (k)", f"{results.abstentions}: {results.robust}",
+                           "both plans hold against this many abstentions per scenario", None))
     figures += [(f"Time: {k}", v, "s", "0.00") for k, v in results.seconds.items()]
     members_chart = change_chart("Change in plan cost by member (after minus before)", "member",
                                  "cost_change_musd", "Change ({unit}, discounted)", cur)

@@ -150,6 +150,7 @@ def whatif(
     without: list[str] = typer.Option([], "--without", help="CODE[:YEAR][,CODE[:YEAR]…]: members leaving, out from YEAR (default: the first year)."),
     suspend: list[str] = typer.Option([], "--suspend", help="CODE:YEAR: a member's obligations suspended from YEAR (its forces do nothing for the pact); CODE>OTHER:YEAR: only its obligations towards OTHER (it stops serving OTHER's regions)."),
     join: list[str] = typer.Option([], "--join", help="CODE[:YEAR]: a state of the workbook's Candidates sheet (or a member with a year_joined) joining in YEAR (default: its year_joined); 'Candidates': all of them; FILE.xlsx: the states of that workbook's Candidates sheet, with their Forces… rows. Before = the pact without them."),
+    abstentions: Optional[str] = typer.Option(None, "--abstentions", help="K: both plans hold against any K abstentions per scenario (members whose obligation is not automatic), with redeployment when Settings › robust_recourse is yes, else with the static robust rows."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-whatif-<timestamp>.xlsx)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit per plan, seconds.", **TIME_LIMIT),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
@@ -164,8 +165,9 @@ def whatif(
       planner whatif inputs/anzus.xlsx --suspend "USA>NZL:2026"
       planner whatif my_pact.xlsx --join Candidates
       planner whatif inputs/nato.xlsx --join candidates.xlsx
+      planner whatif inputs/anzus.xlsx --without NZL --abstentions 1
     """
-    from .analyses.whatif import WhatIfError, parse_members
+    from .analyses.whatif import WhatIfError, check_abstentions, parse_members
     from .run import run_whatif
 
     with _handled():
@@ -178,9 +180,10 @@ def whatif(
                     (("without", without), ("suspend", suspend), ("join", codes))}
             if not any(spec.values()) and not files:
                 raise WhatIfError("say what changes: --without, --suspend and/or --join")
+            k = check_abstentions(abstentions) if abstentions is not None else None
             with err.status("Re-planning…") as status:
                 result = run_whatif(file, out_path, time_limit_s=time_limit, join_file=files[0] if files else None, force=force,
-                                    progress=lambda msg: status.update(msg + "…"), **spec)
+                                    abstentions=k, progress=lambda msg: status.update(msg + "…"), **spec)
         except WhatIfError as exc:
             err.print(f"What-if: {exc}", markup=False)
             raise typer.Exit(2) from None
@@ -447,6 +450,8 @@ def _print_whatif(run_) -> None:
     for row in res.summary.itertuples(index=False):
         table.add_row(row.measure, f"{row.before:,.1f}", f"{row.after:,.1f}", f"{row.change:+,.1f}")
     out.print(table)
+    if res.robust:
+        out.print(f"Both plans hold against {res.robust}", markup=False)
     members = Table(title=f"Members whose plan cost changes most (M {cur}, discounted)", title_justify="left")
     for name in ("member", "change", "before", "after", "difference"):
         members.add_column(name, justify="left" if name in ("member", "change") else "right")

@@ -191,13 +191,16 @@ def run_whatif(
     join: dict[str, int | None] | None = None,
     join_file: str | Path | None = None,
     time_limit_s: float | None = None,
+    abstentions: int | None = None,
     write: bool = True,
     progress: Progress | None = None,
     force: bool = False,
 ) -> WhatIfRun:
     """Re-plan the workbook at `path` with members leaving (`without`), suspended or
     joining ({code: year or None}; `join_file`: a workbook of states that join, each in its
-    year_joined), and write the comparison report.
+    year_joined), and write the comparison report. `abstentions` k: both plans robust
+    against k abstentions per scenario (with redeployment where Settings › robust_recourse
+    says yes).
 
     Raises planner.validate.InputError for a bad workbook,
     planner.analyses.whatif.WhatIfError for codes or years the plan does not have (or a
@@ -225,7 +228,7 @@ def run_whatif(
     options = SolveOptions(time_limit_s=time_limit_s if time_limit_s is not None else data.time_limit_s,
                            mip_gap=data.mip_gap)
     say("Planning before and after the change")
-    results = whatif(data, changes, options)
+    results = whatif(data, changes, options, abstentions)
     provenance = make_provenance(path, digest, results.solver, options, data)
     if report_path is not None:
         say("Writing the report")

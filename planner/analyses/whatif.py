@@ -11,6 +11,12 @@ plan without those changes. One model, built once; both plans are re-solves of i
   Candidates sheet (or of a member whose Members row has a year_joined); its Forces,
   SpendingTargets… rows come with it; the plan *before* is the pact without it.
 
+`abstentions` k (optional): both plans hold against any k abstentions per scenario among
+the members whose obligation is not automatic: with redeployment when Settings ›
+robust_recourse is yes (planner/analyses/recourse.py, the change of membership made in
+every model it solves), else with the static robust rows (models/robust.py); the report
+says which. Without it, the workbook's own abstention settings and static rows are used.
+
 Money is discounted M currency at base-year prices, as in the plan's report.
 """
 
@@ -25,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyomo.environ as pyo
 
 from models import PlanData, build_model
 
@@ -102,6 +109,8 @@ class WhatIfResults:
     requirements: pd.DataFrame
     seconds: dict[str, float]
     solver: str = "HiGHS"
+    abstentions: int | None = None  # k of --abstentions (None: the workbook's own settings)
+    robust: str = ""  # how both plans guard against the k abstentions, in words
 
 
 def parse_members(specs: Iterable[str], default_year: int | None = None) -> dict[str, int | None]:
@@ -182,25 +191,44 @@ def resolve_changes(data: PlanData, without: Mapping[str, int | None], suspend: 
     return result
 
 
-def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = SolveOptions()) -> WhatIfResults:
-    """The plan before and after `changes`, both re-solved on one model."""
+def check_abstentions(value: object) -> int:
+    """--abstentions K: a whole number ≥ 0 (WhatIfError otherwise)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise WhatIfError(f"--abstentions {value}: must be a whole number of members, 0 or more") from None
+    if not math.isfinite(number) or number < 0 or number != int(number):
+        raise WhatIfError(f"--abstentions {value}: must be a whole number of members, 0 or more")
+    return int(number)
+
+
+def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = SolveOptions(),
+           abstentions: int | None = None) -> WhatIfResults:
+    """The plan before and after `changes`, both re-solved on one model; with `abstentions`
+    k, both robust against k abstentions per scenario (with redeployment when Settings ›
+    robust_recourse says yes: each plan then solved by planner/analyses/recourse.py)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     if changes.join:
         data = with_joiners(data, changes.join)
+    robust = ""
+    if abstentions is not None:
+        from .changes import with_budget
+
+        abstentions = check_abstentions(abstentions)
+        data = with_budget(data, abstentions)
+        if abstentions and data.robust_recourse and data.may_abstain():
+            return _whatif_recourse(data, changes, options, abstentions, clock)
+        robust = (f"any {abstentions} abstention{'s' if abstentions != 1 else ''} per scenario, static robust rows "
+                  "(deployment decided before the abstention; Settings › robust_recourse no)" if abstentions
+                  else "no abstentions (k = 0)")
+        if abstentions and not data.may_abstain():
+            robust = f"any {abstentions} abstentions per scenario: no member may abstain (every obligation automatic)"
     model = build_model(data)
     pm = HighsModel(model)
     seconds["build"] = time.perf_counter() - clock
-    before = Membership(out_from={code: data.first_year for code in changes.join})
-    after = Membership(out_from=dict(changes.without), suspended_from=dict(changes.suspend),
-                       suspended_towards=dict(changes.suspend_towards))
-    plans = (
-        ("before", before, "before the change (the workbook's plan"
-         + (", without the joining states)" if changes.join else ")"), ""),
-        ("after", after, f"after the change ({changes.summary()})", "The plan before the change has one."),
-    )
     states = []
-    for label, membership, what, note in plans:
+    for label, membership, what, note in _memberships(data, changes):
         clock = time.perf_counter()
         states.append(solve_state(pm, data, membership, options, what=what, note=note))
         seconds[f"solve {label}"] = time.perf_counter() - clock
@@ -214,7 +242,84 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
         requirements=requirement_table(states[0], states[1]),
         seconds=seconds,
         solver=pm.solver_name,
+        abstentions=abstentions,
+        robust=robust,
     )
+
+
+def _memberships(data: PlanData, changes: MemberChanges) -> tuple[tuple[str, Membership, str, str], ...]:
+    """(label, membership, the plan in words, note when it has none) before and after."""
+    before = Membership(out_from={code: data.first_year for code in changes.join})
+    after = Membership(out_from=dict(changes.without), suspended_from=dict(changes.suspend),
+                       suspended_towards=dict(changes.suspend_towards))
+    return (
+        ("before", before, "before the change (the workbook's plan"
+         + (", without the joining states)" if changes.join else ")"), ""),
+        ("after", after, f"after the change ({changes.summary()})", "The plan before the change has one."),
+    )
+
+
+def _whatif_recourse(data: PlanData, changes: MemberChanges, options: SolveOptions, k: int,
+                     clock: float) -> WhatIfResults:
+    """Both plans robust against k abstentions with redeployment: each the two-stage plan of
+    planner/analyses/recourse.py, the change of membership made in every model it solves."""
+    from .recourse import solve_recourse
+
+    seconds: dict[str, float] = {"build": time.perf_counter() - clock}
+    states, methods, solver = [], [], "HiGHS"
+    for label, membership, what, note in _memberships(data, changes):
+        clock = time.perf_counter()
+        r = solve_recourse(data, None, options, prepare=lambda hm, d, ms=membership: apply(hm, d, ms))
+        solved = r.solved
+        if solved is None or not is_plan(solved.status, solved.has_solution):
+            raise NoPlan(r.status, what, conflict=getattr(solved, "conflict", []), elastic=data.elastic, note=note)
+        states.append(recourse_state(r, data, membership))
+        methods.append(f"{label}: {r.method}, {r.copies:,} sets" + (f", gap {100 * r.gap:.2g} %" if r.gap > 1e-7 else ""))
+        solver = solved.highs.solver_name if solved.highs is not None else solver
+        seconds[f"solve {label}"] = time.perf_counter() - clock
+    robust = (f"any {k} abstention{'s' if k != 1 else ''} per scenario, the others redeploying "
+              f"(Settings › robust_recourse yes; {'; '.join(methods)})")
+    return WhatIfResults(
+        data=data, changes=changes, before=states[0], after=states[1],
+        summary=summary_table(states[0], states[1]),
+        members=member_table(data, changes, states[0], states[1]),
+        requirements=requirement_table(states[0], states[1]),
+        seconds=seconds, solver=solver, abstentions=k, robust=robust,
+    )
+
+
+def recourse_state(r: Any, data: PlanData, membership: Membership) -> PlanState:
+    """A plan with redeployment (a planner.analyses.recourse.RecourseResult) read as the
+    what-if reads a plan: each scenario under its worst abstention set (its coverage under
+    the scenario's own name), costs as the recourse plan counts them."""
+    model, extensive, solved = r.model, r.data, r.solved
+    worst = {copy_of: g for g, copy_of in _worst_copy_names(r).items()}
+    coverage = plan_results.coverage(model, extensive, solved.duals)
+    coverage = coverage[coverage["scenario"].isin(worst)].assign(scenario=lambda f: f["scenario"].map(worst))
+    p = (data.scenarios["probability"] / data.scenarios["probability"].sum()).to_dict()
+    shortfall_cost = sum(p[g] * float(pyo.value(model.shortfall_cost[c])) for c, g in worst.items())
+    copies_shortfall = sum(float(pyo.value(model.shortfall_cost[s])) * float(model.index.probability[s])
+                           for s in model.S)
+    gaps = float(pyo.value(model.penalties)) - copies_shortfall
+    totals = {
+        "money_cost_musd": r.money_musd,
+        "plan_cost_musd": r.spending_added_musd,
+        "deployment_cost_musd": r.transit_musd,
+        "expected_shortfall_unit_years": r.shortfall_unit_years,
+        "requirements_short": int((coverage["shortfall_units"] > CHANGED).sum()),
+        "penalty_weight": shortfall_cost + gaps,
+        "objective": r.objective,
+        "seconds": r.seconds,
+    }
+    outcome = Outcome(solved.status, solved.has_solution, solved.objective, solved.bound, solved.gap, r.seconds)
+    return PlanState(outcome, totals, member_costs(model, extensive, membership), coverage.reset_index(drop=True))
+
+
+def _worst_copy_names(r: Any) -> dict[str, str]:
+    """Scenario -> the name of its worst copy in the recourse plan's extensive form."""
+    from .recourse import copy_name
+
+    return {g: copy_name(g, A) for g, A in r.worst.items()}
 
 
 def solve_state(pm: HighsModel, data: PlanData, membership: Membership,
