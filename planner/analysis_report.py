@@ -67,6 +67,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "shapley_low_musd": ("Shapley, 95 % low", "money", "Lower end of the 95 % interval (sampled; exact: the value)."),
     "shapley_high_musd": ("Shapley, 95 % high", "money", "Upper end of the 95 % interval."),
     "shapley_std_error_musd": ("Shapley standard error", "money", "Standard error of the sampled estimate (0: exact)."),
+    "shapley_whole_units_musd": ("Shapley share of the plan's cost", "money",
+                                 "The Shapley value plus the member's fair share of what whole units add (the plan's "
+                                 "real cost − c(N)): these sum to the plan's real cost."),
     "nucleolus_musd": ("Nucleolus", "money",
                        "The split that makes the unhappiest coalition as happy as possible (blank: "
                        "too many members to enumerate every coalition)."),
@@ -355,7 +358,10 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
         ("c(N) of the game", f"{game.grand_cost:,.1f} {m}: the whole pact with units divisible; the Shapley values "
                              f"and the plan allocation sum to it."),
         ("The plan's real cost", f"{game.plan_money:,.1f} {m} (whole units; spending added + expected transit); "
-                                 f"its objective with penalty weights {game.plan_objective:,.1f}."),
+                                 f"its objective with penalty weights {game.plan_objective:,.1f}. Whole units add "
+                                 f"{game.plan_money - game.grand_cost:,.1f} {m} to c(N): 'Shapley share of the plan's "
+                                 f"cost' splits that by fair share on top of each Shapley value, so that column sums "
+                                 f"to the plan's real cost."),
         ("A negative value", "The member lowers the others' cost by more than it adds: its forces, stocks or sites "
                              "cover more than its own share of the requirements, so the rest would pay it to join."),
         ("Method", method),

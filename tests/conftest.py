@@ -10,10 +10,15 @@ NATO = Path(__file__).resolve().parents[1] / "inputs" / "nato.xlsx"
 
 @pytest.fixture(scope="session")
 def nato_results():
-    """The NATO example's plan (no report, no Robustness sheet), solved once for the session:
-    a whole-unit MIP takes about half a minute with its penalty check."""
-    from planner import run_plan
+    """The NATO example's plan, solved once for the session by the plan pipeline alone
+    (read, build, solve, extract: no Robustness sheet, no penalty check, no report): a
+    whole-unit MIP of about 15 s."""
+    from planner.load import load_plan
+    from planner.run import solve_plan
+    from planner.solve import SolveOptions
 
-    run = run_plan(NATO, write=False, robustness=False)
-    assert run.results is not None, run.status
-    return run.results
+    data, _ = load_plan(NATO)
+    options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
+    _, solved, results, _ = solve_plan(data, options, lambda _: None, lambda _: None)
+    assert results is not None, solved.status
+    return results

@@ -201,10 +201,12 @@ def test_tutorial_game_is_money():
     than buying all of its share outside plus its floors, and c(N) is at most the plan's money."""
     data = tutorial_data()
     pm, results = solved(data)
-    game = analyse_cost_game(pm, data, results.burden)
-    assert game.grand_cost <= results.totals["money_cost_musd"] + 1e-6
+    money = results.totals["money_cost_musd"]
+    game = analyse_cost_game(pm, data, results.burden, plan_money=money)
+    assert game.grand_cost <= money + 1e-6
     t = game.table
     assert t["shapley_musd"].sum() == pytest.approx(game.grand_cost, rel=1e-9)
+    assert t["shapley_whole_units_musd"].sum() == pytest.approx(money, rel=1e-9)  # the plan's real cost
     assert t["shapley_musd"].abs().max() < 10 * max(1.0, results.totals["money_cost_musd"])
 
 

@@ -103,7 +103,8 @@ def test_additive_and_quadratic_games_are_exact():
         assert sum(est.values.values()) == pytest.approx(game(frozenset(PLAYERS)), rel=1e-12)
 
 
-@pytest.mark.parametrize("name", [pytest.param("airport", marks=pytest.mark.verify), "majority"])
+@pytest.mark.parametrize("name", [pytest.param("airport", marks=pytest.mark.verify),
+                                  pytest.param("majority", marks=pytest.mark.verify)])
 def test_closed_form_games_within_the_stated_interval(name):
     """Over three seeds, about 95 % of the players' true values lie in their intervals. The
     airport game's small players and the majority game's pivots have marginals that are

@@ -67,7 +67,7 @@ NUCLEOLUS_LIMIT = 12
 PREMIUM = 1.5  # outside price = PREMIUM × the dearest member's cost of a unit-year
 COLUMNS = (
     "member", "name", "shapley_musd", "shapley_low_musd", "shapley_high_musd", "shapley_std_error_musd",
-    "nucleolus_musd", "plan_allocation_musd", "plan_cost_musd", "fair_share_cost_musd",
+    "shapley_whole_units_musd", "nucleolus_musd", "plan_allocation_musd", "plan_cost_musd", "fair_share_cost_musd",
     "defence_spending_musd", "stand_alone_cost_musd", "shapley_share_pct", "fair_share_pct",
 )
 
@@ -303,7 +303,7 @@ def analyse_cost_game(
         else:
             violation = _violation_among(game, allocation)
             scope = f"the {len(game.values) - 1:,} coalitions the estimate valued (a necessary condition only)"
-        table = _table(data, burden, phi, nucleus, allocation, game, grand)
+        table = _table(data, burden, phi, nucleus, allocation, game, grand, plan_money)
     seconds = time.perf_counter() - start
     half = max((h - v for v, (_, h) in zip(phi.values(), phi.ci95.values())), default=0.0)
     return CostGameResults(
@@ -338,14 +338,20 @@ def _violation_among(game: CachedCost, allocation: dict[str, float]) -> tuple[fr
 
 
 def _table(data: PlanData, burden: pd.DataFrame, phi, nucleus: dict, allocation: dict[str, float],
-           game: CachedCost, grand: float) -> pd.DataFrame:
+           game: CachedCost, grand: float, plan_money: float = float("nan")) -> pd.DataFrame:
+    """One row per member. `shapley_whole_units_musd`: φ_i + f_i · (plan_money − c(N)), the
+    Shapley value with the member's fair share of what whole units add to the divisible
+    game's c(N): these sum to the plan's real cost (blank when it is not known)."""
     b = burden.set_index("member")
+    whole_units = plan_money - grand if np.isfinite(plan_money) else np.nan
     rows = []
     for m in data.members.index:
         low, high = phi.ci95[m]
         alone = game.values.get(frozenset([m]), np.nan)
+        fair = b.at[m, "fair_share_pct"] / 100
         rows.append((
-            m, data.members.at[m, "name"], phi[m], low, high, phi.std_error[m], nucleus.get(m, np.nan),
+            m, data.members.at[m, "name"], phi[m], low, high, phi.std_error[m], phi[m] + fair * whole_units,
+            nucleus.get(m, np.nan),
             allocation[m], b.at[m, "plan_cost_musd"], b.at[m, "fair_share_pct"] / 100 * grand,
             b.at[m, "defence_spending_musd"], alone, 100 * phi[m] / grand if grand else np.nan,
             b.at[m, "fair_share_pct"],
