@@ -27,6 +27,7 @@ from .report import (
     chart_anchor,
     colour_series,
     money_axis,
+    printed_note,
     provenance_value,
     put_cell,
     set_text_categories,
@@ -68,8 +69,8 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "shapley_high_musd": ("Shapley, 95 % high", "money", "Upper end of the 95 % interval."),
     "shapley_std_error_musd": ("Shapley standard error", "money", "Standard error of the sampled estimate (0: exact)."),
     "shapley_whole_units_musd": ("Shapley share of the plan's cost", "money",
-                                 "The Shapley value plus the member's fair share of what whole units add (the plan's "
-                                 "real cost − c(N)): these sum to the plan's real cost."),
+                                 "The Shapley value plus the member's fair share of what the plan costs beyond c(N) "
+                                 "(whole units, robustness): these sum to the plan's real cost."),
     "nucleolus_musd": ("Nucleolus", "money",
                        "The split that makes the unhappiest coalition as happy as possible (blank: "
                        "too many members to enumerate every coalition)."),
@@ -307,6 +308,9 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
 
 # ---------------------------------------------------------------------------- cost game
 
+NOTE_COLUMNS = 9  # the Shapley sheet's notes span its first nine columns
+
+
 def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Sequence[str] = ()) -> None:
     """The Shapley sheet: one row per member, a chart, and below them the game in words:
     what c(S) is, the outside prices, c(N) against the plan's real cost, the method and its
@@ -358,10 +362,11 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
         ("c(N) of the game", f"{game.grand_cost:,.1f} {m}: the whole pact with units divisible; the Shapley values "
                              f"and the plan allocation sum to it."),
         ("The plan's real cost", f"{game.plan_money:,.1f} {m} (whole units; spending added + expected transit); "
-                                 f"its objective with penalty weights {game.plan_objective:,.1f}. Whole units add "
-                                 f"{game.plan_money - game.grand_cost:,.1f} {m} to c(N): 'Shapley share of the plan's "
-                                 f"cost' splits that by fair share on top of each Shapley value, so that column sums "
-                                 f"to the plan's real cost."),
+                                 f"its objective with penalty weights {game.plan_objective:,.1f}. The plan costs "
+                                 f"{game.plan_money - game.grand_cost:,.1f} {m} more than c(N) (whole units, and "
+                                 f"robustness against abstentions where the plan has it): 'Shapley share of the "
+                                 f"plan's cost' splits that by fair share on top of each Shapley value, so that column "
+                                 f"sums to the plan's real cost."),
         ("A negative value", "The member lowers the others' cost by more than it adds: its forces, stocks or sites "
                              "cover more than its own share of the requirements, so the rest would pay it to join."),
         ("Method", method),
@@ -374,9 +379,9 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
         ("Mean re-solve time", f"{game.resolve_seconds:.3f} s per coalition ({game.seconds:,.0f} s in all)"),
     ]
     lines += [("Cut short by the time budget", text) for text in cut_short]
+    last = min(len(df.columns), NOTE_COLUMNS)  # the notes wrap within the table's first printed page
     for i, (label, text) in enumerate(lines):
-        safe_text(ws.cell(row=row + i, column=1), label).font = Font(bold=True)
-        safe_text(ws.cell(row=row + i, column=2), excel_text(text))
+        printed_note(ws, 1, row + i, last, f"{label}: {text}")
     print_sheet(ws)
 
 

@@ -340,8 +340,9 @@ def _violation_among(game: CachedCost, allocation: dict[str, float]) -> tuple[fr
 def _table(data: PlanData, burden: pd.DataFrame, phi, nucleus: dict, allocation: dict[str, float],
            game: CachedCost, grand: float, plan_money: float = float("nan")) -> pd.DataFrame:
     """One row per member. `shapley_whole_units_musd`: φ_i + f_i · (plan_money − c(N)), the
-    Shapley value with the member's fair share of what whole units add to the divisible
-    game's c(N): these sum to the plan's real cost (blank when it is not known)."""
+    Shapley value with the member's fair share of what the plan costs beyond the divisible
+    game's c(N) (whole units; robustness, where the plan has it): these sum to the plan's
+    real cost (blank when it is not known)."""
     b = burden.set_index("member")
     whole_units = plan_money - grand if np.isfinite(plan_money) else np.nan
     rows = []
