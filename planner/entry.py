@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from contextlib import contextmanager
 
 from .paths import WRITTEN
 
@@ -41,13 +42,31 @@ def report_interrupt(exc: BaseException | None = None) -> int:
     return 128 + getattr(exc, "signum", signal.SIGINT)
 
 
+@contextmanager
+def _signals_to_main_thread():
+    """Block SIGINT, SIGTERM and SIGHUP while the block starts threads (they inherit the mask,
+    so the kernel never hands them a signal meant for the planner: a signal taken by another
+    thread would not wake the main thread from a blocking write), then unblock them here; a
+    signal that came meanwhile is delivered then."""
+    wanted = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)
+
+
 def main() -> None:
     """Run the command line; exit 128 + signal number if interrupted."""
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _raise_terminated)
     try:
-        from .cli import app
+        with _signals_to_main_thread():
+            from .cli import app  # numpy starts OpenBLAS's threads here: they must not take the signals
 
         app()  # exits through SystemExit
     except KeyboardInterrupt as exc:

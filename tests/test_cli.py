@@ -31,6 +31,7 @@ def nato_report(tmp_path_factory):
     return out, result.output
 
 
+@pytest.mark.verify  # the NATO command end to end (40 s); its report is also compared cell for cell there
 def test_nato_report_sheets_charts_and_rows(nato_report):
     path, _ = nato_report
     wb = openpyxl.load_workbook(path)
@@ -41,17 +42,10 @@ def test_nato_report_sheets_charts_and_rows(nato_report):
     assert burden.iloc[:, 0].is_unique
 
 
-def test_nato_2024_spending_equals_natos_published_share(nato_report):
+def test_nato_2024_spending_equals_natos_published_share(nato_results):
     """Every ally's 2024 defence spending, % of GDP, as NATO published it (±0.01 pp)."""
-    path, _ = nato_report
-    wb = openpyxl.load_workbook(path, read_only=True)
-    ws = wb["Spending"]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows)
-    member, year, share = header.index(header[0]), None, None
-    year = next(i for i, h in enumerate(header) if str(h).lower().startswith("year"))
-    share = next(i for i, h in enumerate(header) if "% of gdp" in str(h).lower() and "spend" in str(h).lower())
-    report = {r[member]: r[share] for r in rows if r[year] == 2024}
+    spending = nato_results.spending
+    report = spending[spending["year"] == 2024].set_index("member")["spending_pct_gdp"].to_dict()
     names = pd.read_excel(NATO, sheet_name="Members").set_index("name")["code"]
     nato = pd.read_csv(ROOT / "inputs" / "data" / "nato_defence_expenditure_2014_2024.csv")
     nato = nato[(nato["year"] == 2024) & nato["country"].isin(names.index)]
@@ -64,6 +58,7 @@ def test_nato_2024_spending_equals_natos_published_share(nato_report):
             assert report[code] == pytest.approx(published, abs=0.01), country
 
 
+@pytest.mark.verify
 def test_terminal_summary(nato_report):
     _, output = nato_report
     assert "optimal" in output and "Cost of the plan" in output and "USA" in output
