@@ -171,11 +171,19 @@ SLOW_SAVE = textwrap.dedent("""
 """)
 
 
+def _as_in_a_terminal() -> None:
+    """The child's signals as in a terminal: a test run started in the background (`make test &`,
+    nohup) inherits SIGINT and SIGHUP ignored, and a command started so rightly keeps ignoring them."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_the_write_leaves_nothing_and_says_so(sig, tmp_path):
     shutil.copy(TUTORIAL, tmp_path / "p.xlsx")
     child = subprocess.Popen([sys.executable, "-c", SLOW_SAVE, str(tmp_path / "p.xlsx"), str(tmp_path / "r.xlsx")],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_as_in_a_terminal)
     assert child.stdout.readline().strip() == "writing"
     child.send_signal(sig)
     _, stderr = child.communicate(timeout=30)
