@@ -126,7 +126,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
         gap=outcome.gap,
         seconds=hm.handover_seconds + outcome.seconds,
         solver="HiGHS",
-        solver_version=hm.solver_name.split(" ", 1)[1],
+        solver_version=hm.version,
         is_mip=hm.is_mip,
         duals=duals,
         handover_seconds=hm.handover_seconds,

@@ -222,7 +222,7 @@ def member_money(pm: HighsModel, data: PlanData, x: np.ndarray) -> dict[str, flo
     for name, cost in (("assign", lambda k: ix.home_cost[k[0], k[1], k[2], k[4]]),
                        ("draw", lambda k: ix.site_cost[k[1], k[2], k[3], k[5]])):
         var = getattr(model, name)
-        keys = [k for k in var if id(var[k]) in pm._col]
+        keys = [k for k in var if pm.column(var[k]) is not None]
         values = x[pm.columns([var[k] for k in keys])]
         for k, v in zip(keys, values):
             if v:

@@ -234,7 +234,7 @@ class _Columns:
         model = hm.model
         self.hm = hm
         first = [(name, key, var) for name in FIRST_STAGE for key, var in getattr(model, name).items()]
-        have = [(name, key, hm._col[id(var)]) for name, key, var in first if id(var) in hm._col]
+        have = [(name, key, hm.column(var)) for name, key, var in first if hm.column(var) is not None]
         self.first_keys: list[Decision] = [(name, key) for name, key, _ in have]
         self.first_cols = np.array([j for _, _, j in have], dtype=np.int32)
         self.group = {s: data.scenario_groups.get(s, s) for s in model.S}
@@ -247,7 +247,7 @@ class _Columns:
         self.by_member: dict[tuple[str, str], list[int]] = {}  # (member, copy) -> its deployment columns
         for family, at in (("assign", 3), ("draw", 4)):
             for key, var in getattr(model, family).items():
-                j = hm._col.get(id(var))
+                j = hm.column(var)
                 if j is None:
                     continue
                 s = key[-1]
@@ -468,7 +468,7 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
         objective = outcome.objective
         x = np.asarray(hm.highs.getSolution().col_value)
         first = columns.first_stage(x)
-        known = {g: float(x[hm._col[id(model.group_cost[g])]]) for g in model.G_groups}
+        known = {g: float(x[hm.column(model.group_cost[g])]) for g in model.G_groups}
         certificates = {s: [] for s in every}
         for copy in model.S:
             certificates[columns.group[copy]].append(columns.read(x, copy))

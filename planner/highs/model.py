@@ -87,7 +87,8 @@ class HighsModel:
         self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
         self._plan_integers: np.ndarray | None = None  # the plan's integer decisions: the start of MIP re-solves
-        self.solver_name = "HiGHS " + ".".join(map(str, instance.version()))
+        self.version = ".".join(map(str, instance.version()))  # HiGHS's, e.g. "1.16.0"
+        self.solver_name = "HiGHS " + self.version
 
     @property
     def handover_seconds(self) -> float:
@@ -95,6 +96,10 @@ class HighsModel:
         return self.instance.seconds
 
     # ------------------------------------------------------------------ indices
+
+    def column(self, variable: Any) -> int | None:
+        """HiGHS column of one Pyomo variable (None if it has none: fixed in Pyomo, or unused)."""
+        return self._col.get(id(variable))
 
     def columns(self, variables: Iterable[Any]) -> np.ndarray:
         """HiGHS column of each Pyomo variable (variables fixed in Pyomo have none)."""
@@ -378,7 +383,7 @@ class HighsModel:
         Valid inequalities (`model.valid_inequalities`: they only tighten the relaxation) are
         redundant in that LP and would distort its duals: they are switched off for it.
         """
-        integer_cols = np.flatnonzero(self._integrality != 0).astype(np.int32)
+        integer_cols = self._integer_cols()
         values = np.round(np.asarray(self.highs.getSolution().col_value)[integer_cols])
         cuts = [con for name in getattr(self.model, "valid_inequalities", ())
                 for con in getattr(self.model, name).values()]
