@@ -104,15 +104,16 @@ class PlanResults:
 def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:
     """All result tables of a solved model."""
     spending_table = spending(model, data, solved.duals, solved.ranges)
-    coverage_table = coverage(model, data, solved.duals, solved.ranges)
+    flows = deployed(model)
+    coverage_table = coverage(model, data, solved.duals, solved.ranges, flows)
     return PlanResults(
         data=data,
         solve=solved,
         burden=explain_topups(burden(model, data), spending_table, model.index.discount),
         spending=spending_table,
-        capabilities=capabilities(model, data),
+        capabilities=capabilities(model, data, flows),
         coverage=coverage_table,
-        deployment=deployment(model, data),
+        deployment=deployment(model, data, flows),
         scenarios=scenarios(model, data, coverage_table),
         sites=sites(model, data),
         site_stocks=site_stocks(model, data),
@@ -128,6 +129,22 @@ def site_costs_value(model: pyo.ConcreteModel, data: PlanData, t: int) -> float:
 
 def _values(var: pyo.Var) -> dict:
     return {k: (v.value or 0.0) for k, v in var.items()}
+
+
+@dataclass(frozen=True)
+class Flows:
+    """The units that move in the solution: assign[m, c, r, t, s] and draw[m, k, c, r, t, s]
+    above 1e-9, read once (the largest variables of the model) for every table that needs them."""
+
+    assign: list[tuple[tuple, float]]
+    draw: list[tuple[tuple, float]]
+
+
+def deployed(model: pyo.ConcreteModel) -> Flows:
+    """The non-zero deployments of the solution."""
+    def nonzero(var: pyo.Var) -> list[tuple[tuple, float]]:
+        return [(k, value) for k, v in var.items() if (value := v.value) is not None and value > 1e-9]
+    return Flows(nonzero(model.assign), nonzero(model.draw))
 
 
 def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
@@ -335,15 +352,16 @@ def spending_paths(spending_table: pd.DataFrame, data: PlanData) -> SpendingPath
     )
 
 
-def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+def capabilities(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None = None) -> pd.DataFrame:
     """Per member, capability and year: existing, ordered, in service, deployed (the most in
     any scenario), costs."""
     ix = model.index
+    flows = flows or deployed(model)
     x = _values(model.x_units)
     per_scenario: dict[tuple, float] = defaultdict(float)
-    for (m, c, r, t, s), v in _values(model.assign).items():
+    for (m, c, r, t, s), v in flows.assign:
         per_scenario[m, c, t, s] += v
-    for (m, k, c, r, t, s), v in _values(model.draw).items():
+    for (m, k, c, r, t, s), v in flows.draw:
         per_scenario[m, c, t, s] += v
     used: dict[tuple, float] = defaultdict(float)  # the most used in any scenario
     for (m, c, t, s), v in per_scenario.items():
@@ -376,17 +394,16 @@ def capabilities(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=CAPABILITY_COLUMNS)
 
 
-def deployment(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
+def deployment(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None = None) -> pd.DataFrame:
     """Who arrives where, per scenario: from home or by drawing sets at a site, on which day."""
     ix = model.index
+    flows = flows or deployed(model)
     warning = data.scenarios["warning_days"].to_dict()
     rows = []
-    for (m, c, r, t, s), v in _values(model.assign).items():
-        if v > 1e-9:
-            rows.append((s, m, c, r, t, "home", v, ix.home_days[m, c, r, s], warning[s], v * ix.home_cost[m, c, r, s]))
-    for (m, k, c, r, t, s), v in _values(model.draw).items():
-        if v > 1e-9:
-            rows.append((s, m, c, r, t, k, v, ix.site_days[k, c, r, s], warning[s], v * ix.site_cost[k, c, r, s]))
+    for (m, c, r, t, s), v in flows.assign:
+        rows.append((s, m, c, r, t, "home", v, ix.home_days[m, c, r, s], warning[s], v * ix.home_cost[m, c, r, s]))
+    for (m, k, c, r, t, s), v in flows.draw:
+        rows.append((s, m, c, r, t, k, v, ix.site_days[k, c, r, s], warning[s], v * ix.site_cost[k, c, r, s]))
     return pd.DataFrame(rows, columns=list(DEPLOYMENT_COLUMNS))
 
 
@@ -467,7 +484,7 @@ def sensitivity(model: pyo.ConcreteModel, duals: Mapping[Any, float],
 
 
 def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float],
-             ranges: Mapping[Any, tuple[float, float]] | None = None) -> pd.DataFrame:
+             ranges: Mapping[Any, tuple[float, float]] | None = None, flows: Flows | None = None) -> pd.DataFrame:
     """Per requirement and scenario: required, provided, by whom, shortfall, marginal cost.
 
     marginal_cost_musd = dual of meet_requirement[c, r, t, s] / δ_t: the cost, in that
@@ -477,13 +494,12 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
     """
     ranges = ranges or {}
     ix = model.index
+    flows = flows or deployed(model)
     by = defaultdict(list)
-    for (m, c, r, t, s), v in _values(model.assign).items():
-        if v > 1e-9:
-            by[c, r, t, s].append((m, v))
-    for (m, k, c, r, t, s), v in _values(model.draw).items():
-        if v > 1e-9:
-            by[c, r, t, s].append((f"{m} at {k}", v))
+    for (m, c, r, t, s), v in flows.assign:
+        by[c, r, t, s].append((m, v))
+    for (m, k, c, r, t, s), v in flows.draw:
+        by[c, r, t, s].append((f"{m} at {k}", v))
     short = _values(model.shortfall)
     records = []
     for (c, r, t, s), q in ix.requirement.items():
