@@ -29,11 +29,13 @@ bench: $(STAMP)  ## performance table at 10 k, 100 k, 1 M, 3 M variables against
 	$(BIN)/python benchmarks/resolve.py
 	$(BIN)/python benchmarks/examples.py
 	$(BIN)/python benchmarks/lp_methods.py --time-limit 300
+	$(BIN)/python benchmarks/targets.py
 
 bench-quick: $(STAMP)  ## the same at 10 k and 100 k only (~2 min)
 	$(BIN)/python benchmarks/bench.py --sizes small,medium
 	$(BIN)/python benchmarks/resolve.py --cases nato,small
 	$(BIN)/python benchmarks/examples.py --examples nato,anzus
+	$(BIN)/python benchmarks/targets.py
 
 examples: $(STAMP)  ## regenerate inputs/*.xlsx from the published data
 	$(BIN)/python scripts/make_examples.py

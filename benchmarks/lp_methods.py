@@ -107,6 +107,8 @@ def main() -> None:
     args = parser.parse_args()
     print("| size | method | seconds | status | basis | objective − simplex's (relative) |")
     print("|---|---|---:|---|---|---:|")
+    path = HERE / "out" / "lp_methods.json"
+    kept = json.loads(path.read_text()) if path.exists() else {}
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         rows = measure(size, [m.strip() for m in args.methods.split(",") if m.strip()], args.time_limit)
         for r in rows:
@@ -115,9 +117,12 @@ def main() -> None:
                   f"{'yes' if r['basis'] else 'no'} | {diff} |", flush=True)
         usable = [r for r in rows if r["status"] == "Optimal" and r["basis"]
                   and (r["vs simplex"] is None or abs(r["vs simplex"]) <= 1e-6)]
-        if usable:
-            fastest = min(usable, key=lambda r: r["seconds"])
+        fastest = min(usable, key=lambda r: r["seconds"]) if usable else None
+        if fastest:
             print(f"| {size} | fastest with a basis | {fastest['method']} | | | |", flush=True)
+        kept[size] = {"rows": rows, "fastest": fastest["method"] if fastest else None}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(kept, indent=1))  # benchmarks/targets.py reads it
 
 
 if __name__ == "__main__":

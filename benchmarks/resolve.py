@@ -17,14 +17,19 @@ each is solved two ways:
                  planner.analyses.changes.scale_requirements), then HighsModel.solve
                  (HiGHS from its last basis), then the change undone
 
-Both give the same optimum (checked here, and in tests/test_whatif.py). Printed: median
-seconds of each, and their ratio. Not a test: `make bench` runs it after bench.py.
+Both give the same optimum (checked here: to 1e-6 for an LP, each within the other's proven
+bound for a MIP; and in tests/test_whatif.py). Printed: median seconds of each, and their ratio; then where a rebuild's time goes (build, hand-over,
+HiGHS, loading values and duals) against HiGHS's time in the re-solve, with HiGHS's simplex
+iterations (LP) or nodes (MIP) each way: the profile that says how much of a rebuild a
+re-solve can save. Saved to benchmarks/out/resolve.json (benchmarks/targets.py reads it).
+Not a test: `make bench` runs it after bench.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import random
 import statistics
 import sys
@@ -68,19 +73,31 @@ def run_case(case: str, kind: str, variants: int, seed: int) -> dict:
     first = solve(model)
     pm = first.highs
     rebuild, resolve, mismatch = [], [], 0
+    parts = {"build": [], "hand-over": [], "HiGHS cold": [], "load, duals": [], "HiGHS warm": []}
+    work = {"cold": [], "warm": []}  # simplex iterations (LP) or branch-and-bound nodes (MIP)
     for _ in range(variants):
         changed, change = _variant(data, kind, rng)
         start = time.perf_counter()
-        fresh = solve(build_model(changed))
+        model_changed = build_model(changed)
+        built = time.perf_counter() - start
+        fresh = solve(model_changed)
         rebuild.append(time.perf_counter() - start)
+        parts["build"].append(built)
+        parts["hand-over"].append(fresh.handover_seconds)
+        parts["HiGHS cold"].append(fresh.seconds - fresh.handover_seconds)
+        parts["load, duals"].append(rebuild[-1] - built - fresh.seconds)
+        work["cold"].append(fresh.work)
 
         start = time.perf_counter()
         with pm.changes():
             change(pm)
             outcome = pm.solve(data.time_limit_s, data.mip_gap)
+        work["warm"].append(outcome.work)
         resolve.append(time.perf_counter() - start)
-        if abs(outcome.objective - fresh.objective) > 1e-6 * max(1.0, abs(fresh.objective)):
+        parts["HiGHS warm"].append(outcome.seconds)
+        if not _agree(outcome, fresh):
             mismatch += 1
+    med = statistics.median
     return {
         "case": case,
         "kind": "MIP" if first.is_mip else "LP",
@@ -88,13 +105,26 @@ def run_case(case: str, kind: str, variants: int, seed: int) -> dict:
         "columns": pm.highs.getNumCol(),
         "rows": pm.highs.getNumRow(),
         "first solve s": first.seconds,
-        "rebuild s": statistics.median(rebuild),
-        "re-solve s": statistics.median(resolve),
-        "speed-up": statistics.median(rebuild) / statistics.median(resolve),
-        "≥ 10×": "met" if statistics.median(rebuild) >= AIM * statistics.median(resolve) else "not met",
+        "rebuild s": med(rebuild),
+        "re-solve s": med(resolve),
+        "speed-up": med(rebuild) / med(resolve),
+        "≥ 10×": "met" if med(rebuild) >= AIM * med(resolve) else "not met",
         "variants": variants,
         "optima differ": mismatch,
+        # the profile: where a rebuild's time goes, and how much HiGHS works each way
+        **{f"{name} s": med(values) for name, values in parts.items()},
+        f"{'nodes' if first.is_mip else 'iterations'} cold": int(med(work["cold"])),
+        f"{'nodes' if first.is_mip else 'iterations'} warm": int(med(work["warm"])),
     }
+
+
+def _agree(a, b) -> bool:
+    """Both optima the same: to 1e-6 for an LP; for a MIP, each objective within the other's
+    proven bound (both are within the MIP gap of the true optimum, not equal to it)."""
+    tolerance = 1e-6 * max(1.0, abs(b.objective))
+    if a.bound is None or b.bound is None or a.gap == 0 == b.gap:
+        return abs(a.objective - b.objective) <= tolerance
+    return a.objective >= b.bound - tolerance and b.objective >= a.bound - tolerance
 
 
 def _variant(data, kind: str, rng: random.Random):
@@ -124,13 +154,28 @@ def main() -> None:
     rows = [run_case(case.strip(), kind.strip(), args.variants, args.seed)
             for case in args.cases.split(",") if case.strip()
             for kind in args.changes.split(",") if kind.strip()]
-    keys = list(rows[0])
-    print("| " + " | ".join(keys) + " |")
-    print("|" + "|".join("---" for _ in keys) + "|")
+    print(markdown_table(rows, MAIN_KEYS))
+    print("\nWhere a rebuild's time goes (medians, s), and HiGHS's work cold and warm:\n")
+    print(markdown_table(rows, ["case", "change", *(k for k in rows[0] if k not in MAIN_KEYS)]))
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "resolve.json"
+    kept = {(r["case"], r["change"]): r for r in (json.loads(path.read_text()) if path.exists() else [])}
+    kept.update({(r["case"], r["change"]): r for r in rows})  # benchmarks/targets.py reads them
+    path.write_text(json.dumps(list(kept.values()), indent=1))
+
+
+MAIN_KEYS = ["case", "kind", "change", "columns", "rows", "first solve s", "rebuild s", "re-solve s",
+             "speed-up", "≥ 10×", "variants", "optima differ"]
+OUT = HERE / "out"
+
+
+def markdown_table(rows: list[dict], keys: list[str]) -> str:
+    lines = ["| " + " | ".join(keys) + " |", "|" + "|".join("---" for _ in keys) + "|"]
     for row in rows:
         cells = [f"{v:,.3f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else str(v)
-                 for v in row.values()]
-        print("| " + " | ".join(cells) + " |")
+                 for v in (row[k] for k in keys)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ class SolveResult:
     conflict: list[str] = field(default_factory=list)  # infeasible: why, in words (planner.highs.conflicts)
     message: str = ""
     highs: HighsModel | None = field(default=None, repr=False, compare=False)  # HiGHS's copy, to re-solve
+    work: int | None = None  # HiGHS's branch-and-bound nodes (MIP) or simplex iterations (LP) of the solve
 
     @property
     def optimal(self) -> bool:
@@ -134,6 +135,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult
         ranges=ranges,
         conflict=conflict,
         highs=hm,
+        work=outcome.work,
     )
 
 

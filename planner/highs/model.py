@@ -54,6 +54,7 @@ class Outcome:
     bound: float | None
     gap: float | None
     seconds: float
+    work: int | None = None  # HiGHS's branch-and-bound nodes (MIP) or simplex iterations (LP)
 
     @property
     def optimal(self) -> bool:
@@ -347,7 +348,8 @@ class HighsModel:
                 gap = 0.0 if status == "optimal" else None
             elif bound is not None and math.isfinite(bound):
                 gap = abs(objective - bound) / max(1e-10, abs(objective))
-        return Outcome(status, has_solution, objective, bound, gap, seconds)
+        work = int(info.mip_node_count if mip else info.simplex_iteration_count)
+        return Outcome(status, has_solution, objective, bound, gap, seconds, work)
 
     def _integer_cols(self) -> np.ndarray:
         return np.flatnonzero(self._integrality != 0).astype(np.int32)
