@@ -24,16 +24,16 @@ verify: $(STAMP)  ## slower correctness checks
 verify-large: $(STAMP)  ## OR-Library capa/capb/capc (hours with HiGHS: see docs/performance.md)
 	$(BIN)/pytest -m orlib_large
 
-bench: $(STAMP)  ## performance table at 10 k, 100 k, 1 M, 3 M variables against HiGHS alone (~70 min)
+bench: $(STAMP)  ## performance table at 10 k, 100 k, 1 M, 3 M variables against HiGHS alone (~90 min)
 	$(BIN)/python benchmarks/bench.py --sizes small,medium,large,3m --time-limit 7200
 	$(BIN)/python benchmarks/resolve.py
 	$(BIN)/python benchmarks/examples.py
 	$(BIN)/python benchmarks/lp_methods.py --time-limit 300
 	$(BIN)/python benchmarks/targets.py
 
-bench-quick: $(STAMP)  ## the same at 10 k and 100 k only (~2 min)
+bench-quick: $(STAMP)  ## 10 k and 100 k, NATO re-solves and end to end, then the targets (~3 min)
 	$(BIN)/python benchmarks/bench.py --sizes small,medium
-	$(BIN)/python benchmarks/resolve.py --cases nato,small
+	$(BIN)/python benchmarks/resolve.py --cases small,nato --variants 2 --changes "member out"
 	$(BIN)/python benchmarks/examples.py --examples nato,anzus
 	$(BIN)/python benchmarks/targets.py
 

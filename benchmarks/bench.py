@@ -539,7 +539,7 @@ def bench(args) -> None:
         md_path.with_suffix(".json").write_text(json.dumps({"machine": info, "rows": rows}, indent=1))
         sizes_dir = OUT / "sizes"  # one file per size, kept across runs: benchmarks/targets.py reads them
         sizes_dir.mkdir(parents=True, exist_ok=True)
-        (sizes_dir / f"{size}.json").write_text(json.dumps({"machine": info, "row": row}, indent=1))
+        (sizes_dir / f"{size}.json").write_text(json.dumps({"machine": info, "row": row, "measured": time.strftime("%Y-%m-%d %H:%M")}, indent=1))
     elapsed = time.perf_counter() - began
     print()
     print(plain_table(table_rows(rows)))

@@ -120,7 +120,8 @@ def main() -> None:
         fastest = min(usable, key=lambda r: r["seconds"]) if usable else None
         if fastest:
             print(f"| {size} | fastest with a basis | {fastest['method']} | | | |", flush=True)
-        kept[size] = {"rows": rows, "fastest": fastest["method"] if fastest else None}
+        kept[size] = {"rows": rows, "fastest": fastest["method"] if fastest else None,
+                      "measured": time.strftime("%Y-%m-%d %H:%M")}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(kept, indent=1))  # benchmarks/targets.py reads it
 

@@ -113,8 +113,9 @@ def run_case(case: str, kind: str, variants: int, seed: int) -> dict:
         "optima differ": mismatch,
         # the profile: where a rebuild's time goes, and how much HiGHS works each way
         **{f"{name} s": med(values) for name, values in parts.items()},
-        f"{'nodes' if first.is_mip else 'iterations'} cold": int(med(work["cold"])),
-        f"{'nodes' if first.is_mip else 'iterations'} warm": int(med(work["warm"])),
+        "HiGHS work": "nodes" if first.is_mip else "iterations",
+        "work cold": int(med(work["cold"])),
+        "work warm": int(med(work["warm"])),
     }
 
 
@@ -160,7 +161,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "resolve.json"
     kept = {(r["case"], r["change"]): r for r in (json.loads(path.read_text()) if path.exists() else [])}
-    kept.update({(r["case"], r["change"]): r for r in rows})  # benchmarks/targets.py reads them
+    kept.update({(r["case"], r["change"]): {**r, "measured": time.strftime("%Y-%m-%d %H:%M")} for r in rows})  # benchmarks/targets.py reads them
     path.write_text(json.dumps(list(kept.values()), indent=1))
 
 

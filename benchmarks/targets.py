@@ -36,6 +36,10 @@ def _verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
+def _when(result: dict) -> str:
+    return f" [measured {result['measured']}]" if result.get("measured") else ""
+
+
 def examples() -> list[str]:
     runs = _read("examples.json")
     if not runs:
@@ -49,7 +53,7 @@ def examples() -> list[str]:
             line += (f"; profile: starting Python and importing {startup:.1f} s, the planner's run "
                      f"{r['planner run s']:.1f} s of which the solve {r['plan solve s']:.2f} s: the fixed costs "
                      f"(imports, reading the workbook, writing the report) are several times a solve this short")
-        out.append(line)
+        out.append(line + _when(r))
     return out
 
 
@@ -61,24 +65,25 @@ def resolves() -> list[str]:
     for r in rows:
         met = r["speed-up"] >= RESOLVE_AIM
         line = (f"{r['case']} {r['kind']} ({r['columns']:,} columns), {r['change']}: rebuild {r['rebuild s']:.2f} s, "
-                f"re-solve {r['re-solve s']:.2f} s: {r['speed-up']:.1f}× (target ≥ {RESOLVE_AIM:g}×: {_verdict(met)})")
+                f"re-solve {r['re-solve s']:.2f} s (medians of {r.get('variants', '?')}): {r['speed-up']:.1f}× (target ≥ {RESOLVE_AIM:g}×: {_verdict(met)})")
         if not met and "HiGHS cold s" in r:
-            work = "nodes" if r["kind"] == "MIP" else "iterations"
+            work = r["HiGHS work"]
             pyomo = r["build s"] + r["hand-over s"] + r["load, duals s"]
             line += (f"; profile: the rebuild is build {r['build s']:.2f} + hand-over {r['hand-over s']:.2f} + "
                      f"HiGHS {r['HiGHS cold s']:.2f} + values and duals {r['load, duals s']:.2f} s, so saving all "
                      f"the Pyomo side ({pyomo:.2f} s) gives at most {r['rebuild s'] / max(r['HiGHS cold s'], 1e-9):.1f}×; "
-                     f"HiGHS warm took {r['HiGHS warm s']:.2f} s ({r[work + ' warm']:,} {work}) against "
-                     f"{r['HiGHS cold s']:.2f} s cold ({r[work + ' cold']:,} {work}), and "
+                     f"HiGHS warm took {r['HiGHS warm s']:.2f} s ({r['work warm']:,} {work}) against "
+                     f"{r['HiGHS cold s']:.2f} s cold ({r['work cold']:,} {work}), and "
                      f"{RESOLVE_AIM:g}× needs it under {r['rebuild s'] / RESOLVE_AIM:.2f} s")
-        out.append(line)
+        out.append(line + _when(r))
     return out
 
 
 def scale() -> list[str]:
     out = []
     for path in sorted((OUT / "sizes").glob("*.json")) if (OUT / "sizes").exists() else []:
-        row = json.loads(path.read_text())["row"]
+        saved = json.loads(path.read_text())
+        row = saved["row"]
         alone = (row.get("alone") or {}).get("seconds")
         if row["vars"] < TARGET_FROM or not alone or row.get("total") is None:
             continue
@@ -92,7 +97,7 @@ def scale() -> list[str]:
             line += (f"; profile: the planner's own time is {own:.0f} s ({parts} s; HiGHS inside the planner "
                      f"{row['highs_in_planner']:.0f} s), and the target leaves it "
                      f"{TARGET_TOTAL * alone - row['highs_in_planner']:.0f} s")
-        out.append(line)
+        out.append(line + _when(saved))
     return out or [f"≥ {TARGET_FROM:,} variables within {TARGET_TOTAL}× HiGHS alone: not measured "
                    "(benchmarks/bench.py --sizes large)"]
 
@@ -102,7 +107,7 @@ def lp_method() -> list[str]:
     if not sizes:
         return ["LP algorithm by measurement: not measured (benchmarks/lp_methods.py)"]
     return [f"{size}: fastest LP algorithm with a basis {v['fastest']}, the planner's {LP_METHOD} "
-            f"({_verdict(v['fastest'] == LP_METHOD)})" for size, v in sizes.items()]
+            f"({_verdict(v['fastest'] == LP_METHOD)}){_when(v)}" for size, v in sizes.items()]
 
 
 def main() -> None:

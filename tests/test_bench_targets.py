@@ -33,7 +33,7 @@ def test_verdicts_and_profiles(targets, tmp_path, capsys):
     }))
     base = {"kind": "LP", "columns": 1000, "rows": 100, "build s": 0.5, "hand-over s": 0.25,
             "HiGHS cold s": 2.0, "load, duals s": 0.25, "HiGHS warm s": 1.0,
-            "iterations cold": 2000, "iterations warm": 500}
+            "HiGHS work": "iterations", "work cold": 2000, "work warm": 500}
     (tmp_path / "resolve.json").write_text(json.dumps([
         {**base, "case": "medium", "change": "member out", "rebuild s": 3.0, "re-solve s": 1.0, "speed-up": 3.0},
         {**base, "case": "small", "change": "requirements", "rebuild s": 3.0, "re-solve s": 0.2, "speed-up": 15.0},
