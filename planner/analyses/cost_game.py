@@ -353,7 +353,7 @@ def _table(data: PlanData, burden: pd.DataFrame, phi, nucleus: dict, allocation:
         rows.append((
             m, data.members.at[m, "name"], phi[m], low, high, phi.std_error[m], phi[m] + fair * whole_units,
             nucleus.get(m, np.nan),
-            allocation[m], b.at[m, "plan_cost_musd"], b.at[m, "fair_share_pct"] / 100 * grand,
+            allocation[m], b.at[m, "plan_cost_musd"], fair * grand,
             b.at[m, "defence_spending_musd"], alone, 100 * phi[m] / grand if grand else np.nan,
             b.at[m, "fair_share_pct"],
         ))

@@ -301,18 +301,25 @@ def recourse_state(r: Any, data: PlanData, membership: Membership) -> PlanState:
     copies_shortfall = sum(float(pyo.value(model.shortfall_cost[s])) * float(model.index.probability[s])
                            for s in model.S)
     gaps = float(pyo.value(model.penalties)) - copies_shortfall
-    totals = {
-        "money_cost_musd": r.money_musd,
-        "plan_cost_musd": r.spending_added_musd,
-        "deployment_cost_musd": r.transit_musd,
-        "expected_shortfall_unit_years": r.shortfall_unit_years,
-        "requirements_short": int((coverage["shortfall_units"] > CHANGED).sum()),
-        "penalty_weight": shortfall_cost + gaps,
-        "objective": r.objective,
-        "seconds": r.seconds,
-    }
+    costs = money.Costs(r.money_musd, r.spending_added_musd, r.transit_musd, shortfall_cost + gaps,
+                        r.shortfall_unit_years)
     outcome = Outcome(solved.status, solved.has_solution, solved.objective, solved.bound, solved.gap, r.seconds)
-    return PlanState(outcome, totals, member_costs(model, extensive, membership), coverage.reset_index(drop=True))
+    return PlanState(outcome, plan_totals(costs, coverage, r.objective, r.seconds),
+                     member_costs(model, extensive, membership), coverage.reset_index(drop=True))
+
+
+def plan_totals(costs: money.Costs, coverage: pd.DataFrame, objective: float | None, seconds: float) -> dict:
+    """The figures the what-if compares for one plan (SUMMARY_MEASURES, and its solve time)."""
+    return {
+        "money_cost_musd": costs.money_musd,
+        "plan_cost_musd": costs.spending_added_musd,
+        "deployment_cost_musd": costs.transit_musd,
+        "expected_shortfall_unit_years": costs.expected_shortfall_unit_years,
+        "requirements_short": int((coverage["shortfall_units"] > CHANGED).sum()),
+        "penalty_weight": costs.penalty_weight,
+        "objective": objective,
+        "seconds": seconds,
+    }
 
 
 def _worst_copy_names(r: Any) -> dict[str, str]:
@@ -338,17 +345,7 @@ def solve_state(pm: HighsModel, data: PlanData, membership: Membership,
                 conflict = pm.conflict()
             raise NoPlan(outcome.status, what, conflict=conflict, elastic=data.elastic, note=note)
         coverage = plan_results.coverage(model, data, duals)
-        costs = money.of_model(model)
-        totals = {
-            "money_cost_musd": costs.money_musd,
-            "plan_cost_musd": costs.spending_added_musd,
-            "deployment_cost_musd": costs.transit_musd,
-            "expected_shortfall_unit_years": costs.expected_shortfall_unit_years,
-            "requirements_short": int((coverage["shortfall_units"] > CHANGED).sum()),
-            "penalty_weight": costs.penalty_weight,
-            "objective": outcome.objective,
-            "seconds": outcome.seconds,
-        }
+        totals = plan_totals(money.of_model(model), coverage, outcome.objective, outcome.seconds)
         return PlanState(outcome, totals, member_costs(model, data, membership), coverage)
 
 
