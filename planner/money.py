@@ -43,7 +43,7 @@ def of_solution(pm: Any, x: np.ndarray | None = None) -> Costs:
     """The costs of HiGHS's current solution of the persistent model `pm` (or of the column
     values `x`), without loading it into Pyomo."""
     forms_ = forms(pm)
-    x = np.asarray(pm.highs.getSolution().col_value) if x is None else x
+    x = pm.solution() if x is None else x
     return _costs({name: float(coefs @ x[cols] + constant) for name, (cols, coefs, constant) in forms_.items()})
 
 

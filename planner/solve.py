@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pyomo.environ as pyo
 
@@ -95,18 +95,25 @@ def is_mip(model: pyo.ConcreteModel) -> bool:
     )
 
 
-def solve(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions()) -> SolveResult:
-    """Solve `model` and load its solution; duals are returned for LPs."""
+def solve(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),
+          prepare: Callable[[HighsModel], None] | None = None) -> SolveResult:
+    """Solve `model` and load its solution; duals are returned for LPs. `prepare(hm)`, if
+    given, is made for good in HiGHS's copy before it is solved (HiGHS only)."""
     if options.solver.lower() in ("highs", "appsi_highs"):
-        return _solve_highs(model, options)
+        return _solve_highs(model, options, prepare)
+    if prepare is not None:
+        raise ValueError(f"a change made in HiGHS's copy needs the HiGHS solver, not {options.solver}")
     return _solve_legacy(model, options)
 
 
-
-def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult:
+def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions,
+                 prepare: Callable[[HighsModel], None] | None = None) -> SolveResult:
     """Hand `model` to HiGHS (afresh: the Pyomo model may have changed since a last solve),
-    solve it, load the plan into the Pyomo variables, and take the duals and their ranges."""
+    make `prepare` in it, solve it, load the plan into the Pyomo variables, and take the
+    duals and their ranges."""
     hm = HighsModel(model)
+    if prepare is not None:
+        hm.keep(prepare)
     outcome = hm.solve(options.time_limit_s, options.mip_gap, tee=options.tee)
     duals: dict[Any, float] = {}
     ranges: dict[Any, tuple[float, float]] = {}

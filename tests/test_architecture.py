@@ -14,7 +14,7 @@ LAYERS: list[set[str]] = [
     {"planner.xlsx", "planner.validate"},
     {"planner.assemble"},
     {"planner.load"},  # read → validate → assemble
-    {"planner.highs", "planner.highs.compile", "planner.highs.model", "planner.highs.conflicts"},
+    {"planner.highs", "planner.highs.compile", "planner.highs.model", "planner.highs.conflicts", "planner.highs.dense"},
     {"planner.solve"},
     {"planner.results"},
     {"planner.overview", "planner.report", "planner.template"},

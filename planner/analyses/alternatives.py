@@ -107,7 +107,7 @@ def analyse_alternatives(pm: HighsModel, data: PlanData, options: SolveOptions =
                     with pm.changes():
                         pm.set_objective(tcols, tcoef, sense)
                         outcome = pm.solve(options.time_limit_s, options.mip_gap, method="ipm")
-                        x = np.asarray(pm.highs.getSolution().col_value) if outcome.has_solution else None
+                        x = pm.solution() if outcome.has_solution else None
                     extremes.append(x)
                     done += 1
                     if progress is not None:

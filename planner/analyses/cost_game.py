@@ -157,7 +157,7 @@ class MoneyGame:
     # ------------------------------------------------------------ one coalition
     def money_of(self, objective: float) -> float:
         """The objective of HiGHS's current solution without its gap penalties and tie-break."""
-        x = np.asarray(self.pm.highs.getSolution().col_value)
+        x = self.pm.solution()
         return float(objective - self._weight_costs @ x[self._weight_cols])
 
     def _cost(self, members: frozenset) -> float:
@@ -202,7 +202,7 @@ class MoneyGame:
             outcome = self.pm.solve(self.options.time_limit_s, self.options.mip_gap)
         if not is_plan(outcome.status, outcome.has_solution):
             raise NoPlan(outcome.status, "for the whole pact (the cost game)", elastic=self.data.elastic)
-        x = np.asarray(self.pm.highs.getSolution().col_value)
+        x = self.pm.solution()
         own = member_money(self.pm, self.data, x)
         rest = total - sum(own.values())
         return {m: own[m] + fair_share_pct.get(m, 0.0) / 100 * rest for m in self.data.members.index}

@@ -76,7 +76,7 @@ def analyse_frontier(pm: HighsModel, data: PlanData, options: SolveOptions = Sol
 
     def measure() -> tuple[float, float, str, dict[str, tuple[float, float]]]:
         """Largest relative deviation, in pp, which member, and each member's shares, from HiGHS's solution."""
-        x = np.asarray(pm.highs.getSolution().col_value)
+        x = pm.solution()
         burden = {m: sum(d[t] * x[spend_cols[m, t]] for t in years_of[m]) for m in members}
         fair = {m: sum(d[t] * ix.key_share[m, t] * x[total_cols[t]] for t in years_of[m]) for m in members}
         grand = sum(d[t] * x[spend_cols[m, t]] for m, t in ix.active) or 1.0

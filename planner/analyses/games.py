@@ -45,9 +45,10 @@ import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 import pandas as pd
+
+from ..highs.dense import max_min_excess
 
 Player = Hashable
 Cost = Callable[[frozenset], float]
@@ -290,38 +291,6 @@ def core_violation(
     return _coalition(players, pick), float(paid_more[pick - 1])
 
 
-def _max_min_excess(
-    A_free: np.ndarray, c_free: np.ndarray, A_eq: np.ndarray, b_eq: np.ndarray, upper: np.ndarray
-) -> tuple[np.ndarray, float, np.ndarray]:
-    """max t s.t. A_free x + t ≤ c_free, A_eq x = b_eq, x ≤ upper, by HiGHS.
-
-    Returns x, t and the duals of the A_free rows."""
-    (m, n), inf = A_free.shape, highspy.kHighsInf
-    A = np.vstack([np.hstack([A_free, np.ones((m, 1))]), np.hstack([A_eq, np.zeros((len(A_eq), 1))])])
-    rows, cols = np.nonzero(A)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n + 1, A.shape[0]
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = np.r_[np.zeros(n), 1.0]
-    lp.col_lower_ = np.full(n + 1, -inf)
-    lp.col_upper_ = np.r_[np.minimum(upper, inf), inf]
-    lp.row_lower_ = np.r_[np.full(m, -inf), b_eq]
-    lp.row_upper_ = np.r_[c_free, b_eq]
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(rows, minlength=A.shape[0]))].astype(np.int32)
-    lp.a_matrix_.index_ = cols.astype(np.int32)
-    lp.a_matrix_.value_ = A[rows, cols]
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.passModel(lp)
-    highs.run()
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(f"excess LP not solved: {highs.modelStatusToString(highs.getModelStatus())}")
-    sol = highs.getSolution()
-    col = np.array(sol.col_value)
-    return col[:n], float(col[n]), np.array(sol.row_dual)[:m]
-
-
 def _lp_game(players: tuple, cost: Cost) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Incidence rows and costs of the proper coalitions, c(N), all divided by scale = max |c|."""
     v = _mask_costs(players, cached(cost))
@@ -339,7 +308,7 @@ def least_core(players: Iterable[Player], cost: Cost) -> tuple[dict[Player, floa
         return {players[0]: cached(cost)(frozenset(players))}, -math.inf
     A, c, grand, scale = _lp_game(players, cost)
     n = len(players)
-    x, t, _ = _max_min_excess(A, c, np.ones((1, n)), np.array([grand]), np.full(n, np.inf))
+    x, t, _ = max_min_excess(A, c, np.ones((1, n)), np.array([grand]), np.full(n, np.inf))
     return {p: float(xi * scale) for p, xi in zip(players, x)}, -t * scale
 
 
@@ -366,7 +335,7 @@ def nucleolus(
     fixed_A, fixed_b = np.ones((1, n)), np.array([grand])
     free = np.ones(len(c), dtype=bool)
     while np.linalg.matrix_rank(fixed_A) < n:
-        x, t, dual = _max_min_excess(A[free], c[free], fixed_A, fixed_b, upper)
+        x, t, dual = max_min_excess(A[free], c[free], fixed_A, fixed_b, upper)
         slack = c[free] - A[free] @ x - t
         tight = (np.abs(dual) > _DUAL_TOL) & (slack <= _DUAL_TOL)
         if not tight.any():  # numerically unclear: the largest dual is positive in theory

@@ -36,7 +36,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
@@ -46,7 +45,7 @@ from models.sets import build_index
 
 from .. import money
 from ..highs import HighsModel, Outcome
-from ..solve import RANGING_LIMIT, SolveOptions, SolveResult, ranged_constraints, solve
+from ..solve import SolveOptions, SolveResult, solve
 
 log = logging.getLogger(__name__)
 
@@ -160,35 +159,16 @@ Prepare = Callable[[HighsModel, PlanData], None]  # a change made in every HiGHS
 
 
 def _prepared(hm: HighsModel, data: PlanData, prepare: Prepare | None) -> HighsModel:
-    """`hm` with `prepare` made in it for good (a changes block that is never left): the
-    what-if's change of membership, in every model generation builds."""
+    """`hm` with `prepare` made in it for good: the what-if's change of membership, in every
+    model generation builds."""
     if prepare is not None:
-        block = hm.changes()
-        block.__enter__()
-        hm._recourse_block = block  # kept with the model: the change stays
-        prepare(hm, data)
+        hm.keep(lambda h: prepare(h, data))
     return hm
 
 
 def _solve(model: pyo.ConcreteModel, data: PlanData, options: SolveOptions, prepare: Prepare | None) -> SolveResult:
     """planner.solve.solve, with `prepare` made in HiGHS's copy first."""
-    if prepare is None:
-        return solve(model, options)
-    hm = _prepared(HighsModel(model), data, prepare)
-    outcome = hm.solve(options.time_limit_s, options.mip_gap, tee=options.tee)
-    duals: dict = {}
-    ranges: dict = {}
-    ranged = ranged_constraints(model) if hm.highs.getNumCol() <= RANGING_LIMIT else []
-    if outcome.has_solution:
-        hm.load_solution()
-        if not hm.is_mip and outcome.optimal:
-            duals, ranges = hm.duals(), (hm.ranges(ranged) if ranged else {})
-        elif hm.is_mip:
-            duals = hm.fixed_lp_duals(options.time_limit_s, ranged, ranges)
-    conflict = hm.conflict() if outcome.status in ("infeasible", "infeasible or unbounded") else []
-    return SolveResult(outcome.status, outcome.has_solution, outcome.objective, outcome.bound, outcome.gap,
-                       hm.handover_seconds + outcome.seconds, "HiGHS", hm.solver_name.split(" ", 1)[1], hm.is_mip,
-                       duals, hm.handover_seconds, hm.is_mip and bool(duals), ranges, conflict, highs=hm)
+    return solve(model, options, None if prepare is None else (lambda hm: prepare(hm, data)))
 
 
 def solve_recourse(data: PlanData, k: int | None, options: SolveOptions = SolveOptions(),
@@ -283,11 +263,8 @@ def _start_from(hm: HighsModel, columns: _Columns, first: dict[Decision, float],
         outcome = hm.solve(time_limit_s, PRICING_GAP)
         if not outcome.has_solution:
             return
-        x = np.asarray(hm.highs.getSolution().col_value).copy()  # read before the block undoes the bounds
-    start = highspy.HighsSolution()
-    start.col_value = x
-    start.value_valid = True
-    hm.highs.setSolution(start)
+        x = hm.solution()  # read before the block undoes the bounds
+    hm.start_from(x)
 
 
 class _Adversary:
@@ -325,7 +302,7 @@ class _Adversary:
             self.solves += 1
             if not outcome.has_solution:
                 return None
-            x = np.asarray(self.pm.highs.getSolution().col_value)
+            x = self.pm.solution()
             return {s: self.columns.read(x, s) for s in choice}
 
 
@@ -417,7 +394,7 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
     tol = max(TOLERANCE, options.mip_gap if adversary.pm.is_mip else 0.0)
     p = (data.scenarios["probability"] / data.scenarios["probability"].sum()).to_dict()
     lower = outcome.bound if outcome.bound is not None and math.isfinite(outcome.bound) else outcome.objective
-    x = np.asarray(adversary.pm.highs.getSolution().col_value)
+    x = adversary.pm.solution()
     first = adversary.columns.first_stage(x)
     certificates = {s: [adversary.columns.read(x, s)] for s in every}
     known = {s: certificates[s][0][0] for s in every}  # what the master's objective counts for each scenario
@@ -466,7 +443,7 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
         if outcome.bound is not None and math.isfinite(outcome.bound):
             lower = max(lower, outcome.bound)
         objective = outcome.objective
-        x = np.asarray(hm.highs.getSolution().col_value)
+        x = hm.solution()
         first = columns.first_stage(x)
         known = {g: float(x[hm.column(model.group_cost[g])]) for g in model.G_groups}
         certificates = {s: [] for s in every}

@@ -150,7 +150,7 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
         outcome = pm.solve(data.time_limit_s, data.mip_gap)
         row: dict[str, Any] = {"status": outcome.status, "objective": outcome.objective, "gap": outcome.gap}
         if is_plan(outcome.status, outcome.has_solution):  # not the point HiGHS leaves when unbounded
-            x = np.asarray(pm.highs.getSolution().col_value)
+            x = pm.solution()
             row.update(money.of_solution(pm, x).as_row())
             row.update(_measures(pm, data, x, out={variant.get("without")}))
     row["seconds"] = time.perf_counter() - start
@@ -191,7 +191,7 @@ def _recourse_variant(data, variant: dict, start: float) -> dict:
         row.update(money_cost_musd=r.money_musd, transit_cost_musd=r.transit_musd,  # each scenario's worst set
                    expected_shortfall_unit_years=r.shortfall_unit_years)
         pm = r.solved.highs
-        row.update(_measures(pm, r.data, np.asarray(pm.highs.getSolution().col_value), out={variant.get("without")}))
+        row.update(_measures(pm, r.data, pm.solution(), out={variant.get("without")}))
     row["seconds"] = time.perf_counter() - start
     return row
 

@@ -127,6 +127,15 @@ class HighsModel:
             for undo in reversed(self._frames.pop()):
                 undo()
 
+    def keep(self, change: Callable[[HighsModel], None]) -> None:
+        """Make `change(self)` in HiGHS's copy for good: no `changes()` block undoes it (the
+        what-if's change of membership in every model a robust plan with redeployment builds)."""
+        self._frames.append([])
+        try:
+            change(self)
+        finally:
+            self._frames.pop()  # its undos dropped: the change stays
+
     def _record(self, undo: Callable[[], None]) -> None:
         if not self._frames:
             raise RuntimeError("change the model only inside `with pm.changes():`")
@@ -400,9 +409,21 @@ class HighsModel:
                 ranges.update(self.ranges(ranged))
             return self.duals()
 
+    def solution(self) -> np.ndarray:
+        """HiGHS's current solution, one value per column (a copy: later changes leave it)."""
+        return np.array(self.highs.getSolution().col_value)
+
     def values(self, variables: Iterable[Any]) -> np.ndarray:
         """Values of these variables in HiGHS's current solution."""
-        return np.asarray(self.highs.getSolution().col_value)[self.columns(variables)]
+        return self.solution()[self.columns(variables)]
+
+    def start_from(self, x: np.ndarray) -> None:
+        """Give the next MIP solve the whole solution `x` (one value per column) to start from;
+        HiGHS checks it and drops it if it is infeasible."""
+        start = highspy.HighsSolution()
+        start.col_value = np.asarray(x, dtype=float)
+        start.value_valid = True
+        self.highs.setSolution(start)
 
     def load_solution(self) -> None:
         """Put HiGHS's current solution into the Pyomo variables (for results.extract)."""
