@@ -124,16 +124,23 @@ def run(
     solver: Optional[str] = typer.Option(None, help="Solver name (default: the workbook's Settings, else highs)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit, seconds.", **TIME_LIMIT),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the report path."),
+    robustness: Optional[int] = typer.Option(
+        None, "--robustness", min=0,
+        help="K: the Robustness sheet plans k = 0 … K abstentions with and without redeployment, however large "
+             "the plan (NATO, K = 2: about 15 minutes). Default: as far as the plan re-solves in seconds."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Plan FILE and write the Excel report.
 
-    Example: planner run inputs/nato.xlsx --out nato.xlsx
+    \b
+    Examples:
+      planner run inputs/nato.xlsx --out nato.xlsx
+      planner run inputs/nato.xlsx --robustness 2 --time-limit 270
     """
     with _handled():
         with err.status("Planning…") as status:
             result = run_plan(file, out_path, solver=solver, time_limit_s=time_limit, force=force,
-                              progress=lambda msg: status.update(msg + "…"))
+                              robustness_k=robustness, progress=lambda msg: status.update(msg + "…"))
         _print_warnings(result.warnings)
         if quiet:
             if result.report_path:
@@ -552,6 +559,10 @@ def _print_summary(run_: PlanRun) -> None:
         head.add_row("Sites open", f"{totals['sites_open']} of {len(data.sites)}")
     head.add_row("Spending below floors", f"{totals['below_floor_musd']:,.0f} M {cur}")
     head.add_row("Solve time", f"{res.solve.seconds:.2f} s ({res.solve.solver} {res.solve.solver_version})")
+    r = run_.checks.recourse if run_.checks is not None else None
+    if r is not None:
+        head.add_row("Robust with redeployment", f"k = {r.k}: {r.method}, {r.copies:,} abstention sets, "
+                     f"gap {100 * r.gap:.2g} %")
     if run_.report_path:
         head.add_row("Report", str(run_.report_path))
     out.print(head)

@@ -1259,6 +1259,9 @@ ROBUSTNESS_LABELS: dict[str, tuple[str, str, str]] = {
     "recourse_expected_shortfall_unit_years": ("Worst-case shortfall with redeployment", "unit_years",
                                                "Shortfall when the worst k abstain and the others redeploy, "
                                                "weighted by scenario probability."),
+    "static_worst_sets": ("Worst abstention set without redeployment", "text",
+                          "Per scenario, the k members whose abstention leaves the static plan's deployment "
+                          "shortest (its robust reserve covers it)."),
     "recourse_worst_sets": ("Worst abstention set with redeployment", "text",
                             "Per scenario, the k members whose abstention costs the recourse plan most."),
     "recourse_method": ("How solved", "text", "Every abstention set written out (enumeration) or "
@@ -1314,8 +1317,8 @@ def write_robustness(ws: Worksheet, results: PlanResults, checks: PlanChecks, cu
         why = ("a whole-unit plan with this many members that may abstain: each k is a new MIP"
                if results.solve.is_mip else "each k is a new model this large")
         printed_note(ws, 1, len(rob.cost) + 2, len(rob.cost.columns),
-                     f"Cost against other k not re-solved here ({why}): run planner sweep <workbook> --vary "
-                     "abstentions=0,1,2 for it.")
+                     f"Cost against other k not re-solved here ({why}): planner run <workbook> --robustness 2 "
+                     "plans k = 0, 1, 2 with and without redeployment (on NATO about 15 minutes).")
     top = len(rob.cost) + 4
     safe_text(ws.cell(row=top, column=1), excel_text(
         f"Worst abstention set per scenario, with the plan's deployment as it stands (the plan holds against "

@@ -93,10 +93,13 @@ def run_plan(
     write: bool = True,
     progress: Progress | None = None,
     robustness: bool = True,
+    robustness_k: int | None = None,
     force: bool = False,
 ) -> PlanRun:
     """Plan the workbook at `path` and write its report (unless write=False); with
-    `robustness`, analyse the plan against abstaining members (the Robustness sheet).
+    `robustness`, analyse the plan against abstaining members (the Robustness sheet), with
+    `robustness_k` every k up to it with and without redeployment (default: as far as the
+    plan re-solves quickly).
 
     Raises planner.paths.OutputPathError, before any work, if the report may not go to `out`
     (one of the inputs, a folder, an existing file that is not a report without `force`…),
@@ -127,7 +130,7 @@ def run_plan(
     checks = PlanChecks(recourse=recourse)
     hm = solved.highs if solved is not None else None
     if results is not None and recourse is None and hm is not None:
-        checks = check_plan(hm, data, solved, options, robustness=robustness, say=say)
+        checks = check_plan(hm, data, solved, options, robustness=robustness, robustness_k=robustness_k, say=say)
         seconds.update(checks.seconds)
         clock = time.perf_counter()
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)

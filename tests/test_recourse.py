@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from builders import plan
 from models import build_model
 from planner.analyses.changes import with_budget
-from planner.analyses.recourse import extensive_form, solve_recourse
-from planner.solve import solve
+from planner.analyses.recourse import abstention_sets, extensive_form, solve_recourse
+from planner.solve import SolveOptions, solve
 from test_properties import instances
 
 
@@ -216,3 +216,62 @@ def test_nato_with_redeployment_within_five_minutes(k):
     assert r.method.startswith("column-and-constraint generation")
     assert r.seconds < 300 and r.gap < 1e-2 and set(r.worst) == set(data.scenarios.index)
     assert r.lower_bound is not None and r.lower_bound <= r.objective
+
+
+@st.composite
+def whole_unit_instances(draw):
+    """`instances()` with some capabilities in whole units, two scenarios of different size
+    and probability, every member deems-necessary."""
+    data = draw(instances())
+    whole = [c for c in data.capabilities.index if draw(st.booleans())]
+    scenarios = pd.DataFrame(
+        {"name": ["small", "large"], "probability": [0.6, 0.4], "warning_days": [float("inf")] * 2,
+         "scale": [1.0, draw(st.sampled_from([1.0, 1.5]))], "abstentions": [float("nan")] * 2},
+        index=pd.Index(["SMALL", "LARGE"], name="scenario"))
+    return dataclasses.replace(
+        data, members=data.members.assign(obligation="deems-necessary"), scenarios=scenarios,
+        capabilities=data.capabilities.assign(integer=data.capabilities.index.isin(whole)),
+        forces=data.forces.assign(existing=data.forces["existing"].round()))
+
+
+EXACT = SolveOptions(mip_gap=1e-9)
+
+
+def second_stage_costs(recourse, data, k: int) -> tuple[float, dict[str, float]]:
+    """The recourse plan's first stage fixed in a model of each scenario alone with each
+    abstention set out (a model of its own per (s, A), solved apart): the first stage's cost
+    and each scenario's worst second-stage cost."""
+    first = {(name, key): var.value for name in ("x_units", "sets", "open_site")
+             for key, var in getattr(recourse.model, name).items()}
+    worst: dict[str, float] = {}
+    fixed_part = None
+    for s in data.scenarios.index:
+        for absent in abstention_sets(data, s, k):
+            alone = dataclasses.replace(
+                data, scenarios=data.scenarios.loc[[s]].assign(probability=1.0), abstentions=0,
+                participation={**{key: v for key, v in data.participation.items() if key[1] == s},
+                               **{(m, s): "no" for m in absent}})
+            model = build_model(alone)
+            for (name, key), value in first.items():
+                if key in getattr(model, name):
+                    getattr(model, name)[key].fix(round(value, 9))
+            assert solve(model, EXACT).optimal
+            cost = pyo.value(model.scenario_cost[s])
+            worst[s] = max(worst.get(s, -float("inf")), cost)
+            fixed_part = pyo.value(model.total_cost) - cost
+    return fixed_part, worst
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(whole_unit_instances(), st.integers(1, 2))
+def test_whole_unit_two_scenario_plans_equal_brute_force(data, k):
+    """Whole units and two scenarios: generation equals the enumerated extensive form to
+    1e-6, and the plan's objective is what its first stage costs when every (scenario,
+    abstention set) is solved as a model of its own with that first stage."""
+    exact = solve_recourse(data, k, EXACT)
+    generated = solve_recourse(data, k, EXACT, enumeration_limit=0)
+    assert exact.status == "optimal" and generated.status == "optimal"
+    assert generated.objective == pytest.approx(exact.objective, rel=1e-6, abs=1e-6)
+    fixed_part, worst = second_stage_costs(exact, data, k)
+    p = data.scenarios["probability"] / data.scenarios["probability"].sum()
+    assert fixed_part + sum(p[s] * worst[s] for s in worst) == pytest.approx(exact.objective, rel=1e-6, abs=1e-6)

@@ -20,9 +20,12 @@ ROBUSTNESS_MIP_SECONDS = 5.0  # a whole-unit plan that took longer to solve: no 
 ROBUSTNESS_MIP_MEMBERS = 4  # … nor one with more members that may abstain (each k a MIP with many robust rows)
 
 
-def robustness_k_max(hm: HighsModel, data: PlanData, solved: SolveResult) -> int:
-    """How far the Robustness sheet's cost against k goes: at least ROBUSTNESS_K, but only
-    the plan's own k where each other k is a new model too large or a MIP too slow."""
+def robustness_k_max(hm: HighsModel, data: PlanData, solved: SolveResult, asked: int | None = None) -> int:
+    """How far the Robustness sheet's cost against k goes: `asked` if given (`planner run
+    --robustness K`), else at least ROBUSTNESS_K, but only the plan's own k where each other
+    k is a new model too large or a MIP too slow."""
+    if asked is not None:
+        return min(len(data.may_abstain()), max(asked, data.abstentions))
     k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
     few = len(data.may_abstain()) <= ROBUSTNESS_MIP_MEMBERS
     large = hm.highs.getNumCol() > ROBUSTNESS_LIMIT
@@ -32,8 +35,10 @@ def robustness_k_max(hm: HighsModel, data: PlanData, solved: SolveResult) -> int
 
 
 def check_plan(hm: HighsModel, data: PlanData, solved: SolveResult, options: SolveOptions, *,
-               robustness: bool = True, say: Callable[[str], None] = lambda _: None) -> PlanChecks:
-    """Re-solve the solved plan `hm` with members abstaining (if `robustness` and any may)
+               robustness: bool = True, robustness_k: int | None = None,
+               say: Callable[[str], None] = lambda _: None) -> PlanChecks:
+    """Re-solve the solved plan `hm` with members abstaining (if `robustness` and any may;
+    `robustness_k`: every k up to it, with and without redeployment, however long it takes)
     and with a penalty ten times lower (unless the model is too large); `hm` is handed back
     as it was found."""
     checks = PlanChecks()
@@ -43,7 +48,8 @@ def check_plan(hm: HighsModel, data: PlanData, solved: SolveResult, options: Sol
 
         say("Robustness: re-solving with members abstaining")
         clock = time.perf_counter()
-        checks.robustness = analyse_robustness(hm, data, options, k_max=robustness_k_max(hm, data, solved))
+        checks.robustness = analyse_robustness(hm, data, options, k_max=robustness_k_max(hm, data, solved, robustness_k),
+                                               every_k=robustness_k is not None)
         checks.seconds["robustness"] = time.perf_counter() - clock
     if len(data.requirements) and not large:
         from .penalty_check import check_penalty

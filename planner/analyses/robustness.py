@@ -49,12 +49,12 @@ CHANCE_COLUMNS = ("scenario", "draws", "expected_uncovered_unit_years", "p95_unc
                   "chance_of_shortfall_pct")
 COST_COLUMNS = ("k", "status", "money_cost_musd", "cost_of_robustness_musd", "cost_of_robustness_pct",
                 "spending_added_musd", "transit_cost_musd", "expected_shortfall_unit_years", "penalty_weight",
-                "objective")
+                "objective", "static_worst_sets")
 RECOURSE_COLUMNS = ("recourse_money_cost_musd", "recourse_cost_of_robustness_musd",
                     "recourse_expected_shortfall_unit_years", "recourse_worst_sets", "recourse_method")
 SIDE_BY_SIDE = ("k", "status", "money_cost_musd", "recourse_money_cost_musd", "cost_of_robustness_musd",
                 "recourse_cost_of_robustness_musd", "expected_shortfall_unit_years",
-                "recourse_expected_shortfall_unit_years", "recourse_worst_sets", "recourse_method",
+                "recourse_expected_shortfall_unit_years", "static_worst_sets", "recourse_worst_sets", "recourse_method",
                 "cost_of_robustness_pct", "spending_added_musd", "transit_cost_musd", "penalty_weight", "objective")
 UNNEEDED_COLUMNS = ("member", "capability", "static_units", "recourse_units", "unneeded_units")
 WORST_COLUMNS = ("scenario", "k", "worst_set", "search", "uncovered_unit_years", "uncovered_nominal_unit_years",
@@ -79,14 +79,30 @@ class RobustnessResults:
         return not self.may_abstain
 
 
-def provisions(model: pyo.ConcreteModel) -> dict[tuple, dict[str, float]]:
-    """a[m, cell] of the loaded plan: cell → {member: units}."""
+def provisions(model: pyo.ConcreteModel, hm: HighsModel | None = None) -> dict[tuple, dict[str, float]]:
+    """a[m, cell] of the loaded plan (or of HiGHS's current solution in `hm`): cell → {member: units}."""
+    x = hm.solution() if hm is not None else None
+
+    def value(v) -> float:
+        j = hm.column(v) if hm is not None else None
+        return float(x[j]) if j is not None else (v.value or 0.0)
+
     out: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for (m, c, r, t, s), v in model.assign.items():
-        out[c, r, t, s][m] += v.value or 0.0
+        out[c, r, t, s][m] += value(v)
     for (m, k, c, r, t, s), v in model.draw.items():
-        out[c, r, t, s][m] += v.value or 0.0
+        out[c, r, t, s][m] += value(v)
     return out
+
+
+def worst_sets(data: PlanData, requirement: dict[tuple, float], provided: dict[tuple, dict[str, float]], k: int) -> str:
+    """Per scenario, the k members whose abstention leaves the most uncovered with the
+    deployment `provided` ('CRISIS: USA; EAST_SHORT: DEU'); 'none' for k = 0."""
+    if k == 0:
+        return "none"
+    may = data.may_abstain()
+    return "; ".join(f"{s}: {', '.join(sorted(worst_set(requirement, provided, s, may, k)[0])) or 'none'}"
+                     for s in data.scenarios.index)
 
 
 def uncovered(requirement: dict[tuple, float], provided: dict[tuple, dict[str, float]],
@@ -125,8 +141,10 @@ def worst_set(requirement, provided, scenario: str, may: list[str], k: int) -> t
 
 
 def analyse_robustness(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
-                       k_max: int | None = None) -> RobustnessResults:
-    """Cost against k, worst abstention sets and the most harmful members of the loaded plan."""
+                       k_max: int | None = None, every_k: bool = False) -> RobustnessResults:
+    """Cost against k, worst abstention sets and the most harmful members of the loaded plan;
+    `every_k`: each k with redeployment however many abstention sets it has (else only up
+    to SHEET_RECOURSE_SETS)."""
     start = time.perf_counter()
     model = pm.model
     ix = model.index
@@ -158,7 +176,7 @@ def analyse_robustness(pm: HighsModel, data: PlanData, options: SolveOptions = S
         "expected_uncovered_unit_years", ascending=False, kind="stable", ignore_index=True)
     static_orders: dict[int, dict[tuple[str, str], float]] = {}
     cost = _cost_against_k(pm, data, options, len(may) if k_max is None else k_max, static_orders)
-    cost, unneeded = _with_recourse(cost, data, options, static_orders)
+    cost, unneeded = _with_recourse(cost, data, options, static_orders, every_k)
     return RobustnessResults(may, plan_k, cost, pd.DataFrame(worst_rows, columns=list(WORST_COLUMNS)),
                              members, time.perf_counter() - start, chance_view(data, requirement, provided), unneeded)
 
@@ -172,7 +190,8 @@ def _orders(model: pyo.ConcreteModel) -> dict[tuple[str, str], float]:
 
 
 def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
-                   static_orders: dict[int, dict[tuple[str, str], float]]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+                   static_orders: dict[int, dict[tuple[str, str], float]],
+                   every_k: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Each k's plan again with redeployment (planner/analyses/recourse.py): its money, the
     cost of robustness against k = 0, its worst abstention sets, and, for the largest k, the
     units the static plan orders that the recourse plan does not."""
@@ -185,9 +204,9 @@ def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
             orders[0] = static_orders.get(0, {})
             continue
         sets = sum(len(abstention_sets(data, s, int(k))) for s in data.scenarios.index)
-        if sets > SHEET_RECOURSE_SETS:
-            rows.append((np.nan, np.nan, "", f"not computed here: {sets:,} abstention sets; planner sweep "
-                         f"--vary abstentions={int(k)} computes it (Settings › robust_recourse yes)"))
+        if sets > SHEET_RECOURSE_SETS and not every_k:
+            rows.append((np.nan, np.nan, "", f"not computed here: {sets:,} abstention sets; planner run "
+                         f"<workbook> --robustness {int(k)} computes it"))
             continue
         r = solve_recourse(data, int(k), options)
         orders[int(k)] = _orders(r.model) if r.model is not None else {}
@@ -252,8 +271,10 @@ def _cost_against_k(pm: HighsModel, data: PlanData, options: SolveOptions, k_max
         with pm.changes():
             set_budget(pm, data, k)
             outcome = pm.solve(options.time_limit_s, options.mip_gap)
+            worst = (worst_sets(data, pm.model.index.requirement, provisions(pm.model, pm), k)
+                     if outcome.has_solution else "")
             out.append(_cost_row(k, outcome.status, money.of_solution(pm) if outcome.has_solution else None,
-                                 outcome.objective, out))
+                                 outcome.objective, out, worst))
             if outcome.has_solution:
                 x = pm.values(list(pm.model.x_units.values()))
                 by: dict[tuple[str, str], float] = defaultdict(float)
@@ -263,15 +284,17 @@ def _cost_against_k(pm: HighsModel, data: PlanData, options: SolveOptions, k_max
     return pd.DataFrame(out, columns=list(COST_COLUMNS))
 
 
-def _cost_row(k: int, status: str, costs: money.Costs | None, objective: float | None, before: list[tuple]) -> tuple:
-    """A row of the cost-against-k table; the cost of robustness is in money, against k = 0."""
+def _cost_row(k: int, status: str, costs: money.Costs | None, objective: float | None, before: list[tuple],
+              worst: str = "") -> tuple:
+    """A row of the cost-against-k table; the cost of robustness is in money, against k = 0;
+    `worst`: each scenario's worst abstention set for that plan."""
     if costs is None:
-        return (k, status, *[np.nan] * (len(COST_COLUMNS) - 2))
+        return (k, status, *[np.nan] * (len(COST_COLUMNS) - 3), "")
     base = before[0][2] if before and before[0][0] == 0 else (costs.money_musd if k == 0 else np.nan)
     extra = costs.money_musd - base
     return (k, status, costs.money_musd, extra, 100 * extra / abs(base) if base else np.nan,
             costs.spending_added_musd, costs.transit_musd, costs.expected_shortfall_unit_years,
-            costs.penalty_weight, objective)
+            costs.penalty_weight, objective, worst)
 
 
 def _cost_by_rebuild(pm: HighsModel, data: PlanData, options: SolveOptions, k_max: int,
@@ -286,14 +309,15 @@ def _cost_by_rebuild(pm: HighsModel, data: PlanData, options: SolveOptions, k_ma
     model = pm.model
     rows: list[tuple] = []
     if not any(data.abstention_budget().values()):
-        rows.append(_cost_row(0, "optimal", money.of_model(model), float(pyo.value(model.total_cost)), rows))
+        rows.append(_cost_row(0, "optimal", money.of_model(model), float(pyo.value(model.total_cost)), rows, "none"))
         orders[0] = _orders(model)
     top = max(min(k_max, len(data.may_abstain())), max(data.abstention_budget().values(), default=0))
     for k in range(len(rows), top + 1):
         robust = build_model(with_budget(data, k))
         result = solve(robust, options)
+        worst = worst_sets(data, robust.index.requirement, provisions(robust), k) if result.has_solution else ""
         rows.append(_cost_row(k, result.status, money.of_model(robust) if result.has_solution else None,
-                              result.objective, rows))
+                              result.objective, rows, worst))
         if result.has_solution:
             orders[k] = _orders(robust)
     return pd.DataFrame(rows, columns=list(COST_COLUMNS))

@@ -163,6 +163,7 @@ def _recourse_variant(data, variant: dict, start: float) -> dict:
     model: the extensive form differs with k)."""
     import dataclasses
 
+    from ..solve import SolveOptions
     from .recourse import solve_recourse
 
     changed = data
@@ -181,7 +182,8 @@ def _recourse_variant(data, variant: dict, start: float) -> dict:
         targets = changed.targets.copy()
         targets.loc[targets["min_gdp"] > 0, "min_gdp"] = variant["floor"] / 100  # the rows that have a floor
         changed = dataclasses.replace(changed, targets=targets)
-    r = solve_recourse(with_budget(changed, variant["abstentions"]), None)
+    r = solve_recourse(with_budget(changed, variant["abstentions"]), None,
+                       SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap))
     row: dict[str, Any] = {"status": f"{r.status} (with redeployment: {r.method}, {r.copies:,} sets)",
                            "objective": r.objective, "gap": r.gap}
     if r.model is not None and r.solved is not None and r.solved.has_solution:
