@@ -43,6 +43,21 @@ def test_the_default_penalty_is_ten_times_the_dearest_unit_year():
     assert derived_shortfall_penalty(scaled) == pytest.approx(180.0)
 
 
+def test_the_default_penalty_counts_routes_for_every_capability():
+    """A route with a blank capability serves every capability: Carpania's squadron (14 a
+    unit-year) moved on the blank route ARL→EAST (3) costs 17: 10 × 17 = 170. A squadron
+    row of its own on ARL→EAST (1) overrides the blank one there; BOR→EAST (2) still counts."""
+    import pandas as pd
+    blank = pd.DataFrame({"from_member": ["ARL", "BOR"], "from_site": [None, None], "capability": [None, None],
+                          "region": ["EAST", "EAST"], "mode": ["road", "road"], "days": [5.0, 5.0],
+                          "cost": [3.0, 2.0]})
+    data = tutorial_data(transit=blank)
+    assert dearest_unit_year(data) == pytest.approx(17.0)
+    assert derived_shortfall_penalty(data) == pytest.approx(170.0)
+    own = pd.concat([blank, blank.iloc[[0]].assign(capability="SQN", cost=1.0)], ignore_index=True)
+    assert dearest_unit_year(tutorial_data(transit=own)) == pytest.approx(16.0)
+
+
 def test_the_penalty_check_says_when_the_penalty_decides():
     """One squadron must be bought (10, then 2 a year: 7 per unit-year over the two years).
     With P_short = 50 it is bought; at 5 it is not: 2 unit-years short, 14 M saved."""
