@@ -55,8 +55,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "shortfall_before_units": ("Shortfall before", "units", "Units missing without the change."),
     "shortfall_after_units": ("Shortfall after", "units", "Units missing with the change."),
     "marginal_cost_before_musd": ("Marginal cost before", "money",
-                                  "Cost of one more unit required, in that year's money, without the change "
-                                  "(for a MIP: with its integer decisions fixed)."),
+                                  "Real money one more unit required would cost, in that year's money, without "
+                                  "the change (for a MIP: with its integer decisions fixed); blank where the "
+                                  "requirement is short: its next unit is penalised, not bought (Coverage)."),
     "marginal_cost_after_musd": ("Marginal cost after", "money", "The same with the change."),
     "marginal_cost_change_musd": ("Marginal cost change", "money",
                                   "After minus before: above 0 the requirement became more expensive."),

@@ -182,10 +182,17 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "provided_units": ("Provided", "units", "Units reaching the region within the scenario's warning time."),
     "shortfall_units": ("Shortfall", "units", "Units missing (elastic mode: penalised, not infeasible)."),
     "marginal_cost_musd": ("Marginal cost", "money",
-                           "Cost of one more unit required, in that year's money (LP only; blank for MIP)."),
+                           "Real money one more unit required would cost, in that year's money at base-year "
+                           "prices (for a MIP, with its integer decisions fixed). Blank where the requirement "
+                           "is short, or the next unit would be: there the next unit is not bought but "
+                           "penalised (next column)."),
+    "marginal_penalty_weight": ("Marginal shortfall penalty", "weight",
+                                "Where the requirement is short (or the next unit would be): the penalty one more "
+                                "unit required adds, the shortfall penalty × the scenario's probability. A "
+                                "modelling weight, not money: no one pays it."),
     "marginal_cost_valid_from_units": ("Marginal cost holds from", "units",
-                                       "The marginal cost stays the same while the requirement is at least this "
-                                       "(HiGHS ranging; blank: no limit or not available)."),
+                                       "The marginal cost (or penalty) stays the same while the requirement is at "
+                                       "least this (HiGHS ranging; blank: no limit or not available)."),
     "marginal_cost_valid_to_units": ("Marginal cost holds to", "units",
                                      "… and at most this; beyond, the next unit costs more (or less)."),
     "floor_marginal_cost": ("Floor's marginal cost", "number",
@@ -274,7 +281,9 @@ HOW_TO_READ = {
     "service, in stock and assigned to requirements, and their costs in that year (not discounted).",
     "Coverage": "One row per scenario and requirement (capability, region, year): units required, "
     "provided within the warning time and short, who provides them, and the marginal cost of one "
-    "more unit. The chart's data are right of the table; a long table is charted by its requirements "
+    "more unit in real money; where a requirement is short, that next unit would be short too, so its "
+    "marginal value is the shortfall penalty (a modelling weight, its own column) and the money column "
+    "is blank. The chart's data are right of the table; a long table is charted by its requirements "
     "with a shortfall.",
     "Scenarios": "One row per scenario: its probability and warning time, the units its requirements "
     "ask for and those missing (unit-years: units × years, summed over capabilities, regions and years), "

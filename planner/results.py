@@ -7,6 +7,7 @@ because the report shows them so; the model itself works in fractions.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ CAPABILITY_COLUMNS = (
 )
 COVERAGE_COLUMNS = (
     "scenario", "capability", "region", "year", "required_units", "provided_units",
-    "shortfall_units", "marginal_cost_musd", "marginal_cost_valid_from_units",
+    "shortfall_units", "marginal_cost_musd", "marginal_penalty_weight", "marginal_cost_valid_from_units",
     "marginal_cost_valid_to_units", "provided_by",
 )
 DEPLOYMENT_COLUMNS = (
@@ -483,13 +484,30 @@ def sensitivity(model: pyo.ConcreteModel, duals: Mapping[Any, float],
     return frame.sort_values("marginal_value", ascending=False, kind="stable", ignore_index=True)
 
 
+SHORT_TOLERANCE = 1e-6  # units: a shortfall above this is short; relative: a dual this close to p_s · P_short is the penalty
+
+
+def split_marginal(value: float, shortfall_units: float, penalty_bound: float) -> tuple[float, float]:
+    """(money M, penalty weight) of a requirement's marginal value: all penalty where the
+    requirement is short or the value reaches the penalty bound p_s · P_short, else all money."""
+    if math.isnan(value):
+        return np.nan, np.nan
+    at_penalty = penalty_bound > 0 and value >= penalty_bound * (1 - SHORT_TOLERANCE)
+    if shortfall_units > SHORT_TOLERANCE or at_penalty:
+        return np.nan, value
+    return value, np.nan
+
+
 def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float],
              ranges: Mapping[Any, tuple[float, float]] | None = None, flows: Flows | None = None) -> pd.DataFrame:
     """Per requirement and scenario: required, provided, by whom, shortfall, marginal cost.
 
-    marginal_cost_musd = dual of meet_requirement[c, r, t, s] / δ_t: the cost, in that
-    year's money at base-year prices, of one more unit required (for a MIP: with the
-    integer decisions fixed). It holds while the requirement stays within
+    dual of meet_requirement[c, r, t, s] / δ_t: what one more unit required adds to the
+    objective, in that year's terms at base-year prices (for a MIP: with the integer
+    decisions fixed). Where the requirement is short, or the next unit would be (the dual
+    reaches its bound p_s · P_short), it is the penalty, not money: it goes to
+    marginal_penalty_weight and marginal_cost_musd is blank; elsewhere it is money and goes
+    to marginal_cost_musd. Either holds while the requirement stays within
     [marginal_cost_valid_from_units, marginal_cost_valid_to_units] (HiGHS's ranging).
     """
     ranges = ranges or {}
@@ -507,9 +525,11 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         con = model.meet_requirement[c, r, t, s]
         dual = duals.get(con) if duals else None
         low, high = ranges.get(con, (np.nan, np.nan))
+        missing = short.get((c, r, t, s), 0.0)
+        value = np.nan if dual is None else dual / ix.discount[t] + 0.0
+        cost, weight = split_marginal(value, missing, ix.probability[s] * data.shortfall_penalty)
         records.append((
-            s, c, r, t, q, sum(v for _, v in providers), short.get((c, r, t, s), 0.0),
-            np.nan if dual is None else dual / ix.discount[t] + 0.0, _finite(low), _finite(high),
+            s, c, r, t, q, sum(v for _, v in providers), missing, cost, weight, _finite(low), _finite(high),
             "; ".join(f"{m} {v:.4g}" for m, v in providers),
         ))
     return pd.DataFrame(records, columns=list(COVERAGE_COLUMNS))

@@ -85,3 +85,36 @@ def test_top_ups_say_what_they_buy_and_which_floor_they_reach():
         assert row["topup_musd"] == pytest.approx(own["topup_musd"].sum())  # no discounting here
         assert bool(row["topup_reaches"]) == (row["topup_musd"] > 1e-6)
     assert any("floor" in text for text in b["topup_reaches"])
+
+
+def test_a_short_requirement_prices_its_next_unit_as_penalty_not_money(tmp_path):
+    """More brigades than anyone can field: those requirements are short and one more unit
+    is penalised (P_short, one scenario of probability 1), so their money column is blank
+    and the penalty goes to a column of its own; met squadrons keep a marginal cost in money."""
+    import math
+
+    from openpyxl import load_workbook
+
+    from planner.report import write_report
+
+    base = tutorial_data()
+    q = base.requirements.copy()
+    q[[k for k in q.index if k[0] == "BDE"]] *= 30
+    data = tutorial_data(requirements=q, shortfall_penalty=1000.0)
+    _, results = solved(data)
+    cov = results.coverage
+    short = cov[cov["shortfall_units"] > 1e-6]
+    met = cov[cov["shortfall_units"] <= 1e-6]
+    assert len(short) == 2 and len(met) == 2
+    assert short["marginal_cost_musd"].isna().all()
+    assert short["marginal_penalty_weight"].tolist() == pytest.approx([1000.0, 1000.0])
+    assert met["marginal_penalty_weight"].isna().all()
+    assert all(0 <= v < 1000.0 for v in met["marginal_cost_musd"]) and met["marginal_cost_musd"].max() > 0
+    path = tmp_path / "r.xlsx"
+    write_report(results, path, {"input_file": "x"}, [])
+    ws = load_workbook(path)["Coverage"]
+    header = [c.value for c in ws[1]]
+    money, weight = header.index("Marginal cost (M USD)"), header.index("Marginal shortfall penalty (penalty weight, not money)")
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=1 + len(cov))]
+    assert all((r[money] is None) != (r[weight] is None) for r in rows)  # one or the other, never both
+    assert not any(isinstance(r[money], float) and math.isclose(r[money], 1000.0) for r in rows)
