@@ -287,9 +287,9 @@ HOW_TO_READ = {
     "with a shortfall.",
     "Scenarios": "One row per scenario: its probability and warning time, the units its requirements "
     "ask for and those missing (unit-years: units × years, summed over capabilities, regions and years), "
-    "the requirements short, and its transit cost and total cost (transit plus shortfall penalty), "
-    "discounted to {first} and not weighted by probability. The chart shows the shortfall per "
-    "scenario; its data are below the table.",
+    "the requirements short, its transit cost in real money and, apart, its shortfall penalty (a "
+    "modelling weight, not money), both discounted to {first} and not weighted by probability. The "
+    "chart shows the shortfall per scenario; its data are below the table.",
     "Deployment": "Who deploys what where in each scenario: one row per scenario, member, capability, "
     "region, year and source (home, or the site whose equipment sets the units draw), with the day "
     "the units arrive, the scenario's warning time and the transit cost. The chart shows the units "
