@@ -165,7 +165,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "equipment_musd": ("Equipment spending", "money", "Spending on equipment in the year."),
     "equipment_pct": ("Equipment share", "pct", "Equipment spending as a share of defence spending."),
     "target_equipment_pct": ("Equipment target", "pct", "The pact's equipment-share floor (blank: none)."),
-    "topup_musd": ("Top-up", "money", "Spending added only to meet a target, counted as equipment (Burden: over the horizon, discounted)."),
+    "topup_musd": ("Top-up", "money", "Spending added in the year only to meet a target, counted as equipment."),
     "below_floor_musd": ("Below floor", "money", "Spending missing below the floor (penalised)."),
     "equipment_below_floor_musd": ("Equipment below floor", "money",
                                    "Equipment spending missing below the equipment-share floor (penalised)."),
@@ -259,6 +259,11 @@ SCENARIO_LABELS: dict[str, tuple[str, str, str]] = {
                                  ("The objective's penalty for the scenario's shortfall, discounted: a modelling "
                                   "weight that makes the plan meet what it can, not money anyone pays.")),
 }
+BURDEN_LABELS: dict[str, tuple[str, str, str]] = {
+    "topup_musd": ("Top-up, discounted", "money",
+                   "Spending added over the horizon only to meet a target, counted as equipment, discounted "
+                   "(part of the plan cost; the Spending sheet has it year by year, not discounted)."),
+}
 SITE_STOCK_LABELS: dict[str, tuple[str, str, str]] = {
     "member": ("Owner", "code", "Member that owns and keeps the sets."),
     "sets": ("Sets", "sets", "Equipment sets of the capability the member keeps at the site."),
@@ -347,7 +352,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     set_print(summary, title_rows=None)
 
     ws = wb.create_sheet("Burden")
-    write_result_table(ws, results.burden, cur)
+    write_result_table(ws, results.burden, cur, BURDEN_LABELS)
     _burden_chart(ws, results.burden)
 
     ws = wb.create_sheet("Spending")
@@ -1550,7 +1555,8 @@ def summary_rows(results: PlanResults, provenance: dict,
         ("Equipment below floors", t.get("equipment_below_floor_musd"),
          f"M {cur}, summed over {d.first_year}–{d.last_year}: equipment spending missing below the equipment-share floors",
          MONEY),
-        ("Top-ups", t.get("topup_musd"), f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
+        ("Top-ups, discounted", t.get("topup_musd"),
+         f"M {cur}, {d.first_year}–{d.last_year} discounted to {d.first_year}: Burden's top-ups summed", MONEY),
         *paths_rows(results),
         ("Solver", f"{s.solver} {s.solver_version}", f"{'MIP' if s.is_mip else 'LP'} problem", None),
         ("MIP gap", s.gap, "relative gap between the objective and its proven bound", FRACTION_PCT),

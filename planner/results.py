@@ -560,6 +560,6 @@ def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFram
         "requirements": int(len(coverage_table)),
         "below_floor_musd": float(plan["below_floor_musd"].sum()),
         "equipment_below_floor_musd": float(plan["equipment_below_floor_musd"].sum()),
-        "topup_musd": float(plan["topup_musd"].sum()),
+        "topup_musd": float((plan["topup_musd"] * plan["year"].map(model.index.discount)).sum()),  # discounted, as Burden
     }
 

@@ -118,3 +118,27 @@ def test_a_short_requirement_prices_its_next_unit_as_penalty_not_money(tmp_path)
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=1 + len(cov))]
     assert all((r[money] is None) != (r[weight] is None) for r in rows)  # one or the other, never both
     assert not any(isinstance(r[money], float) and math.isclose(r[money], 1000.0) for r in rows)
+
+
+def test_top_ups_are_one_discounted_figure_on_summary_and_burden(tmp_path):
+    """At 10 % a year the Summary's top-ups are Burden's discounted top-ups summed, not the
+    Spending sheet's undiscounted ones, and both headers say 'discounted'."""
+    from openpyxl import load_workbook
+
+    from planner.report import write_report
+
+    data = tutorial_data(discount_rate=0.10)
+    _, results = solved(data)
+    spend = results.spending[results.spending["year"] >= data.first_year]
+    undiscounted = spend["topup_musd"].sum()
+    assert results.totals["topup_musd"] == pytest.approx(results.burden["topup_musd"].sum(), rel=1e-12)
+    assert results.totals["topup_musd"] < undiscounted - 1e-6  # 2026's top-up counts 1/1.1
+    path = tmp_path / "r.xlsx"
+    write_report(results, path, {"input_file": "x"}, [])
+    wb = load_workbook(path)
+    summary = {r[0].value: r[1].value for r in wb["Summary"].iter_rows() if r[0].value}
+    burden = wb["Burden"]
+    header = [c.value for c in burden[1]]
+    col = header.index("Top-up, discounted (M USD)")
+    column = [r[col].value or 0.0 for r in burden.iter_rows(min_row=2, max_row=1 + len(results.burden))]
+    assert summary["Top-ups, discounted"] == pytest.approx(sum(column), rel=1e-9)
