@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.build import TIE_BREAK
 
-from . import printing
+from . import money, printing
 from .overview import write_overview
 from .results import PlanChecks, PlanResults, spending_paths
 from .paths import REPORT_CATEGORY
@@ -1538,7 +1538,7 @@ def summary_rows(results: PlanResults, provenance: dict,
         ("Penalty weight", t.get("penalty_weight"),
          "NOT money: the objective's charge for expected shortfalls and spending gaps", MONEY),
         ("Shortfall penalty", t.get("shortfall_penalty_per_unit_year"),
-         "model units per unit-year short (a modelling weight; "
+         f"{money.PENALTY_UNIT} (a modelling weight; "
          + ("derived: 10 × the dearest unit-year in the data)" if d.shortfall_penalty_derived else "from Settings)"),
          MONEY),
         ("Penalty ten times lower", *penalty_note((checks or PlanChecks()).penalty_check), None),
