@@ -289,6 +289,7 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
          "model units, NOT money: the objective's charge for shortfalls and gaps", None),
         ("Status before / after", f"{results.before.outcome.status} / {results.after.outcome.status}", "", None),
     ]
+    figures += [("Warning", w, "", None) for w in getattr(results, "warnings", [])]
     if getattr(results, "robust", ""):
         figures.insert(1, ("Abstentions (k)", f"{results.abstentions}: {results.robust}",
                            "both plans hold against this many abstentions per scenario", None))

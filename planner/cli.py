@@ -452,6 +452,8 @@ def _print_whatif(run_) -> None:
     out.print(table)
     if res.robust:
         out.print(f"Both plans hold against {res.robust}", markup=False)
+    for w in res.warnings:
+        err.print(f"warning: {w}", markup=False)
     members = Table(title=f"Members whose plan cost changes most (M {cur}, discounted)", title_justify="left")
     for name in ("member", "change", "before", "after", "difference"):
         members.add_column(name, justify="left" if name in ("member", "change") else "right")
