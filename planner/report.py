@@ -37,7 +37,7 @@ from models.build import TIE_BREAK
 
 from . import money, printing
 from .overview import write_overview
-from .results import PlanChecks, PlanResults, spending_paths
+from .results import RISE_PP, PlanChecks, PlanResults, rises_above_floor, spending_paths
 from .paths import REPORT_CATEGORY
 from .xlsx import (
     AUTHOR,
@@ -1493,6 +1493,31 @@ def money_gap_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None
              f"{s.bound:,.0f}; {proven})", MONEY)]
 
 
+RISES_SHOWN = 3  # member-years named on the Summary
+ORDERS_SHOWN = 4  # capabilities named per member-year
+
+
+def rises_row(results: PlanResults) -> tuple[str, Any, str, str | None]:
+    """The Summary row saying what drives spending above a floor: the units bought that year."""
+    d = results.data
+    cur = d.currency
+    rises = rises_above_floor(results.spending, results.capabilities, d)
+    if rises.empty:
+        return ("Rises above a floor", 0, f"member-years: no member's spending rises by more than {RISE_PP:g} pp "
+                "of GDP to above its floor", COUNT)
+    named = []
+    for r in rises.head(RISES_SHOWN).itertuples(index=False):
+        items = r.orders.split(", ") if r.orders else []
+        orders = ", ".join(items[:ORDERS_SHOWN]) + (", …" if len(items) > ORDERS_SHOWN else "")
+        floor = f"floor {r.floor_pct_gdp:.2f} %" if r.floor_pct_gdp == r.floor_pct_gdp else "no floor"
+        bought = f"buys {orders} for {r.acquisition_musd:,.0f} M {cur}" if orders else "buys no units that year"
+        named.append(f"{r.member} {r.year} +{r.change_pp:.2f} pp to {r.spending_pct_gdp:.2f} % ({floor}): {bought}")
+    return ("Rises above a floor", len(rises),
+            f"member-years whose spending rises to above its floor: a unit is paid in full in the year it is "
+            f"ordered (docs/model.md), so spending rises the year units are bought and falls back after, "
+            f"within the change limit. Largest: {'; '.join(named)}", COUNT)
+
+
 def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
     """Summary rows on how spending moves: the largest change in a year against the limit,
     and who falls below its base-year share of GDP (and why)."""
@@ -1503,6 +1528,7 @@ def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
              "to reach a floor exempt" if paths.limit_pp is not None else
              "no single limit (SpendingTargets max_change_pp)")
     rows = [("Largest change in a year", paths.largest_change_pp, f"pp of GDP ({where}); {limit}", "0.00"),
+            rises_row(results),
             ("Among equally cheap plans", "tie-break",
              "money a member must add only to reach a floor is shown as a top-up, not as units no "
              f"requirement uses (ε = {TIE_BREAK:g} per M of top-up; it moves the cost by less than "

@@ -353,6 +353,36 @@ def spending_paths(spending_table: pd.DataFrame, data: PlanData) -> SpendingPath
     )
 
 
+RISE_COLUMNS = ("member", "year", "change_pp", "spending_pct_gdp", "floor_pct_gdp", "acquisition_musd", "orders")
+RISE_PP = 0.1  # pp of GDP: a rise, and a distance above the floor, smaller than this is not counted
+
+
+def rises_above_floor(spending_table: pd.DataFrame, capabilities_table: pd.DataFrame,
+                      data: PlanData) -> pd.DataFrame:
+    """Member-years whose spending rises by more than RISE_PP of GDP to more than RISE_PP
+    above its floor (a floor's own step is not such a rise), with what the member orders
+    that year: acquisition_musd (M, that year's money: paid in full in the order year,
+    docs/model.md) and orders ('1 ARM_BDE, 0.667 MECH_BDE', dearest first); largest rise first."""
+    plan = spending_table[spending_table["year"] >= data.first_year]
+    floor = plan["target_min_pct_gdp"].fillna(0.0)
+    rising = plan[(plan["change_pp"] > RISE_PP) & (plan["spending_pct_gdp"] > floor + RISE_PP)]
+    bought = capabilities_table[capabilities_table["ordered_units"] > 1e-6] if len(capabilities_table) else capabilities_table
+    by = {k: g.sort_values("acquisition_cost_musd", ascending=False, kind="stable")
+          for k, g in bought.groupby(["member", "year"])} if len(bought) else {}
+    records = []
+    for row in rising.itertuples(index=False):
+        orders = by.get((row.member, row.year))
+        records.append((
+            row.member, int(row.year), float(row.change_pp), float(row.spending_pct_gdp),
+            float(row.target_min_pct_gdp) if pd.notna(row.target_min_pct_gdp) else np.nan,
+            float(orders["acquisition_cost_musd"].sum()) if orders is not None else 0.0,
+            ", ".join(f"{u:.3g} {c}" for c, u in zip(orders["capability"], orders["ordered_units"]))
+            if orders is not None else "",
+        ))
+    frame = pd.DataFrame(records, columns=list(RISE_COLUMNS))
+    return frame.sort_values("change_pp", ascending=False, kind="stable", ignore_index=True)
+
+
 def capabilities(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None = None) -> pd.DataFrame:
     """Per member, capability and year: existing, ordered, in service, deployed (the most in
     any scenario), costs."""

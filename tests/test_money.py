@@ -144,3 +144,26 @@ def test_top_ups_are_one_discounted_figure_on_summary_and_burden(tmp_path):
     col = header.index("Top-up, discounted (M USD)")
     column = [r[col].value or 0.0 for r in burden.iter_rows(min_row=2, max_row=1 + len(results.burden))]
     assert summary["Top-ups, discounted"] == pytest.approx(sum(column), rel=1e-9)
+
+
+def test_the_summary_says_rises_above_a_floor_pay_for_units_bought_that_year(tmp_path):
+    """Tutorial: Arland buys a squadron in 2025 (10 + 2 a year): 20 → 32 of a GDP of 1,000,
+    +1.2 pp to 3.2 % over a 1.5 % floor, back to 2.2 % in 2026; Borduria's brigade (2.5 + 1)
+    takes it from 1.0 % to 1.7 %. The Summary names both, largest first, with their orders."""
+    from openpyxl import load_workbook
+
+    from planner.report import write_report
+    from planner.results import rises_above_floor
+
+    data = tutorial_data()
+    _, results = solved(data)
+    rises = rises_above_floor(results.spending, results.capabilities, data)
+    assert rises[["member", "year", "orders"]].values.tolist() == [["ARL", 2025, "1 SQN"], ["BOR", 2025, "1 BDE"]]
+    assert rises["change_pp"].tolist() == pytest.approx([1.2, 0.7])
+    assert rises["acquisition_musd"].tolist() == pytest.approx([10.0, 2.5])
+    path = write_report(results, tmp_path / "r.xlsx", {"input_file": "x"}, [])
+    rows = {r[0].value: (r[1].value, r[2].value) for r in load_workbook(path)["Summary"].iter_rows() if r[0].value}
+    count, text = rows["Rises above a floor"]
+    assert count == 2
+    assert "paid in full in the year it is ordered" in text
+    assert "ARL 2025 +1.20 pp to 3.20 % (floor 1.50 %): buys 1 SQN for 10 M USD; BOR 2025 +0.70 pp" in text
