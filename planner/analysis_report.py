@@ -372,6 +372,7 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
         ("A negative value", "The member lowers the others' cost by more than it adds: its forces, stocks or sites "
                              "cover more than its own share of the requirements, so the rest would pay it to join."),
         ("Method", method),
+        *([("Small coalitions", game.cap_note)] if getattr(game, "cap_note", "") else []),
     ]
     if not game.exact:
         lines.append(("Accuracy", accuracy))

@@ -240,3 +240,16 @@ def test_a_cap_the_change_leaves_too_few_members_for_is_reported(tmp_path):
     path = write_whatif_report(result, tmp_path / "w.xlsx", {})
     ws = openpyxl.load_workbook(path)["Summary"]
     assert [r[1].value for r in ws.iter_rows() if r[0].value == "Warning"] == [warning]
+
+
+def test_the_cost_game_says_small_coalitions_drop_the_common_funding_cap():
+    """A 40 % common-funding cap needs three members (3 × 0.4 ≥ 1): the cost game's
+    coalitions of one or two members share site costs uncapped, and its report says so."""
+    from planner.analyses.membership import small_coalition_note
+    from test_report import sites_data
+
+    data = sites_data()
+    assert small_coalition_note(data) == ""  # no cap
+    note = small_coalition_note(dataclasses.replace(data, common_funding_cap=0.4))
+    assert note.startswith("A coalition of fewer than 3 members cannot hold the common-funding cap of 40 %")
+    assert small_coalition_note(dataclasses.replace(data, common_funding_cap=1.0)) == ""

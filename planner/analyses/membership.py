@@ -76,6 +76,19 @@ def cap_fallbacks(data: PlanData, ix: ModelIndex, change: Membership) -> list[st
             for name, years in uncapped_years(data, ix.gdp, inside, change.fairness).items()]
 
 
+def small_coalition_note(data: PlanData) -> str:
+    """The cost game in words, where its coalitions can be too small for the common-funding
+    cap (its coalitions have no fair-share bands, so only that cap applies); '' if none can."""
+    cap = data.common_funding_cap
+    if data.sites.empty or math.isnan(cap) or cap <= 0:
+        return ""
+    fewest = math.ceil(1 / cap - 1e-9)
+    if fewest <= 1:
+        return ""
+    return (f"A coalition of fewer than {fewest} members cannot hold the common-funding cap of {100 * cap:g} % "
+            f"(cap × members < 1): it shares its common-funded site costs in proportion to the key, uncapped.")
+
+
 def apply(pm: HighsModel, data: PlanData, change: Membership) -> None:
     """Make `change` in the persistent model (inside a `with pm.changes():` block)."""
     board = getattr(pm, "_membership_board", None)
