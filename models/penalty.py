@@ -4,15 +4,17 @@
 
 rounded up to two significant figures: ten times the dearest way the data offers to
 provide one unit of any capability for one year (buy it, run it for a year, move it on the
-dearest route and equip it with the dearest pre-positioned set). With it the plan meets
-every requirement any member can meet at any price the data knows; a shortfall is left only
-where no member can provide the unit (capacity, lead time, reach, sovereignty). It is a
+dearest route and equip it with the dearest pre-positioned set; a route with a blank
+capability serves every capability). With it the plan meets every requirement any
+member can meet at any price the data knows; a shortfall is left only where no member can provide the unit (capacity, lead time, reach, sovereignty). It is a
 modelling weight, never money (docs/model.md, Objective).
 """
 
 from __future__ import annotations
 
 import math
+
+import pandas as pd
 
 from .data import PlanData
 
@@ -26,13 +28,32 @@ def dearest_unit_year(data: PlanData) -> float:
     if not len(forces):
         return 0.0
     unit = (forces["acquisition_cost"].fillna(0) + forces["operating_cost"].fillna(0)).groupby(level="capability").max()
-    transit = data.transit.groupby("capability")["cost"].max() if len(data.transit) else None
+    transit = dearest_route(data, list(unit.index)) if len(data.transit) else None
     sets = data.prepositioning["set_cost"] if len(data.prepositioning) else None
     total = unit.copy()
     for extra in (transit, sets):
         if extra is not None:
             total = total.add(extra.reindex(total.index).fillna(0.0), fill_value=0.0)
     return float(total.max())
+
+
+def dearest_route(data: PlanData, capabilities: list[str]) -> pd.Series:
+    """capability -> the dearest transit cost, M per unit, of any route it may take.
+
+    A row with a blank capability serves every capability, except on an origin–region pair
+    where the capability has a row of its own (which overrides it, as in models/sets.py).
+    """
+    t = data.transit
+    origin = t["from_member"].where(t["from_member"].notna(), t["from_site"])
+    key = list(zip(origin, t["region"]))
+    cap = t["capability"].where(t["capability"].notna(), None)
+    own = {(k, c) for k, c in zip(key, cap) if c is not None}
+    out = {}
+    for c in capabilities:
+        costs = [float(cost) for k, rc, cost in zip(key, cap, t["cost"])
+                 if rc == c or (rc is None and (k, c) not in own)]
+        out[c] = max(costs, default=0.0)
+    return pd.Series(out, dtype=float)
 
 
 def derived_shortfall_penalty(data: PlanData) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -284,11 +285,37 @@ def key_shares(data: PlanData, gdp: dict[tuple[str, int], float], key: str,
         by_year[t][m] = w
     out: dict[tuple[str, int], float] = {}
     for t, w in by_year.items():
-        positive = sum(1 for v in w.values() if v > 0)
-        if cap * positive < 1 or sum(w.values()) <= 0:
+        if _too_few(w, cap):
             out.update({(m, t): v for m, v in w.items()})
         else:
             out.update({(m, t): v for m, v in capped_shares(w, cap).items()})
+    return out
+
+
+def _too_few(w: Mapping[str, float], cap: float) -> bool:
+    """Can cap κ not hold among these shares (κ × members with a positive share < 1)?"""
+    return cap * sum(1 for v in w.values() if v > 0) < 1 or sum(w.values()) <= 0
+
+
+def uncapped_years(data: PlanData, gdp: dict[tuple[str, int], float],
+                   pairs: list[tuple[str, int]] | set[tuple[str, int]],
+                   fairness: bool = True) -> dict[str, list[int]]:
+    """{'fair-share cap', 'common-funding cap'} -> the years among `pairs` whose members are
+    too few for that cap (κ × members < 1), where key_shares drops it; only caps that apply
+    (the common-funding cap with sites, the fair-share cap with `fairness`), only years with any."""
+    caps = []
+    if fairness and not math.isnan(data.fair_share_cap):
+        caps.append(("fair-share cap", data.fair_share_key, data.fair_share_mix, data.fair_share_cap))
+    if not data.sites.empty and not math.isnan(data.common_funding_cap):
+        caps.append(("common-funding cap", data.common_funding_key, None, data.common_funding_cap))
+    out: dict[str, list[int]] = {}
+    for name, key, mix, cap in caps:
+        by_year: dict[int, dict[str, float]] = defaultdict(dict)
+        for (m, t), w in key_shares(data, gdp, key, pairs, mix).items():
+            by_year[t][m] = w
+        years = sorted(t for t, w in by_year.items() if _too_few(w, cap))
+        if years:
+            out[name] = years
     return out
 
 

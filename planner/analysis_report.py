@@ -55,8 +55,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "shortfall_before_units": ("Shortfall before", "units", "Units missing without the change."),
     "shortfall_after_units": ("Shortfall after", "units", "Units missing with the change."),
     "marginal_cost_before_musd": ("Marginal cost before", "money",
-                                  "Cost of one more unit required, in that year's money, without the change "
-                                  "(for a MIP: with its integer decisions fixed)."),
+                                  "Real money one more unit required would cost, in that year's money, without "
+                                  "the change (for a MIP: with its integer decisions fixed); blank where the "
+                                  "requirement is short: its next unit is penalised, not bought (Coverage)."),
     "marginal_cost_after_musd": ("Marginal cost after", "money", "The same with the change."),
     "marginal_cost_change_musd": ("Marginal cost change", "money",
                                   "After minus before: above 0 the requirement became more expensive."),
@@ -288,6 +289,7 @@ def write_whatif_report(results: Any, path: str | Path, provenance: dict) -> Pat
          "model units, NOT money: the objective's charge for shortfalls and gaps", None),
         ("Status before / after", f"{results.before.outcome.status} / {results.after.outcome.status}", "", None),
     ]
+    figures += [("Warning", w, "", None) for w in getattr(results, "warnings", [])]
     if getattr(results, "robust", ""):
         figures.insert(1, ("Abstentions (k)", f"{results.abstentions}: {results.robust}",
                            "both plans hold against this many abstentions per scenario", None))
@@ -370,6 +372,7 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
         ("A negative value", "The member lowers the others' cost by more than it adds: its forces, stocks or sites "
                              "cover more than its own share of the requirements, so the rest would pay it to join."),
         ("Method", method),
+        *([("Small coalitions", game.cap_note)] if getattr(game, "cap_note", "") else []),
     ]
     if not game.exact:
         lines.append(("Accuracy", accuracy))

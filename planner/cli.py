@@ -459,6 +459,8 @@ def _print_whatif(run_) -> None:
     out.print(table)
     if res.robust:
         out.print(f"Both plans hold against {res.robust}", markup=False)
+    for w in res.warnings:
+        err.print(f"warning: {w}", markup=False)
     members = Table(title=f"Members whose plan cost changes most (M {cur}, discounted)", title_justify="left")
     for name in ("member", "change", "before", "after", "difference"):
         members.add_column(name, justify="left" if name in ("member", "change") else "right")
@@ -580,7 +582,7 @@ def _print_summary(run_: PlanRun) -> None:
     share = res.spending.pivot_table(index="member", columns="year", values="spending_pct_gdp")
     table = Table(title=f"Burden (top {min(10, len(burden))} of {len(burden)} members by spending; "
                   "spending as % of GDP by year)", title_justify="left")
-    for name in ("member", *map(str, years), "burden %", "fair %", "plan cost M", "top-up M"):
+    for name in ("member", *map(str, years), "burden %", "fair %", "plan cost M disc.", "top-up M disc."):
         table.add_column(name, justify="left" if name == "member" else "right")
     for row in burden.head(10).itertuples(index=False):
         pcts = [share[t].get(row.member) if t in share else None for t in years]

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
+PENALTY_UNIT = "model units per unit-year short"  # how a shortfall penalty reads: a modelling weight, not money
+
 PARTS = ("money_cost", "plan_cost", "deployment_cost", "penalties", "expected_shortfall")
 
 

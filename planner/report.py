@@ -35,9 +35,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.build import TIE_BREAK
 
-from . import printing
+from . import money, printing
 from .overview import write_overview
-from .results import PlanChecks, PlanResults, spending_paths
+from .results import RISE_PP, PlanChecks, PlanResults, rises_above_floor, spending_paths
 from .paths import REPORT_CATEGORY
 from .xlsx import (
     AUTHOR,
@@ -165,7 +165,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "equipment_musd": ("Equipment spending", "money", "Spending on equipment in the year."),
     "equipment_pct": ("Equipment share", "pct", "Equipment spending as a share of defence spending."),
     "target_equipment_pct": ("Equipment target", "pct", "The pact's equipment-share floor (blank: none)."),
-    "topup_musd": ("Top-up", "money", "Spending added only to meet a target, counted as equipment (Burden: over the horizon, discounted)."),
+    "topup_musd": ("Top-up", "money", "Spending added in the year only to meet a target, counted as equipment."),
     "below_floor_musd": ("Below floor", "money", "Spending missing below the floor (penalised)."),
     "equipment_below_floor_musd": ("Equipment below floor", "money",
                                    "Equipment spending missing below the equipment-share floor (penalised)."),
@@ -182,10 +182,17 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "provided_units": ("Provided", "units", "Units reaching the region within the scenario's warning time."),
     "shortfall_units": ("Shortfall", "units", "Units missing (elastic mode: penalised, not infeasible)."),
     "marginal_cost_musd": ("Marginal cost", "money",
-                           "Cost of one more unit required, in that year's money (LP only; blank for MIP)."),
+                           "Real money one more unit required would cost, in that year's money at base-year "
+                           "prices (for a MIP, with its integer decisions fixed). Blank where the requirement "
+                           "is short, or the next unit would be: there the next unit is not bought but "
+                           "penalised (next column)."),
+    "marginal_penalty_weight": ("Marginal shortfall penalty", "weight",
+                                "Where the requirement is short (or the next unit would be): the penalty one more "
+                                "unit required adds, the shortfall penalty × the scenario's probability. A "
+                                "modelling weight, not money: no one pays it."),
     "marginal_cost_valid_from_units": ("Marginal cost holds from", "units",
-                                       "The marginal cost stays the same while the requirement is at least this "
-                                       "(HiGHS ranging; blank: no limit or not available)."),
+                                       "The marginal cost (or penalty) stays the same while the requirement is at "
+                                       "least this (HiGHS ranging; blank: no limit or not available)."),
     "marginal_cost_valid_to_units": ("Marginal cost holds to", "units",
                                      "… and at most this; beyond, the next unit costs more (or less)."),
     "floor_marginal_cost": ("Floor's marginal cost", "number",
@@ -252,6 +259,11 @@ SCENARIO_LABELS: dict[str, tuple[str, str, str]] = {
                                  ("The objective's penalty for the scenario's shortfall, discounted: a modelling "
                                   "weight that makes the plan meet what it can, not money anyone pays.")),
 }
+BURDEN_LABELS: dict[str, tuple[str, str, str]] = {
+    "topup_musd": ("Top-up, discounted", "money",
+                   "Spending added over the horizon only to meet a target, counted as equipment, discounted "
+                   "(part of the plan cost; the Spending sheet has it year by year, not discounted)."),
+}
 SITE_STOCK_LABELS: dict[str, tuple[str, str, str]] = {
     "member": ("Owner", "code", "Member that owns and keeps the sets."),
     "sets": ("Sets", "sets", "Equipment sets of the capability the member keeps at the site."),
@@ -274,13 +286,15 @@ HOW_TO_READ = {
     "service, in stock and assigned to requirements, and their costs in that year (not discounted).",
     "Coverage": "One row per scenario and requirement (capability, region, year): units required, "
     "provided within the warning time and short, who provides them, and the marginal cost of one "
-    "more unit. The chart's data are right of the table; a long table is charted by its requirements "
+    "more unit in real money; where a requirement is short, that next unit would be short too, so its "
+    "marginal value is the shortfall penalty (a modelling weight, its own column) and the money column "
+    "is blank. The chart's data are right of the table; a long table is charted by its requirements "
     "with a shortfall.",
     "Scenarios": "One row per scenario: its probability and warning time, the units its requirements "
     "ask for and those missing (unit-years: units × years, summed over capabilities, regions and years), "
-    "the requirements short, and its transit cost and total cost (transit plus shortfall penalty), "
-    "discounted to {first} and not weighted by probability. The chart shows the shortfall per "
-    "scenario; its data are below the table.",
+    "the requirements short, its transit cost in real money and, apart, its shortfall penalty (a "
+    "modelling weight, not money), both discounted to {first} and not weighted by probability. The "
+    "chart shows the shortfall per scenario; its data are below the table.",
     "Deployment": "Who deploys what where in each scenario: one row per scenario, member, capability, "
     "region, year and source (home, or the site whose equipment sets the units draw), with the day "
     "the units arrive, the scenario's warning time and the transit cost. The chart shows the units "
@@ -338,7 +352,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     set_print(summary, title_rows=None)
 
     ws = wb.create_sheet("Burden")
-    write_result_table(ws, results.burden, cur)
+    write_result_table(ws, results.burden, cur, BURDEN_LABELS)
     _burden_chart(ws, results.burden)
 
     ws = wb.create_sheet("Spending")
@@ -1482,6 +1496,31 @@ def money_gap_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None
              f"{s.bound:,.0f}; {proven})", MONEY)]
 
 
+RISES_SHOWN = 3  # member-years named on the Summary
+ORDERS_SHOWN = 4  # capabilities named per member-year
+
+
+def rises_row(results: PlanResults) -> tuple[str, Any, str, str | None]:
+    """The Summary row saying what drives spending above a floor: the units bought that year."""
+    d = results.data
+    cur = d.currency
+    rises = rises_above_floor(results.spending, results.capabilities, d)
+    if rises.empty:
+        return ("Rises above a floor", 0, f"member-years: no member's spending rises by more than {RISE_PP:g} pp "
+                "of GDP to above its floor", COUNT)
+    named = []
+    for r in rises.head(RISES_SHOWN).itertuples(index=False):
+        items = r.orders.split(", ") if r.orders else []
+        orders = ", ".join(items[:ORDERS_SHOWN]) + (", …" if len(items) > ORDERS_SHOWN else "")
+        floor = f"floor {r.floor_pct_gdp:.2f} %" if r.floor_pct_gdp == r.floor_pct_gdp else "no floor"
+        bought = f"buys {orders} for {r.acquisition_musd:,.0f} M {cur}" if orders else "buys no units that year"
+        named.append(f"{r.member} {r.year} +{r.change_pp:.2f} pp to {r.spending_pct_gdp:.2f} % ({floor}): {bought}")
+    return ("Rises above a floor", len(rises),
+            f"member-years whose spending rises to above its floor: a unit is paid in full in the year it is "
+            f"ordered (docs/model.md), so spending rises the year units are bought and falls back after, "
+            f"within the change limit. Largest: {'; '.join(named)}", COUNT)
+
+
 def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
     """Summary rows on how spending moves: the largest change in a year against the limit,
     and who falls below its base-year share of GDP (and why)."""
@@ -1492,6 +1531,7 @@ def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
              "to reach a floor exempt" if paths.limit_pp is not None else
              "no single limit (SpendingTargets max_change_pp)")
     rows = [("Largest change in a year", paths.largest_change_pp, f"pp of GDP ({where}); {limit}", "0.00"),
+            rises_row(results),
             ("Among equally cheap plans", "tie-break",
              "money a member must add only to reach a floor is shown as a top-up, not as units no "
              f"requirement uses (ε = {TIE_BREAK:g} per M of top-up; it moves the cost by less than "
@@ -1527,7 +1567,7 @@ def summary_rows(results: PlanResults, provenance: dict,
         ("Penalty weight", t.get("penalty_weight"),
          "NOT money: the objective's charge for expected shortfalls and spending gaps", MONEY),
         ("Shortfall penalty", t.get("shortfall_penalty_per_unit_year"),
-         "model units per unit-year short (a modelling weight; "
+         f"{money.PENALTY_UNIT} (a modelling weight; "
          + ("derived: 10 × the dearest unit-year in the data)" if d.shortfall_penalty_derived else "from Settings)"),
          MONEY),
         ("Penalty ten times lower", *penalty_note((checks or PlanChecks()).penalty_check), None),
@@ -1544,7 +1584,8 @@ def summary_rows(results: PlanResults, provenance: dict,
         ("Equipment below floors", t.get("equipment_below_floor_musd"),
          f"M {cur}, summed over {d.first_year}–{d.last_year}: equipment spending missing below the equipment-share floors",
          MONEY),
-        ("Top-ups", t.get("topup_musd"), f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
+        ("Top-ups, discounted", t.get("topup_musd"),
+         f"M {cur}, {d.first_year}–{d.last_year} discounted to {d.first_year}: Burden's top-ups summed", MONEY),
         *paths_rows(results),
         ("Solver", f"{s.solver} {s.solver_version}", f"{'MIP' if s.is_mip else 'LP'} problem", None),
         ("MIP gap", s.gap, "relative gap between the objective and its proven bound", FRACTION_PCT),

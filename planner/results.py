@@ -7,6 +7,7 @@ because the report shows them so; the model itself works in fractions.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ CAPABILITY_COLUMNS = (
 )
 COVERAGE_COLUMNS = (
     "scenario", "capability", "region", "year", "required_units", "provided_units",
-    "shortfall_units", "marginal_cost_musd", "marginal_cost_valid_from_units",
+    "shortfall_units", "marginal_cost_musd", "marginal_penalty_weight", "marginal_cost_valid_from_units",
     "marginal_cost_valid_to_units", "provided_by",
 )
 DEPLOYMENT_COLUMNS = (
@@ -352,6 +353,36 @@ def spending_paths(spending_table: pd.DataFrame, data: PlanData) -> SpendingPath
     )
 
 
+RISE_COLUMNS = ("member", "year", "change_pp", "spending_pct_gdp", "floor_pct_gdp", "acquisition_musd", "orders")
+RISE_PP = 0.1  # pp of GDP: a rise, and a distance above the floor, smaller than this is not counted
+
+
+def rises_above_floor(spending_table: pd.DataFrame, capabilities_table: pd.DataFrame,
+                      data: PlanData) -> pd.DataFrame:
+    """Member-years whose spending rises by more than RISE_PP of GDP to more than RISE_PP
+    above its floor (a floor's own step is not such a rise), with what the member orders
+    that year: acquisition_musd (M, that year's money: paid in full in the order year,
+    docs/model.md) and orders ('1 ARM_BDE, 0.667 MECH_BDE', dearest first); largest rise first."""
+    plan = spending_table[spending_table["year"] >= data.first_year]
+    floor = plan["target_min_pct_gdp"].fillna(0.0)
+    rising = plan[(plan["change_pp"] > RISE_PP) & (plan["spending_pct_gdp"] > floor + RISE_PP)]
+    bought = capabilities_table[capabilities_table["ordered_units"] > 1e-6] if len(capabilities_table) else capabilities_table
+    by = {k: g.sort_values("acquisition_cost_musd", ascending=False, kind="stable")
+          for k, g in bought.groupby(["member", "year"])} if len(bought) else {}
+    records = []
+    for row in rising.itertuples(index=False):
+        orders = by.get((row.member, row.year))
+        records.append((
+            row.member, int(row.year), float(row.change_pp), float(row.spending_pct_gdp),
+            float(row.target_min_pct_gdp) if pd.notna(row.target_min_pct_gdp) else np.nan,
+            float(orders["acquisition_cost_musd"].sum()) if orders is not None else 0.0,
+            ", ".join(f"{u:.3g} {c}" for c, u in zip(orders["capability"], orders["ordered_units"]))
+            if orders is not None else "",
+        ))
+    frame = pd.DataFrame(records, columns=list(RISE_COLUMNS))
+    return frame.sort_values("change_pp", ascending=False, kind="stable", ignore_index=True)
+
+
 def capabilities(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None = None) -> pd.DataFrame:
     """Per member, capability and year: existing, ordered, in service, deployed (the most in
     any scenario), costs."""
@@ -483,13 +514,30 @@ def sensitivity(model: pyo.ConcreteModel, duals: Mapping[Any, float],
     return frame.sort_values("marginal_value", ascending=False, kind="stable", ignore_index=True)
 
 
+SHORT_TOLERANCE = 1e-6  # units: a shortfall above this is short; relative: a dual this close to p_s · P_short is the penalty
+
+
+def split_marginal(value: float, shortfall_units: float, penalty_bound: float) -> tuple[float, float]:
+    """(money M, penalty weight) of a requirement's marginal value: all penalty where the
+    requirement is short or the value reaches the penalty bound p_s · P_short, else all money."""
+    if math.isnan(value):
+        return np.nan, np.nan
+    at_penalty = penalty_bound > 0 and value >= penalty_bound * (1 - SHORT_TOLERANCE)
+    if shortfall_units > SHORT_TOLERANCE or at_penalty:
+        return np.nan, value
+    return value, np.nan
+
+
 def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float],
              ranges: Mapping[Any, tuple[float, float]] | None = None, flows: Flows | None = None) -> pd.DataFrame:
     """Per requirement and scenario: required, provided, by whom, shortfall, marginal cost.
 
-    marginal_cost_musd = dual of meet_requirement[c, r, t, s] / δ_t: the cost, in that
-    year's money at base-year prices, of one more unit required (for a MIP: with the
-    integer decisions fixed). It holds while the requirement stays within
+    dual of meet_requirement[c, r, t, s] / δ_t: what one more unit required adds to the
+    objective, in that year's terms at base-year prices (for a MIP: with the integer
+    decisions fixed). Where the requirement is short, or the next unit would be (the dual
+    reaches its bound p_s · P_short), it is the penalty, not money: it goes to
+    marginal_penalty_weight and marginal_cost_musd is blank; elsewhere it is money and goes
+    to marginal_cost_musd. Either holds while the requirement stays within
     [marginal_cost_valid_from_units, marginal_cost_valid_to_units] (HiGHS's ranging).
     """
     ranges = ranges or {}
@@ -507,9 +555,11 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         con = model.meet_requirement[c, r, t, s]
         dual = duals.get(con) if duals else None
         low, high = ranges.get(con, (np.nan, np.nan))
+        missing = short.get((c, r, t, s), 0.0)
+        value = np.nan if dual is None else dual / ix.discount[t] + 0.0
+        cost, weight = split_marginal(value, missing, ix.probability[s] * data.shortfall_penalty)
         records.append((
-            s, c, r, t, q, sum(v for _, v in providers), short.get((c, r, t, s), 0.0),
-            np.nan if dual is None else dual / ix.discount[t] + 0.0, _finite(low), _finite(high),
+            s, c, r, t, q, sum(v for _, v in providers), missing, cost, weight, _finite(low), _finite(high),
             "; ".join(f"{m} {v:.4g}" for m, v in providers),
         ))
     return pd.DataFrame(records, columns=list(COVERAGE_COLUMNS))
@@ -540,6 +590,6 @@ def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFram
         "requirements": int(len(coverage_table)),
         "below_floor_musd": float(plan["below_floor_musd"].sum()),
         "equipment_below_floor_musd": float(plan["equipment_below_floor_musd"].sum()),
-        "topup_musd": float(plan["topup_musd"].sum()),
+        "topup_musd": float((plan["topup_musd"] * plan["year"].map(model.index.discount)).sum()),  # discounted, as Burden
     }
 

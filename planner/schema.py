@@ -129,7 +129,8 @@ SETTINGS = Sheet(
             "modelling weight, never reported as money. Blank (the default): ten times the "
             "dearest way the workbook offers to provide one unit for a year (the highest "
             "acquisition plus one year's operating cost of any member, plus the dearest "
-            "transit and equipment set of that capability), rounded up to two significant "
+            "transit route that capability may take (a route with a blank capability serves "
+            "every capability) and its equipment set), rounded up to two significant "
             "figures; the report states the value used and whether the plan would change "
             "if it were ten times lower.",
             unit="million currency units per unit-year",

@@ -43,6 +43,21 @@ def test_the_default_penalty_is_ten_times_the_dearest_unit_year():
     assert derived_shortfall_penalty(scaled) == pytest.approx(180.0)
 
 
+def test_the_default_penalty_counts_routes_for_every_capability():
+    """A route with a blank capability serves every capability: Carpania's squadron (14 a
+    unit-year) moved on the blank route ARL→EAST (3) costs 17: 10 × 17 = 170. A squadron
+    row of its own on ARL→EAST (1) overrides the blank one there; BOR→EAST (2) still counts."""
+    import pandas as pd
+    blank = pd.DataFrame({"from_member": ["ARL", "BOR"], "from_site": [None, None], "capability": [None, None],
+                          "region": ["EAST", "EAST"], "mode": ["road", "road"], "days": [5.0, 5.0],
+                          "cost": [3.0, 2.0]})
+    data = tutorial_data(transit=blank)
+    assert dearest_unit_year(data) == pytest.approx(17.0)
+    assert derived_shortfall_penalty(data) == pytest.approx(170.0)
+    own = pd.concat([blank, blank.iloc[[0]].assign(capability="SQN", cost=1.0)], ignore_index=True)
+    assert dearest_unit_year(tutorial_data(transit=own)) == pytest.approx(16.0)
+
+
 def test_the_penalty_check_says_when_the_penalty_decides():
     """One squadron must be bought (10, then 2 a year: 7 per unit-year over the two years).
     With P_short = 50 it is bought; at 5 it is not: 2 unit-years short, 14 M saved."""
@@ -54,6 +69,8 @@ def test_the_penalty_check_says_when_the_penalty_decides():
     assert check.extra_shortfall_unit_years == pytest.approx(2.0)
     assert check.money_saved_musd == pytest.approx(14.0)
     assert "2.0 more unit-years short" in check.note
+    assert "5 model units per unit-year short, a modelling weight" in check.note  # as the Summary says
+    assert "M USD per unit-year" not in check.note
     high = tutorial_data(shortfall_penalty=1000.0)
     pm, _ = solved(high)
     assert not check_penalty(pm, high).changes
@@ -70,3 +87,83 @@ def test_top_ups_say_what_they_buy_and_which_floor_they_reach():
         assert row["topup_musd"] == pytest.approx(own["topup_musd"].sum())  # no discounting here
         assert bool(row["topup_reaches"]) == (row["topup_musd"] > 1e-6)
     assert any("floor" in text for text in b["topup_reaches"])
+
+
+def test_a_short_requirement_prices_its_next_unit_as_penalty_not_money(tmp_path):
+    """More brigades than anyone can field: those requirements are short and one more unit
+    is penalised (P_short, one scenario of probability 1), so their money column is blank
+    and the penalty goes to a column of its own; met squadrons keep a marginal cost in money."""
+    import math
+
+    from openpyxl import load_workbook
+
+    from planner.report import write_report
+
+    base = tutorial_data()
+    q = base.requirements.copy()
+    q[[k for k in q.index if k[0] == "BDE"]] *= 30
+    data = tutorial_data(requirements=q, shortfall_penalty=1000.0)
+    _, results = solved(data)
+    cov = results.coverage
+    short = cov[cov["shortfall_units"] > 1e-6]
+    met = cov[cov["shortfall_units"] <= 1e-6]
+    assert len(short) == 2 and len(met) == 2
+    assert short["marginal_cost_musd"].isna().all()
+    assert short["marginal_penalty_weight"].tolist() == pytest.approx([1000.0, 1000.0])
+    assert met["marginal_penalty_weight"].isna().all()
+    assert all(0 <= v < 1000.0 for v in met["marginal_cost_musd"]) and met["marginal_cost_musd"].max() > 0
+    path = tmp_path / "r.xlsx"
+    write_report(results, path, {"input_file": "x"}, [])
+    ws = load_workbook(path)["Coverage"]
+    header = [c.value for c in ws[1]]
+    money, weight = header.index("Marginal cost (M USD)"), header.index("Marginal shortfall penalty (penalty weight, not money)")
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=1 + len(cov))]
+    assert all((r[money] is None) != (r[weight] is None) for r in rows)  # one or the other, never both
+    assert not any(isinstance(r[money], float) and math.isclose(r[money], 1000.0) for r in rows)
+
+
+def test_top_ups_are_one_discounted_figure_on_summary_and_burden(tmp_path):
+    """At 10 % a year the Summary's top-ups are Burden's discounted top-ups summed, not the
+    Spending sheet's undiscounted ones, and both headers say 'discounted'."""
+    from openpyxl import load_workbook
+
+    from planner.report import write_report
+
+    data = tutorial_data(discount_rate=0.10)
+    _, results = solved(data)
+    spend = results.spending[results.spending["year"] >= data.first_year]
+    undiscounted = spend["topup_musd"].sum()
+    assert results.totals["topup_musd"] == pytest.approx(results.burden["topup_musd"].sum(), rel=1e-12)
+    assert results.totals["topup_musd"] < undiscounted - 1e-6  # 2026's top-up counts 1/1.1
+    path = tmp_path / "r.xlsx"
+    write_report(results, path, {"input_file": "x"}, [])
+    wb = load_workbook(path)
+    summary = {r[0].value: r[1].value for r in wb["Summary"].iter_rows() if r[0].value}
+    burden = wb["Burden"]
+    header = [c.value for c in burden[1]]
+    col = header.index("Top-up, discounted (M USD)")
+    column = [r[col].value or 0.0 for r in burden.iter_rows(min_row=2, max_row=1 + len(results.burden))]
+    assert summary["Top-ups, discounted"] == pytest.approx(sum(column), rel=1e-9)
+
+
+def test_the_summary_says_rises_above_a_floor_pay_for_units_bought_that_year(tmp_path):
+    """Tutorial: Arland buys a squadron in 2025 (10 + 2 a year): 20 → 32 of a GDP of 1,000,
+    +1.2 pp to 3.2 % over a 1.5 % floor, back to 2.2 % in 2026; Borduria's brigade (2.5 + 1)
+    takes it from 1.0 % to 1.7 %. The Summary names both, largest first, with their orders."""
+    from openpyxl import load_workbook
+
+    from planner.report import write_report
+    from planner.results import rises_above_floor
+
+    data = tutorial_data()
+    _, results = solved(data)
+    rises = rises_above_floor(results.spending, results.capabilities, data)
+    assert rises[["member", "year", "orders"]].values.tolist() == [["ARL", 2025, "1 SQN"], ["BOR", 2025, "1 BDE"]]
+    assert rises["change_pp"].tolist() == pytest.approx([1.2, 0.7])
+    assert rises["acquisition_musd"].tolist() == pytest.approx([10.0, 2.5])
+    path = write_report(results, tmp_path / "r.xlsx", {"input_file": "x"}, [])
+    rows = {r[0].value: (r[1].value, r[2].value) for r in load_workbook(path)["Summary"].iter_rows() if r[0].value}
+    count, text = rows["Rises above a floor"]
+    assert count == 2
+    assert "paid in full in the year it is ordered" in text
+    assert "ARL 2025 +1.20 pp to 3.20 % (floor 1.50 %): buys 1 SQN for 10 M USD; BOR 2025 +0.70 pp" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -217,6 +218,27 @@ def test_sites_without_sets(sites_results, tmp_path):
     ws = openpyxl.load_workbook(write_report(results, tmp_path / "r.xlsx", PROVENANCE, []))["Sites"]
     top = len(sites_results.sites) + 4
     assert ws.cell(row=top + 1, column=1).value == report.NO_SETS
+
+
+MONEY_WITH_PENALTY = re.compile(  # "cost (… penalty)", "cost … plus / including … penalty"
+    r"\b(cost|costs|money|spending)\b(\s*\([^)]*|[^.;:]*\b(plus|includ\w*|incl\.|sum of)\b[^.;:]*)penalt",
+    re.IGNORECASE)
+
+
+def test_how_to_read_never_counts_a_penalty_as_money(sites_book):
+    """Every 'How to read' text on the Summary: no cost or money said to include a penalty;
+    a penalty named there is called a modelling weight."""
+    ws = sites_book["Summary"]
+    rows = [r[0].row for r in ws.iter_rows(min_col=1, max_col=1) if r[0].value == "How to read this report"]
+    assert rows
+    notes = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value
+             for r in range(rows[0] + 1, ws.max_row + 1) if ws.cell(row=r, column=2).value}
+    assert "Scenarios" in notes and "Coverage" in notes
+    for sheet, note in notes.items():
+        assert "total cost" not in note.lower(), sheet
+        for clause in re.split(r"(?<=\.) ", note):
+            if "penalt" in clause.lower():
+                assert "modelling weight" in clause and not MONEY_WITH_PENALTY.search(clause), (sheet, clause)
 
 
 def test_readable_headers(report_book):

@@ -223,3 +223,33 @@ def test_join_workbook_errors_name_that_workbook(tmp_path):
     assert result.exit_code == 2
     assert "joining.xlsx › Forces › row 2" in result.output and "'DUX'" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_cap_the_change_leaves_too_few_members_for_is_reported(tmp_path):
+    """A fair-share cap of 40 % holds among three members (3 × 0.4 ≥ 1), not among the two
+    left when BOR leaves in 2026 (2 × 0.4 < 1): the what-if says so, naming 2026, on its
+    report's Summary; the plan before the change keeps its cap and has no warning."""
+    from planner.analysis_report import write_whatif_report
+
+    data = tutorial_data(fair_share_cap=0.4)
+    result = whatif(data, MemberChanges(without={"BOR": 2026}))
+    [warning] = result.warnings
+    assert warning.startswith("Plan after the change: The fair-share cap of 40 % is dropped in 2026:")
+    assert "uncapped" in warning
+    assert not whatif(data, MemberChanges(suspend={"BOR": 2026})).warnings  # still a member: the cap holds
+    path = write_whatif_report(result, tmp_path / "w.xlsx", {})
+    ws = openpyxl.load_workbook(path)["Summary"]
+    assert [r[1].value for r in ws.iter_rows() if r[0].value == "Warning"] == [warning]
+
+
+def test_the_cost_game_says_small_coalitions_drop_the_common_funding_cap():
+    """A 40 % common-funding cap needs three members (3 × 0.4 ≥ 1): the cost game's
+    coalitions of one or two members share site costs uncapped, and its report says so."""
+    from planner.analyses.membership import small_coalition_note
+    from test_report import sites_data
+
+    data = sites_data()
+    assert small_coalition_note(data) == ""  # no cap
+    note = small_coalition_note(dataclasses.replace(data, common_funding_cap=0.4))
+    assert note.startswith("A coalition of fewer than 3 members cannot hold the common-funding cap of 40 %")
+    assert small_coalition_note(dataclasses.replace(data, common_funding_cap=1.0)) == ""

@@ -59,7 +59,7 @@ from ..highs import HighsModel
 from ..solve import NoPlan, SolveOptions, is_plan
 from .changes import scale_requirements
 from .games import CachedCost, cached, core_violation, nucleolus, shapley
-from .membership import Membership, apply
+from .membership import Membership, apply, small_coalition_note
 
 BASES = ("share", "all")  # what a coalition alone must meet: its fair share of every requirement, or all
 EXACT_LIMIT = 12  # members: 4,095 coalitions, each a re-solve
@@ -97,6 +97,7 @@ class CostGameResults:
     workers: int = 1
     scheduler: str = ""
     values: dict = field(default_factory=dict)  # every coalition valued: frozenset -> c(S), M
+    cap_note: str = ""  # where small coalitions drop the common-funding cap, in words ('' : nowhere)
 
 
 def outside_prices(data: PlanData, premium: float = PREMIUM) -> pd.Series:
@@ -315,6 +316,7 @@ def analyse_cost_game(
         max_half_width=float(half), target_half_width=0.0 if exact else accuracy * abs(grand) / len(members),
         stopped="" if exact else getattr(estimate, "stopped", ""), estimate=estimate,
         workers=cluster_workers, scheduler=cluster_name, values=dict(game.values),
+        cap_note=small_coalition_note(data),
     )
 
 

@@ -37,9 +37,10 @@ import numpy as np
 import pyomo.environ as pyo
 
 from models import PlanData
-from models.sets import cost_shares, key_shares
+from models.sets import ModelIndex, cost_shares, key_shares, uncapped_years
 
 from ..highs import HighsModel
+from ..schema import year_runs
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,30 @@ def coalition(data: PlanData, members: frozenset[str]) -> Membership:
     """The cost game's coalition: only `members`, every year; no fair-share bands."""
     first = data.first_year
     return Membership(out_from={m: first for m in data.members.index if m not in members}, fairness=False)
+
+
+def cap_fallbacks(data: PlanData, ix: ModelIndex, change: Membership) -> list[str]:
+    """Warnings, one per cap, naming the years in which `change` leaves too few members for
+    the cap (κ × members < 1): there the split follows the key, uncapped (docs/model.md)."""
+    active = set(ix.active)
+    inside = [(m, t) for m, t in ix.active if change.in_pact(active, m, t)]
+    caps = {"fair-share cap": data.fair_share_cap, "common-funding cap": data.common_funding_cap}
+    return [f"The {name} of {100 * caps[name]:g} % is dropped in {year_runs(years)}: too few members are left "
+            f"for it (cap × members < 1), so those years' shares follow the key, uncapped."
+            for name, years in uncapped_years(data, ix.gdp, inside, change.fairness).items()]
+
+
+def small_coalition_note(data: PlanData) -> str:
+    """The cost game in words, where its coalitions can be too small for the common-funding
+    cap (its coalitions have no fair-share bands, so only that cap applies); '' if none can."""
+    cap = data.common_funding_cap
+    if data.sites.empty or math.isnan(cap) or cap <= 0:
+        return ""
+    fewest = math.ceil(1 / cap - 1e-9)
+    if fewest <= 1:
+        return ""
+    return (f"A coalition of fewer than {fewest} members cannot hold the common-funding cap of {100 * cap:g} % "
+            f"(cap × members < 1): it shares its common-funded site costs in proportion to the key, uncapped.")
 
 
 def apply(pm: HighsModel, data: PlanData, change: Membership) -> None:

@@ -65,11 +65,13 @@ def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveO
     extra = other.expected_shortfall_unit_years - plan.expected_shortfall_unit_years
     saved = plan.money_musd - other.money_musd
     if extra > CHANGED_UNIT_YEARS:
-        note = (f"With a penalty ten times lower ({lower:,.0f} M {cur} per unit-year) the plan would leave "
+        note = (f"With a penalty ten times lower ({lower:,.0f} {money.PENALTY_UNIT}, a modelling weight) "
+                f"the plan would leave "
                 f"{extra:,.1f} more unit-years short (expected) and cost {saved:,.0f} M {cur} less: for those "
                 "requirements the penalty, not the data, decides whether they are met.")
     else:
-        note = (f"The plan does not change with a penalty ten times lower ({lower:,.0f} M {cur} per unit-year): "
+        note = (f"The plan does not change with a penalty ten times lower ({lower:,.0f} {money.PENALTY_UNIT}, "
+                "a modelling weight): "
                 "every requirement it meets is worth meeting at a tenth of the penalty, and what it leaves "
                 "short is short at either penalty.")
     if not outcome.optimal and outcome.gap is not None:

@@ -34,12 +34,13 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from models import PlanData, build_model
+from models.sets import build_index
 
 from .. import money
 from .. import results as plan_results
 from ..highs import Outcome, HighsModel
 from ..solve import NoPlan, SolveOptions, is_plan
-from .membership import Membership, apply, member_costs
+from .membership import Membership, apply, cap_fallbacks, member_costs
 
 SUMMARY_COLUMNS = ("measure", "before", "after", "change")
 MEMBER_COLUMNS = (
@@ -111,6 +112,7 @@ class WhatIfResults:
     solver: str = "HiGHS"
     abstentions: int | None = None  # k of --abstentions (None: the workbook's own settings)
     robust: str = ""  # how both plans guard against the k abstentions, in words
+    warnings: list[str] = field(default_factory=list)  # e.g. a cap dropped where too few members are left
 
 
 def parse_members(specs: Iterable[str], default_year: int | None = None) -> dict[str, int | None]:
@@ -244,7 +246,19 @@ def whatif(data: PlanData, changes: MemberChanges, options: SolveOptions = Solve
         solver=pm.solver_name,
         abstentions=abstentions,
         robust=robust,
+        warnings=membership_warnings(data, changes, model.index),
     )
+
+
+def membership_warnings(data: PlanData, changes: MemberChanges, ix: Any = None) -> list[str]:
+    """What the change of membership does to the model beyond who is in, before and after,
+    in words: a fair-share or common-funding cap dropped in years with too few members
+    (`ix`: the model's index, built here when not given)."""
+    ix = ix if ix is not None else build_index(data)
+    out: list[str] = []
+    for label, membership, _, _ in _memberships(data, changes):
+        out += [f"Plan {label} the change: {w}" for w in cap_fallbacks(data, ix, membership)]
+    return out
 
 
 def _memberships(data: PlanData, changes: MemberChanges) -> tuple[tuple[str, Membership, str, str], ...]:
@@ -285,6 +299,7 @@ def _whatif_recourse(data: PlanData, changes: MemberChanges, options: SolveOptio
         members=member_table(data, changes, states[0], states[1]),
         requirements=requirement_table(states[0], states[1]),
         seconds=seconds, solver=solver, abstentions=k, robust=robust,
+        warnings=membership_warnings(data, changes),
     )
 
 
