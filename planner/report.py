@@ -117,7 +117,7 @@ KINDS = {
     "amount": Kind("million currency units", "", "#,##0.0"),
     "rate": Kind("", "", "#,##0.00"),
     "weight": Kind("modelling weight in the objective, NOT money: what the model charges itself to avoid "
-                   "a shortfall or a spending gap", "(penalty weight, not money)", MONEY),
+                   "a shortfall or a spending gap", "(model units, not money)", MONEY),
 }
 
 # result column -> (header text without unit, kind, what it means)

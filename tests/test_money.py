@@ -116,7 +116,7 @@ def test_a_short_requirement_prices_its_next_unit_as_penalty_not_money(tmp_path)
     write_report(results, path, {"input_file": "x"}, [])
     ws = load_workbook(path)["Coverage"]
     header = [c.value for c in ws[1]]
-    money, weight = header.index("Marginal cost (M USD)"), header.index("Marginal shortfall penalty (penalty weight, not money)")
+    money, weight = header.index("Marginal cost (M USD)"), header.index("Marginal shortfall penalty (model units, not money)")
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=1 + len(cov))]
     assert all((r[money] is None) != (r[weight] is None) for r in rows)  # one or the other, never both
     assert not any(isinstance(r[money], float) and math.isclose(r[money], 1000.0) for r in rows)

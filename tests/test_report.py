@@ -255,7 +255,7 @@ def test_readable_headers(report_book):
     scenarios = [c.value for c in report_book["Scenarios"][1]]
     assert scenarios == ["Scenario", "Name", "Probability (%)", "Warning time (days)", "Required (unit-years)",
                          "Shortfall (unit-years)", "Requirements short", "Transit cost, discounted (M USD)",
-                         "Shortfall penalty (penalty weight, not money)"]
+                         "Shortfall penalty (model units, not money)"]
     notes = [c.comment.text for c in report_book["Scenarios"][1]]
     assert "Scenario name" in notes[1] and "unit-years" in notes[5]
     assert "discounted" in notes[7] and "not discounted" not in notes[7]
@@ -295,7 +295,7 @@ def test_new_number_formats(sites_book):
     assert formats["Probability (%)"] == "0.00" and formats["Warning time (days)"] == "0.0"
     assert formats["Required (unit-years)"] == "0.0" and formats["Shortfall (unit-years)"] == "0.0"
     assert formats["Requirements short"] == "0"
-    assert formats["Transit cost, discounted (M USD)"] == formats["Shortfall penalty (penalty weight, not money)"] == "#,##0.0"
+    assert formats["Transit cost, discounted (M USD)"] == formats["Shortfall penalty (model units, not money)"] == "#,##0.0"
     # no warning limit reads "inf", as in Deployment
     assert ws.cell(row=4, column=header["Warning time (days)"]).value == "inf"
 
