@@ -230,7 +230,15 @@ def test_ctrl_c_inside_a_command_says_nothing_was_written(plan, monkeypatch, cap
 
 
 def cli_main() -> None:
+    """planner.entry.main in this process, its signal handlers and unraisable hook put back after."""
     from planner.entry import main
 
-    main()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    hook = sys.unraisablehook
+    try:
+        main()
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        sys.unraisablehook = hook
 
