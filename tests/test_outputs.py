@@ -7,6 +7,8 @@ import errno
 import os
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import textwrap
@@ -137,6 +139,65 @@ def test_a_full_disk_is_a_message_and_nothing_is_left(plan, monkeypatch):
     assert folder_state(plan.parent) == before
 
 
+def test_a_legal_250_character_name_is_written_and_nothing_else(plan):
+    name = "a" * 245 + ".xlsx"
+    result = invoke("run", "p.xlsx", "--out", name, "-q")
+    assert result.exit_code == 0, result.output
+    assert is_planner_report(Path(name))
+    assert sorted(p.name for p in plan.parent.iterdir()) == sorted([name, "p.xlsx"])
+
+
+def test_a_character_device_named_like_a_report_is_refused(plan, monkeypatch):
+    try:
+        os.mknod("x.xlsx", stat.S_IFCHR | 0o600, os.stat("/dev/null").st_rdev)
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    no_work(monkeypatch)
+    result = invoke("run", "p.xlsx", "--out", "x.xlsx")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "--out x.xlsx: is a device or pipe, not a file; name an .xlsx file"
+    assert stat.S_ISCHR(os.stat("x.xlsx").st_mode)
+
+
+def test_a_folder_the_planner_cannot_write_in_is_refused_naming_it(plan, monkeypatch):
+    Path("locked").mkdir()  # the tests run as root, whom chmod does not stop: the write probe is refused instead
+    real_touch = Path.touch
+
+    def refused(self, *a, **k):
+        if self.parent.name == "locked":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_touch(self, *a, **k)
+
+    monkeypatch.setattr(Path, "touch", refused)
+    no_work(monkeypatch)
+    result = invoke("run", "p.xlsx", "--out", "locked/r.xlsx")
+    assert result.exit_code == 2, result.output
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1
+    assert message.startswith("--out locked/r.xlsx: cannot write in the folder ")
+    assert f"{plan.parent / 'locked'} (Permission denied)" in message
+    assert list(Path("locked").iterdir()) == []
+
+
+def test_an_output_name_that_is_not_utf8_is_refused_clearly(plan, monkeypatch):
+    no_work(monkeypatch)
+    result = invoke("run", "p.xlsx", "--out", os.fsdecode(b"\xfe.xlsx"))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == ("--out \\xfe.xlsx: the name is not valid UTF-8, which Excel cannot open "
+                                     "reliably; use a name in plain characters")
+    assert sorted(p.name for p in plan.parent.iterdir()) == ["p.xlsx"]
+
+
+@pytest.mark.parametrize("args,shown", [(("run", "p.xlsx", "--out", ""), "--out ''"),
+                                        (("sweep", "p.xlsx", "--vary", "requirements=1", "--out", ""), "--out ''"),
+                                        (("template", ""), "template ''")])
+def test_an_empty_output_name_is_shown_as_the_user_gave_it(args, shown, plan, monkeypatch):
+    no_work(monkeypatch)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"{shown}: no file name given")
+
+
 BAD_OPTIONS = [
     ("run", "--time-limit", "-1"), ("run", "--time-limit", "nan"), ("run", "--time-limit", "inf"),
     ("analyse", "--slack", "nan"), ("analyse", "--slack", "-5"), ("analyse", "--points", "-2"),
@@ -176,6 +237,7 @@ def _as_in_a_terminal() -> None:
     nohup) inherits SIGINT and SIGHUP ignored, and a command started so rightly keeps ignoring them."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
