@@ -120,7 +120,7 @@ FORCE_HELP = "Replace an existing --out file even if it is not a report the plan
 @app.command()
 def run(
     file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-<timestamp>.xlsx)."),
+    out_path: Optional[str] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-<timestamp>.xlsx)."),
     solver: Optional[str] = typer.Option(None, help="Solver name (default: the workbook's Settings, else highs)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit, seconds.", **TIME_LIMIT),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the report path."),
@@ -158,7 +158,7 @@ def whatif(
     suspend: list[str] = typer.Option([], "--suspend", help="CODE:YEAR: a member's obligations suspended from YEAR (its forces do nothing for the pact); CODE>OTHER:YEAR: only its obligations towards OTHER (it stops serving OTHER's regions)."),
     join: list[str] = typer.Option([], "--join", help="CODE[:YEAR]: a state of the workbook's Candidates sheet (or a member with a year_joined) joining in YEAR (default: its year_joined); 'Candidates': all of them; FILE.xlsx: the states of that workbook's Candidates sheet, with their Forces… rows. Before = the pact without them."),
     abstentions: Optional[str] = typer.Option(None, "--abstentions", help="K: both plans hold against any K abstentions per scenario (members whose obligation is not automatic), with redeployment when Settings › robust_recourse is yes, else with the static robust rows."),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-whatif-<timestamp>.xlsx)."),
+    out_path: Optional[str] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-whatif-<timestamp>.xlsx)."),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Solver time limit per plan, seconds.", **TIME_LIMIT),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
@@ -218,7 +218,7 @@ def analyse(
     seed: int = typer.Option(0, "--seed", help="Random seed of the sampled Shapley estimate (the same seed gives the same estimate on any number of workers)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Shapley: address of a running Dask scheduler (default: a local cluster when more than one core is free)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Shapley: worker processes of the local cluster (default: one per free core; 1: no cluster).", min=1),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-analysis-<timestamp>.xlsx)."),
+    out_path: Optional[str] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-analysis-<timestamp>.xlsx)."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Plan FILE, run the analyses asked for on the same model, write the report with their sheets.
@@ -242,7 +242,7 @@ def analyse(
         raise typer.Exit(2)
     with _handled(time_option=None):
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as bar:
+                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("Planning", total=None)
 
             def counted(done: int, total: int, note: str | None = None) -> None:
@@ -280,7 +280,7 @@ def sweep(
     workers: int = typer.Option(2, "--workers", help="Worker processes of the local cluster.", min=1),
     time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds the sweep may take; variants not done by then are reported as not run.",
                                                 callback=_number("--time-budget", above=0)),
-    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-sweep-<timestamp>.xlsx)."),
+    out_path: Optional[str] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-sweep-<timestamp>.xlsx)."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Solve many variants of FILE in parallel on Dask, and write one report of them all.
@@ -303,7 +303,7 @@ def sweep(
         raise typer.Exit(2) from None
     with _handled():
         with Progress(TextColumn("Variants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True) as bar:
+                      console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("sweep", total=None)
             result = run_sweep_report(file, spec, out_path, scheduler=scheduler, workers=workers,
                                       time_budget_s=time_budget, force=force,
@@ -348,7 +348,7 @@ def validate(file: Path = typer.Argument(..., help="Plan workbook (.xlsx).")) ->
 
 @app.command()
 def template(
-    out_file: Path = typer.Argument(..., help="Where to write the empty workbook (a new .xlsx file)."),
+    out_file: str = typer.Argument(..., help="Where to write the empty workbook (a new .xlsx file)."),
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists (its contents are lost)."),
 ) -> None:
     """Write an empty plan workbook: every sheet, headers, units, drop-down lists.
@@ -365,7 +365,7 @@ def template(
 @app.command("import-orlib")
 def import_orlib(
     file: Path = typer.Argument(..., help="OR-Library capacitated warehouse location file (cap41.txt … capc.txt)."),
-    out_file: Path = typer.Argument(..., help="Where to write the plan workbook (.xlsx)."),
+    out_file: str = typer.Argument(..., help="Where to write the plan workbook (.xlsx)."),
     capacity: Optional[float] = typer.Option(
         None, "--capacity", help="Capacity of every warehouse: required for capa, capb, capc, "
         "whose capacities are the word 'capacity' (e.g. 8000 for capa_8000).", callback=_number("--capacity", above=0)),
@@ -380,9 +380,9 @@ def import_orlib(
     from .orlib import OrlibFormatError, orlib_to_workbook
 
     with _handled():
-        check_output(out_file, [file], force=force, replaces="new", option="workbook")
+        target = check_output(out_file, [file], force=force, replaces="new", option="workbook")
         try:
-            inst = orlib_to_workbook(file, out_file, capacity)
+            inst = orlib_to_workbook(file, target, capacity)
         except OrlibFormatError as exc:
             err.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(2) from None

@@ -1,7 +1,8 @@
 """The `planner` console command's entry point: signals and Ctrl-C handled from the first
 moment, before the heavy modules (Pyomo, pandas) import.
 
-SIGTERM and SIGHUP are turned into KeyboardInterrupt, so that a report being written is
+SIGTERM and SIGHUP are turned into KeyboardInterrupt (unless they were ignored when the
+command started, as under nohup), so that a report being written is
 abandoned as on Ctrl-C: its temporary file removed, the target left as it was, and the user
 told what was and was not written. Exit code 128 + the signal's number (130 for Ctrl-C).
 """
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 import signal
 import sys
-from contextlib import contextmanager
 
 from .paths import WRITTEN
+from .signals import STOPPING, defer, held, redeliver_swallowed
 
 _reported = False
 
@@ -25,7 +26,16 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+_received: int | None = None  # the last signal that stopped the command
+
+
 def _raise_terminated(signum: int, _frame: object) -> None:
+    global _received
+    if defer(signum):  # inside a held() block: raised as it ends
+        return
+    _received = signum
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
     raise Terminated(signum)
 
 
@@ -42,38 +52,33 @@ def report_interrupt(exc: BaseException | None = None) -> int:
     return 128 + getattr(exc, "signum", signal.SIGINT)
 
 
-@contextmanager
-def _signals_to_main_thread():
-    """Block SIGINT, SIGTERM and SIGHUP while the block starts threads (they inherit the mask,
-    so the kernel never hands them a signal meant for the planner: a signal taken by another
-    thread would not wake the main thread from a blocking write), then unblock them here; a
-    signal that came meanwhile is delivered then."""
-    wanted = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
-    if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)
+def _stopping() -> None:
+    """The command ends: a signal now must not cut its message short, interrupt the
+    interpreter's exit (distributed's atexit hooks) with a traceback, or kill the process
+    once Python has put the default handlers back; it is ignored (the process exits with
+    the code of what it did, which it has said)."""
+    for sig in STOPPING:
+        signal.signal(sig, signal.SIG_IGN)
 
 
 def main() -> None:
     """Run the command line; exit 128 + signal number if interrupted."""
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _raise_terminated)
+    for sig in STOPPING:  # one ignored from the start (nohup, a job started in the background) stays ignored
+        if signal.getsignal(sig) not in (signal.SIG_IGN, None):
+            signal.signal(sig, _raise_terminated)
+    redeliver_swallowed()  # a signal raised inside a finalizer (ZipFile.__del__) still stops the command
     try:
-        with _signals_to_main_thread():
-            from .cli import app  # numpy starts OpenBLAS's threads here: they must not take the signals
+        with held():  # numpy starts OpenBLAS's threads here: they must not take the signals
+            from .cli import app
 
         app()  # exits through SystemExit
     except KeyboardInterrupt as exc:
+        _stopping()
         sys.exit(report_interrupt(exc))
     except SystemExit as exc:
+        _stopping()
         if exc.code == 130:  # typer turns a KeyboardInterrupt outside the planner's handler into exit 130
-            report_interrupt()
+            sys.exit(report_interrupt(Terminated(_received) if _received else None))
         raise
 
 

@@ -53,7 +53,7 @@ def check_output(
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError:
-        raise OutputPathError(f"{option} {raw.encode('utf-8', 'replace').decode()}: the name is not valid UTF-8, "
+        raise OutputPathError(f"{option} {os.fsencode(raw).decode('utf-8', 'backslashreplace')}: the name is not valid UTF-8, "
                               "which Excel cannot open reliably; use a name in plain characters") from None
     if target.suffix.lower() != ".xlsx":
         what = f"ends in '{target.suffix}'" if target.suffix else "has no suffix"

@@ -56,7 +56,7 @@ def default_report_path(input_path: Path, reports_dir: Path = Path("reports"), k
 def report_target(out: str | Path | None, inputs: list[Path], kind: str = "", force: bool = False) -> Path:
     """Where the report goes (`out`, else the default path under reports/), checked before any
     work: planner.paths.OutputPathError if the planner may not write there."""
-    target = Path(out) if out is not None else default_report_path(inputs[0], kind=kind)
+    target = out if out is not None else default_report_path(inputs[0], kind=kind)  # the user's spelling, for messages
     return check_output(target, inputs, force=force, option="--out" if out is not None else "report path")
 
 

@@ -7,6 +7,8 @@ import errno
 import os
 import shutil
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import textwrap
@@ -137,6 +139,65 @@ def test_a_full_disk_is_a_message_and_nothing_is_left(plan, monkeypatch):
     assert folder_state(plan.parent) == before
 
 
+def test_a_legal_250_character_name_is_written_and_nothing_else(plan):
+    name = "a" * 245 + ".xlsx"
+    result = invoke("run", "p.xlsx", "--out", name, "-q")
+    assert result.exit_code == 0, result.output
+    assert is_planner_report(Path(name))
+    assert sorted(p.name for p in plan.parent.iterdir()) == sorted([name, "p.xlsx"])
+
+
+def test_a_character_device_named_like_a_report_is_refused(plan, monkeypatch):
+    try:
+        os.mknod("x.xlsx", stat.S_IFCHR | 0o600, os.stat("/dev/null").st_rdev)
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    no_work(monkeypatch)
+    result = invoke("run", "p.xlsx", "--out", "x.xlsx")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == "--out x.xlsx: is a device or pipe, not a file; name an .xlsx file"
+    assert stat.S_ISCHR(os.stat("x.xlsx").st_mode)
+
+
+def test_a_folder_the_planner_cannot_write_in_is_refused_naming_it(plan, monkeypatch):
+    Path("locked").mkdir()  # the tests run as root, whom chmod does not stop: the write probe is refused instead
+    real_touch = Path.touch
+
+    def refused(self, *a, **k):
+        if self.parent.name == "locked":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_touch(self, *a, **k)
+
+    monkeypatch.setattr(Path, "touch", refused)
+    no_work(monkeypatch)
+    result = invoke("run", "p.xlsx", "--out", "locked/r.xlsx")
+    assert result.exit_code == 2, result.output
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1
+    assert message.startswith("--out locked/r.xlsx: cannot write in the folder ")
+    assert f"{plan.parent / 'locked'} (Permission denied)" in message
+    assert list(Path("locked").iterdir()) == []
+
+
+def test_an_output_name_that_is_not_utf8_is_refused_clearly(plan, monkeypatch):
+    no_work(monkeypatch)
+    result = invoke("run", "p.xlsx", "--out", os.fsdecode(b"\xfe.xlsx"))
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == ("--out \\xfe.xlsx: the name is not valid UTF-8, which Excel cannot open "
+                                     "reliably; use a name in plain characters")
+    assert sorted(p.name for p in plan.parent.iterdir()) == ["p.xlsx"]
+
+
+@pytest.mark.parametrize("args,shown", [(("run", "p.xlsx", "--out", ""), "--out ''"),
+                                        (("sweep", "p.xlsx", "--vary", "requirements=1", "--out", ""), "--out ''"),
+                                        (("template", ""), "template ''")])
+def test_an_empty_output_name_is_shown_as_the_user_gave_it(args, shown, plan, monkeypatch):
+    no_work(monkeypatch)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"{shown}: no file name given")
+
+
 BAD_OPTIONS = [
     ("run", "--time-limit", "-1"), ("run", "--time-limit", "nan"), ("run", "--time-limit", "inf"),
     ("analyse", "--slack", "nan"), ("analyse", "--slack", "-5"), ("analyse", "--points", "-2"),
@@ -176,6 +237,7 @@ def _as_in_a_terminal() -> None:
     nohup) inherits SIGINT and SIGHUP ignored, and a command started so rightly keeps ignoring them."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
@@ -230,7 +292,177 @@ def test_ctrl_c_inside_a_command_says_nothing_was_written(plan, monkeypatch, cap
 
 
 def cli_main() -> None:
+    """planner.entry.main in this process, its signal handlers and unraisable hook put back after."""
     from planner.entry import main
 
-    main()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    hook = sys.unraisablehook
+    try:
+        main()
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        sys.unraisablehook = hook
 
+
+
+# ------------------------------------------------------------------ signals during the work
+
+STALLED = textwrap.dedent("""
+    import sys, time
+
+    def stall(*_a, **_k):
+        print("solving", flush=True)
+        time.sleep(60)
+
+    def slow_variant(*_a, **_k):  # sent to the sweep's workers by value (defined in __main__)
+        time.sleep(60)
+
+    where = sys.argv[1]
+    if where == "run":  # the plan's solve
+        import planner.highs.model
+        planner.highs.model.HighsModel.solve = stall
+    elif where == "finalizer":  # the signal's exception raised inside a finalizer, which Python drops
+        import os, signal
+        import planner.highs.model
+
+        class Finalized:
+            def __del__(self):
+                os.kill(os.getpid(), signal.SIGHUP)
+                sum(range(1000))
+
+        def dropped(*_a, **_k):
+            print("solving", flush=True)
+            Finalized()
+            time.sleep(5)
+            print("went on", flush=True)
+
+        planner.highs.model.HighsModel.solve = dropped
+    elif where == "analyse":  # the cost game, after the plan
+        import planner.analyses.cost_game
+        planner.analyses.cost_game.shapley = stall
+    else:
+        import dask.distributed
+        import planner.analyses.sweep
+        if where == "sweep":  # the variants being solved on the cluster
+            planner.analyses.sweep.solve_variant = slow_variant
+            real = dask.distributed.as_completed
+
+            def announced(*a, **k):
+                print("solving", flush=True)
+                return real(*a, **k)
+
+            dask.distributed.as_completed = announced
+        else:
+            class Announced(dask.distributed.LocalCluster):  # "started"/"closed": the signal waited for it
+                closing = False
+
+                def __init__(self, *a, **k):
+                    if where == "sweep-start":  # the signal comes while the cluster starts
+                        print("solving", flush=True)
+                        time.sleep(0.5)
+                    super().__init__(*a, **k)
+                    if where == "sweep-start":
+                        print("started", flush=True)
+
+                def close(self, *a, **k):
+                    if where != "sweep-close" or self.closing:
+                        return super().close(*a, **k)
+                    self.closing = True  # the signal comes while the cluster closes
+                    print("solving", flush=True)
+                    time.sleep(0.5)
+                    super().close(*a, **k)
+                    print("closed", flush=True)
+
+            dask.distributed.LocalCluster = Announced
+    sys.argv = ["planner", *sys.argv[2:]]
+    from planner.entry import main
+    main()
+""")
+
+STALL_ARGS = {
+    "run": ("run", "p.xlsx", "--out", "r.xlsx"),
+    "finalizer": ("run", "p.xlsx", "--out", "r.xlsx"),
+    "analyse": ("analyse", "p.xlsx", "--shapley", "--out", "r.xlsx"),
+    "sweep": ("sweep", "p.xlsx", "--vary", "requirements=0.8,1,1.2", "--out", "r.xlsx"),
+    "sweep-start": ("sweep", "p.xlsx", "--vary", "requirements=0.8,1,1.2", "--out", "r.xlsx"),
+    "sweep-close": ("sweep", "p.xlsx", "--vary", "requirements=0.8,1,1.2", "--out", "r.xlsx"),
+}
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+slow = pytest.mark.verify
+
+
+def _interrupted(where: str, sig: int | None, folder: Path) -> str:
+    """Start the command in `folder` (a copy of the tutorial), send `sig` once it says it is
+    solving: exit 128 + sig, the one message, no traceback, nothing left, the input unchanged."""
+    shutil.copy(TUTORIAL, folder / "p.xlsx")
+    before = (folder / "p.xlsx").read_bytes()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    child = subprocess.Popen([sys.executable, "-c", STALLED, where, *STALL_ARGS[where]], cwd=folder, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal)
+    try:
+        line = child.stdout.readline().strip()
+        assert line == "solving", child.communicate(timeout=30)[1]
+        if sig is not None:
+            child.send_signal(sig)
+        stdout, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 128 + (sig or signal.SIGHUP), stderr
+    assert stderr.strip() == "Interrupted; nothing was written."
+    assert sorted(p.name for p in folder.iterdir()) == ["p.xlsx"]
+    assert (folder / "p.xlsx").read_bytes() == before
+    return stdout
+
+
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_a_signal_during_the_plans_solve_leaves_nothing_and_says_so(sig, tmp_path):
+    _interrupted("run", sig, tmp_path)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, pytest.param(signal.SIGINT, marks=slow),
+                                 pytest.param(signal.SIGHUP, marks=slow)])
+def test_a_signal_during_an_analysis_leaves_nothing_and_says_so(sig, tmp_path):
+    _interrupted("analyse", sig, tmp_path)
+
+
+@pytest.mark.parametrize("where,sig", [
+    ("sweep", signal.SIGINT), ("sweep-start", signal.SIGHUP), ("sweep-close", signal.SIGTERM),
+    *(pytest.param(w, s, marks=slow) for w in ("sweep", "sweep-start", "sweep-close") for s in SIGNALS
+      if (w, s) not in {("sweep", signal.SIGINT), ("sweep-start", signal.SIGHUP), ("sweep-close", signal.SIGTERM)}),
+])
+def test_a_signal_while_a_sweep_solves_starts_or_closes_its_cluster_stops_it_whole(where, sig, tmp_path):
+    """While the cluster starts or closes the signal waits (half a cluster cannot be closed
+    cleanly), then stops the command as at any other moment."""
+    stdout = _interrupted(where, sig, tmp_path)
+    if where != "sweep":
+        assert {"sweep-start": "started", "sweep-close": "closed"}[where] in stdout.split()
+
+
+def test_a_signal_raised_inside_a_finalizer_still_stops_the_command(tmp_path):
+    """Python drops an exception raised in a finalizer (`Exception ignored in ZipFile.__del__`):
+    the signal is sent again, and the command stops as it should instead of going on."""
+    stdout = _interrupted("finalizer", None, tmp_path)
+    assert "went on" not in stdout
+
+
+def test_a_sweep_while_port_8787_is_taken_prints_no_warning(tmp_path):
+    taken = socket.socket()
+    try:
+        try:
+            taken.bind(("", 8787))
+            taken.listen()
+        except OSError:
+            pass  # taken already: by another cluster, as in the case this test is about
+        shutil.copy(TUTORIAL, tmp_path / "p.xlsx")
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        child = subprocess.run([sys.executable, "-m", "planner.entry", "sweep", "p.xlsx", "--vary",
+                                "requirements=0.8,1", "--out", "s.xlsx"], cwd=tmp_path, env=env,
+                               capture_output=True, text=True, timeout=120)
+    finally:
+        taken.close()
+    assert child.returncode == 0, child.stderr
+    assert child.stderr == ""
+    assert "Report: s.xlsx" in child.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx", "s.xlsx"]

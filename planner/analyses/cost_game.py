@@ -279,15 +279,15 @@ def analyse_cost_game(
             from .sampling import estimate_shapley
 
             cluster = None
-            if path is not None and (scheduler or workers > 1):
-                from .game_cluster import ClusterGame
+            try:  # the cluster closed whatever happens once it is up (a signal while it starts: ClusterGame closes it)
+                if path is not None and (scheduler or workers > 1):
+                    from .game_cluster import ClusterGame
 
-                if progress is not None:
-                    progress(0, 0, f"Shapley: starting {'the cluster' if scheduler else f'{workers} workers'}")
-                cluster = ClusterGame(path, shares, premium, options.time_limit_s, scheduler=scheduler,
-                                      workers=workers, cache=game.values)
-                cluster_name, cluster_workers = cluster.scheduler, cluster.workers
-            try:
+                    if progress is not None:
+                        progress(0, 0, f"Shapley: starting {'the cluster' if scheduler else f'{workers} workers'}")
+                    cluster = ClusterGame(path, shares, premium, options.time_limit_s, scheduler=scheduler,
+                                          workers=workers, cache=game.values)
+                    cluster_name, cluster_workers = cluster.scheduler, cluster.workers
                 budget = max(0.0, time_budget_s - (time.perf_counter() - start))
                 phi = estimate = estimate_shapley(members, game, seed=seed, time_budget_s=budget,
                                                   target=accuracy * abs(grand) / len(members),

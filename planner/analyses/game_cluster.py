@@ -78,18 +78,19 @@ class ClusterGame:
 
     def __init__(self, path: str | Path, shares: dict[str, float] | None, premium: float, time_limit_s: float,
                  *, scheduler: str | None = None, workers: int = 2, cache: dict | None = None):
-        from dask.distributed import Client, LocalCluster
+        from ..signals import held
+        from . import cluster as dask_cluster
 
         content = Path(path).read_bytes()
         self.digest = hashlib.sha256(content).hexdigest()
-        self.cluster = None
-        if scheduler:
-            self.client = Client(scheduler)
-        else:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=50)
-            self.client = Client(self.cluster)
-        self.content = self.client.scatter(content, broadcast=True)
+        self.client = self.cluster = None
+        try:
+            with held():  # a signal while the cluster starts: raised once it is up, then it is closed
+                self.client, self.cluster = dask_cluster.start(scheduler, workers)
+            self.content = self.client.scatter(content, broadcast=True)
+        except BaseException:
+            self.close()
+            raise
         self.shares = tuple(sorted(shares.items())) if shares is not None else None
         self.premium, self.time_limit_s = premium, time_limit_s
         self.cache = cache if cache is not None else {}
@@ -118,6 +119,6 @@ class ClusterGame:
         return out
 
     def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        from . import cluster as dask_cluster
+
+        dask_cluster.close(self.client, self.cluster)

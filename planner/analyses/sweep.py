@@ -224,20 +224,15 @@ def run_sweep(path: str | Path, vary: Mapping[str, list], *, scheduler: str | No
               time_budget_s: float | None = None,
               progress: Callable[[int, int], object] | None = None) -> SweepResults:
     """Solve every variant of the workbook at `path` on a Dask cluster and gather them."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import as_completed
+
+    from . import cluster as dask_cluster
 
     start = time.perf_counter()
     content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     todo = variants(vary)
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=50)
-        client = Client(cluster)
-    try:
+    with dask_cluster.running(scheduler, workers) as (client, _):  # signals held while it starts and closes
         shared = client.scatter(content, broadcast=True)
         robust = max(1, *vary["abstentions"]) if "abstentions" in vary else 0
         futures = {client.submit(solve_variant, digest, shared, v, robust, pure=False): i for i, v in enumerate(todo)}
@@ -263,10 +258,6 @@ def run_sweep(path: str | Path, vary: Mapping[str, list], *, scheduler: str | No
                 rows[i] = {"status": "not run (time budget)"}
         n_workers = len(client.scheduler_info().get("workers", {}))
         address = client.scheduler.address
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
     return _gather(todo, rows, n_workers, scheduler or f"local cluster ({address})", time.perf_counter() - start)
 
 

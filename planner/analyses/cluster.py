@@ -1,0 +1,72 @@
+"""Dask clusters for the sweep and the cost game: started and closed whole, quietly.
+
+- Signals are held while a cluster starts and while it closes (planner/signals.py): a
+  Ctrl-C, SIGTERM or SIGHUP then is delivered as soon as the cluster is up (and the caller's
+  `finally` closes it) or closed, never half-way through distributed's start or close, which
+  leaves a cluster half up (`AssertionError: Status.init`, an atexit `close_clusters`
+  traceback) or is lost in one of its finalizers.
+- The local scheduler's HTTP server listens on a free port of 127.0.0.1, not on 8787, and no
+  dashboard is served: no "Port 8787 is already in use" when another cluster runs;
+  distributed's warnings and log lines are kept off the terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..signals import held
+
+
+def _quiet() -> None:
+    warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
+    warnings.filterwarnings("ignore", module=r"dask(\.|$)")
+    for name in ("distributed", "dask"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+@contextmanager
+def running(scheduler: str | None, workers: int) -> Iterator[tuple[Any, Any]]:
+    """(client, local cluster or None) for the block: a client of the scheduler at `scheduler`,
+    else of a new local cluster of `workers` single-threaded worker processes; started and
+    closed with signals held (one that came while it started is raised in the block)."""
+    client = cluster = None
+    try:
+        with held():
+            client, cluster = start(scheduler, workers)
+        yield client, cluster
+    finally:
+        close(client, cluster)
+
+
+def start(scheduler: str | None, workers: int) -> tuple[Any, Any]:
+    """(client, local cluster or None), as `running` gives them; call it with signals held
+    (`with held(): client, cluster = start(…)`), so that a signal arrives only once the caller
+    holds the cluster to close."""
+    from dask.distributed import Client, LocalCluster
+
+    _quiet()
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.CRITICAL,
+                           scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+    try:
+        return Client(cluster), cluster
+    except BaseException:
+        cluster.close()
+        raise
+
+
+def close(client: Any, cluster: Any) -> None:
+    """Close the client, then the local cluster (if any), with signals held."""
+    with held():
+        try:
+            if client is not None:
+                client.close()
+        finally:
+            if cluster is not None:
+                cluster.close()
