@@ -9,6 +9,7 @@ told what was and was not written. Exit code 128 + the signal's number (130 for 
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -74,12 +75,26 @@ def main() -> None:
         app()  # exits through SystemExit
     except KeyboardInterrupt as exc:
         _stopping()
-        sys.exit(report_interrupt(exc))
+        _exit(report_interrupt(exc))
     except SystemExit as exc:
         _stopping()
         if exc.code == 130:  # typer turns a KeyboardInterrupt outside the planner's handler into exit 130
-            sys.exit(report_interrupt(Terminated(_received) if _received else None))
+            _exit(report_interrupt(Terminated(_received) if _received else None))
+        if _reported:
+            _exit(exc.code)
         raise
+
+
+def _exit(code: int) -> None:
+    """Exit an interrupted command with `code`; once HiGHS has solved in this process,
+    without the interpreter's finalisation, where HiGHS's worker threads, still winding down
+    from a solve just stopped or just ended, abort the process (exit 134, "terminate called
+    without an active exception"). Everything the command cleans up is cleaned by then."""
+    if "highspy" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import openpyxl
@@ -466,3 +467,25 @@ def test_a_sweep_while_port_8787_is_taken_prints_no_warning(tmp_path):
     assert child.stderr == ""
     assert "Report: s.xlsx" in child.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx", "s.xlsx"]
+
+
+@pytest.mark.verify
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_a_real_solve_stops_it_at_once(sig, tmp_path):
+    """NATO's MIP takes 10–20 s in HiGHS: a signal while it runs stops the solve within
+    seconds (HiGHS runs in a thread of its own and is told to stop), says so, exits 128 + n
+    (not 134: HiGHS's threads must not abort the exit) and leaves nothing."""
+    shutil.copy(ROOT / "inputs" / "nato.xlsx", tmp_path / "p.xlsx")
+    before = (tmp_path / "p.xlsx").read_bytes()
+    child = subprocess.Popen([sys.executable, "-m", "planner.entry", "run", str(tmp_path / "p.xlsx"), "--out",
+                              str(tmp_path / "r.xlsx")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_as_in_a_terminal)
+    time.sleep(14)  # reading and building take 5–8 s; HiGHS then solves for 10–20 s
+    sent = time.perf_counter()
+    child.send_signal(sig)
+    _, err = child.communicate(timeout=60)
+    assert time.perf_counter() - sent < 5
+    assert child.returncode == 128 + sig, err
+    assert "Interrupted; nothing was written." in err and "Traceback" not in err and "terminate" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]
+    assert (tmp_path / "p.xlsx").read_bytes() == before

@@ -17,6 +17,7 @@ than a rebuild on the NATO example.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -340,10 +341,10 @@ class HighsModel:
         if mip and mip_start and self._frames and self._plan_integers is not None:
             self._give_mip_start()
         start = time.perf_counter()
-        h.run()
+        self._run()
         if mip and not self._solution_is_reported():
             h.clearSolver()  # drop the start and solve again from nothing
-            h.run()
+            self._run()
         seconds = time.perf_counter() - start
         self.solves += 1
         model_status = h.getModelStatus()
@@ -362,6 +363,25 @@ class HighsModel:
                 gap = abs(objective - bound) / max(1e-10, abs(objective))
         work = int(info.mip_node_count if mip else info.simplex_iteration_count)
         return Outcome(status, has_solution, objective, bound, gap, seconds, work)
+
+    def _run(self) -> None:
+        """HiGHS's run, in a thread of its own when called from the main thread, so that a
+        signal (Ctrl-C, SIGTERM, SIGHUP: planner.entry) stops the solve at once: the main
+        thread waits in short steps, its handler raises, and HiGHS is told to stop and
+        joined before the exception goes on (a blocking run takes the signal only at its end)."""
+        h = self.highs
+        if threading.current_thread() is not threading.main_thread():
+            h.run()
+            return
+        h.HandleUserInterrupt = True  # HiGHS's interrupt callbacks watch cancelSolve
+        solver = h.startSolve()
+        try:
+            while solver.is_alive():
+                solver.join(0.05)
+        except BaseException:
+            h.cancelSolve()
+            solver.join()
+            raise
 
     def _solution_is_reported(self) -> bool:
         """Is the solution HiGHS hands back the one whose objective it reports? HiGHS 1.16 can
