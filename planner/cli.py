@@ -593,6 +593,6 @@ def _print_summary(run_: PlanRun) -> None:
 
 
 if __name__ == "__main__":
-    from .entry import main
+    from .entry import command
 
-    main()
+    command()

@@ -75,27 +75,29 @@ def main() -> None:
         app()  # exits through SystemExit
     except KeyboardInterrupt as exc:
         _stopping()
-        _exit(report_interrupt(exc))
+        sys.exit(report_interrupt(exc))
     except SystemExit as exc:
         _stopping()
         if exc.code == 130:  # typer turns a KeyboardInterrupt outside the planner's handler into exit 130
-            _exit(report_interrupt(Terminated(_received) if _received else None))
-        if _reported:
-            _exit(exc.code)
+            sys.exit(report_interrupt(Terminated(_received) if _received else None))
         raise
 
 
-def _exit(code: int) -> None:
-    """Exit an interrupted command with `code`; once HiGHS has solved in this process,
-    without the interpreter's finalisation, where HiGHS's worker threads, still winding down
-    from a solve just stopped or just ended, abort the process (exit 134, "terminate called
-    without an active exception"). Everything the command cleans up is cleaned by then."""
-    if "highspy" in sys.modules:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    sys.exit(code)
+def command() -> None:
+    """The `planner` command: `main`, whose interrupted exit (128 + n), once HiGHS has solved
+    in the process, skips the interpreter's finalisation, where HiGHS's worker threads, still
+    winding down from a solve just stopped or just ended, abort the process (exit 134,
+    "terminate called without an active exception"). Everything the command cleans up is
+    cleaned by then."""
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code in {128 + sig for sig in STOPPING} and "highspy" in sys.modules:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exc.code)
+        raise
 
 
 if __name__ == "__main__":
-    main()
+    command()
