@@ -127,7 +127,7 @@ def run(
     robustness: Optional[int] = typer.Option(
         None, "--robustness", min=0,
         help="K: the Robustness sheet plans k = 0 … K abstentions with and without redeployment, however large "
-             "the plan (NATO, K = 2: about 15 minutes). Default: as far as the plan re-solves in seconds."),
+             "the plan (NATO, K = 2, --time-limit 270: 18 minutes). Default: as far as the plan re-solves in seconds."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Plan FILE and write the Excel report.

@@ -1332,7 +1332,7 @@ def write_robustness(ws: Worksheet, results: PlanResults, checks: PlanChecks, cu
                if results.solve.is_mip else "each k is a new model this large")
         printed_note(ws, 1, len(rob.cost) + 2, len(rob.cost.columns),
                      f"Cost against other k not re-solved here ({why}): planner run <workbook> --robustness 2 "
-                     "plans k = 0, 1, 2 with and without redeployment (on NATO about 15 minutes).")
+                     "plans k = 0, 1, 2 with and without redeployment (NATO with --time-limit 270: 18 minutes).")
     top = len(rob.cost) + 4
     safe_text(ws.cell(row=top, column=1), excel_text(
         f"Worst abstention set per scenario, with the plan's deployment as it stands (the plan holds against "
@@ -1362,11 +1362,14 @@ def write_robustness(ws: Worksheet, results: PlanResults, checks: PlanChecks, cu
         chart = bar_chart("Cost of a plan that holds against any k abstentions", "k (members abstaining)", "")
         unit = money_axis(chart.y_axis, float(ok["money_cost_musd"].abs().max()), cur)
         chart.y_axis.title = f"Cost of the plan ({unit}, discounted)"
-        j = cols.index("money_cost_musd") + 1
-        chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=len(ok) + 1), titles_from_data=True)
+        both = "recourse_money_cost_musd" in cols and ok["recourse_money_cost_musd"].notna().any()
+        for name in ("money_cost_musd", "recourse_money_cost_musd") if both else ("money_cost_musd",):
+            j = cols.index(name) + 1
+            chart.add_data(Reference(ws, min_col=j, min_row=1, max_row=len(ok) + 1), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=cols.index("k") + 1, min_row=2, max_row=len(ok) + 1))
         colour_series(chart)
-        chart.legend = None
+        if not both:
+            chart.legend = None
         ws.add_chart(chart, chart_anchor(rob.cost))
 
 

@@ -101,7 +101,7 @@ def worst_sets(data: PlanData, requirement: dict[tuple, float], provided: dict[t
     if k == 0:
         return "none"
     may = data.may_abstain()
-    return "; ".join(f"{s}: {', '.join(sorted(worst_set(requirement, provided, s, may, k)[0])) or 'none'}"
+    return "; ".join(f"{s}: {', '.join(sorted(worst_set(requirement, provided, s, may, k)[0])) or 'no set uncovers anything'}"
                      for s in data.scenarios.index)
 
 
