@@ -238,3 +238,20 @@ def test_sweep_where_no_variant_has_a_plan_exits_1(folder):
     assert "2 of 2 variants have no plan" in output and "No variant has a plan" in output
     assert "Traceback" not in output and (folder / "s.xlsx").is_file()
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("status,has_solution,words", [
+    ("time limit", False, "The solver stopped before it found any plan: raise Settings › time_limit_s (or --time-limit)"),
+    ("iteration limit", False, "The solver stopped before it found any plan"),
+    ("unbounded", True, "Some cost can fall without limit"),  # HiGHS leaves a point: it is no plan
+    ("solve error", False, "The solver reported numerical trouble"),
+])
+def test_run_without_a_plan_from_the_solver(status, has_solution, words, folder, monkeypatch):
+    """`run`, for every status that gives no plan: exit 1, the status and what to do, nothing
+    written, the input unchanged."""
+    plan = tutorial(folder)
+    before = folder_state(folder)
+    solver_ends(monkeypatch, status, has_solution)
+    code, output = invoke("run", plan, "--out", "r.xlsx")
+    assert_no_plan(code, output, before, folder, f"No plan: the solver ended with status '{status}'.", words)
+
