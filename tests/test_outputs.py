@@ -317,6 +317,8 @@ STALLED = textwrap.dedent("""
         time.sleep(60)
 
     def slow_variant(*_a, **_k):  # sent to the sweep's workers by value (defined in __main__)
+        import multiprocessing
+        held = multiprocessing.Lock()  # a semaphore the resource tracker counts, as distributed's own are
         time.sleep(60)
 
     where = sys.argv[1]
@@ -487,5 +489,29 @@ def test_a_signal_during_a_real_solve_stops_it_at_once(sig, tmp_path):
     assert time.perf_counter() - sent < 5
     assert child.returncode == 128 + sig, err
     assert "Interrupted; nothing was written." in err and "Traceback" not in err and "terminate" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]
+    assert (tmp_path / "p.xlsx").read_bytes() == before
+
+
+def test_ctrl_c_in_a_terminal_reaches_the_sweeps_workers_too_and_says_only_that(tmp_path):
+    """A terminal's Ctrl-C goes to the whole process group, the sweep's worker processes and
+    multiprocessing's resource tracker included: one message, exit 130, no warning about
+    leaked semaphores, nothing left."""
+    shutil.copy(TUTORIAL, tmp_path / "p.xlsx")
+    before = (tmp_path / "p.xlsx").read_bytes()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    child = subprocess.Popen([sys.executable, "-c", STALLED, "sweep", *STALL_ARGS["sweep"]], cwd=tmp_path, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_as_in_a_terminal,
+                             start_new_session=True)
+    try:
+        assert child.stdout.readline().strip() == "solving", child.communicate(timeout=30)[1]
+        time.sleep(1.0)  # the variants reach the workers
+        os.killpg(child.pid, signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+    assert child.returncode == 130, stderr
+    assert stderr.strip() == "Interrupted; nothing was written."
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]
     assert (tmp_path / "p.xlsx").read_bytes() == before

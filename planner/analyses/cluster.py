@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,15 @@ from typing import Any
 from ..signals import held
 
 
+RESOURCE_TRACKER_QUIET = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
 def _quiet() -> None:
+    """No warning or log line of dask's or distributed's on the terminal; nor, after a Ctrl-C
+    that reached the worker processes too (a terminal signals the whole group), the
+    semaphores multiprocessing's resource tracker, a process of its own, reports leaked
+    (it inherits the environment's warning filters)."""
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), RESOURCE_TRACKER_QUIET)))
     warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
     warnings.filterwarnings("ignore", module=r"dask(\.|$)")
     for name in ("distributed", "dask"):
