@@ -17,6 +17,7 @@ import math
 import pandas as pd
 
 from .data import PlanData
+from .sets import route_rows, routes_for
 
 PENALTY_MULTIPLE = 10.0
 FALLBACK_PENALTY = 10_000.0  # M per unit-year, when the data holds no cost at all
@@ -38,21 +39,16 @@ def dearest_unit_year(data: PlanData) -> float:
 
 
 def dearest_route(data: PlanData, capabilities: list[str]) -> pd.Series:
-    """capability -> the dearest transit cost, M per unit, of any route it may take.
-
-    A row with a blank capability serves every capability, except on an origin–region pair
-    where the capability has a row of its own (which overrides it, as in models/sets.py).
-    """
-    t = data.transit
-    origin = t["from_member"].where(t["from_member"].notna(), t["from_site"])
-    key = list(zip(origin, t["region"]))
-    cap = t["capability"].where(t["capability"].notna(), None)
-    own = {(k, c) for k, c in zip(key, cap) if c is not None}
+    """capability -> the dearest transit cost, M per unit, of any route it may take (a row
+    with a blank capability serves every capability, except where the capability has a row
+    of its own for that origin and region: models/sets.py, routes_for)."""
     out = {}
-    for c in capabilities:
-        costs = [float(cost) for k, rc, cost in zip(key, cap, t["cost"])
-                 if rc == c or (rc is None and (k, c) not in own)]
-        out[c] = max(costs, default=0.0)
+    for origin in ("from_member", "from_site"):
+        routes = route_rows(data, origin)
+        places = {(o, r) for o, _, r in routes}
+        for c in capabilities:
+            costs = [cost for o, r in places for _, cost in routes_for(routes, o, c, r) or ()]
+            out[c] = max(costs + [out.get(c, 0.0)])
     return pd.Series(out, dtype=float)
 
 

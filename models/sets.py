@@ -165,6 +165,28 @@ def scenario_requirements(data: PlanData) -> dict[Cell, float]:
     return {k: v for k, v in out.items() if v > 0}
 
 
+Routes = dict[tuple[str, str | None, str], list[tuple[float, float]]]  # (origin, capability or None, region) -> [(days, cost)]
+
+
+def route_rows(data: PlanData, origin: str) -> Routes:
+    """The Transit rows from `origin` ('from_member' or 'from_site'), by (origin, capability,
+    region); a blank capability is None (a row for every capability)."""
+    routes: Routes = defaultdict(list)
+    transit = data.transit
+    if len(transit):
+        rows = transit[transit[origin].notna()]
+        capability = rows["capability"] if "capability" in rows else [None] * len(rows)
+        for o, c, r, days, cost in zip(rows[origin], capability, rows["region"], rows["days"], rows["cost"]):
+            routes[o, None if pd.isna(c) else c, r].append((float(days), float(cost)))
+    return routes
+
+
+def routes_for(routes: Routes, o: str, c: str, r: str) -> list[tuple[float, float]] | None:
+    """The (days, cost) routes capability c may take from o to r: its own rows, which
+    override the rows for every capability, else those (None: no route)."""
+    return routes.get((o, c, r)) or routes.get((o, None, r))
+
+
 def _reach(data: PlanData, origin: str, pairs: list[tuple[str, str]], warning: dict[str, float],
            missing_is_free: bool) -> dict[tuple[str, str, str, str], tuple[float, float]]:
     """(origin, c, r, s) -> (cost per unit, days) of the cheapest route for capability c
@@ -174,17 +196,11 @@ def _reach(data: PlanData, origin: str, pairs: list[tuple[str, str]], warning: d
     without any row to r reaches it at once at no cost when `missing_is_free` (homes),
     never otherwise (sites).
     """
-    routes: dict[tuple[str, str | None, str], list[tuple[float, float]]] = defaultdict(list)
-    transit = data.transit
-    if len(transit):
-        rows = transit[transit[origin].notna()]
-        capability = rows["capability"] if "capability" in rows else [None] * len(rows)
-        for o, c, r, days, cost in zip(rows[origin], capability, rows["region"], rows["days"], rows["cost"]):
-            routes[o, None if pd.isna(c) else c, r].append((float(days), float(cost)))
+    routes = route_rows(data, origin)
     out: dict[tuple[str, str, str, str], tuple[float, float]] = {}
     for o, c in pairs:
         for r in data.regions.index:
-            options = routes.get((o, c, r)) or routes.get((o, None, r))
+            options = routes_for(routes, o, c, r)
             for s, w in warning.items():
                 if options is None:
                     if missing_is_free:
