@@ -107,10 +107,11 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
     spending_table = spending(model, data, solved.duals, solved.ranges)
     flows = deployed(model)
     coverage_table = coverage(model, data, solved.duals, solved.ranges, flows)
+    burden_table = explain_topups(burden(model, data), spending_table, model.index.discount)
     return PlanResults(
         data=data,
         solve=solved,
-        burden=explain_topups(burden(model, data), spending_table, model.index.discount),
+        burden=burden_table,
         spending=spending_table,
         capabilities=capabilities(model, data, flows),
         coverage=coverage_table,
@@ -118,7 +119,7 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
         scenarios=scenarios(model, data, coverage_table),
         sites=sites(model, data),
         site_stocks=site_stocks(model, data),
-        totals=totals(model, data, coverage_table, spending_table),
+        totals=totals(model, data, coverage_table, spending_table, burden_table),
         sensitivity=sensitivity(model, solved.duals, solved.ranges),
     )
 
@@ -566,7 +567,7 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
 
 
 def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame,
-           spending_table: pd.DataFrame) -> dict[str, float]:
+           spending_table: pd.DataFrame, burden_table: pd.DataFrame) -> dict[str, float]:
     """Key figures of the plan: money (`money_cost_musd` and its parts) apart from the
     modelling weights (`penalty_weight`, and the objective that holds them)."""
     plan = spending_table[spending_table["year"] >= data.first_year]
@@ -590,6 +591,6 @@ def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFram
         "requirements": int(len(coverage_table)),
         "below_floor_musd": float(plan["below_floor_musd"].sum()),
         "equipment_below_floor_musd": float(plan["equipment_below_floor_musd"].sum()),
-        "topup_musd": float((plan["topup_musd"] * plan["year"].map(model.index.discount)).sum()),  # discounted, as Burden
+        "topup_musd": float(burden_table["topup_musd"].sum()),  # discounted: Burden's top-ups summed
     }
 
