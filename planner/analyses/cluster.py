@@ -30,7 +30,9 @@ def _quiet() -> None:
     that reached the worker processes too (a terminal signals the whole group), the
     semaphores multiprocessing's resource tracker, a process of its own, reports leaked
     (it inherits the environment's warning filters)."""
-    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), RESOURCE_TRACKER_QUIET)))
+    filters = os.environ.get("PYTHONWARNINGS", "")
+    if RESOURCE_TRACKER_QUIET not in filters.split(","):
+        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (filters, RESOURCE_TRACKER_QUIET)))
     warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
     warnings.filterwarnings("ignore", module=r"dask(\.|$)")
     for name in ("distributed", "dask"):
