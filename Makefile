@@ -1,15 +1,22 @@
 # Two commands set everything up on a fresh machine: `make plan` and `make test`.
+# Both install exactly the versions in requirements.lock (`make lock` refreshes it;
+# `make test-latest` runs the suite against the newest releases instead).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+LATEST := .venv-latest
+TOOLS  := .venv-tools
 
-.PHONY: plan test verify verify-large bench bench-quick examples docs clean
+.PHONY: plan test test-latest lock verify verify-large bench bench-quick examples docs clean
 
-$(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+$(STAMP): pyproject.toml $(LOCK)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 plan: $(STAMP)  ## run the NATO example: reports/nato-<timestamp>.xlsx
@@ -17,6 +24,24 @@ plan: $(STAMP)  ## run the NATO example: reports/nato-<timestamp>.xlsx
 
 test: $(STAMP)  ## the default test suite (under 5 minutes on 2 cores)
 	$(BIN)/pytest
+
+test-latest:  ## the suite against the newest releases of every dependency (not the lock)
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/pip install --quiet --upgrade pip
+	$(LATEST)/bin/pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	@echo "Newest releases that differ from $(LOCK) (< locked, > newest):"
+	@grep -v '^ *#' $(LOCK) | tr 'A-Z_' 'a-z-' | sort > $(LATEST)/locked.txt
+	@$(LATEST)/bin/pip freeze --all --exclude-editable | grep -v '^pip==' | tr 'A-Z_' 'a-z-' | sort \
+	  | diff $(LATEST)/locked.txt - | grep '^[<>]' || echo "  none"
+	$(LATEST)/bin/pytest
+
+lock:  ## pin every package (transitive ones and the build backend) to its newest release: requirements.lock
+	test -d $(TOOLS) || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --upgrade uv
+	printf 'setuptools>=68\n' | $(TOOLS)/bin/uv pip compile pyproject.toml - --extra test \
+	  --python-version 3.11 --no-header --output-file $(LOCK) --quiet
+	sed -i '1i # Every package the planner and its tests install, pinned: `make lock` writes it (uv pip compile),\n# `make test-latest` runs the suite against the newest releases. Do not edit by hand.' $(LOCK)
 
 verify: $(STAMP)  ## slower correctness checks
 	$(BIN)/pytest -m verify
@@ -44,4 +69,4 @@ docs: $(STAMP)  ## regenerate docs/inputs.md from the schema
 	$(BIN)/python -m planner.docgen docs/inputs.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(LATEST) $(TOOLS) .pytest_cache

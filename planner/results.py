@@ -25,6 +25,27 @@ from .schema import year_runs
 from .solve import SolveResult
 
 
+TOLERANCE = 1e-6  # below this a figure (M, units, pp, %) is the solver's rounding: a shortfall above it
+# is short; a value within it of zero is zero; a dual this close (relative) to p_s · P_short is the penalty
+
+
+def zero_noise(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with every float within TOLERANCE of zero (4.4e-16, −2e-9, −0.0) set to 0.0:
+    the solver's rounding is not a figure. Applied once, to each table a run hands over."""
+    floats = table.select_dtypes("float").columns
+    if not len(floats):
+        return table
+    out = table.copy()
+    values = out[floats]
+    out[floats] = values.mask(values.abs() < TOLERANCE, 0.0)
+    return out
+
+
+def zero_noise_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """`figures` (name → value) with each float within TOLERANCE of zero set to 0.0."""
+    return {k: 0.0 if isinstance(v, float) and abs(v) < TOLERANCE else v for k, v in figures.items()}
+
+
 BURDEN_COLUMNS = (
     "member", "name", "defence_spending_musd", "plan_cost_musd", "burden_share_pct",
     "fair_share_pct", "deviation_pp", "band_low_pct", "band_high_pct", "within_band",
@@ -111,16 +132,17 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
     return PlanResults(
         data=data,
         solve=solved,
-        burden=burden_table,
-        spending=spending_table,
-        capabilities=capabilities(model, data, flows),
-        coverage=coverage_table,
-        deployment=deployment(model, data, flows),
-        scenarios=scenarios(model, data, coverage_table),
-        sites=sites(model, data),
-        site_stocks=site_stocks(model, data),
-        totals=totals(model, data, coverage_table, spending_table, burden_table),
-        sensitivity=sensitivity(model, solved.duals, solved.ranges),
+        burden=zero_noise(burden_table),
+        spending=zero_noise(spending_table),
+        capabilities=zero_noise(capabilities(model, data, flows)),
+        coverage=zero_noise(coverage_table),
+        deployment=zero_noise(deployment(model, data, flows)),
+        scenarios=zero_noise(scenarios(model, data, coverage_table)),
+        sites=zero_noise(sites(model, data)),
+        site_stocks=zero_noise(site_stocks(model, data)),
+        totals=zero_noise_figures({**totals(model, data, coverage_table, spending_table, burden_table),
+                                   **solve_gap(solved)}),
+        sensitivity=zero_noise(sensitivity(model, solved.duals, solved.ranges)),
     )
 
 
@@ -515,7 +537,6 @@ def sensitivity(model: pyo.ConcreteModel, duals: Mapping[Any, float],
     return frame.sort_values("marginal_value", ascending=False, kind="stable", ignore_index=True)
 
 
-SHORT_TOLERANCE = 1e-6  # units: a shortfall above this is short; relative: a dual this close to p_s · P_short is the penalty
 
 
 def split_marginal(value: float, shortfall_units: float, penalty_bound: float) -> tuple[float, float]:
@@ -523,8 +544,8 @@ def split_marginal(value: float, shortfall_units: float, penalty_bound: float) -
     requirement is short or the value reaches the penalty bound p_s · P_short, else all money."""
     if math.isnan(value):
         return np.nan, np.nan
-    at_penalty = penalty_bound > 0 and value >= penalty_bound * (1 - SHORT_TOLERANCE)
-    if shortfall_units > SHORT_TOLERANCE or at_penalty:
+    at_penalty = penalty_bound > 0 and value >= penalty_bound * (1 - TOLERANCE)
+    if shortfall_units > TOLERANCE or at_penalty:
         return np.nan, value
     return value, np.nan
 
@@ -564,6 +585,14 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
             "; ".join(f"{m} {v:.4g}" for m, v in providers),
         ))
     return pd.DataFrame(records, columns=list(COVERAGE_COLUMNS))
+
+
+def solve_gap(solved: SolveResult) -> dict[str, float | None]:
+    """The proven gap: `mip_gap` (relative, as HiGHS reports it; None when unknown) and
+    `money_gap_musd` = objective − proven bound, M (None for an LP or without a finite bound)."""
+    bounded = solved.is_mip and solved.objective is not None and solved.bound is not None and math.isfinite(solved.bound)
+    return {"mip_gap": solved.gap,
+            "money_gap_musd": max(0.0, solved.objective - solved.bound) if bounded else None}
 
 
 def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame,

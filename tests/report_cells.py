@@ -8,6 +8,7 @@ test_report_snapshots tests then show which cells it altered)."""
 from __future__ import annotations
 
 import gzip
+import math
 import json
 import sys
 from pathlib import Path
@@ -55,8 +56,28 @@ def write_snapshot(name: str, cells: dict[str, dict[str, object]]) -> None:
         raw.write(json.dumps(cells, sort_keys=True, ensure_ascii=False).encode("utf-8"))
 
 
+REL_TOL = 1e-5  # snapshots keep 6 significant digits: a last digit rounded the other way is no change
+ABS_TOL = 1e-6  # planner.results.TOLERANCE: closer to zero than this is zero
+
+
+def same(a: object, b: object) -> bool:
+    """Two snapshot values are the same: numbers within REL_TOL (or ABS_TOL near zero), the
+    rest equal (a bool is not a number here: True is not 1.0)."""
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b))
+    if numbers:
+        return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL) or (math.isnan(a) and math.isnan(b))
+    return type(a) is type(b) and a == b
+
+
+def noise(cells: dict[str, dict[str, object]]) -> list[str]:
+    """The cells that show the solver's rounding as a figure: 0 < |value| < ABS_TOL, or −0.0."""
+    return [f"{sheet}!{cell}: {value!r}" for sheet, values in cells.items() for cell, value in values.items()
+            if isinstance(value, float) and (0 < abs(value) < ABS_TOL or math.copysign(1, value) < 0 == value)]
+
+
 def differences(got: dict, want: dict, limit: int = 20) -> list[str]:
-    """The cells that differ, in words (at most `limit`)."""
+    """The cells that differ, in words (at most `limit`): numbers compared with a relative
+    tolerance (`same`), never for exact equality."""
     out = []
     for sheet in sorted(set(got) | set(want)):
         if sheet not in got or sheet not in want:
@@ -64,7 +85,7 @@ def differences(got: dict, want: dict, limit: int = 20) -> list[str]:
             continue
         a, b = got[sheet], want[sheet]
         for cell in sorted(set(a) | set(b)):
-            if a.get(cell) != b.get(cell):
+            if not same(a.get(cell), b.get(cell)):
                 out.append(f"{sheet}!{cell}: {a.get(cell)!r}, was {b.get(cell)!r}")
     return out[:limit] + ([f"… and {len(out) - limit} more"] if len(out) > limit else [])
 

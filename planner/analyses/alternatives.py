@@ -37,6 +37,7 @@ import pandas as pd
 from models import PlanData
 
 from .. import money
+from ..results import zero_noise
 from ..highs import INF, HighsModel
 from ..solve import SolveOptions
 
@@ -123,8 +124,8 @@ def analyse_alternatives(pm: HighsModel, data: PlanData, options: SolveOptions =
                     capability_rows.append((100 * slack, code, data.capabilities.at[code, "name"], value(x0),
                                             value(extremes[0]), value(extremes[1])))
     return AlternativesResults(
-        members=pd.DataFrame(member_rows, columns=list(MEMBER_COLUMNS)),
-        capabilities=pd.DataFrame(capability_rows, columns=list(CAPABILITY_COLUMNS)),
+        members=zero_noise(pd.DataFrame(member_rows, columns=list(MEMBER_COLUMNS))),
+        capabilities=zero_noise(pd.DataFrame(capability_rows, columns=list(CAPABILITY_COLUMNS))),
         solves=done,
         seconds=time.perf_counter() - start,
     )

@@ -55,6 +55,7 @@ import pandas as pd
 from models import PlanData
 
 from .. import money
+from ..results import zero_noise
 from ..highs import HighsModel
 from ..solve import NoPlan, SolveOptions, is_plan
 from .changes import scale_requirements
@@ -359,5 +360,5 @@ def _table(data: PlanData, burden: pd.DataFrame, phi, nucleus: dict, allocation:
             b.at[m, "defence_spending_musd"], alone, 100 * phi[m] / grand if grand else np.nan,
             b.at[m, "fair_share_pct"],
         ))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame = zero_noise(pd.DataFrame(rows, columns=list(COLUMNS)))
     return frame.sort_values("shapley_musd", ascending=False, kind="stable", ignore_index=True)

@@ -34,6 +34,7 @@ import pandas as pd
 from models import PlanData
 
 from .. import money
+from ..results import zero_noise
 from ..highs import INF, HighsModel
 from ..solve import NoPlan, SolveOptions, is_plan
 
@@ -116,8 +117,8 @@ def analyse_frontier(pm: HighsModel, data: PlanData, options: SolveOptions = Sol
                 progress(i + 1, len(tried))
             if not outcome.has_solution:
                 break
-    table = pd.DataFrame(rows_out, columns=list(COLUMNS))
-    shares = pd.DataFrame(shares_out, columns=["member", "point", "burden_share_pct", "fair_share_pct"])
+    table = zero_noise(pd.DataFrame(rows_out, columns=list(COLUMNS)))
+    shares = zero_noise(pd.DataFrame(shares_out, columns=["member", "point", "burden_share_pct", "fair_share_pct"]))
     return FrontierResults(table, shares, 100 * b0, time.perf_counter() - start)
 
 

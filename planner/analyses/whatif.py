@@ -378,7 +378,7 @@ SUMMARY_MEASURES = (
 def summary_table(before: PlanState, after: PlanState) -> pd.DataFrame:
     rows = [(label, before.totals[key], after.totals[key], after.totals[key] - before.totals[key])
             for key, label in SUMMARY_MEASURES]
-    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    return plan_results.zero_noise(pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS)))
 
 
 def member_table(data: PlanData, changes: MemberChanges, before: PlanState, after: PlanState) -> pd.DataFrame:
@@ -393,7 +393,7 @@ def member_table(data: PlanData, changes: MemberChanges, before: PlanState, afte
             100 * b / total_before if total_before > 0 else np.nan,
             100 * a / total_after if total_after > 0 else np.nan,
         ))
-    frame = pd.DataFrame(rows, columns=list(MEMBER_COLUMNS))
+    frame = plan_results.zero_noise(pd.DataFrame(rows, columns=list(MEMBER_COLUMNS)))
     return frame.sort_values("cost_change_musd", key=lambda s: -s.abs(), kind="stable", ignore_index=True)
 
 
@@ -410,6 +410,7 @@ def requirement_table(before: PlanState, after: PlanState) -> pd.DataFrame:
         "marginal_cost_after_musd": merged["marginal_cost_musd_after"],
     })
     frame["marginal_cost_change_musd"] = frame["marginal_cost_after_musd"] - frame["marginal_cost_before_musd"]
+    frame = plan_results.zero_noise(frame)
     frame["requirement"] = [f"{s} {c} {r} {t}" for s, c, r, t in zip(*(frame[k] for k in keys))]
     short_changed = (frame["shortfall_after_units"] - frame["shortfall_before_units"]).abs() > CHANGED
     cost_changed = frame["marginal_cost_change_musd"].abs() > CHANGED * np.maximum(
