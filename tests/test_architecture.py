@@ -128,7 +128,7 @@ def exact_float_comparisons(source: str) -> list[tuple[int, str]]:
         if not isinstance(node, ast.Compare):
             continue
         sides = [node.left, *node.comparators]
-        exact = any(isinstance(op, (ast.Eq, ast.NotEq)) and (holds_float_literal(a, names) or holds_float_literal(b, names))
+        exact = any(isinstance(op, (ast.Eq, ast.NotEq)) and any(holds_float_literal(s, names) for s in (a, b))
                     or isinstance(op, (ast.In, ast.NotIn)) and holds_float_literal(b, names)
                     for op, a, b in zip(node.ops, sides, sides[1:]))
         marked = any(EXACT in comments.get(line, "") for line in range(node.lineno, node.end_lineno + 1))
