@@ -32,7 +32,7 @@ def test_nato_like_cap():
 
 
 def test_zero_weight_pays_nothing():
-    assert capped_shares({"A": 1, "B": 0, "C": 1}, 0.5) == {"A": 0.5, "B": 0.0, "C": 0.5}
+    assert capped_shares({"A": 1, "B": 0, "C": 1}, 0.5) == pytest.approx({"A": 0.5, "B": 0.0, "C": 0.5})
 
 
 def test_nan_cap_means_none():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from planner.docgen import render_inputs_md
 from planner.schema import SHEETS
 
@@ -47,8 +49,8 @@ def test_blank_spending_target_cells_carry_the_previous_value():
         {"member": "ALL", "from_year": 2027, "min_gdp_pct": 3.0, "min_equipment_pct": math.nan, "phase_in": "step"},
     ]).assign(max_gdp_pct=math.nan, max_real_growth_pct=math.nan, max_change_pp=math.nan)
     targets = resolve_targets(rows, ["A"], [2025, 2026, 2027, 2028])
-    assert list(targets["min_equipment"]) == [0.2] * 4
-    assert list(targets["min_gdp"]) == [0.02, 0.02, 0.03, 0.03]
+    assert list(targets["min_equipment"]) == pytest.approx([0.2] * 4)
+    assert list(targets["min_gdp"]) == pytest.approx([0.02, 0.02, 0.03, 0.03])
     assert "a blank cell says nothing for its column, so the previous row's value carries on" in section(
         "SpendingTargets")
 
@@ -66,7 +68,7 @@ def test_a_scenario_requirement_row_holds_to_the_last_year():
                 scenario_requirements=pd.Series({("S", "C", "R", 2026): 5.0, ("S", "C", "R", 2027): 5.0,
                                                  ("S", "C", "R", 2028): 5.0}))
     q = scenario_requirements(data)
-    assert [q["C", "R", t, "S"] for t in (2025, 2026, 2027, 2028)] == [6.0, 5.0, 5.0, 5.0]
+    assert [q["C", "R", t, "S"] for t in (2025, 2026, 2027, 2028)] == pytest.approx([6.0, 5.0, 5.0, 5.0])
     text = section("ScenarioRequirements")
     assert "up to the last year of the horizon" in text
     assert "before the scenario's first row for a capability and region, the Requirements scaled" in text

@@ -54,16 +54,17 @@ def test_every_expression_kind_by_hand():
     assert {k: v for k, v in a.items() if k[0] == row[m.a]} == pytest.approx(
         {(row[m.a], j["x1"]): 5.5, (row[m.a], j["x2"]): 3.0, (row[m.a], j["x3"]): -0.5})
     assert (lp.row_lower_[row[m.a]], lp.row_upper_[row[m.a]]) == pytest.approx((4 - 3 - 10, np.inf))
-    assert {k[1]: v for k, v in a.items() if k[0] == row[m.a2]} == {j["x3"]: 2.0, j["x2"]: 0.5}
-    assert {k: v for k, v in a.items() if k[0] == row[m.b]} == {(row[m.b], j["x2"]): -1.0, (row[m.b], j["y"]): 2.0}
-    assert (lp.row_lower_[row[m.b]], lp.row_upper_[row[m.b]]) == (0.0, 7.0)
+    assert {k[1]: v for k, v in a.items() if k[0] == row[m.a2]} == pytest.approx({j["x3"]: 2.0, j["x2"]: 0.5})
+    assert {k: v for k, v in a.items() if k[0] == row[m.b]} == pytest.approx(
+        {(row[m.b], j["x2"]): -1.0, (row[m.b], j["y"]): 2.0})
+    assert (lp.row_lower_[row[m.b]], lp.row_upper_[row[m.b]]) == pytest.approx((0.0, 7.0))
     c = {k[1]: v for k, v in a.items() if k[0] == row[m.c]}
-    assert c in ({j["x1"]: 1.0, j["x2"]: -1.0}, {j["x1"]: -1.0, j["x2"]: 1.0})
-    assert lp.row_lower_[row[m.c]] == lp.row_upper_[row[m.c]] == 0.0
-    assert not any(k[0] == row[m.d] for k in a) and lp.row_upper_[row[m.d]] == 1.0  # 2 ≤ 3: 0 ≤ 1
+    assert c in (pytest.approx({j["x1"]: 1.0, j["x2"]: -1.0}), pytest.approx({j["x1"]: -1.0, j["x2"]: 1.0}))
+    assert (lp.row_lower_[row[m.c]], lp.row_upper_[row[m.c]]) == pytest.approx((0.0, 0.0), abs=1e-12)
+    assert not any(k[0] == row[m.d] for k in a) and lp.row_upper_[row[m.d]] == pytest.approx(1.0)  # 2 ≤ 3: 0 ≤ 1
     assert lp.sense_ == lp.sense_.kMaximize and inst.objective_offset == pytest.approx(-6.0)
-    assert [lp.col_cost_[j[n]] for n in ("x1", "x2", "x3", "y")] == [3.0, 2.0, 1.0, 0.0]
-    assert (lp.col_lower_[j["y"]], lp.col_upper_[j["y"]]) == (0.0, 4.0)
+    assert [lp.col_cost_[j[n]] for n in ("x1", "x2", "x3", "y")] == pytest.approx([3.0, 2.0, 1.0, 0.0])
+    assert (lp.col_lower_[j["y"]], lp.col_upper_[j["y"]]) == pytest.approx((0.0, 4.0))
     assert [int(t) for t in lp.integrality_] == [1 if k == j["y"] else 0 for k in range(lp.num_col_)]
 
 

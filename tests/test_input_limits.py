@@ -170,7 +170,7 @@ def formatted(sheet: str, row: int, header: str, value, number_format: str):
 def test_a_percentage_cell_in_a_column_in_percent_is_read_as_shown(tmp_path):
     """0.02 shown as 2.0 % in min_gdp_pct (in % of GDP) is 2 %, not 0.02 %."""
     data, issues = load_plan(edited(tmp_path, formatted("SpendingTargets", 2, "min_gdp_pct", 0.02, "0.0%")))
-    assert data.targets["min_gdp"].tolist() == [0.02] * 6  # 2 % as a fraction, in every member-year
+    assert data.targets["min_gdp"].tolist() == pytest.approx([0.02] * 6)  # 2 % as a fraction, in every member-year
     [warning] = [str(i) for i in issues]
     assert warning.startswith("tutorial.xlsx › SpendingTargets › row 2, column C (min_gdp_pct): 0.02 — ")
     assert "formatted as a percentage (Excel shows 2 %): read as 2, as Excel shows it" in warning
@@ -179,7 +179,7 @@ def test_a_percentage_cell_in_a_column_in_percent_is_read_as_shown(tmp_path):
 def test_a_percentage_setting_is_read_as_shown(tmp_path):
     """Settings › discount_rate_pct (row 7), in % per year: 0.015 shown as 1.5 % is 1.5."""
     data, issues = load_plan(edited(tmp_path, formatted("Settings", 7, "value", 0.015, "0.0%")))
-    assert data.discount_rate == 0.015  # 1.5 % a year, as a fraction
+    assert data.discount_rate == pytest.approx(0.015)  # 1.5 % a year, as a fraction
     [warning] = [str(i) for i in issues]
     assert "Settings › row 7, column B (discount_rate_pct): 0.015 — " in warning and "Excel shows 1.5 %" in warning
 
@@ -188,7 +188,7 @@ def test_a_percentage_setting_is_read_as_shown(tmp_path):
 def test_a_percent_sign_that_is_text_changes_nothing(tmp_path, number_format):
     """A % in quotes or escaped is a literal sign: Excel shows 1.5 as 1.5 %, unscaled."""
     data, issues = load_plan(edited(tmp_path, formatted("SpendingTargets", 2, "min_gdp_pct", 1.5, number_format)))
-    assert data.targets["min_gdp"].tolist() == [0.015] * 6 and issues == []
+    assert data.targets["min_gdp"].tolist() == pytest.approx([0.015] * 6) and issues == []
 
 
 def test_a_percentage_in_a_column_not_in_percent_is_its_value(tmp_path):

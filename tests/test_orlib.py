@@ -81,11 +81,11 @@ def check_optimum(name: str, tmp_path: Path) -> None:
 def test_read_cap41():
     inst = read_orlib(DATA / "cap41.txt")
     assert (inst.name, inst.m, inst.n) == ("cap41", 16, 50)
-    assert set(inst.capacity) == {5000.0}
-    assert inst.fixed_cost[0] == 7500.0 and inst.fixed_cost[10] == 0.0
-    assert inst.demand[0] == 146.0 and inst.demand.sum() == 58268.0
+    assert set(inst.capacity) == {5000.0}  # exact: parsed verbatim from the file
+    assert inst.fixed_cost[0] == 7500.0 and inst.fixed_cost[10] == 0.0  # exact: parsed verbatim
+    assert inst.demand[0] == 146.0 and inst.demand.sum() == 58268.0  # exact: parsed, a sum of whole numbers
     assert inst.cost.shape == (50, 16)
-    assert inst.cost[0, 0] == 6739.725 and inst.cost[0, 15] == 6051.7
+    assert inst.cost[0, 0] == 6739.725 and inst.cost[0, 15] == 6051.7  # exact: parsed verbatim
     assert inst.unit_cost()[0, 0] == pytest.approx(6739.725 / 146)
 
 
@@ -94,7 +94,7 @@ def test_capa_needs_its_capacity():
         read_orlib(DATA / "capa.txt")
     inst = read_orlib(DATA / "capa.txt", capacity=8000)
     assert (inst.name, inst.m, inst.n) == ("capa_8000", 100, 1000)
-    assert set(inst.capacity) == {8000.0}
+    assert set(inst.capacity) == {8000.0}  # exact: the capacity given, as a float
 
 
 def test_capacity_refused_where_the_file_gives_it():
@@ -153,7 +153,7 @@ def test_tiny_instance_splits_demand_and_skips_customers_without_demand(tmp_path
     assert list(inst.served) == [0, 2]
     tables, settings, _ = instance_tables(inst)
     assert list(tables["Regions"]["code"]) == ["C1", "C3", "DEPOTS"]
-    assert list(tables["Requirements"]["units"]) == [6.0, 12.0]
+    assert list(tables["Requirements"]["units"]) == [6.0, 12.0]  # exact: the demands parsed, copied
     assert len(tables["Transit"]) == 2 + 2 * 2  # home → each customer; each site → each customer
     assert settings["first_year"] == settings["last_year"] == settings["price_base_year"] + 1
     out = tmp_path / "tiny.xlsx"

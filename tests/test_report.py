@@ -335,7 +335,7 @@ def test_sites_chart(sites_book, sites_results):
     assert [_cells(sites_book, s.tx.strRef.f)[0] for s in chart.series] == [
         "Room used (capacity slots)", "Capacity (capacity slots)"]
     assert [_cells(sites_book, s.val.numRef.f) for s in chart.series] == [
-        list(sites["room_used"]), list(sites["capacity_sets"])]
+        pytest.approx(list(sites["room_used"])), pytest.approx(list(sites["capacity_sets"]))]
     assert _cells(sites_book, chart.series[0].cat.strRef.f) == list(sites["site"])
 
 
@@ -348,7 +348,7 @@ def test_sites_chart_plots_room_used_not_sets(sites_results, tmp_path):
                                                tmp_path / "r.xlsx", PROVENANCE, []))
     (chart,) = book["Sites"]._charts
     room = _cells(book, chart.series[0].val.numRef.f)
-    assert room == list(sites["room_used"]) and room != list(sites["sets"])
+    assert room == pytest.approx(list(sites["room_used"])) and room != pytest.approx(list(sites["sets"]))
 
 
 def test_long_sites_table_chart_data_below(sites_results):
@@ -367,8 +367,8 @@ def test_long_sites_table_chart_data_below(sites_results):
     assert [_cells(wb, s.tx.strRef.f)[0] for s in chart.series] == [
         "Room used (capacity slots)", "Capacity (capacity slots)"]
     opened = sites[sites["open"]]
-    assert _cells(wb, chart.series[0].val.numRef.f) == list(opened["room_used"])
-    assert _cells(wb, chart.series[1].val.numRef.f) == list(opened["capacity_sets"])
+    assert _cells(wb, chart.series[0].val.numRef.f) == pytest.approx(list(opened["room_used"]))
+    assert _cells(wb, chart.series[1].val.numRef.f) == pytest.approx(list(opened["capacity_sets"]))
     assert _cells(wb, chart.series[0].cat.strRef.f) == list(opened["site"])
 
 
@@ -394,11 +394,11 @@ def test_scenarios_chart_rows():
     sc = pd.DataFrame({"scenario": [f"S{i}" for i in range(n)], "warning_days": 7.0, "shortfall_unit_years": 0.0})
     sc.loc[n - 1, "warning_days"] = math.inf
     title, rows = report.scenarios_chart_rows(sc)
-    assert len(rows) == report.MAX_CHART_SCENARIO_BARS and rows[0] == ("S0 (7 days)", 0.0)
+    assert len(rows) == report.MAX_CHART_SCENARIO_BARS and rows[0] == ("S0 (7 days)", 0.0)  # exact: selected
     assert f"first {report.MAX_CHART_SCENARIO_BARS}" in title and "no scenario is short" in title
     sc.loc[[3, n - 1], "shortfall_unit_years"] = [1.5, 2.0]
     title, rows = report.scenarios_chart_rows(sc)
-    assert rows == [("S3 (7 days)", 1.5), (f"S{n - 1} (no limit)", 2.0)]
+    assert rows == [("S3 (7 days)", 1.5), (f"S{n - 1} (no limit)", 2.0)]  # exact: selected, not computed
     assert title.startswith(f"Scenarios with a shortfall (2 of {n})")
     title, rows = report.scenarios_chart_rows(sc.head(4))
     assert title == "Shortfall per scenario" and len(rows) == 4
@@ -412,7 +412,7 @@ def _title(chart) -> str:
 def test_deployment_chart_rows(sites_results):
     dep = sites_results.deployment
     title, scenarios, rows = report.deployment_chart_rows(dep)
-    assert scenarios == [("S1", 10.0), ("S2", 30.0), ("S3", math.inf)]  # shortest warning first
+    assert scenarios == [("S1", 10.0), ("S2", 30.0), ("S3", math.inf)]  # exact: input; shortest warning first
     year = report.deployment_chart_year(dep)
     assert year == dep["year"].max() and str(year) in title  # one year: units of different years are not added
     sums = dep[dep.year == year].groupby(["scenario", "arrival_day"])["units"].sum()
@@ -423,7 +423,7 @@ def test_deployment_chart_rows(sites_results):
     assert "warning time" in title
     lines = report.warning_line_rows(scenarios, rows)
     top = max(u for *_, u in rows)
-    assert lines == [("S1", 10.0, 0.0), ("S1", 10.0, top), ("S2", 30.0, 0.0), ("S2", 30.0, top)]
+    assert lines == [("S1", 10.0, 0.0), ("S1", 10.0, top), ("S2", 30.0, 0.0), ("S2", 30.0, top)]  # exact: selected
 
 
 def test_deployment_chart(sites_book, sites_results):
@@ -442,10 +442,10 @@ def test_deployment_chart(sites_book, sites_results):
     for sc, w in (("S1", 10.0), ("S2", 30.0)):
         label = f"{sc} (warning {w:g} days)"
         mine = dep[(dep.scenario == sc) & (dep.year == year)].groupby("arrival_day")["units"].sum()
-        assert xs[label] == list(mine.index) and ys[label] == pytest.approx(list(mine))
-        assert xs[f"{sc} warning time"] == [w, w]
+        assert xs[label] == pytest.approx(list(mine.index)) and ys[label] == pytest.approx(list(mine))
+        assert xs[f"{sc} warning time"] == pytest.approx([w, w])
         assert max(xs[label]) <= min(xs[f"{sc} warning time"])
-    assert xs["S3 (no warning limit)"] == [2.0]
+    assert xs["S3 (no warning limit)"] == pytest.approx([2.0])
     # the chart data sit right of the Deployment table (printed with the chart), not inside it
     assert ws.auto_filter.ref == f"A1:J{len(dep) + 1}"
     first_col = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[0]
@@ -456,7 +456,7 @@ def test_arrival_chart_log_scale():
     rows = [("S1", 7.0, 0.0, 8000.0), ("S1", 7.0, 5.0, 30.0), ("S2", math.inf, 3.0, 12.0)]
     assert report.arrival_log_scale(rows)
     lines = report.warning_line_rows([("S1", 7.0), ("S2", math.inf)], rows)
-    assert lines == [("S1", 7.0, 12.0), ("S1", 7.0, 8000.0)]  # from the fewest units, not from 0
+    assert lines == [("S1", 7.0, 12.0), ("S1", 7.0, 8000.0)]  # exact: selected; from the fewest units, not 0
     assert not report.arrival_log_scale([("S1", 7.0, 0.0, 50.0), ("S1", 7.0, 1.0, 1.0)])
 
 
@@ -588,7 +588,7 @@ def test_shortfall_is_marked(tutorial_results, tmp_path):
     wb = openpyxl.load_workbook(write_report(results, tmp_path / "r.xlsx", PROVENANCE, []))
     assert wb["Summary"]["A3"].value.startswith("SHORTFALL: 2 of 4 requirements")
     items = _summary_items(wb["Summary"])
-    assert items["Shortfall"][0] == 1.5 and items["Expected shortfall"][0] == 0.6
+    assert items["Shortfall"][0] == pytest.approx(1.5) and items["Expected shortfall"][0] == pytest.approx(0.6)
 
 
 def test_text_from_inputs_stays_text(tmp_path):
@@ -682,7 +682,7 @@ def test_long_coverage_is_charted_by_its_shortfalls():
     assert len(rows) == 20 and all(r[0] == "BDE EAST 2034" for r in rows) and "2034" in title
     coverage.loc[[5, 17], ["provided_units", "shortfall_units"]] = [[1.0, 2.0], [2.5, 0.5]]
     title, rows = report.coverage_chart_rows(coverage, 2034)
-    assert rows == [("BDE EAST 2030", 3.0, 1.0, 2.0), ("BDE EAST 2032", 3.0, 2.5, 0.5)]
+    assert rows == [("BDE EAST 2030", 3.0, 1.0, 2.0), ("BDE EAST 2032", 3.0, 2.5, 0.5)]  # exact: selected
     assert title.startswith("Requirements with a shortfall (2 of 200)") and title.endswith("scenario BASE")
     title, rows = report.coverage_chart_rows(coverage.head(10), 2034)
     assert len(rows) == 10
@@ -754,9 +754,9 @@ def test_sensitivity_shows_the_informative_rows():
         "unit": "M per M", "valid_from": 1.0, "valid_to": 2.0, "meaning": "m",
     })
     informative, face, slack = report.sensitivity_parts(sens)
-    assert list(informative["marginal_value"]) == [4.5, 1.3] and slack == 1
+    assert list(informative["marginal_value"]) == [4.5, 1.3] and slack == 1  # exact: selected
     assert face.to_dict("records") == [{"constraint": "spending_floor", "member": "A", "years": "2025–2026",
-                                        "low": 0.92, "high": 0.99, "count": 2}]
+                                        "low": 0.92, "high": 0.99, "count": 2}]  # exact: min and max, selected
 
 
 def test_overview(report_book, tutorial_results):

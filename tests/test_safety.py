@@ -96,6 +96,6 @@ def test_a_report_killed_mid_write_leaves_the_previous_file(tmp_path):
 def test_same_inputs_same_figures(nato_results):
     first = nato_results
     second = run_plan(NATO, write=False, robustness=False).results
-    assert first.totals == second.totals
+    assert first.totals == second.totals  # exact on purpose: the same run twice gives the same bits
     for table in ("burden", "spending", "coverage", "deployment", "sites"):
         pd.testing.assert_frame_equal(getattr(first, table), getattr(second, table), check_exact=True)

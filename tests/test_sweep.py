@@ -68,7 +68,8 @@ def test_time_budget_reports_variants_not_run():
 
 
 def test_parse_vary():
-    assert parse_vary(["floor=2,3.5", "without=none,USA"]) == {"floor": [2.0, 3.5], "without": [None, "USA"]}
+    parsed = parse_vary(["floor=2,3.5", "without=none,USA"])
+    assert parsed == {"floor": [2.0, 3.5], "without": [None, "USA"]}  # exact: parsed from the text
     assert len(variants({"a": [1, 2], "b": [3, 4, 5]})) == 6
     for bad in (["speed=1"], ["floor="], ["floor=-1"], ["abstentions=1.5"], []):
         with pytest.raises(SweepError):

@@ -131,7 +131,7 @@ def test_round_trip(tmp_path):
     header = [c.name for c in next(s for s in SHEETS if s.name == "Members").columns]
     assert list(rows[0]) == header
     got = [dict(zip(header, r)) for r in rows[1:]]
-    assert got[0]["code"] == "AAA" and got[0]["gdp_musd"] == 1000.5
+    assert got[0]["code"] == "AAA" and got[0]["gdp_musd"] == 1000.5  # exact: written, read back
     assert got[0]["defence_spending_musd"] == 20 and got[0]["year_joined"] is None
     assert got[1]["name"] is None and got[1]["defence_spending_musd"] is None
     assert got[1]["year_joined"] == 2026 and isinstance(got[1]["year_joined"], int)

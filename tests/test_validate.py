@@ -345,7 +345,7 @@ def test_number_beyond_the_solver_range(tmp_path):
     [msg] = problems(edited(tmp_path, set_cell("Forces", 2, "operating_cost_musd", 1e15)))
     assert "Forces › row 2, column G (operating_cost_musd)" in msg and "implausibly large (above 1e+12)" in msg
     data, _ = load_plan(edited(tmp_path, set_cell("Forces", 2, "operating_cost_musd", 1e12)))
-    assert data.forces["operating_cost"].max() == 1e12
+    assert data.forces["operating_cost"].max() == 1e12  # exact: parsed verbatim
 
 
 def test_gdp_growth_over_a_long_horizon(tmp_path):
