@@ -129,6 +129,14 @@ class RecourseResult:
         return money.Costs(self.money_musd, self.spending_added_musd, self.transit_musd, self.penalty_weight,
                            self.shortfall_unit_years)
 
+    @property
+    def basis(self) -> str:
+        """What the plan's figures count, in words, for the report and the terminal."""
+        if self.data is not None and self.data.scenario_objective == "worst-case":
+            return ("of the worst scenario's worst abstention set alone (scenario_objective worst-case), "
+                    "as the objective counts it")
+        return "of each scenario's worst abstention set, weighted by scenario probability, as the objective counts it"
+
     def totals(self) -> dict[str, float]:
         """The entries of planner.results.totals that the recourse plan reads from its worst
         sets, not from its extensive form's average over every abstention set."""
