@@ -9,8 +9,9 @@
     scenario_cost[s] = Σ_t δ_t · (Σ h[m, c, r, s] · assign[m, c, r, t, s]
                                   + Σ v[k, c, r, s] · draw[m, k, c, r, t, s]
                                   + P_short · Σ shortfall[c, r, t, s])
-    worst_case[s]:     worst_scenario_cost ≥ scenario_cost[s]      (worst-case only)
-    group_worst[g, s]: group_cost[g] ≥ scenario_cost[s], s ∈ g       (scenario groups only:
+    worst_case[s]:     worst_scenario_cost ≥ scenario_cost[s]      (worst-case only; with scenario
+                       groups, over every copy s of every group: the worst copy of the worst group)
+    group_worst[g, s]: group_cost[g] ≥ scenario_cost[s], s ∈ g       (scenario groups, expected only:
                        Σ_g (Σ_{s ∈ g} p_s) · group_cost[g] replaces the expected second stage;
                        planner/analyses/recourse.py copies a scenario once per abstention set)
 
@@ -96,12 +97,19 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
     model.expected_shortfall = pyo.Expression(  # unit-years, weighted by scenario probability
         expr=weighted([(p[s], var) for (c, r, t, s), var in zip(ix.requirement, model.shortfall.values())])
     )
-    gaps = gap_penalty(model, data, ix)
+    model.gap_penalty = pyo.Expression(expr=gap_penalty(model, data, ix))
+    gaps = model.gap_penalty
     model.penalties = pyo.Expression(
         expr=sum(p[s] * model.shortfall_cost[s] for s in ix.scenarios) + gaps
     )
     tie_break = TIE_BREAK * sum(d[t] * model.topup[m, t] for m, t in ix.active)
-    if data.scenario_groups:  # recourse against abstentions: expected over groups of the worst copy in each
+    if data.scenario_objective == "worst-case":  # over every scenario, and every copy of one (recourse)
+        model.worst_scenario_cost = pyo.Var(domain=pyo.Reals, doc="worst scenario's cost [M]")
+        model.worst_case = pyo.Constraint(
+            model.S, rule=lambda mdl, s: mdl.worst_scenario_cost >= mdl.scenario_cost[s]
+        )
+        second_stage = model.worst_scenario_cost + gaps
+    elif data.scenario_groups:  # recourse against abstentions: expected over groups of the worst copy in each
         groups: dict[str, list[str]] = {}
         for s in ix.scenarios:
             groups.setdefault(data.scenario_groups[s], []).append(s)
@@ -112,12 +120,6 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
             rule=lambda mdl, g, s: mdl.group_cost[g] >= mdl.scenario_cost[s],
         )
         second_stage = sum(sum(p[s] for s in members) * model.group_cost[g] for g, members in groups.items()) + gaps
-    elif data.scenario_objective == "worst-case":
-        model.worst_scenario_cost = pyo.Var(domain=pyo.Reals, doc="worst scenario's cost [M]")
-        model.worst_case = pyo.Constraint(
-            model.S, rule=lambda mdl, s: mdl.worst_scenario_cost >= mdl.scenario_cost[s]
-        )
-        second_stage = model.worst_scenario_cost + gaps
     else:
         second_stage = model.deployment_cost + model.penalties
     model.total_cost = pyo.Objective(

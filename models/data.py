@@ -170,17 +170,14 @@ class PlanData:
                 for s in self.scenarios.index}
 
     def may_abstain(self, scenario: str | None = None) -> list[str]:
-        """U (in `scenario`): members whose obligation is not automatic, unless Participation
-        says 'yes' there, and automatic members it says 'maybe' for; never those it says 'no'
-        for (they are out of the scenario)."""
-        out = []
-        for m, o in self.members["obligation"].items():
-            override = self.participation.get((m, scenario)) if scenario is not None else None
-            if override == "maybe" or (o != AUTOMATIC and override is None) or (
-                    scenario is None and (o != AUTOMATIC or "maybe" in
-                                          {p for (mm, _), p in self.participation.items() if mm == m})):
-                out.append(m)
-        return out
+        """U_s, the members that may abstain in `scenario`, in the Members sheet's order: those
+        whose obligation is not automatic and that have no Participation row for s, and those
+        Participation says 'maybe' for in s; never those it says 'yes' (they take part) or
+        'no' (they are out of s) for. Without a scenario: the union of U_s over the scenarios."""
+        scenarios = list(self.scenarios.index) if scenario is None else [scenario]
+        return [m for m, o in self.members["obligation"].items()
+                if any(self.participation.get((m, s), "maybe" if o != AUTOMATIC else None) == "maybe"
+                       for s in scenarios)]
 
     def serves(self, member: str, region: str, year: int, scenario: str) -> bool:
         """May `member`'s units serve `region` in `year` and `scenario`? Not where it excludes the

@@ -564,7 +564,7 @@ def _print_summary(run_: PlanRun) -> None:
     r = run_.checks.recourse if run_.checks is not None else None
     if r is not None:
         head.add_row("Robust with redeployment", f"k = {r.k}: {r.method}, {r.copies:,} abstention sets, "
-                     f"gap {100 * r.gap:.2g} %")
+                     f"gap {100 * r.gap:.2g} %; the costs above are those {r.basis}")
     if run_.report_path:
         head.add_row("Report", str(run_.report_path))
     out.print(head)

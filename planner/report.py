@@ -1267,12 +1267,15 @@ ROBUSTNESS_LABELS: dict[str, tuple[str, str, str]] = {
     "worst_scenario_uncovered_unit_years": ("Uncovered there", "unit_years", "Units missing in that scenario."),
     "recourse_money_cost_musd": ("Cost with redeployment", "money",
                                  "The plan that holds against any k abstentions when the others redeploy after "
-                                 "the abstention (two-stage robust: docs/model.md), real money."),
+                                 "the abstention (two-stage robust: docs/model.md), real money: spending added + "
+                                 "transit of each scenario's worst abstention set, weighted as the objective weighs "
+                                 "scenarios (by probability; worst-case objective: the worst scenario alone)."),
     "recourse_cost_of_robustness_musd": ("Cost of robustness with redeployment", "money",
                                          "Cost with redeployment minus the nominal plan's (k = 0)."),
     "recourse_expected_shortfall_unit_years": ("Worst-case shortfall with redeployment", "unit_years",
                                                "Shortfall when the worst k abstain and the others redeploy, "
-                                               "weighted by scenario probability."),
+                                               "weighted as the objective weighs scenarios (by probability; "
+                                               "worst-case objective: the worst scenario alone)."),
     "static_worst_sets": ("Worst abstention set without redeployment", "text",
                           "Per scenario, the k members whose abstention leaves the static plan's deployment "
                           "shortest (its robust reserve covers it)."),
@@ -1308,12 +1311,18 @@ def write_recourse_plan(ws: Worksheet, r: Any, cur: str) -> None:
         [(s, ", ".join(sorted(a)) or "none") for s, a in r.worst.items()], columns=["scenario", "worst_set"])
     last = write_rows(ws, 3, table, cur, {**ROBUSTNESS_LABELS, "worst_set": (
         "Worst abstention set", "text", "The members whose abstention costs the plan most in this scenario.")})
-    summary = pd.DataFrame([(r.money_musd, r.spending_added_musd, r.transit_musd, r.shortfall_unit_years)],
+    summary = pd.DataFrame([(r.money_musd, r.spending_added_musd, r.transit_musd, r.shortfall_unit_years,
+                             r.penalty_weight, r.objective)],
                            columns=["money_cost_musd", "spending_added_musd", "transit_cost_musd",
-                                    "expected_shortfall_unit_years"])
+                                    "expected_shortfall_unit_years", "penalty_weight", "objective"])
+    safe_text(ws.cell(row=last + 2, column=1), excel_text(
+        f"The plan's figures, {r.basis} (as on the Summary): money + penalty weight − tie-break = objective."))
     write_rows(ws, last + 3, summary, cur, {**ROBUSTNESS_LABELS, "money_cost_musd": (
-        "Cost of the plan, worst sets", "money",
-        "Spending added + expected transit when each scenario's worst set abstains.")})
+        "Cost of the plan, worst sets", "money", f"Spending added + transit, {r.basis}."),
+        "transit_cost_musd": ("Transit, worst sets", "money", f"Transit, {r.basis}."),
+        "expected_shortfall_unit_years": ("Shortfall, worst sets", "unit_years", f"Shortfall, {r.basis}."),
+        "penalty_weight": ("Penalty weight, worst sets", "weight",
+                           f"NOT money: shortfall penalty {r.basis}, + spending and equipment gap penalties.")})
 
 
 def write_robustness(ws: Worksheet, results: PlanResults, checks: PlanChecks, cur: str) -> None:
@@ -1554,21 +1563,27 @@ def summary_rows(results: PlanResults, provenance: dict,
     """(item, value, unit, number format) of the key figures."""
     d, s, t = results.data, results.solve, results.totals
     cur = d.currency
+    recourse = (checks or PlanChecks()).recourse
     if d.scenario_objective == "worst-case":
         objective = "model units: plan cost + the worst scenario's transit and shortfall penalty + gap penalty"
+        if recourse is not None:
+            objective = ("model units: plan cost + the worst scenario's transit and shortfall penalty under its worst "
+                         "abstention set + gap penalty − tie-break")
     else:
         objective = "model units: real money + penalty weights − tie-break; not a cost"
+    worst = f" ({recourse.basis})" if recourse is not None else ""
     return [
         ("Status", s.status, "", None),
         ("Cost of the plan", t.get("money_cost_musd"),
-         f"M {cur}, discounted to {d.first_year}: real money, spending added + expected transit", MONEY),
+         f"M {cur}, discounted to {d.first_year}: real money, spending added + expected transit{worst}", MONEY),
         ("  Spending added", t.get("plan_cost_musd"), f"M {cur}, discounted: spending above the baseline", MONEY),
         ("  Expected transit", t.get("deployment_cost_musd"),
-         f"M {cur}, discounted; transit costs weighted by scenario probability", MONEY),
+         f"M {cur}, discounted; transit costs " + (recourse.basis if recourse is not None
+                                                   else "weighted by scenario probability"), MONEY),
         ("  Common-funded site cost", t.get("site_cost_musd"),
          f"M {cur}, discounted; shared by the common-funding key (part of spending added)", MONEY),
         ("Penalty weight", t.get("penalty_weight"),
-         "NOT money: the objective's charge for expected shortfalls and spending gaps", MONEY),
+         f"NOT money: the objective's charge for expected shortfalls and spending gaps{worst}", MONEY),
         ("Shortfall penalty", t.get("shortfall_penalty_per_unit_year"),
          f"{money.PENALTY_UNIT} (a modelling weight; "
          + ("derived: 10 × the dearest unit-year in the data)" if d.shortfall_penalty_derived else "from Settings)"),
@@ -1579,9 +1594,11 @@ def summary_rows(results: PlanResults, provenance: dict,
         ("Sites open", t.get("sites_open"), f"of {len(d.sites)} sites in the input", COUNT),
         ("Requirements", t.get("requirements"), "scenario × capability × region × year", COUNT),
         ("Requirements short", t.get("requirements_short"), "requirements not fully met", COUNT),
-        ("Shortfall", t.get("shortfall_unit_years"), "unit-years, summed over scenarios", UNITS),
+        ("Shortfall", t.get("shortfall_unit_years"), "unit-years, summed over scenarios"
+         + (" and every abstention set the plan guards against (the Coverage sheet's rows)" if recourse else ""), UNITS),
         ("Expected shortfall", t.get("expected_shortfall_unit_years"),
-         "unit-years, weighted by scenario probability", UNITS),
+         f"unit-years, {recourse.basis}" if recourse is not None else "unit-years, weighted by scenario probability",
+         UNITS),
         ("Spending below floors", t.get("below_floor_musd"),
          f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
         ("Equipment below floors", t.get("equipment_below_floor_musd"),

@@ -173,6 +173,8 @@ def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
     say("Extracting results")
     usable = solved is not None and is_plan(solved.status, solved.has_solution)
     results = extract(model, plan_data, solved) if usable else None
+    if results is not None and recourse is not None:  # money and penalty of the worst sets, as the objective counts them
+        results.totals.update(recourse.totals())
     lap("extract")
     return model, solved, results, recourse
 

@@ -120,8 +120,19 @@ def test_settings_choose_the_robust_plan(tmp_path, recourse):
         expected = solve_recourse(dataclasses.replace(data, robust_recourse=False), 1)
         assert run.checks.recourse is not None
         assert run.results.totals["objective"] == pytest.approx(expected.objective, rel=1e-6)
-        sheet = openpyxl.load_workbook(tmp_path / "report.xlsx")["Robustness"]
-        assert "the others redeploying after the abstention" in sheet["A1"].value
+        book = openpyxl.load_workbook(tmp_path / "report.xlsx")
+        assert "the others redeploying after the abstention" in book["Robustness"]["A1"].value
+        # the Summary's money and penalty are the worst sets' and add up to the objective (they were
+        # averaged over the three sets: penalty weight 3.16 M against an objective of 5.96 M)
+        from models.build import TIE_BREAK
+
+        t = run.results.totals
+        assert t["money_cost_musd"] + t["penalty_weight"] - TIE_BREAK * t["topup_musd"] == pytest.approx(
+            t["objective"], rel=1e-9)
+        assert t["penalty_weight"] == pytest.approx(expected.penalty_weight, rel=1e-6)
+        summary = {row[0].value: row[2].value for row in book["Summary"].iter_rows() if row[0].value}
+        assert "each scenario's worst abstention set" in summary["Penalty weight"]
+        assert "each scenario's worst abstention set" in summary["Expected shortfall"]
     else:
         static = build_model(data)
         solve(static)
@@ -275,3 +286,127 @@ def test_whole_unit_two_scenario_plans_equal_brute_force(data, k):
     fixed_part, worst = second_stage_costs(exact, data, k)
     p = data.scenarios["probability"] / data.scenarios["probability"].sum()
     assert fixed_part + sum(p[s] * worst[s] for s in worst) == pytest.approx(exact.objective, rel=1e-6, abs=1e-6)
+
+
+def one_held_by_an_abstainer(objective: str = "expected"):
+    """Two equally likely scenarios: CRISIS needs 1 brigade in EAST, held only by A
+    (deems-necessary, may abstain); CALM needs nothing. B (automatic) may buy one for 60;
+    100 per unit-year short; k = 1. Expected: A abstaining leaves CRISIS 1 short, 0.5 · 100
+    = 50 < 60, so nothing is bought. Worst case: 100 > 60, so B buys one."""
+    data = plan({"A": (1000, 1), "B": (1000, 1)},
+                forces={("A", "BDE"): {"existing": 1, "max_new": 0}, ("B", "BDE"): {"acquisition_cost": 60}},
+                requirements={("BDE", "EAST", 2025): 1}, shortfall_penalty=100.0, abstentions=1,
+                scenario_objective=objective,
+                scenarios=pd.DataFrame(
+                    {"name": ["crisis", "calm"], "probability": [0.5, 0.5], "warning_days": [float("inf")] * 2,
+                     "scale": [1.0, 0.0], "abstentions": [float("nan")] * 2},
+                    index=pd.Index(["CRISIS", "CALM"], name="scenario")))
+    data.members.loc["A", "obligation"] = "deems-necessary"
+    return data
+
+
+@pytest.mark.parametrize("limit", [400, 0], ids=["enumeration", "generation"])
+def test_worst_case_recourse_guards_the_worst_scenario(limit):
+    """scenario_objective worst-case with redeployment: B buys the brigade (60), which the
+    expected objective does not (50); the plan's figures are the worst scenario's."""
+    worst = solve_recourse(one_held_by_an_abstainer("worst-case"), 1, enumeration_limit=limit)
+    assert worst.status == "optimal"
+    assert worst.objective == pytest.approx(60)
+    assert worst.spending_added_musd == pytest.approx(60) and worst.money_musd == pytest.approx(60)
+    assert worst.penalty_weight == pytest.approx(0, abs=1e-6) and worst.shortfall_unit_years == pytest.approx(0, abs=1e-9)
+    expected = solve_recourse(one_held_by_an_abstainer("expected"), 1, enumeration_limit=limit)
+    assert expected.objective == pytest.approx(50) and expected.spending_added_musd == pytest.approx(0, abs=1e-9)
+    assert expected.penalty_weight == pytest.approx(50) and expected.shortfall_unit_years == pytest.approx(0.5)
+
+
+def test_worst_case_recourse_reports_the_worst_scenario():
+    """Worst case, B unable to buy: nothing can be done, CRISIS with A abstaining is 1 short;
+    the figures are that copy's alone (penalty 100, 1 unit-year), as the objective counts it."""
+    data = one_held_by_an_abstainer("worst-case")
+    data.forces.loc[("B", "BDE"), "max_new"] = 0.0
+    r = solve_recourse(data, 1)
+    assert r.objective == pytest.approx(100) and r.penalty_weight == pytest.approx(100)
+    assert r.shortfall_unit_years == pytest.approx(1) and r.money_musd == pytest.approx(0, abs=1e-9)
+    assert r.worst["CRISIS"] == frozenset({"A"})
+
+
+def two_needed():
+    """`two_at_home` with 2 brigades needed: whoever abstains, the other goes and 1 is short.
+    A absent: B goes (5) + 100 short = 105; B absent: A goes (3) + 100 = 103. The plan is
+    valued at the worst, 105: money 5, penalty 100 (not the average over both sets: 4 and 100)."""
+    data = two_at_home()
+    return dataclasses.replace(data, requirements=data.requirements * 2)
+
+
+def test_recourse_figures_are_the_worst_sets_the_objective_values():
+    r = solve_recourse(two_needed(), 1)
+    assert r.objective == pytest.approx(105)
+    assert r.money_musd == pytest.approx(5) and r.transit_musd == pytest.approx(5)
+    assert r.penalty_weight == pytest.approx(100) and r.shortfall_unit_years == pytest.approx(1)
+
+
+def test_recourse_plan_summary_adds_up_to_its_objective(tmp_path):
+    """The plan pipeline with robust_recourse: Summary's money and penalty weight are the
+    worst sets' (5 and 100), adding up to the objective (105), not averaged over the sets."""
+    from planner.run import solve_plan
+
+    data = dataclasses.replace(two_needed(), robust_recourse=True)
+    _, _, results, recourse = solve_plan(data, SolveOptions(), lambda _: None, lambda _: None)
+    t = results.totals
+    assert recourse is not None and t["objective"] == pytest.approx(105)
+    assert t["money_cost_musd"] == pytest.approx(5) and t["deployment_cost_musd"] == pytest.approx(5)
+    assert t["penalty_weight"] == pytest.approx(100) and t["expected_shortfall_unit_years"] == pytest.approx(1)
+
+
+@st.composite
+def recourse_instances(draw):
+    """`instances()` with two scenarios of different size and probability, every member
+    deems-necessary, either scenario objective."""
+    data = draw(instances())
+    scenarios = pd.DataFrame(
+        {"name": ["small", "large"], "probability": [0.6, 0.4], "warning_days": [float("inf")] * 2,
+         "scale": [draw(st.sampled_from([0.5, 1.0])), draw(st.sampled_from([1.0, 1.5]))],
+         "abstentions": [float("nan")] * 2},
+        index=pd.Index(["SMALL", "LARGE"], name="scenario"))
+    return dataclasses.replace(data, members=data.members.assign(obligation="deems-necessary"),
+                               scenarios=scenarios, robust_recourse=True,
+                               scenario_objective=draw(st.sampled_from(["expected", "worst-case"])))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(recourse_instances(), st.integers(1, 2))
+def test_recourse_money_and_penalty_add_up_to_the_objective(data, k):
+    """For any recourse plan: money + penalty weight − the labelled tie-break (ε_tie × the
+    discounted top-ups) is the objective, in the RecourseResult and in the plan's totals."""
+    from models.build import TIE_BREAK
+    from planner.run import solve_plan
+
+    data = with_budget(data, k)
+    _, _, results, r = solve_plan(data, SolveOptions(), lambda _: None, lambda _: None)
+    t = results.totals
+    tie = TIE_BREAK * t["topup_musd"]
+    assert tie == pytest.approx(tie_break(r), rel=1e-9, abs=1e-12)
+    assert r.money_musd + r.penalty_weight - tie == pytest.approx(r.objective, rel=1e-6, abs=1e-6)
+    assert t["money_cost_musd"] + t["penalty_weight"] - tie == pytest.approx(t["objective"], rel=1e-6, abs=1e-6)
+    assert t["money_cost_musd"] == pytest.approx(r.money_musd, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(recourse_instances(), st.integers(1, 2))
+def test_generation_equals_enumeration_for_either_objective(data, k):
+    """Two scenarios, expected or worst-case: generation reaches the extensive form's optimum
+    to 1e-6, and its figures add up to its objective as enumeration's do."""
+    exact = solve_recourse(data, k)
+    generated = solve_recourse(data, k, enumeration_limit=0)
+    assert exact.status == "optimal" and generated.status == "optimal"
+    assert generated.objective == pytest.approx(exact.objective, rel=1e-6, abs=1e-6)
+    for r in (exact, generated):
+        assert r.money_musd + r.penalty_weight - tie_break(r) == pytest.approx(r.objective, rel=1e-6, abs=1e-6)
+
+
+def tie_break(r) -> float:
+    """ε_tie · Σ δ_t · topup[m, t] of a recourse plan's solved model."""
+    from models.build import TIE_BREAK
+
+    d = r.model.index.discount
+    return TIE_BREAK * sum(d[t] * (v.value or 0.0) for (m, t), v in r.model.topup.items())

@@ -186,3 +186,48 @@ def test_cost_against_k_with_a_scenario_budget_of_zero():
     for k in (0, 1, 2):
         assert cost[k] == pytest.approx(solve(build_model(with_budget(data, k))).objective, rel=1e-9)
     assert cost[1] > cost[0]
+
+
+def test_who_may_abstain_in_a_scenario():
+    """U_s: a member whose obligation is not automatic, unless Participation says 'yes' (it
+    takes part) or 'no' (it is out of s) there; an automatic member only where Participation
+    says 'maybe'. U without a scenario is the union of the U_s."""
+    from planner.analyses.recourse import abstention_sets
+
+    data = plan({m: (100, 1) for m in "ABCDE"}, requirements={("BDE", "EAST", 2025): 1}, abstentions=1,
+                scenarios=pd.DataFrame({"name": ["one", "two"], "probability": [0.5, 0.5],
+                                        "warning_days": [float("inf")] * 2, "scale": [1.0, 1.0],
+                                        "abstentions": [float("nan")] * 2},
+                                       index=pd.Index(["S1", "S2"], name="scenario")),
+                participation={("B", "S1"): "yes", ("C", "S1"): "no", ("E", "S1"): "maybe", ("A", "S2"): "no",
+                               ("D", "S1"): "yes", ("D", "S2"): "no"})
+    data.members["obligation"] = ["automatic", "deems-necessary", "consultative", "consent", "automatic"]
+    assert data.may_abstain("S1") == ["E"]
+    assert data.may_abstain("S2") == ["B", "C"]
+    assert data.may_abstain() == ["B", "C", "E"]  # D takes part or is out in every scenario
+    assert abstention_sets(data, "S1", 1) == [frozenset({"E"})]
+    assert abstention_sets(data, "S2", 2) == [frozenset({"B", "C"})]
+
+
+def test_robustness_names_only_members_that_may_abstain_there():
+    """A and B (deems-necessary) each keep 1 brigade for EAST, A at transit 3, B at 5; A
+    takes part in BASE for certain (Participation 'yes'), so the plan guards against B
+    alone: A goes. The Robustness sheet's worst set and most harmful members are searched
+    among the members that may abstain in BASE: B, whose abstention uncovers nothing."""
+    from planner.analyses.robustness import analyse_robustness
+
+    data = plan({"A": (100, 1), "B": (100, 1)},
+                forces={("A", "BDE"): {"existing": 1, "max_new": 0}, ("B", "BDE"): {"existing": 1, "max_new": 0}},
+                requirements={("BDE", "EAST", 2025): 1}, shortfall_penalty=100.0, abstentions=1,
+                participation={("A", "BASE"): "yes"},
+                transit=pd.DataFrame({"from_member": ["A", "B"], "from_site": [None, None],
+                                      "capability": ["BDE", "BDE"], "region": ["EAST", "EAST"],
+                                      "mode": ["land", "land"], "days": [1.0, 1.0], "cost": [3.0, 5.0]}))
+    data.members["obligation"] = "deems-necessary"
+    model = build_model(data)
+    assert solve(model).objective == pytest.approx(3)
+    rob = analyse_robustness(solve(model).highs, data, k_max=1)
+    worst = rob.worst.set_index("scenario").loc["BASE"]
+    assert worst["worst_set"] == "none" and worst["uncovered_unit_years"] == pytest.approx(0)
+    assert list(rob.members["member"]) == ["B"]
+    assert rob.cost.set_index("k").loc[1, "static_worst_sets"] == "BASE: no set uncovers anything"

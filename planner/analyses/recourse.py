@@ -7,10 +7,13 @@ set A ⊆ U_s of at most k members abstains in scenario s; then the others redep
 their stocks, routes, warning times, caps and sovereignty limits:
 
     minimise  first_stage + Σ_s p_s · max_{A ⊆ U_s, |A| ≤ k} second_stage(s, A) + gap penalties
+    (Settings › scenario_objective worst-case: max_s max_A second_stage(s, A) in place of Σ_s p_s · max_A)
 
 second_stage(s, A) is scenario s's transit cost and shortfall penalty with the members of
 A out of it. Abstaining only takes units away, so the maximum is reached at |A| = min(k,
-|U_s|) and only those sets are written out.
+|U_s|) and only those sets are written out. The plan's figures (money, penalty weight,
+shortfall) are those of each scenario's worst set, weighted as the objective weighs the
+scenarios (`scenario_weights`), so that money + penalty weight − tie-break = objective.
 
 Exact by enumeration (`extensive_form`): every (s, A) is a copy of scenario s with the
 members of A out (Participation 'no'), the copies of s grouped (PlanData.scenario_groups)
@@ -101,10 +104,10 @@ def extensive_form(data: PlanData, k: int, sets: dict[str, list[frozenset[str]]]
 class RecourseResult:
     k: int
     status: str
-    money_musd: float  # first-stage spending added + Σ_s p_s · transit of the worst copy of s
+    money_musd: float  # first-stage spending added + Σ_s w_s · transit of the worst copy of s
     spending_added_musd: float
     transit_musd: float
-    shortfall_unit_years: float  # Σ_s p_s · shortfall of the worst copy of s
+    shortfall_unit_years: float  # Σ_s w_s · shortfall of the worst copy of s (w: scenario_weights)
     objective: float
     worst: dict[str, frozenset[str]]  # scenario -> its worst abstention set
     copies: int  # abstention sets written out (all scenarios)
@@ -117,6 +120,47 @@ class RecourseResult:
     model: pyo.ConcreteModel | None = field(default=None, repr=False)
     data: PlanData | None = field(default=None, repr=False)  # the extensive form the model was built from
     solved: object = field(default=None, repr=False)  # its planner.solve.SolveResult
+    penalty_weight: float = math.nan  # Σ_s w_s · shortfall penalty of the worst copy of s + gap penalties: NOT money
+    weights: dict[str, float] = field(default_factory=dict)  # scenario -> w_s, its weight in the objective
+
+    def costs(self) -> money.Costs:
+        """The plan's figures as the objective values them: each scenario's worst abstention
+        set, weighted by `weights`."""
+        return money.Costs(self.money_musd, self.spending_added_musd, self.transit_musd, self.penalty_weight,
+                           self.shortfall_unit_years)
+
+    @property
+    def basis(self) -> str:
+        """What the plan's figures count, in words, for the report and the terminal."""
+        if self.data is not None and self.data.scenario_objective == "worst-case":
+            return ("of the worst scenario's worst abstention set alone (scenario_objective worst-case), "
+                    "as the objective counts it")
+        return "of each scenario's worst abstention set, weighted by scenario probability, as the objective counts it"
+
+    def totals(self) -> dict[str, float]:
+        """The entries of planner.results.totals that the recourse plan reads from its worst
+        sets, not from its extensive form's average over every abstention set."""
+        c = self.costs()
+        return {"money_cost_musd": c.money_musd, "plan_cost_musd": c.spending_added_musd,
+                "deployment_cost_musd": c.transit_musd, "penalty_weight": c.penalty_weight,
+                "expected_shortfall_unit_years": c.expected_shortfall_unit_years}
+
+
+def scenario_weights(costs: dict[str, float], p: dict[str, float], worst_case: bool) -> dict[str, float]:
+    """w_s, how the objective weighs scenario s's cost `costs[s]` (of its worst abstention
+    set): its probability p_s; worst case, 1 for the costliest scenario (on a tie, the first
+    in `costs`' order, the Scenarios sheet's) and 0 for the others."""
+    if not worst_case:
+        return {s: p[s] for s in costs}
+    top = max(costs.values(), default=0.0)
+    first = next((s for s, c in costs.items() if c >= top - 1e-9 * max(1.0, abs(top))), None)
+    return {s: float(s == first) for s in costs}
+
+
+def _weighted(costs: dict[str, float], p: dict[str, float], worst_case: bool) -> float:
+    """Σ_s w_s · costs[s]: the second stage as the objective counts it."""
+    w = scenario_weights(costs, p, worst_case)
+    return sum(w[s] * c for s, c in costs.items())
 
 
 def _worst_copies(model: pyo.ConcreteModel, data: PlanData) -> dict[str, str]:
@@ -132,21 +176,32 @@ def _worst_copies(model: pyo.ConcreteModel, data: PlanData) -> dict[str, str]:
 
 def _summarise(model, extensive: PlanData, base: PlanData, k: int, status: str, method: str, copies: int,
                seconds: float, gap: float = 0.0, solved=None, **extra) -> RecourseResult:
-    costs = money.of_model(model)
+    """The solved plan's figures: each scenario's worst copy, weighted as the objective
+    weighs the scenarios (`scenario_weights`)."""
     worst = _worst_copies(model, extensive)
-    p = {s: float(v) for s, v in (base.scenarios["probability"] / base.scenarios["probability"].sum()).items()}
-    transit = sum(p[g] * float(pyo.value(model.transit_cost[s])) for g, s in worst.items())
+    p = _probabilities(base)
+    w = scenario_weights({g: float(pyo.value(model.scenario_cost[worst[g]])) for g in p if g in worst}, p,
+                         base.scenario_objective == "worst-case")
+    transit = sum(w[g] * float(pyo.value(model.transit_cost[s])) for g, s in worst.items())
+    penalty = sum(w[g] * float(pyo.value(model.shortfall_cost[s])) for g, s in worst.items())
     short = {s: 0.0 for s in worst.values()}
     for (c, r, t, s), var in model.shortfall.items():
         if s in short:
             short[s] += var.value or 0.0
     absent = {g: frozenset(a for a in s.split(SEP, 1)[1].split("+") if a != "none") for g, s in worst.items()}
+    added = float(pyo.value(model.plan_cost))
     return RecourseResult(
-        k=k, status=status, money_musd=costs.spending_added_musd + transit,
-        spending_added_musd=costs.spending_added_musd, transit_musd=transit,
-        shortfall_unit_years=sum(p[g] * short[s] for g, s in worst.items()),
+        k=k, status=status, money_musd=added + transit, spending_added_musd=added, transit_musd=transit,
+        shortfall_unit_years=sum(w[g] * short[s] for g, s in worst.items()),
         objective=float(pyo.value(model.total_cost)), worst=absent, copies=copies, method=method,
-        gap=gap, seconds=seconds, model=model, data=extensive, solved=solved, **extra)
+        gap=gap, seconds=seconds, model=model, data=extensive, solved=solved,
+        penalty_weight=penalty + float(pyo.value(model.gap_penalty)), weights=w, **extra)
+
+
+def _probabilities(data: PlanData) -> dict[str, float]:
+    """p_s, the scenario weights normalised to sum to 1, in the Scenarios sheet's order."""
+    p = data.scenarios["probability"]
+    return {s: float(v) for s, v in (p / p.sum()).items()}
 
 
 def _copies_columns(data: PlanData) -> int:
@@ -271,12 +326,15 @@ class _Adversary:
     """The second stage alone for a given first stage: the nominal model (one copy per
     scenario, no robust rows) with the first stage fixed; for a choice of one abstention
     set per scenario, fix the absent members' deployments to 0 and re-solve: scenarios
-    do not interact once the first stage is fixed, so one solve prices one set in each.
-    Its first solve, without abstentions, is generation's first master."""
+    do not interact once the first stage is fixed, so one solve prices one set in each
+    (its objective is the expected one whatever the plan's, so that each scenario's own cost
+    is minimised). Its first solve, without abstentions, is generation's first master where
+    the objective is expected."""
 
     def __init__(self, data: PlanData, options: SolveOptions, members: dict[str, list[str]],
                  prepare: Prepare | None = None):
-        self.data = dataclasses.replace(data, abstentions=0, scenarios=data.scenarios.assign(abstentions=0.0))
+        self.data = dataclasses.replace(data, abstentions=0, scenarios=data.scenarios.assign(abstentions=0.0),
+                                        scenario_objective="expected")
         self.model = build_model(self.data)
         self.pm = _prepared(HighsModel(self.model), self.data, prepare)
         self.options = options
@@ -326,8 +384,8 @@ def _price(adversary: _Adversary, every: dict[str, list[frozenset[str]]], member
     second-stage solution y that is known for this first stage bounds every set A:
     cost(s, A) ≤ cost(y) + Σ_{m ∈ A} loss_m(y) (A's units taken out of y and counted short;
     equal to cost(y) when y uses none of A); a set whose bound is not above the worst cost
-    found is never the worst and is not solved. `known[s]` bounds the sets already in the
-    master (its group_cost); `certificates[s]`, the solutions known so far, grows with each
+    found is never the worst and is not solved. `known[s]` is what the master counts for s
+    (its group_cost; worst case, the worst scenario's cost for every s); `certificates[s]`, the solutions known so far, grows with each
     solve. For k ≥ 2 each single member's abstention is solved first, for the bounds."""
     worst = dict(known)
     costs: dict[str, dict[frozenset[str], float]] = {s: {} for s in every}
@@ -384,20 +442,24 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
     first stage found, with its worst sets."""
     deadline = start + options.time_limit_s
     members = {s: sorted(data.may_abstain(s)) for s in every}
+    worst_case = data.scenario_objective == "worst-case"
     adversary = _Adversary(data, options, members, prepare)
-    outcome = adversary.pm.solve(options.time_limit_s, options.mip_gap)  # the nominal plan: the first master
+    if worst_case:  # the nominal plan under the worst-case objective: a model of its own
+        nominal = extensive_form(data, k, {s: [frozenset()] for s in every})
+        hm = _prepared(HighsModel(build_model(nominal)), nominal, prepare)
+        columns = _Columns(hm, nominal, members)
+    else:  # the adversary's own model, with nobody absent
+        nominal, hm, columns = adversary.data, adversary.pm, adversary.columns
+    outcome = hm.solve(options.time_limit_s, options.mip_gap)  # the nominal plan: the first master
     if not outcome.has_solution:
-        result = _solve(build_model(adversary.data), adversary.data, options, prepare)
+        result = _solve(build_model(nominal), nominal, options, prepare)
         return RecourseResult(k, result.status, math.nan, math.nan, math.nan, math.nan, math.nan, {}, 0,
                               "column-and-constraint generation (0 rounds)", seconds=time.perf_counter() - start,
-                              model=adversary.model, data=adversary.data, solved=result)
+                              model=hm.model, data=nominal, solved=result)
     tol = max(TOLERANCE, options.mip_gap if adversary.pm.is_mip else 0.0)
-    p = (data.scenarios["probability"] / data.scenarios["probability"].sum()).to_dict()
+    p = _probabilities(data)
     lower = outcome.bound if outcome.bound is not None and math.isfinite(outcome.bound) else outcome.objective
-    x = adversary.pm.solution()
-    first = adversary.columns.first_stage(x)
-    certificates = {s: [adversary.columns.read(x, s)] for s in every}
-    known = {s: certificates[s][0][0] for s in every}  # what the master's objective counts for each scenario
+    first, known, certificates = _read_master(hm, columns, hm.solution(), every)
     objective = outcome.objective
     chosen: dict[str, list[frozenset[str]]] = {s: [] for s in every}
     best: tuple[float, dict[Decision, float], dict[str, list[frozenset[str]]]] | None = None
@@ -412,7 +474,7 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
         if priced is None:  # out of time
             break
         priced_sets += sum(map(len, priced.costs.values()))
-        upper = objective + sum(p[s] * (priced.worst[s] - known[s]) for s in every)
+        upper = objective - _weighted(known, p, worst_case) + _weighted(priced.worst, p, worst_case)
         new = {s: sorted((A for A, c in priced.costs[s].items() if c > known[s] + 1e-9 * max(1.0, abs(known[s]))),
                          key=lambda A, s=s: -priced.costs[s][A])[:SETS_PER_ROUND] for s in every}
         if best is None or upper < best[0]:
@@ -443,18 +505,32 @@ def _generate(data: PlanData, k: int, every: dict[str, list[frozenset[str]]], op
         if outcome.bound is not None and math.isfinite(outcome.bound):
             lower = max(lower, outcome.bound)
         objective = outcome.objective
-        x = hm.solution()
-        first = columns.first_stage(x)
-        known = {g: float(x[hm.column(model.group_cost[g])]) for g in model.G_groups}
-        certificates = {s: [] for s in every}
-        for copy in model.S:
-            certificates[columns.group[copy]].append(columns.read(x, copy))
+        first, known, certificates = _read_master(hm, columns, hm.solution(), every)
     if best is None:
         return RecourseResult(k, "time limit", math.nan, math.nan, math.nan, math.nan, math.nan, {},
                               sum(map(len, chosen.values())), f"column-and-constraint generation ({rounds} rounds)",
                               seconds=time.perf_counter() - start, rounds=rounds)
     _, first, sets = best
     return _final(data, k, sets, first, options, start, rounds, priced_sets, lower, tol, prepare)
+
+
+def _read_master(hm: HighsModel, columns: _Columns, x: np.ndarray, every: dict[str, list[frozenset[str]]]
+                 ) -> tuple[dict[Decision, float], dict[str, float], dict[str, list[Certificate]]]:
+    """A solved master's first stage; what its objective counts for each scenario (worst
+    case: worst_scenario_cost for every one; else group_cost, or the scenario's own cost in
+    the nominal model); and each copy's second stage as a certificate for its scenario."""
+    model = hm.model
+    certificates: dict[str, list[Certificate]] = {s: [] for s in every}
+    for copy in model.S:
+        certificates[columns.group[copy]].append(columns.read(x, copy))
+    if hasattr(model, "worst_scenario_cost"):
+        w = float(x[hm.column(model.worst_scenario_cost)])
+        known = {s: w for s in every}
+    elif hasattr(model, "group_cost"):
+        known = {g: float(x[hm.column(model.group_cost[g])]) for g in model.G_groups}
+    else:
+        known = {s: certificates[s][0][0] for s in every}
+    return columns.first_stage(x), known, certificates
 
 
 def _final(data: PlanData, k: int, sets: dict[str, list[frozenset[str]]], first: dict[Decision, float],

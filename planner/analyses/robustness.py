@@ -1,7 +1,8 @@
 """Robustness of a plan to members that abstain (docs/model.md, robust requirement).
 
-For the solved plan (its deployment loaded in the model) and U, the members whose
-obligation is not automatic:
+For the solved plan (its deployment loaded in the model) and U_s, the members that may
+abstain in scenario s (PlanData.may_abstain: obligation not automatic, or Participation
+'maybe' there; never 'yes' or 'no' there), U their union over the scenarios:
 
 - **cost against k**: the plan re-solved with every scenario's budget set to k = 0, 1, …, K
   against the nominal plan (k = 0): what robustness costs. Where the plan is robust in every
@@ -9,15 +10,15 @@ obligation is not automatic:
   (`changes.set_budget`: the coefficient −k of abstain_budget in each meet_requirement
   row); where some k_s is 0 the model has none there (they would be dead weight), and each
   k is a model built with it (`changes.with_budget`);
-- **worst abstention set per scenario**: with the plan's deployment fixed, the set A ⊆ U,
+- **worst abstention set per scenario**: with the plan's deployment fixed, the set A ⊆ U_s,
   |A| ≤ k (the scenario's budget, or 1 where it is 0), that leaves the most uncovered,
 
       uncovered(A, s) = Σ_{(c,r,t) : (c,r,t,s) ∈ Q} max(0, q[c, r, t, s] − Σ_{m ∉ A} a[m, c, r, t, s])   unit-years,
 
   found by enumerating every set (up to ENUMERATION_LIMIT sets; greedily above, and said so);
 - **members whose abstention hurts most**: uncovered({m}, s) for each m ∈ U, weighted by
-  the scenario probabilities;
-- **chance view** (where Members give participation_pct): each member of U takes part with
+  the scenario probabilities, over the scenarios s with m ∈ U_s;
+- **chance view** (where Members give participation_pct): each member of U_s takes part with
   its probability p_m (independently; 1 where not given), the others always; CHANCE_DRAWS
   abstention patterns are drawn (seeded) and uncovered(A, s) computed for each: its mean,
   95th percentile and the chance that anything is left uncovered, per scenario.
@@ -100,8 +101,7 @@ def worst_sets(data: PlanData, requirement: dict[tuple, float], provided: dict[t
     deployment `provided` ('CRISIS: USA; EAST_SHORT: DEU'); 'none' for k = 0."""
     if k == 0:
         return "none"
-    may = data.may_abstain()
-    return "; ".join(f"{s}: {', '.join(sorted(worst_set(requirement, provided, s, may, k)[0])) or 'no set uncovers anything'}"
+    return "; ".join(f"{s}: {', '.join(sorted(worst_set(requirement, provided, s, data.may_abstain(s), k)[0])) or 'no set uncovers anything'}"
                      for s in data.scenarios.index)
 
 
@@ -161,14 +161,15 @@ def analyse_robustness(pm: HighsModel, data: PlanData, options: SolveOptions = S
     worst_rows = []
     for s in ix.scenarios:
         k = budget[s] or 1
-        A, value, how = worst_set(requirement, provided, s, may, k)
+        A, value, how = worst_set(requirement, provided, s, data.may_abstain(s), k)
         nominal = uncovered(requirement, provided, s, frozenset())[0]
         _, cell = uncovered(requirement, provided, s, A)
         worst_rows.append((s, k, ", ".join(sorted(A)) or "none", how, value, nominal,
                            " ".join(map(str, cell[:3])) if cell else ""))
     member_rows = []
+    may_in = {s: set(data.may_abstain(s)) for s in ix.scenarios}
     for m in may:
-        per = {s: uncovered(requirement, provided, s, frozenset([m]))[0] for s in ix.scenarios}
+        per = {s: uncovered(requirement, provided, s, frozenset([m]))[0] for s in ix.scenarios if m in may_in[s]}
         worst_s = max(per, key=per.get)
         member_rows.append((m, data.members.at[m, "name"], data.members.at[m, "obligation"],
                             sum(ix.probability[s] * per[s] for s in per), worst_s, per[worst_s]))
@@ -194,17 +195,19 @@ def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
                    every_k: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Each k's plan again with redeployment (planner/analyses/recourse.py): its money, the
     cost of robustness against k = 0, its worst abstention sets, and, for the largest k, the
-    units the static plan orders that the recourse plan does not."""
+    units the static plan orders that the recourse plan does not. Its figures are weighted
+    as the objective weighs scenarios; k = 0 is the nominal plan, re-read as the worst-case
+    objective counts it (the worst scenario alone) where that is the objective."""
     from .recourse import abstention_sets, solve_recourse
 
     rows, orders = [], {}
     for k, money_k, short_k in zip(cost["k"], cost["money_cost_musd"], cost["expected_shortfall_unit_years"]):
-        if int(k) == 0:  # nobody abstains: the recourse plan is the nominal plan
+        if int(k) == 0 and data.scenario_objective == "expected":  # nobody abstains: the nominal plan, as it counts
             rows.append((money_k, short_k, "none", "the nominal plan"))
             orders[0] = static_orders.get(0, {})
             continue
         sets = sum(len(abstention_sets(data, s, int(k))) for s in data.scenarios.index)
-        if sets > SHEET_RECOURSE_SETS and not every_k:
+        if sets > SHEET_RECOURSE_SETS and not every_k and int(k) > 0:
             rows.append((np.nan, np.nan, "", f"not computed here: {sets:,} abstention sets; planner run "
                          f"<workbook> --robustness {int(k)} computes it"))
             continue
@@ -212,6 +215,7 @@ def _with_recourse(cost: pd.DataFrame, data: PlanData, options: SolveOptions,
         orders[int(k)] = _orders(r.model) if r.model is not None else {}
         rows.append((r.money_musd, r.shortfall_unit_years,
                      "; ".join(f"{s}: {', '.join(sorted(a)) or 'none'}" for s, a in r.worst.items()),
+                     "the nominal plan, the worst scenario's figures" if int(k) == 0 else
                      f"{r.method}, {r.copies:,} sets" + (f", gap {100 * r.gap:.2g} %" if r.gap else "")))
     frame = pd.DataFrame(rows, columns=["recourse_money_cost_musd", "recourse_expected_shortfall_unit_years",
                                         "recourse_worst_sets", "recourse_method"])

@@ -187,11 +187,7 @@ def _recourse_variant(data, variant: dict, start: float) -> dict:
     row: dict[str, Any] = {"status": f"{r.status} (with redeployment: {r.method}, {r.copies:,} sets)",
                            "objective": r.objective, "gap": r.gap}
     if r.model is not None and r.solved is not None and r.solved.has_solution:
-        from .. import money
-
-        row.update(money.of_model(r.model).as_row())
-        row.update(money_cost_musd=r.money_musd, transit_cost_musd=r.transit_musd,  # each scenario's worst set
-                   expected_shortfall_unit_years=r.shortfall_unit_years)
+        row.update(r.costs().as_row())  # each scenario's worst set, weighted as the objective weighs scenarios
         pm = r.solved.highs
         row.update(_measures(pm, r.data, pm.solution(), out={variant.get("without")}))
     row["seconds"] = time.perf_counter() - start

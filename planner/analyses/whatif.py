@@ -287,7 +287,7 @@ def _whatif_recourse(data: PlanData, changes: MemberChanges, options: SolveOptio
         solved = r.solved
         if solved is None or not is_plan(solved.status, solved.has_solution):
             raise NoPlan(r.status, what, conflict=getattr(solved, "conflict", []), elastic=data.elastic, note=note)
-        states.append(recourse_state(r, data, membership))
+        states.append(recourse_state(r, membership))
         methods.append(f"{label}: {r.method}, {r.copies:,} sets" + (f", gap {100 * r.gap:.2g} %" if r.gap > 1e-7 else ""))
         solver = solved.highs.solver_name if solved.highs is not None else solver
         seconds[f"solve {label}"] = time.perf_counter() - clock
@@ -303,7 +303,7 @@ def _whatif_recourse(data: PlanData, changes: MemberChanges, options: SolveOptio
     )
 
 
-def recourse_state(r: Any, data: PlanData, membership: Membership) -> PlanState:
+def recourse_state(r: Any, membership: Membership) -> PlanState:
     """A plan with redeployment (a planner.analyses.recourse.RecourseResult) read as the
     what-if reads a plan: each scenario under its worst abstention set (its coverage under
     the scenario's own name), costs as the recourse plan counts them."""
@@ -311,13 +311,7 @@ def recourse_state(r: Any, data: PlanData, membership: Membership) -> PlanState:
     worst = {copy_of: g for g, copy_of in _worst_copy_names(r).items()}
     coverage = plan_results.coverage(model, extensive, solved.duals)
     coverage = coverage[coverage["scenario"].isin(worst)].assign(scenario=lambda f: f["scenario"].map(worst))
-    p = (data.scenarios["probability"] / data.scenarios["probability"].sum()).to_dict()
-    shortfall_cost = sum(p[g] * float(pyo.value(model.shortfall_cost[c])) for c, g in worst.items())
-    copies_shortfall = sum(float(pyo.value(model.shortfall_cost[s])) * float(model.index.probability[s])
-                           for s in model.S)
-    gaps = float(pyo.value(model.penalties)) - copies_shortfall
-    costs = money.Costs(r.money_musd, r.spending_added_musd, r.transit_musd, shortfall_cost + gaps,
-                        r.shortfall_unit_years)
+    costs = r.costs()  # each scenario's worst set, weighted as the objective weighs scenarios
     outcome = Outcome(solved.status, solved.has_solution, solved.objective, solved.bound, solved.gap, r.seconds)
     return PlanState(outcome, plan_totals(costs, coverage, r.objective, r.seconds),
                      member_costs(model, extensive, membership), coverage.reset_index(drop=True))
