@@ -17,7 +17,7 @@ from .analyses.plan_checks import check_plan
 from .highs import LP_METHOD_NAME, HighsModel
 from .load import load_plan
 from .paths import check_output
-from .results import PlanChecks, PlanResults, extract
+from .results import PlanChecks, PlanResults, extract, zero_noise_figures
 from .solve import SolveOptions, SolveResult, is_plan, solve
 from .validate import Issue
 
@@ -174,7 +174,7 @@ def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
     usable = solved is not None and is_plan(solved.status, solved.has_solution)
     results = extract(model, plan_data, solved) if usable else None
     if results is not None and recourse is not None:  # money and penalty of the worst sets, as the objective counts them
-        results.totals.update(recourse.totals())
+        results.totals.update(zero_noise_figures(recourse.totals()))
     lap("extract")
     return model, solved, results, recourse
 
