@@ -217,3 +217,23 @@ def test_a_member_that_joins_later_pays_for_its_sets_when_it_joins():
     assert model.sets["B", "S", "BDE"].value == pytest.approx(1)
     assert model.spend["B", 2026].value == pytest.approx(1 + 2)
     assert pyo.value(model.plan_cost) == pytest.approx(1 + 2, abs=1e-6)
+
+
+@pytest.mark.parametrize("k, parts, cost, drawn", [
+    (0, 1, 1 + 2, 1),  # one whole set: 3, not 0.5 short at 100 (50)
+    (0, 3, 1 + 2 * 2 / 3, 2 / 3),  # two thirds of a set: 7/3
+    (1, 1, 1 + 2 * 2, 2),  # one whole set each of A and B, whoever abstains: 5
+    (1, 3, 1 + 2 * 2 * 2 / 3, 4 / 3),  # two thirds each: 11/3
+])
+def test_a_requirement_in_parts_may_draw_its_whole_parts(k, parts, cost, drawn):
+    """Issue 24 F6: draw_open capped the draws at S at (1 + k) · q = (1 + k) · 0.5, so a
+    requirement of half a brigade counted in whole brigades (or in thirds) could not draw
+    the whole set (two thirds) it needs: the planner left it short. The bound is
+    (1 + k) · ⌈p · q⌉ / p."""
+    data = two_members_who_may_abstain(k=k, **({"integer": ("BDE",)} if parts == 1 else {"parts": {"BDE": parts}}))
+    data.requirements.loc[("BDE", "EAST", 2025)] = 0.5
+    model, _ = solved(data)
+    assert pyo.value(model.total_cost) == pytest.approx(cost, abs=1e-6)
+    assert model.shortfall["BDE", "EAST", 2025, "SHORT"].value == pytest.approx(0, abs=1e-6)
+    total = sum(model.draw[m, "S", "BDE", "EAST", 2025, "SHORT"].value for m in ("A", "B"))
+    assert total == pytest.approx(drawn)
