@@ -174,7 +174,7 @@ class MoneyGame:
             with pm.changes():
                 apply(pm, data, Membership(out_from=out_from, fairness=fairness))
                 if fraction < 1.0:
-                    scale_requirements(pm, fraction)
+                    scale_requirements(pm, data, fraction)
                 outcome = pm.solve(options.time_limit_s, options.mip_gap)
                 self.solves += 1
                 if is_plan(outcome.status, outcome.has_solution):

@@ -140,7 +140,7 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
                 raise ValueError(f"no member {code!r} in the plan")
             apply(pm, data, Membership(out_from={code: data.first_year}))
         if "requirements" in variant:
-            scale_requirements(pm, variant["requirements"])
+            scale_requirements(pm, data, variant["requirements"])
         if "floor" in variant:
             keys = list(model.A_floor)
             pm.set_row_bounds([model.spending_floor[k] for k in keys],
