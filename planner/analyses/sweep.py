@@ -2,7 +2,8 @@
 
 A variant is one value for each varied parameter (the Cartesian product of `--vary`):
 
-    requirements=F      every requirement × F (the right-hand side of meet_requirement)
+    requirements=F      every requirement × F (the right-hand side of meet_requirement;
+                        draw_open's bound follows: changes.fit_draw_open)
     floor=PCT           every spending floor set to PCT % of GDP (spending_floor rows)
     without=CODE        member CODE out of the pact for the whole horizon ("none": nobody)
     abstentions=K       the robust plan against any K abstentions: with redeployment where
