@@ -149,6 +149,10 @@ class PlanData:
         if missing:  # a PlanData built in code may leave out targets it does not use
             self.targets = self.targets.assign(**{c: np.nan for c in missing})
 
+    def member_forces(self) -> pd.DataFrame:
+        """The Forces rows of members: F, without the candidates' rows."""
+        return self.forces[self.forces.index.get_level_values("member").isin(self.members.index)]
+
     def parts_per_unit(self) -> dict[str, int]:
         """p_c of the capabilities counted in parts: orders, deployments and sets come in
         multiples of 1 / p_c units; the column `parts` where given, else 1 where `integer`.

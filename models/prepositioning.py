@@ -8,22 +8,18 @@
     basing_limit[m, k]:  Σ_c sets[m, k, c] ≤ max_sets[m, k]      (where a cap is given)
     draw_limit[m, k, c, t, s]:  Σ_r draw[m, k, c, r, t, s] ≤ sets[m, k, c]
     draw_open[k, c, r, t, s]:   Σ_m draw[m, k, c, r, t, s]
-                                    ≤ min((1 + k_cell) · q[c, r, t, s], cap_k / z_c) · open_site[k]
+                                    ≤ min((1 + k_cell) · q̂[c, r, t, s], cap_k / z_c) · open_site[k]
 
     k_cell = k_s where the cell is robust ((c, r, t, s) ∈ U_cells), else 0
+    q̂[c, r, t, s] = ⌈p_c · q[c, r, t, s]⌉ / p_c for c ∈ C_parts, else q[c, r, t, s]
 
 draw_open is a valid inequality, not a restriction: some optimal plan draws no more than
-(1 + k_cell) times the requirement at a site, nor more than the site holds, and nothing
-at a closed one. In a nominal cell, draws beyond the requirement can be dropped (transit
-costs are non-negative; every other row only bounds provision from above). In a robust
-cell over-provision pays: with two members that may abstain and k_s = 1, each provides
-the whole requirement. There, with a_1 ≥ a_2 ≥ … what the members provide and the k_s
-largest lost, lowering those k_s to a_{k_s+1} and the others until what is left covers
-(q − shortfall) exactly keeps the worst case and leaves a total of at most
-k_s · a_{k_s+1} + q ≤ (1 + k_s) · q. It tightens the LP relaxation as x_ij ≤ d_j · y_i
-does in facility location (without it HiGHS could not close the gap on OR-Library's
-capa/capb/capc). It is left out of the fixed-integer LP whose duals give marginal costs
-(`CUTS`), where it is redundant.
+(1 + k_cell) times the requirement in whole parts at a site, nor more than the site holds,
+and nothing at a closed one (docs/model.md gives the argument). Half a brigade counted in
+whole brigades needs one whole brigade: q̂ = 1, not q = 0.5. It tightens the LP
+relaxation as x_ij ≤ d_j · y_i does in facility location (without it HiGHS could not
+close the gap on OR-Library's capa/capb/capc). It is left out of the fixed-integer LP
+whose duals give marginal costs (`CUTS`), where it is redundant.
 
 Site costs (fixed in the first year, upkeep every year) are common-funded: member m pays
 σ[m, t] of them (models/common_funding.py); sets and their storage are paid by their owner,
@@ -32,7 +28,9 @@ the sets in its first year in the horizon (the year it joins, for a member that 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 import pyomo.environ as pyo
 
@@ -40,6 +38,7 @@ from .data import PlanData
 from .sets import ModelIndex
 
 CUTS = ("draw_open",)  # valid inequalities: deactivated for the fixed-integer LP's duals
+PART_TOLERANCE = 1e-9  # p · q within this of a whole number of parts is that number
 
 
 def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> None:
@@ -81,23 +80,45 @@ def add_prepositioning(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex)
     for m, k, c, r, t, s in ix.draws:
         into[k, c, r, t, s].append(model.draw[m, k, c, r, t, s])
     copies = _requirement_copies(model, data)
+    most = dict(zip(into, draw_open_bounds(data, into, ix.requirement.__getitem__, copies)))
 
     def draw_open(mdl, k, c, r, t, s):
-        """Σ_m draw ≤ min((1 + k_cell) · q[c, r, t, s], cap_k / z_c) · open_site[k]."""
-        most = min(copies(c, r, t, s) * ix.requirement[c, r, t, s], capacity[k] / size[c])
-        return sum(into[k, c, r, t, s]) - most * mdl.open_site[k] <= 0
+        """Σ_m draw ≤ min((1 + k_cell) · q̂[c, r, t, s], cap_k / z_c) · open_site[k]."""
+        return sum(into[k, c, r, t, s]) - most[k, c, r, t, s] * mdl.open_site[k] <= 0
 
     model.draw_open = pyo.Constraint(
         pyo.Set(initialize=list(into), dimen=5, ordered=True), rule=draw_open
     )
 
 
-def _requirement_copies(model: pyo.ConcreteModel, data: PlanData):
+def draw_open_bounds(data: PlanData, keys: Iterable[tuple], requirement: Callable[[tuple], float],
+                     copies: Callable[[tuple], int]) -> list[float]:
+    """min((1 + k_cell) · q̂[c, r, t, s], cap_k / z_c) for each draw_open key (k, c, r, t, s),
+    from q = requirement(cell) and 1 + k_cell = copies(cell) (an analysis that changes q or
+    k_s on a built model sets the rows anew: planner/analyses/changes.py)."""
+    pre = data.prepositioning
+    size = pre["set_size"].astype(float).to_dict() if "set_size" in pre else dict.fromkeys(pre.index, 1.0)
+    capacity = data.sites["capacity"].astype(float).to_dict()
+    parts = data.parts_per_unit()
+    out = []
+    for k, c, r, t, s in keys:
+        cell = (c, r, t, s)
+        out.append(min(copies(cell) * in_whole_parts(requirement(cell), parts.get(c)), capacity[k] / size[c]))
+    return out
+
+
+def in_whole_parts(q: float, p: int | None) -> float:
+    """q̂ = ⌈p_c · q⌉ / p_c: the least provision in whole parts that covers q (q itself for a
+    capability not counted in parts, p None)."""
+    return q if not p else math.ceil(p * q - PART_TOLERANCE) / p
+
+
+def _requirement_copies(model: pyo.ConcreteModel, data: PlanData) -> Callable[[tuple], int]:
     """(c, r, t, s) → 1 + k_cell: how many times a requirement some plan may need to
     provide (k_s + 1 in a robust cell, U_cells of models/robust.py; 1 elsewhere)."""
     budget = data.abstention_budget()
     robust = set(model.U_cells) if hasattr(model, "U_cells") else set()
-    return lambda c, r, t, s: 1 + budget[s] if (c, r, t, s) in robust else 1
+    return lambda cell: 1 + budget[cell[3]] if cell in robust else 1
 
 
 def site_costs(model: pyo.ConcreteModel, data: PlanData, t: int):

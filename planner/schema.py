@@ -129,10 +129,13 @@ SETTINGS = Sheet(
             "modelling weight, never reported as money. Blank (the default): ten times the "
             "dearest way the workbook offers to provide one unit for a year (the highest "
             "acquisition plus one year's operating cost of any member, plus the dearest "
-            "transit route that capability may take (a route with a blank capability serves "
-            "every capability) and its equipment set), rounded up to two significant "
-            "figures; the report states the value used and whether the plan would change "
-            "if it were ten times lower.",
+            "transit route that capability may take from a member's home or a site (a route "
+            "with a blank capability serves every capability) and its equipment set), rounded "
+            "up to two significant figures. Only members count: Candidates' Forces and "
+            "Transit rows do not, nor capabilities no member fields; a what-if in which a "
+            "candidate joins keeps this value. Where no member's unit, route or set costs "
+            "anything: 10,000. The report states the value used and whether the plan would "
+            "change if it were ten times lower.",
             unit="million currency units per unit-year",
             default=None,
             minimum=0,

@@ -196,6 +196,16 @@ def test_outside_price_is_the_dearest_unit_year_times_the_premium():
     assert price["SQN"] == pytest.approx(PREMIUM * 9 / 30)
 
 
+
+def test_outside_price_reads_the_members_rows_only():
+    """Issue 24 (F7's kind): a candidate's squadron dearer than any member's (100 a year)
+    set the outside price of SQN; the members' dearest is 12 / 30 + 2."""
+    data = tutorial_data()
+    candidate = data.members.loc[["CAR"]].rename(index={"CAR": "DUN"})
+    dear = data.forces.loc[[("CAR", "SQN")]].rename(index={"CAR": "DUN"}).assign(operating_cost=100.0)
+    data = dataclasses.replace(data, candidates=candidate, forces=pd.concat([data.forces, dear]))
+    assert outside_prices(data)["SQN"] == pytest.approx(PREMIUM * (12 / 30 + 2))
+
 def test_tutorial_game_is_money():
     """On the tutorial every coalition's cost is money: no coalition, alone or not, costs more
     than buying all of its share outside plus its floors, and c(N) is at most the plan's money."""

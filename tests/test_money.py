@@ -3,10 +3,12 @@ derived from the data and checked, top-ups are explained (hand-checked on the tu
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from models import build_model
-from models.penalty import derived_shortfall_penalty, dearest_unit_year
+from models.penalty import FALLBACK_PENALTY, derived_shortfall_penalty, dearest_unit_year
 from planner import money
 from planner.analyses.penalty_check import check_penalty
 from planner.results import extract
@@ -56,6 +58,80 @@ def test_the_default_penalty_counts_routes_for_every_capability():
     assert derived_shortfall_penalty(data) == pytest.approx(170.0)
     own = pd.concat([blank, blank.iloc[[0]].assign(capability="SQN", cost=1.0)], ignore_index=True)
     assert dearest_unit_year(tutorial_data(transit=own)) == pytest.approx(16.0)
+
+
+def with_dunmark(data, forces: dict[str, dict], transit_cost: float | None = None):
+    """`data` with Dunmark a candidate (not a member) with Forces rows {capability: costs}
+    and, where given, a route of its own to EAST at `transit_cost` a unit."""
+    import pandas as pd
+
+    candidates = data.members.loc[["CAR"]].rename(index={"CAR": "DUN"}).assign(name="Dunmark")
+    rows = pd.DataFrame([{**data.forces.iloc[0].to_dict(), **costs} for costs in forces.values()],
+                        index=pd.MultiIndex.from_tuples([("DUN", c) for c in forces], names=["member", "capability"]))
+    changes = {"candidates": candidates, "forces": pd.concat([data.forces, rows])}
+    if transit_cost is not None:
+        changes["transit"] = pd.DataFrame({"from_member": ["DUN"], "from_site": [None], "capability": [None],
+                                           "region": ["EAST"], "mode": ["road"], "days": [1.0],
+                                           "cost": [transit_cost]})
+    return dataclasses.replace(data, **changes)
+
+
+def test_the_default_penalty_reads_the_members_rows_only():
+    """Issue 24 F7: a candidate's squadron at 100 a unit-year, and its route at 50, made the
+    penalty 10 × 150 = 1,500 instead of the members' 10 × 14 = 140. Candidates are not in
+    the plan (a what-if moves them in, keeping the plan's P_short)."""
+    data = with_dunmark(tutorial_data(), {"SQN": {"acquisition_cost": 100.0, "operating_cost": 0.0}},
+                        transit_cost=50.0)
+    assert dearest_unit_year(data) == pytest.approx(14.0)
+    assert derived_shortfall_penalty(data) == pytest.approx(140.0)
+
+
+def test_the_default_penalty_skips_capabilities_no_member_fields():
+    """Airborne warning: a requirement, sets at 1,000, a route of its own at 500, and only
+    the candidate Dunmark fields it: no member can provide it at any price, so it does not
+    count: 140."""
+    import pandas as pd
+
+    base = tutorial_data()
+    caps = pd.concat([base.capabilities, pd.DataFrame({"name": ["AEW"], "domain": ["air"], "unit": ["squadron"],
+                                                       "integer": [False]}, index=pd.Index(["AEW"], name="capability"))])
+    q = pd.concat([base.requirements, pd.Series({("AEW", "EAST", 2025): 1.0}, name="units")])
+    q.index.names = base.requirements.index.names
+    sets = pd.DataFrame({"set_cost": [1000.0], "storage_cost": [0.0], "set_size": [1.0], "can_draw": [True]},
+                        index=pd.Index(["AEW"], name="capability"))
+    route = pd.DataFrame({"from_member": ["ARL"], "from_site": [None], "capability": ["AEW"], "region": ["EAST"],
+                          "mode": ["air"], "days": [1.0], "cost": [500.0]})
+    data = with_dunmark(tutorial_data(capabilities=caps, requirements=q, prepositioning=sets, transit=route),
+                        {"AEW": {"acquisition_cost": 300.0}})
+    assert dearest_unit_year(data) == pytest.approx(14.0)
+    assert derived_shortfall_penalty(data) == pytest.approx(140.0)
+
+
+def test_the_default_penalty_falls_back_where_the_data_holds_no_cost():
+    """Every member's unit free and no route or set costs anything: 10,000 (FALLBACK_PENALTY,
+    not rounded); no Forces row at all: the same. A route at 3 is a cost: 10 × 3 = 30."""
+    import pandas as pd
+
+    free = tutorial_data(forces=tutorial_data().forces.assign(acquisition_cost=0.0, operating_cost=0.0))
+    assert dearest_unit_year(free) == 0
+    assert derived_shortfall_penalty(free) == pytest.approx(FALLBACK_PENALTY) == pytest.approx(10_000.0)
+    assert derived_shortfall_penalty(tutorial_data(forces=free.forces.iloc[:0])) == pytest.approx(10_000.0)
+    route = pd.DataFrame({"from_member": ["ARL"], "from_site": [None], "capability": [None], "region": ["EAST"],
+                          "mode": ["road"], "days": [1.0], "cost": [3.0]})
+    assert derived_shortfall_penalty(dataclasses.replace(free, transit=route)) == pytest.approx(30.0)
+
+
+def test_a_what_if_keeps_the_plans_penalty_when_a_candidate_joins():
+    """The what-if's two plans are weighted alike with the plan's P_short, derived from the
+    members of the workbook: Dunmark joining with a squadron at 100 a unit-year leaves it 140."""
+    from planner.analyses.whatif import resolve_changes, whatif
+
+    data = with_dunmark(tutorial_data(), {"SQN": {"acquisition_cost": 100.0, "operating_cost": 0.0}})
+    data = dataclasses.replace(data, shortfall_penalty=derived_shortfall_penalty(data), shortfall_penalty_derived=True)
+    assert data.shortfall_penalty == pytest.approx(140.0)
+    result = whatif(data, resolve_changes(data, {}, {}, {"DUN": 2025}))
+    assert "DUN" in result.data.members.index
+    assert result.data.shortfall_penalty == pytest.approx(140.0)
 
 
 def test_the_penalty_check_says_when_the_penalty_decides():

@@ -155,13 +155,14 @@ def test_bulky_sets_fill_a_site_sooner():
     assert pyo.value(model.total_cost) == pytest.approx(5 + (1.1 + 100.1) / 2, abs=1e-6)
 
 
-def two_members_who_may_abstain(k: int = 1, year: int = 2025, **overrides):
-    """Members A and B (deems-necessary) each have 1 brigade at home, 20 days from EAST;
-    H hosts site S (open 1, room for 5) 2 days from EAST; a set costs 2. EAST needs 1
-    brigade in 2025 with 7 days' warning, and 1 of A and B may abstain."""
+def members_who_may_abstain(k: int = 1, year: int = 2025, users: tuple[str, ...] = ("A", "B"), **overrides):
+    """Members A and B (deems-necessary; or `users`) each have 1 brigade at home, 20 days
+    from EAST; H hosts site S (open 1, room for 5) 2 days from EAST; a set costs 2. EAST
+    needs 1 brigade in 2025 with 7 days' warning, and k of A and B may abstain."""
+    n = len(users)
     data = plan(
-        {"A": (100, 1), "B": (100, 1), "H": (100, 1)},
-        forces={("A", "BDE"): {"existing": 1, "max_new": 0}, ("B", "BDE"): {"existing": 1, "max_new": 0}},
+        {**{m: (100, 1) for m in users}, "H": (100, 1)},
+        forces={(m, "BDE"): {"existing": 1, "max_new": 0} for m in users},
         requirements={("BDE", "EAST", year): 1},
         shortfall_penalty=100.0,
         abstentions=k,
@@ -170,16 +171,16 @@ def two_members_who_may_abstain(k: int = 1, year: int = 2025, **overrides):
              "capacity": [5.0], "existing": [False]},
             index=pd.Index(["S"], name="site"),
         ),
-        basing=pd.DataFrame({"user": ["A", "B"], "host": ["H", "H"], "site": [None, None],
-                             "allowed": [True, True], "max_sets": [math.nan, math.nan]}),
+        basing=pd.DataFrame({"user": list(users), "host": ["H"] * n, "site": [None] * n,
+                             "allowed": [True] * n, "max_sets": [math.nan] * n}),
         prepositioning=pd.DataFrame(
             {"set_cost": [2.0], "storage_cost": [0.0], "set_size": [1.0], "can_draw": [True]},
             index=pd.Index(["BDE"], name="capability"),
         ),
         transit=pd.DataFrame({
-            "from_member": ["A", "B", None], "from_site": [None, None, "S"], "capability": [None] * 3,
-            "region": ["EAST"] * 3, "mode": ["sea", "sea", "road"], "days": [20.0, 20.0, 2.0],
-            "cost": [0.0, 0.0, 0.0],
+            "from_member": [*users, None], "from_site": [None] * n + ["S"], "capability": [None] * (n + 1),
+            "region": ["EAST"] * (n + 1), "mode": ["sea"] * n + ["road"], "days": [20.0] * n + [2.0],
+            "cost": [0.0] * (n + 1),
         }),
         scenarios=pd.DataFrame(
             {"name": ["short warning"], "probability": [1.0], "warning_days": [7.0], "scale": [1.0],
@@ -188,7 +189,7 @@ def two_members_who_may_abstain(k: int = 1, year: int = 2025, **overrides):
         ),
         **overrides,
     )
-    data.members.loc[["A", "B"], "obligation"] = "deems-necessary"
+    data.members.loc[list(users), "obligation"] = "deems-necessary"
     return data
 
 
@@ -197,7 +198,7 @@ def test_robust_plan_may_draw_more_than_the_requirement_at_a_site():
     and B abstaining the best the planner found was half a brigade each, half a unit short
     (1 + 2 × 0.5 + 0.5 × 100 = 53). The best plan has each draw a set: 1 + 2 × 2 = 5,
     nothing short whoever abstains."""
-    model, _ = solved(two_members_who_may_abstain())
+    model, _ = solved(members_who_may_abstain())
     assert pyo.value(model.total_cost) == pytest.approx(5.0, abs=1e-6)
     assert model.shortfall["BDE", "EAST", 2025, "SHORT"].value == pytest.approx(0, abs=1e-6)
     for m in ("A", "B"):
@@ -208,7 +209,7 @@ def test_a_member_that_joins_later_pays_for_its_sets_when_it_joins():
     """Issue 12: sets were paid only in the horizon's first year, so B, joining in 2026,
     kept a set at S without paying for it (plan cost 1, the site alone). Now B pays the
     set's 2 in 2026, its first year: plan cost 1 + 2."""
-    data = two_members_who_may_abstain(k=0, year=2026, years=(2025, 2026))
+    data = members_who_may_abstain(k=0, year=2026, years=(2025, 2026))
     data.members.loc["A", "obligation"] = "automatic"
     data.members.loc["B", "obligation"] = "automatic"
     data.members.loc["B", "year_joined"] = 2026
@@ -217,3 +218,55 @@ def test_a_member_that_joins_later_pays_for_its_sets_when_it_joins():
     assert model.sets["B", "S", "BDE"].value == pytest.approx(1)
     assert model.spend["B", 2026].value == pytest.approx(1 + 2)
     assert pyo.value(model.plan_cost) == pytest.approx(1 + 2, abs=1e-6)
+
+
+@pytest.mark.parametrize("k, parts, cost, drawn", [
+    (0, 1, 1 + 2, 1),  # one whole set: 3, not 0.5 short at 100 (50)
+    (0, 3, 1 + 2 * 2 / 3, 2 / 3),  # two thirds of a set: 7/3
+    (1, 1, 1 + 2 * 2, 2),  # one whole set each of A and B, whoever abstains: 5
+    (1, 3, 1 + 2 * 2 * 2 / 3, 4 / 3),  # two thirds each: 11/3
+])
+def test_a_requirement_in_parts_may_draw_its_whole_parts(k, parts, cost, drawn):
+    """Issue 24 F6: draw_open capped the draws at S at (1 + k) · q = (1 + k) · 0.5, so a
+    requirement of half a brigade counted in whole brigades (or in thirds) could not draw
+    the whole set (two thirds) it needs: the planner left it short. The bound is
+    (1 + k) · ⌈p · q⌉ / p."""
+    data = members_who_may_abstain(k=k, **({"integer": ("BDE",)} if parts == 1 else {"parts": {"BDE": parts}}))
+    data.requirements.loc[("BDE", "EAST", 2025)] = 0.5
+    model, _ = solved(data)
+    assert pyo.value(model.total_cost) == pytest.approx(cost, abs=1e-6)
+    assert model.shortfall["BDE", "EAST", 2025, "SHORT"].value == pytest.approx(0, abs=1e-6)
+    total = sum(model.draw[m, "S", "BDE", "EAST", 2025, "SHORT"].value for m in ("A", "B"))
+    assert total == pytest.approx(drawn)
+
+
+def test_an_analysis_that_raises_the_requirement_may_draw_more():
+    """The sweep's requirements × 2 on the model built for EAST needing 1 brigade: draw_open
+    still capped the draws at POW at 1, so SHORT was a brigade short (55.6). Built for 2
+    brigades the plan costs 7.2; scaled, it must too."""
+    from planner.analyses.changes import scale_requirements
+    from planner.highs import HighsModel
+
+    one = instance(penalty=100)
+    one.requirements.loc[("BDE", "EAST", 2025)] = 1.0
+    pm = HighsModel(build_model(one))
+    with pm.changes():
+        scale_requirements(pm, one, 2.0)
+        assert pm.solve().objective == pytest.approx(7.2, abs=1e-6)
+    assert pm.solve().objective == pytest.approx(3 + 2 + 0.1, abs=1e-6)  # put back: q = 1, one set
+
+
+def test_an_analysis_that_raises_the_abstention_budget_may_draw_more():
+    """A, B and C may abstain. Built for k = 1 each draws half a set (1 + 3 × 0.5 × 2 = 4);
+    with k = 2 on the same model (the sweep's and Robustness's set_budget) each must draw a
+    whole one (7), which draw_open, still at (1 + 1) · q = 2 sets, cut off."""
+    from planner.analyses.changes import set_budget
+    from planner.highs import HighsModel
+
+    data = members_who_may_abstain(k=1, users=("A", "B", "C"))
+    pm = HighsModel(build_model(data))
+    assert pm.solve().objective == pytest.approx(4, abs=1e-6)
+    with pm.changes():
+        set_budget(pm, data, 2)
+        assert pm.solve().objective == pytest.approx(7, abs=1e-6)
+    assert pm.solve().objective == pytest.approx(4, abs=1e-6)

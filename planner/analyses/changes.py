@@ -8,16 +8,19 @@ import dataclasses
 import numpy as np
 
 from models import PlanData
+from models.prepositioning import draw_open_bounds
 
 from ..highs import INF, HighsModel
 
 
-def scale_requirements(pm: HighsModel, factor: float) -> None:
-    """Every requirement × `factor`: the right-hand side of every meet_requirement row."""
+def scale_requirements(pm: HighsModel, data: PlanData, factor: float) -> None:
+    """Every requirement × `factor`: the right-hand side of every meet_requirement row (and
+    draw_open's bound, which follows q)."""
     model = pm.model
     cells = list(model.index.requirement)
     pm.set_row_bounds([model.meet_requirement[c] for c in cells],
                       np.array([factor * model.index.requirement[c] for c in cells]), INF)
+    fit_draw_open(pm, data)
 
 
 def with_budget(data: PlanData, k: int) -> PlanData:
@@ -38,3 +41,24 @@ def set_budget(pm: HighsModel, data: PlanData, k: int) -> None:
     pm.set_coefficient_arrays(pm.rows([model.meet_requirement[c] for c in cells]),
                               pm.columns([model.abstain_budget[c] for c in cells]),
                               [-float(k)] * len(cells), [-float(budget[c[3]]) for c in cells])
+    fit_draw_open(pm, data)
+
+
+def fit_draw_open(pm: HighsModel, data: PlanData) -> None:
+    """draw_open's bound min((1 + k_cell) · q̂, cap_k / z_c) set anew from q and k_s as
+    they stand in `pm` (the meet_requirement row's right-hand side; −k_s, the coefficient of
+    abstain_budget there): the valid inequality of models/prepositioning.py would cut off
+    the optimum once an analysis raises either. Inside `with pm.changes():`."""
+    model = pm.model
+    keys = list(getattr(model, "draw_open", ()))
+    if not keys:
+        return
+    robust = set(getattr(model, "U_cells", ()))
+
+    def copies(cell: tuple) -> int:
+        if cell not in robust:
+            return 1
+        return 1 + round(-pm.coefficient(model.meet_requirement[cell], model.abstain_budget[cell]))
+
+    most = draw_open_bounds(data, keys, lambda cell: pm.row_bounds(model.meet_requirement[cell])[0], copies)
+    pm.set_coefficients((model.draw_open[key], model.open_site[key[0]], -bound) for key, bound in zip(keys, most))

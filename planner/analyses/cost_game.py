@@ -104,7 +104,7 @@ class CostGameResults:
 def outside_prices(data: PlanData, premium: float = PREMIUM) -> pd.Series:
     """π_c, M per unit-year: premium × max over members of a_mc / life_mc + o_mc. A capability
     no member fields is priced at the dearest capability's π."""
-    f = data.forces
+    f = data.member_forces()
     per_year = (f["acquisition_cost"] / f["service_life"].clip(lower=1) + f["operating_cost"]).astype(float)
     dearest = per_year.groupby(level="capability").max() if len(per_year) else pd.Series(dtype=float)
     top = float(dearest.max()) if len(dearest) and np.isfinite(dearest.max()) else 1.0
@@ -175,7 +175,7 @@ class MoneyGame:
             with pm.changes():
                 apply(pm, data, Membership(out_from=out_from, fairness=fairness))
                 if fraction < 1.0:
-                    scale_requirements(pm, fraction)
+                    scale_requirements(pm, data, fraction)
                 outcome = pm.solve(options.time_limit_s, options.mip_gap)
                 self.solves += 1
                 if is_plan(outcome.status, outcome.has_solution):

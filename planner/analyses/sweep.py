@@ -2,7 +2,8 @@
 
 A variant is one value for each varied parameter (the Cartesian product of `--vary`):
 
-    requirements=F      every requirement × F (the right-hand side of meet_requirement)
+    requirements=F      every requirement × F (the right-hand side of meet_requirement;
+                        draw_open's bound follows: changes.fit_draw_open)
     floor=PCT           every spending floor set to PCT % of GDP (spending_floor rows)
     without=CODE        member CODE out of the pact for the whole horizon ("none": nobody)
     abstentions=K       the robust plan against any K abstentions: with redeployment where
@@ -140,7 +141,7 @@ def solve_variant(digest: str, content: bytes, variant: dict, robust: int = 0) -
                 raise ValueError(f"no member {code!r} in the plan")
             apply(pm, data, Membership(out_from={code: data.first_year}))
         if "requirements" in variant:
-            scale_requirements(pm, variant["requirements"])
+            scale_requirements(pm, data, variant["requirements"])
         if "floor" in variant:
             keys = list(model.A_floor)
             pm.set_row_bounds([model.spending_floor[k] for k in keys],

@@ -256,6 +256,10 @@ class HighsModel:
         self._record(lambda: put(0))
         put(1)
 
+    def coefficient(self, constraint: Any, variable: Any) -> float:
+        """A constraint's coefficient of a variable as it stands now (0 where it has none)."""
+        return self._coefficient(self._row[constraint], self._col[id(variable)])
+
     def _coefficient(self, row: int, col: int) -> float:
         _, cols, values = self.highs.getRowEntries(row)
         hit = np.flatnonzero(cols == col)
