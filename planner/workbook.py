@@ -34,7 +34,9 @@ import openpyxl
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import column_index_from_string
 from openpyxl.workbook import Workbook
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring as _safe_fromstring
 
@@ -442,27 +444,58 @@ def _read_sheet(ws: Any, ws_formulas: Any, book: str) -> RawSheet:
     down to the last that holds a value (`_value_rows`), whatever the sheet's recorded used
     range (<dimension>) says, and no further."""
     last = _value_rows(ws, book)
-    if last == 0:
-        return RawSheet(name=ws.title, headers=[], rows=[])
-    rows = ws.iter_rows(max_row=last, values_only=True)
-    header = list(next(rows, ()))
+    header: list[Any] = []
     records: list[tuple[int, list[Any]]] = []
-    for number, row in enumerate(rows, start=2):
-        values = list(row)
-        if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
+    for number, cells in _rows(ws, last):
+        values = _values(cells)
+        if number == 1:
+            header = values
+        elif any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
             records.append((number, values))
     uncached: set[tuple[int, int]] = set()
     percent: set[tuple[int, int]] = set()
     cached = {n: v for n, v in records}
-    for number, row in enumerate(ws_formulas.iter_rows(max_row=last), start=1):
-        for col, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f":
+    for number, cells in _rows(ws_formulas, last):
+        for cell in (ReadOnlyCell(ws_formulas, **c) for c in cells):
+            col = cell.column - 1
+            if cell.data_type == "f":
                 values = header if number == 1 else cached.get(number)
                 if values is None or col >= len(values) or values[col] is None:
                     uncached.add((number, col))
-            if getattr(cell, "has_style", False) and cell.value is not None and _is_percent(cell.number_format):
+            if cell.has_style and cell.value is not None and _is_percent(cell.number_format):
                 percent.add((number, col))
     return RawSheet(name=ws.title, headers=header, rows=records, uncached_formulas=uncached, percent_cells=percent)
+
+
+def _rows(ws: Any, last: int) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Sheet `ws`'s rows down to row `last`, each (row number, its cells as openpyxl's
+    parser reads them: column, value, data_type, style_id), as openpyxl's read-only sheet
+    reads them (a row numbered below the one before is dropped) but for two things: rows
+    missing from the file are not made up, and the parser's record of formatted rows is
+    emptied as it goes (it would keep one for every such row down to `last`)."""
+    book = ws.parent
+    with ws._get_source() as source:
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=book.data_only, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        previous = 0
+        for number, cells in parser.parse():
+            parser.row_dimensions.clear()
+            if number > last:
+                return
+            if number > previous:
+                previous = number
+                yield number, cells
+
+
+def _values(cells: list[dict[str, Any]]) -> list[Any]:
+    """A row's values by column, down to its last cell (as openpyxl's read-only sheet gives them)."""
+    if not cells:
+        return []
+    values: list[Any] = [None] * cells[-1]["column"]
+    for cell in cells:
+        if cell["column"] <= len(values):
+            values[cell["column"] - 1] = cell["value"]
+    return values
 
 
 def _is_percent(number_format: str) -> bool:

@@ -324,6 +324,26 @@ def test_formatted_rows_below_the_table_are_not_rows(tmp_path):
     assert elapsed < 10, f"loaded in {elapsed:.1f} s"
 
 
+def formatted_rows(first: int, last: int) -> Iterator[bytes]:
+    """<row> elements first…last as Excel saves whole rows formatted: a row style and height, no cells."""
+    for start in range(first, last + 1, 10_000):
+        yield "".join(f'<row r="{r}" s="9" customFormat="1" ht="20" customHeight="1"/>'
+                      for r in range(start, min(start + 10_000, last + 1))).encode()
+
+
+def test_formatted_rows_above_a_value_are_read_in_bounded_memory(tmp_path):
+    """A note in row 50,005 below 50,000 formatted rows: the note is read; openpyxl's
+    parser, which keeps a record of every formatted row it meets (about 0.4 KB each), is
+    emptied as it goes."""
+    note = b'<row r="50005"><c r="A50005" t="inlineStr"><is><t>note</t></is></c></row>'
+    path = with_members_rows(tmp_path / "note.xlsx", [*formatted_rows(5, 50_004), note])
+    found = []
+    peak = peak_mb(lambda: found.append(read_workbook(path, sheets={"Members"})))
+    members = found[0].sheets["Members"]
+    assert [n for n, _ in members.rows] == [2, 3, 4, 50_005] and members.rows[-1][1] == ["note"]
+    assert peak < 15, f"peak {peak:.0f} MB"
+
+
 def test_the_limit_counts_rows_that_hold_values(tmp_path, monkeypatch):
     """At a limit of 1,000 (a small stand-in for MAX_ROWS): 1,000 rows holding values,
     every other row (down to row 1,999), are read; one more row holding a value is refused."""
