@@ -550,7 +550,7 @@ def _row_number(text: str, previous: int | float) -> int | float:
 def _value_rows(ws: Any, book: str) -> int:
     """The last row of sheet `ws` that holds a value (0 if none), the rows read as a stream
     and counted; refuse the sheet if more than MAX_ROWS hold values, or a row beyond Excel's
-    last does (openpyxl would walk every row number up to it)."""
+    last does (a damaged file, or not written by Excel)."""
     scan = _ValueRows()
     parser = DefusedXMLParser(target=scan, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.parser.StartElementHandler = scan.start  # in place of ElementTree's, which would call scan.start

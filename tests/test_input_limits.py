@@ -381,8 +381,8 @@ def test_a_sheet_the_plan_reads_with_too_many_rows_is_refused(tmp_path):
 
 
 def test_a_row_number_beyond_excel_is_refused_at_once(tmp_path):
-    """A value in row 2,000,000,000 (Excel's last row is 1,048,576): refused before
-    anything would walk the rows up to it."""
+    """A value in row 2,000,000,000 (Excel's last row is 1,048,576): refused at once, as
+    a file Excel did not write."""
     path = with_members_rows(tmp_path / "far.xlsx", value_rows(2_000_000_000, 2_000_000_000))
     start = time.perf_counter()
     with pytest.raises(InputError) as caught:
