@@ -39,8 +39,10 @@ filled examples.
   (0.02 shown as 2 % is 2), with a warning.
 - **Unique key.** No two rows of a sheet may share the values of its key columns.
 - **Formulas** are read by their cached values (flagged when there is none).
-- **Limits.** A workbook is an Excel Workbook (.xlsx) of at most {MAX_FILE_BYTES // MB} MB; no sheet,
-  known or not, goes beyond row {MAX_ROWS:,} ({MAX_ROWS:,} rows per sheet).
+- **Limits.** A workbook is an Excel Workbook (.xlsx) of at most {MAX_FILE_BYTES // MB} MB; a sheet
+  the planner reads holds values in at most {MAX_ROWS:,} rows ({MAX_ROWS:,} rows per sheet).
+  Only rows that hold values count: not rows that are only formatted, not the used range
+  a sheet records, and not the sheets the planner does not read.
 """
 
 

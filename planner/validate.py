@@ -23,7 +23,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .schema import FREE_SHEETS, SETTINGS, SHEET_BY_NAME, SHEETS, YEAR_MAX, YEAR_MIN, Column, Sheet, parse_mix, year_runs
-from .workbook import RawSheet, RawWorkbook, UnreadableWorkbook, read_workbook
+from .workbook import RawSheet, RawWorkbook, UnreadableWorkbook, open_workbook, read_workbook
 
 # Largest magnitude a number may have, in a cell or grown over the horizon: beyond it the
 # solver's tolerances fail (a plan with costs of 1e15 comes back "unbounded").
@@ -685,7 +685,6 @@ def _find_unreadable_cells(path: Path) -> list[tuple[str, int, int, str | None, 
 
 
 def _find_unreadable_cells_quietly(path: Path) -> list[tuple[str, int, int, str | None, Any]]:
-    import openpyxl
     from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
 
     found: list[tuple[str, int, int, str | None, Any]] = []
@@ -700,7 +699,7 @@ def _find_unreadable_cells_quietly(path: Path) -> list[tuple[str, int, int, str 
                         "data_type": "n", "style_id": 0}
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = open_workbook(path, data_only=True)  # as read_workbook opens it: the sheets not read stay unparsed
     except Exception:  # noqa: BLE001 - no location, then: the workbook is named
         return found
     try:

@@ -6,7 +6,10 @@ validator can name it. The input file is opened read-only and never written.
 
 Workbooks arrive by e-mail, some broken, some hostile: `inspect_package` looks at the
 file's bytes and its zip directory before openpyxl parses anything, and refuses, with
-what to do instead, anything that is not a plain .xlsx package of reasonable size.
+what to do instead, anything that is not a plain .xlsx package of reasonable size. Each
+sheet that is read has its rows that hold values counted first (`_value_rows`, stopping
+past MAX_ROWS), and openpyxl reads no further than the last of them; what a sheet claims
+(its <dimension>), rows that are only formatted, and sheets that are not read do not count.
 
 openpyxl's own warnings (unsupported extensions, missing default style…) never reach the
 user's terminal: they are caught around every openpyxl call, and the few that say
@@ -15,7 +18,6 @@ something about the values read become `RawWorkbook.notes`, which the validator 
 
 from __future__ import annotations
 
-import posixpath
 import re
 import struct
 import warnings
@@ -29,7 +31,12 @@ from typing import IO, Any
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import column_index_from_string
+from openpyxl.workbook import Workbook
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring as _safe_fromstring
 
@@ -43,7 +50,8 @@ MAX_DIRECTORY_BYTES = 10 * MB  # the zip's central directory, which zipfile read
 MAX_PROLOG_BYTES = 64 * 1024  # XML before a part's root element (where a DTD would be)
 MAX_SMALL_PART_BYTES = 1 * MB  # [Content_Types].xml and external links' .rels, parsed whole
 CHUNK = 1 * MB
-MAX_ROWS = 100_000  # rows per sheet (the last row's number): reading stays within seconds and bounded memory
+MAX_ROWS = 100_000  # rows holding values per sheet read: reading stays within seconds and bounded memory
+EXCEL_ROWS = 1_048_576  # Excel's last row
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-encrypted .xlsx
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
@@ -55,7 +63,8 @@ STRICT = ("a Strict Open XML workbook, which the planner cannot read: save it as
           "not Strict Open XML Spreadsheet (in Excel: File › Save As, file format Excel Workbook)")
 STRICT_NAMESPACES = "{http://purl.oclc.org/ooxml/"  # ISO/IEC 29500 Strict: every part's root is in one
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"  # Transitional, what Excel saves
-WORKSHEET_TAG, DIMENSION_TAG, ROW_TAG = (f"{{{MAIN_NS}}}{t}" for t in ("worksheet", "dimension", "row"))
+ROW_NAME = f"{MAIN_NS}}}row"  # element names as expat gives them to ElementTree: namespace}name
+VALUE_NAMES = {f"{MAIN_NS}}}{t}" for t in ("v", "is", "f")}  # a cell's value, inline text, formula
 
 
 class UnreadableWorkbook(Exception):
@@ -107,8 +116,8 @@ def read_workbook(path: str | Path, sheets: Collection[str] | None = None) -> Ra
     opened = []  # closed below whatever happens, also if the second load fails
     try:
         with _openpyxl_warnings(notes, None):
-            opened.append(values := openpyxl.load_workbook(path, read_only=True, data_only=True))
-            opened.append(formulas := openpyxl.load_workbook(path, read_only=True, data_only=False))
+            opened.append(values := open_workbook(path, data_only=True))
+            opened.append(formulas := open_workbook(path, data_only=False))
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
         for book in opened:
             book.close()
@@ -120,13 +129,41 @@ def read_workbook(path: str | Path, sheets: Collection[str] | None = None) -> Ra
                 skipped.append(ws.title)
                 continue
             with _openpyxl_warnings(notes, ws.title):
-                read[ws.title] = _read_sheet(ws, formulas[ws.title])
+                read[ws.title] = _read_sheet(ws, formulas[ws.title], path.name)
     except (zipfile.BadZipFile, zlib.error, EOFError, ParseError, DefusedXmlException) as exc:
         raise UnreadableWorkbook(f"{path.name}: cannot be read as a workbook ({exc}): {FRESH_COPY}") from exc
     finally:
         values.close()
         formulas.close()
     return RawWorkbook(path=path, sheets=read, skipped=skipped, notes=list(dict.fromkeys(notes)))
+
+
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """openpyxl's read-only worksheet without its size pass, which, for a sheet without
+    <dimension>, parses every row when the workbook is opened, read or not."""
+
+    def _get_size(self) -> None:
+        return None
+
+
+class _Reader(ExcelReader):
+    """openpyxl's read-only reader, its worksheets unsized (chartsheets are left out, as
+    `Workbook.worksheets` leaves them out)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                ws = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+
+def open_workbook(path: Path, data_only: bool) -> Workbook:
+    """The workbook opened read-only by openpyxl (cached values if `data_only`, else
+    formulas), no worksheet parsed yet: each is parsed when its rows are asked for."""
+    reader = _Reader(path, read_only=True, data_only=data_only)
+    reader.read()
+    return reader.wb
 
 
 _DATE_OUT_OF_RANGE = re.compile(r"Cell ([A-Z]{1,3})(\d+) is marked as a date but the serial value (\S+) is outside")
@@ -187,9 +224,9 @@ def inspect_package(path: str | Path) -> None:
     external links; then every member is read once, in chunks, to its end, so that its
     CRC is checked, its prolog (the bytes before its root element, the only place a DTD
     can be) going through defusedxml with DTDs, entities and external references
-    forbidden, its root element in Transitional namespaces (Strict Open XML is refused), and
-    a worksheet's <dimension> and rows read on to the end: no sheet may go beyond MAX_ROWS.
-    Memory stays bounded by the chunk size and the limits above. Raises
+    forbidden, and its root element in Transitional namespaces (Strict Open XML is refused).
+    The rows of the sheets read are counted as they are read (`_value_rows`). Memory stays
+    bounded by the chunk size and the limits above. Raises
     UnreadableWorkbook: "<file name>: <what is wrong>: <what to do instead>"."""
     path = Path(path)
 
@@ -279,13 +316,6 @@ def _inspect_members(zf: zipfile.ZipFile, refuse) -> None:
                 scan = _scan_part(member, info.filename, refuse)
                 if scan.root is not None and scan.root.startswith(STRICT_NAMESPACES):
                     raise refuse(STRICT)
-                if scan.last_row > MAX_ROWS:
-                    name = _sheet_names(zf, refuse).get(info.filename)
-                    sheet = "the sheet" if name else f"the sheet in part {_show(info.filename)}"
-                    raise refuse(f"{sheet} {scan.reach} row {scan.last_row:,}, beyond the limit of {MAX_ROWS:,} rows "
-                                 "per sheet for a plan workbook: delete the rows below its table (select them, then "
-                                 "Home › Delete › Delete Sheet Rows) or move what they hold to another workbook, and "
-                                 "save it again", sheet=name)
                 while member.read(CHUNK):  # to the end, where zipfile checks the CRC
                     pass
 
@@ -294,44 +324,18 @@ class _RootReached(Exception):
     """The parser met the root element: the prolog, where a DTD would be, is behind it."""
 
 
-class _RowLimit(Exception):
-    """A worksheet goes beyond MAX_ROWS."""
-
-
 class _PartScan:
-    """An ElementTree parser target that records a part's root element and stops there,
-    except in a worksheet, where it goes on through the <dimension> (the used range Excel
-    records) and the rows, and stops at the first row number beyond MAX_ROWS."""
+    """An ElementTree parser target that records a part's root element and stops there."""
 
     def __init__(self) -> None:
         self.root: str | None = None
-        self.last_row = 0  # the largest row number met
-        self.reach = "has rows down to"  # or: what the dimension says
 
     def start(self, tag: str, attrib: dict) -> None:
-        if self.root is None:
-            self.root = tag
-            if tag != WORKSHEET_TAG:
-                raise _RootReached
-        elif tag == ROW_TAG:
-            number = attrib.get("r", "")
-            self.last_row = int(number) if number.isdigit() else self.last_row + 1
-            if self.last_row > MAX_ROWS:
-                raise _RowLimit
-        elif tag == DIMENSION_TAG:
-            last = _last_row(attrib.get("ref", ""))
-            if last > MAX_ROWS:
-                self.last_row, self.reach = last, f"has a used range ({_show(attrib['ref'])}) down to"
-                raise _RowLimit
+        self.root = tag
+        raise _RootReached
 
     def close(self) -> None:
         return None
-
-
-def _last_row(ref: str) -> int:
-    """The last row of a range such as 'A1:F120' (0 if there is none)."""
-    rows = [int(d) for d in re.findall(r"\d+", ref.split(":")[-1])]
-    return rows[-1] if rows else 0
 
 
 def _hostile_xml(part: str) -> str:
@@ -340,45 +344,27 @@ def _hostile_xml(part: str) -> str:
 
 
 def _scan_part(member: IO[bytes], part: str, refuse) -> _PartScan:
-    """The part's root element (and a worksheet's last row, see _PartScan); refuse the part
-    if the XML before its root element declares a DTD. Non-XML parts (images…) fail to
-    parse at once and pass: openpyxl does not parse them as XML; so does XML that breaks
-    further on (openpyxl meets it, and that is reported too)."""
+    """The part's root element; refuse the part if the XML before its root element
+    declares a DTD. Non-XML parts (images…) fail to parse at once and pass: openpyxl does
+    not parse them as XML; so does XML that breaks further on (openpyxl meets it, and that
+    is reported too)."""
     scan = _PartScan()
     parser = DefusedXMLParser(target=scan, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     read = 0
-    while chunk := member.read(16 * 1024 if scan.root is None else CHUNK):
+    while chunk := member.read(16 * 1024):
         read += len(chunk)
         try:
             parser.feed(chunk)
-        except (_RootReached, _RowLimit):
+        except _RootReached:
             return scan
         except DefusedXmlException as exc:
             raise refuse(_hostile_xml(part)) from exc
         except (ParseError, LookupError, UnicodeError):  # not XML, or not in an encoding expat reads
             return scan
-        if scan.root is None and read >= MAX_PROLOG_BYTES:
+        if read >= MAX_PROLOG_BYTES:
             raise refuse(f"refused: its part {_show(part)} has more than {MAX_PROLOG_BYTES // 1024} KB before its "
                          "first element, which Excel never writes: " + FRESH_COPY)
     return scan
-
-
-def _sheet_names(zf: zipfile.ZipFile, refuse) -> dict[str, str]:
-    """Worksheet part → sheet name, from xl/workbook.xml and its relationships, as openpyxl
-    finds them; {} where they cannot be read (the messages then name the part)."""
-    try:
-        rels = {r.get("Id"): r.get("Target", "") for r in _parse_small(zf, "xl/_rels/workbook.xml.rels", refuse).iter()}
-        book = _parse_small(zf, "xl/workbook.xml", refuse)
-    except (UnreadableWorkbook, KeyError):
-        return {}
-    names = {}
-    for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
-        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-        target = rels.get(rid)
-        if target:
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            names[part] = sheet.get("name", "")
-    return names
 
 
 def _parse_small(zf: zipfile.ZipFile, part: str, refuse):
@@ -452,35 +438,134 @@ def _mb(n: int) -> str:
     return f"{n / MB:,.0f} MB"
 
 
-def _read_sheet(ws: Any, ws_formulas: Any) -> RawSheet:
+def _read_sheet(ws: Any, ws_formulas: Any, book: str) -> RawSheet:
     """One sheet's rows (its cached values) and, from the second reading (formulas), the
-    cells whose formula has no cached value and the cells shown as a percentage. Every
-    row is read, whatever the sheet's recorded used range (<dimension>) says: openpyxl
-    would stop there, and the inspection has bounded the rows."""
-    ws.reset_dimensions()
-    ws_formulas.reset_dimensions()
-    rows = ws.iter_rows(values_only=True)
-    header = list(next(rows, ()))
+    cells whose formula has no cached value and the cells shown as a percentage: the rows
+    down to the last that holds a value (`_value_rows`), whatever the sheet's recorded used
+    range (<dimension>) says, and no further."""
+    last = _value_rows(ws, book)
+    header: list[Any] = []
     records: list[tuple[int, list[Any]]] = []
-    for number, row in enumerate(rows, start=2):
-        values = list(row)
-        if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
+    for number, cells in _rows(ws, last):
+        values = _values(cells)
+        if number == 1:
+            header = values
+        elif any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
             records.append((number, values))
     uncached: set[tuple[int, int]] = set()
     percent: set[tuple[int, int]] = set()
     cached = {n: v for n, v in records}
-    for number, row in enumerate(ws_formulas.iter_rows(), start=1):
-        for col, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f":
+    for number, cells in _rows(ws_formulas, last):
+        for cell in (ReadOnlyCell(ws_formulas, **c) for c in cells):
+            col = cell.column - 1
+            if cell.data_type == "f":
                 values = header if number == 1 else cached.get(number)
                 if values is None or col >= len(values) or values[col] is None:
                     uncached.add((number, col))
-            if getattr(cell, "has_style", False) and cell.value is not None and _is_percent(cell.number_format):
+            if cell.has_style and cell.value is not None and _is_percent(cell.number_format):
                 percent.add((number, col))
     return RawSheet(name=ws.title, headers=header, rows=records, uncached_formulas=uncached, percent_cells=percent)
+
+
+def _rows(ws: Any, last: int) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Sheet `ws`'s rows down to row `last`, each (row number, its cells as openpyxl's
+    parser reads them: column, value, data_type, style_id), as openpyxl's read-only sheet
+    reads them (a row numbered below the one before is dropped) but for two things: rows
+    missing from the file are not made up, and the parser's record of formatted rows is
+    emptied as it goes (it would keep one for every such row down to `last`)."""
+    book = ws.parent
+    with ws._get_source() as source:
+        parser = WorkSheetParser(source, ws._shared_strings, data_only=book.data_only, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        previous = 0
+        for number, cells in parser.parse():
+            parser.row_dimensions.clear()
+            if number > last:
+                return
+            if number > previous:
+                previous = number
+                yield number, cells
+
+
+def _values(cells: list[dict[str, Any]]) -> list[Any]:
+    """A row's values by column, down to its last cell (as openpyxl's read-only sheet gives them)."""
+    if not cells:
+        return []
+    values: list[Any] = [None] * cells[-1]["column"]
+    for cell in cells:
+        if cell["column"] <= len(values):
+            values[cell["column"] - 1] = cell["value"]
+    return values
 
 
 def _is_percent(number_format: str) -> bool:
     """Whether Excel shows a number in this format multiplied by 100: a % outside quoted
     text and not escaped ('0.0%' does, '0.0"%"' and '0.0\\%' do not)."""
     return "%" in re.sub(r'"[^"]*"|\\.', "", number_format or "")
+
+
+class _RowLimit(Exception):
+    """A worksheet holds values in more than MAX_ROWS rows, or in a row beyond Excel's last."""
+
+
+class _ValueRows:
+    """An expat start-element handler (`start`) that counts a worksheet's rows holding a
+    value (a cell with a value, inline text or a formula; a row that is only formatted does
+    not count), and stops at the first past MAX_ROWS or beyond Excel's last row. It is set
+    on the parser's expat directly: ElementTree's own handler, which builds each element's
+    name and attributes, would take ten times as long on a sheet of formatted rows."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last = 0  # the largest number of a row holding a value
+        self.row: int | float = 0  # the row being read
+        self.counted = True  # whether that row is counted already
+
+    def start(self, name: str, attributes: list[str]) -> None:
+        """`attributes`: names and values, alternately (ElementTree's ordered_attributes)."""
+        if name == ROW_NAME:
+            r = attributes[1] if attributes[:1] == ["r"] else dict(zip(attributes[::2], attributes[1::2])).get("r", "")
+            self.row, self.counted = _row_number(r, self.row), False
+        elif name in VALUE_NAMES and not self.counted:
+            self.counted = True
+            self.count += 1
+            if self.count > MAX_ROWS or not self.row <= EXCEL_ROWS:
+                raise _RowLimit
+            self.last = max(self.last, int(self.row))
+
+
+def _row_number(text: str, previous: int | float) -> int | float:
+    """A <row>'s number as openpyxl reads it: its r attribute, else the row after the previous."""
+    if text.isdigit() and len(text) < 16:
+        return int(text)
+    if not text:
+        return previous + 1
+    try:
+        number = float(text[:32])
+    except ValueError:
+        return previous + 1  # openpyxl refuses the row when it meets it
+    return int(number) if number.is_integer() else number
+
+
+def _value_rows(ws: Any, book: str) -> int:
+    """The last row of sheet `ws` that holds a value (0 if none), the rows read as a stream
+    and counted; refuse the sheet if more than MAX_ROWS hold values, or a row beyond Excel's
+    last does (a damaged file, or not written by Excel)."""
+    scan = _ValueRows()
+    parser = DefusedXMLParser(target=scan, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.parser.StartElementHandler = scan.start  # in place of ElementTree's, which would call scan.start
+    parser.parser.DefaultHandlerExpand = None  # end tags and text: nothing to do (no DTD, so no entity to expand)
+    with ws._get_source() as source:
+        try:
+            while chunk := source.read(CHUNK):
+                parser.feed(chunk)
+        except _RowLimit:
+            if scan.count > MAX_ROWS:
+                raise UnreadableWorkbook(
+                    f"{book}: the sheet holds values in more than {MAX_ROWS:,} rows (counted down to row "
+                    f"{scan.row:,}), beyond the limit of {MAX_ROWS:,} rows per sheet for a plan workbook: keep only "
+                    "the rows the plan needs in it (move the others to another workbook) and save it again",
+                    sheet=ws.title) from None
+            raise UnreadableWorkbook(f"{book}: the sheet has a value in row {scan.row:,}, beyond Excel's last row "
+                                     f"({EXCEL_ROWS:,}), which Excel never writes: {FRESH_COPY}", sheet=ws.title) from None
+    return scan.last

@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl.reader.excel import ExcelReader
 from typer.testing import CliRunner
 
 import planner.assemble  # noqa: F401 - imported by load_plan; imported here so no test times the import
@@ -294,10 +295,11 @@ def hostile(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture
 def no_openpyxl(monkeypatch):
-    """openpyxl must not even open the file."""
+    """openpyxl must not even open the file (its reader, which workbook.open_workbook and
+    openpyxl.load_workbook both use)."""
     def refuse(*args, **kwargs):
         raise AssertionError("openpyxl was called on a hostile file")
-    monkeypatch.setattr(workbook.openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(ExcelReader, "read", refuse)
 
 
 @pytest.mark.parametrize("name", HOSTILE)
