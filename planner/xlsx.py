@@ -154,7 +154,10 @@ def _discard(tb: TracebackType | None) -> list[str]:
     traceback `tb` (openpyxl's locals): left to the garbage collector, the zip would be closed
     (its directory written to a file that failed, 'Exception ignored in ZipFile.__del__') and
     a sheet's XML writer finished ('Exception ignored in WorksheetWriter.get_stream')."""
-    from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+    try:
+        from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+    except ImportError:  # another openpyxl: its zip is still discarded
+        ALL_TEMP_FILES, WorksheetWriter = [], ()
 
     files: list[str] = []
     for frame, _ in traceback.walk_tb(tb):
