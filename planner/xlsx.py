@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .paths import WRITTEN, temp_name
+from .paths import CWD_GONE, WRITTEN, cwd_gone, temp_name
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -189,9 +189,11 @@ def _remove(tmp: Path) -> str | None:
 
 def _write_failure(exc: BaseException, tmp: Path, sheet_files: list[str]) -> str | None:
     """Why the save failed, if `exc` is a write error, and where, if not in the target's folder
-    (`tmp`'s): openpyxl writes each sheet to a file in the temporary folder first. None for
-    other exceptions."""
+    (`tmp`'s): openpyxl writes each sheet to a file in the temporary folder first; the working
+    folder, if `tmp` is relative to it and it was deleted. None for other exceptions."""
     serialisation = getattr(sys.modules.get("lxml.etree"), "SerialisationError", ())
+    if isinstance(exc, OSError) and cwd_gone(tmp):
+        return CWD_GONE
     if isinstance(exc, OSError):
         code, reason, where = exc.errno, exc.strerror or str(exc), exc.filename
     elif isinstance(exc, serialisation):  # lxml: "IO_ENOSPC", on a sheet's file

@@ -232,3 +232,22 @@ def test_a_temporary_file_that_cannot_be_removed_is_named(folder, monkeypatch):
                                    f"but the unfinished {left} could not be removed: delete it"), output
     assert "Internal error" not in output
     assert (folder / "r.xlsx").read_bytes() == b"previous report"
+
+
+def test_a_working_folder_deleted_during_the_solve_is_said(folder, monkeypatch):
+    import planner.run
+
+    here = folder / "gone"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    real = planner.run.solve_plan
+
+    def deleting(*a, **k):
+        here.rmdir()
+        return real(*a, **k)
+
+    monkeypatch.setattr(planner.run, "solve_plan", deleting)
+    code, output = invoke("run", str(folder / "p.xlsx"), "--out", "r.xlsx")
+    assert code == 1, output
+    assert output.strip() == ("could not write r.xlsx: the current folder no longer exists (it was deleted or "
+                              "moved); cd to an existing folder, or give the full path; nothing was written")
