@@ -17,6 +17,7 @@ import codecs
 import contextlib
 import io
 import os
+import select
 import sys
 import unicodedata
 
@@ -62,7 +63,9 @@ class _Stream(io.FileIO):
                 self.lost = self.gone
                 return size
             try:
-                return super().write(data) or 0
+                while (written := super().write(data)) is None:  # a non-blocking stream, full for now
+                    select.select([], [self], [])
+                return written
             except OSError as exc:
                 self.lost = exc.strerror or str(exc)
         return size

@@ -202,7 +202,7 @@ def _write_failure(exc: BaseException, tmp: Path, sheet_files: list[str]) -> str
         where = sheet_files[0] if sheet_files else os.path.join(tempfile.gettempdir(), "openpyxl.sheet")
     else:
         return None
-    if where is None or Path(os.fsdecode(where)).parent == tmp.parent:
+    if not isinstance(where, (str, bytes, os.PathLike)) or Path(os.fsdecode(where)).parent == tmp.parent:
         return reason
     folder = Path(os.fsdecode(where)).parent
     if folder != Path(tempfile.gettempdir()):
