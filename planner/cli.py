@@ -3,7 +3,9 @@
 Exit codes: 0 done; 1 the run failed (solver missing, no plan found, the report could not
 be saved, internal error); 2 the input, an option or the output path is wrong (every
 problem listed, nothing written); 128 + the signal's number when interrupted (130 Ctrl-C,
-143 SIGTERM, 129 SIGHUP).
+143 SIGTERM, 129 SIGHUP). Output lost to a full or closed standard output, or to a pipe whose
+reader has gone, does not change the exit code: the report is complete and kept, and one line
+on standard error says what was lost (planner/entry.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .entry import report_interrupt
-from .paths import OutputPathError, check_output
+from .paths import OutputPathError, check_output, cwd_gone
 from .run import PlanRun, run_plan
 from .solve import NoPlan, SolverUnavailable
 from .load import load_plan
@@ -91,7 +93,11 @@ def _handled(time_option: str | None = "--time-limit") -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - the user sees a message, not a traceback
         if _debug:
             raise
-        err.print(f"Internal error: {type(exc).__name__}: {exc}\n(run with --debug for details)", markup=False)
+        if cwd_gone():  # something needed it (a sweep's workers start in it)
+            err.print(f"The current folder no longer exists (it was deleted or moved), and the command needs it "
+                      f"({type(exc).__name__}: {exc}); cd to an existing folder and run it again", markup=False)
+        else:
+            err.print(f"Internal error: {type(exc).__name__}: {exc}\n(run with --debug for details)", markup=False)
         raise typer.Exit(1) from None
 
 

@@ -5,6 +5,10 @@ SIGTERM and SIGHUP are turned into KeyboardInterrupt (unless they were ignored w
 command started, as under nohup), so that a report being written is
 abandoned as on Ctrl-C: its temporary file removed, the target left as it was, and the user
 told what was and was not written. Exit code 128 + the signal's number (130 for Ctrl-C).
+
+Standard output and error are guarded from the start (planner/streams.py): a closed or full
+stream, or a pipe whose reader has gone, loses output, not work. The command's files are
+kept and its exit code stays its own; one line on standard error says the output was lost.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import signal
 import sys
 
+from . import streams
 from .paths import WRITTEN
 from .signals import STOPPING, defer, held, redeliver_swallowed
 
@@ -62,8 +67,27 @@ def _stopping() -> None:
         signal.signal(sig, signal.SIG_IGN)
 
 
+def _say_lost() -> None:
+    """One line on standard error if some of the output to standard output was lost."""
+    reason = streams.lost("stdout")
+    if reason:
+        written = ", ".join(str(p) for p in WRITTEN)
+        print(f"warning: the output could not be printed in full (standard output: {reason})"
+              + (f"; {written} {'was' if len(WRITTEN) == 1 else 'were'} written." if WRITTEN else "."),
+              file=sys.stderr, flush=True)
+
+
 def main() -> None:
-    """Run the command line; exit 128 + signal number if interrupted."""
+    """Run the command line, its standard streams guarded; exit 128 + signal number if interrupted."""
+    streams.install()
+    try:
+        _main()
+    finally:
+        _say_lost()
+
+
+def _main() -> None:
+    """The command line, with the planner's signal handling."""
     for sig in STOPPING:  # one ignored from the start (nohup, a job started in the background) stays ignored
         if signal.getsignal(sig) not in (signal.SIG_IGN, None):
             signal.signal(sig, _raise_terminated)

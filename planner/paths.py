@@ -21,6 +21,21 @@ TEMP_SUFFIX = ".part"
 WRITTEN: list[Path] = []  # every workbook this process saved, in order (to say what an interrupted run wrote)
 
 
+CWD_GONE = ("the current folder no longer exists (it was deleted or moved); cd to an existing folder, "
+            "or give the full path")
+
+
+def cwd_gone(path: str | os.PathLike[str] = ".") -> bool:
+    """Whether `path` is relative to a working folder that no longer exists."""
+    if os.path.isabs(path):
+        return False
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    return False
+
+
 class OutputPathError(Exception):
     """The planner will not write to this path; the message says why, naming the path."""
 
@@ -41,8 +56,9 @@ def check_output(
     """`path` if the planner may write a workbook there, else OutputPathError.
 
     Refused: an empty name; a name not ending in .xlsx; a name the file system cannot
-    hold; one of `inputs`; an existing folder, device or pipe; a folder on the way that is
-    a file, or one the planner cannot write in. An existing file is replaced only when it
+    hold; a relative path (output or input) when the working folder has been deleted; one
+    of `inputs`; an existing folder, device or pipe; a folder on the way that is a file, or
+    one the planner cannot write in. An existing file is replaced only when it
     is a `replaces` ("report": one the planner wrote) or with `force`.
     """
     raw = os.fspath(path)
@@ -58,7 +74,11 @@ def check_output(
     if target.suffix.lower() != ".xlsx":
         what = f"ends in '{target.suffix}'" if target.suffix else "has no suffix"
         raise OutputPathError(f"{option} {raw}: {what}; the planner writes Excel workbooks, so the name must end in .xlsx")
+    if cwd_gone(raw):
+        raise OutputPathError(f"{option} {raw}: {CWD_GONE}")
     for source in inputs:
+        if cwd_gone(source):
+            raise OutputPathError(f"{os.fspath(source)}: {CWD_GONE}")
         if _same_file(target, Path(source)):
             raise OutputPathError(f"{option} {raw}: that is the input workbook {os.fspath(source)}; writing there "
                                   f"would replace it; choose another {option}")

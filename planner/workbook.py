@@ -40,6 +40,8 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, fromstring as _safe_fromstring
 
+from .paths import CWD_GONE, cwd_gone
+
 MB = 1 << 20
 MAX_FILE_BYTES = 200 * MB  # on disk
 MAX_UNCOMPRESSED_BYTES = 200 * MB  # all members together, as the zip directory declares them
@@ -206,7 +208,7 @@ def _check_is_file(path: Path) -> None:
     if path.is_dir():
         raise UnreadableWorkbook(f"{path}: a folder, not a workbook: give the path of the .xlsx file itself")
     if not path.exists():
-        raise UnreadableWorkbook(f"{path}: no such file")
+        raise UnreadableWorkbook(f"{path}: {CWD_GONE if cwd_gone(path) else 'no such file'}")
     if not path.is_file():
         raise UnreadableWorkbook(f"{path}: not a regular file (a device, pipe or socket), not a workbook: "
                                  "give the path of an .xlsx file saved on disk")

@@ -7,9 +7,16 @@ as text (never as a formula), and an atomic save.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import sys
+import tempfile
+import traceback
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import pandas as pd
@@ -20,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .paths import WRITTEN, temp_name
+from .paths import CWD_GONE, WRITTEN, cwd_gone, temp_name
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -118,7 +125,10 @@ def save_atomic(wb: Workbook, path: str | os.PathLike[str]) -> None:
 
     The temporary file is removed whatever stops the save (an error, Ctrl-C, or SIGTERM/SIGHUP,
     which the command line turns into exceptions), so `path` holds the whole workbook or is
-    left as it was. An OSError becomes a WriteError naming `path`.
+    left as it was; the half-written zip and sheet files are discarded with it (`_discard`).
+    A write error (OSError, or lxml's on a sheet's file in the temporary folder) becomes a
+    WriteError naming `path`, the reason and, if it is not `path`'s, the folder that failed;
+    an error while cleaning up never hides it.
     """
     target = Path(path)
     tmp = target.with_name(temp_name())  # a fresh name (not mkstemp, whose file is private): the usual mode
@@ -126,14 +136,80 @@ def save_atomic(wb: Workbook, path: str | os.PathLike[str]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         wb.save(tmp)
         os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        reason = exc.strerror or str(exc)
-        raise WriteError(f"could not write {os.fspath(path)}: {reason}; nothing was written") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    except BaseException as exc:
+        sheet_files = _discard(exc.__traceback__)
+        left = _remove(tmp)
+        reason = _write_failure(exc, tmp, sheet_files)
+        if reason is None:  # not a write error (Ctrl-C, a bug): it goes on as it is
+            raise
+        outcome = (f"{os.fspath(path)} was left as it was, but the unfinished {left} could not be removed: "
+                   "delete it" if left else "nothing was written")
+        raise WriteError(f"could not write {os.fspath(path)}: {reason}; {outcome}") from exc
     WRITTEN.append(target)
+
+
+def _discard(tb: TracebackType | None) -> list[str]:
+    """Close, without writing anything more, what a failed save left open, and remove openpyxl's
+    temporary sheet files; the paths of those files. They are reachable only from the
+    traceback `tb` (openpyxl's locals): left to the garbage collector, the zip would be closed
+    (its directory written to a file that failed, 'Exception ignored in ZipFile.__del__') and
+    a sheet's XML writer finished ('Exception ignored in WorksheetWriter.get_stream')."""
+    try:
+        from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
+    except ImportError:  # another openpyxl: its zip is still discarded
+        ALL_TEMP_FILES, WorksheetWriter = [], ()
+
+    files: list[str] = []
+    for frame, _ in traceback.walk_tb(tb):
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                fp, value.fp = value.fp, None  # closed: its own close() now does nothing
+                with contextlib.suppress(Exception):
+                    fp.close()  # what it still buffers is lost with the file
+            elif isinstance(value, WorksheetWriter) and value.out not in files:
+                files.append(value.out)
+                with contextlib.suppress(Exception):
+                    value.xf.close()  # raises the sheet file's write error again
+                with contextlib.suppress(OSError):
+                    os.remove(value.out)
+                with contextlib.suppress(ValueError):
+                    ALL_TEMP_FILES.remove(value.out)
+    return files
+
+
+def _remove(tmp: Path) -> str | None:
+    """Remove the unfinished `tmp`; its name if it is still there (a folder turned read-only)."""
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        if os.path.lexists(tmp):
+            return os.fspath(tmp)
+    return None
+
+
+def _write_failure(exc: BaseException, tmp: Path, sheet_files: list[str]) -> str | None:
+    """Why the save failed, if `exc` is a write error, and where, if not in the target's folder
+    (`tmp`'s): openpyxl writes each sheet to a file in the temporary folder first; the working
+    folder, if `tmp` is relative to it and it was deleted. None for other exceptions."""
+    serialisation = getattr(sys.modules.get("lxml.etree"), "SerialisationError", ())
+    if isinstance(exc, OSError) and cwd_gone(tmp):
+        return CWD_GONE
+    if isinstance(exc, OSError):
+        code, reason, where = exc.errno, exc.strerror or str(exc), exc.filename
+    elif isinstance(exc, serialisation):  # lxml: "IO_ENOSPC", on a sheet's file
+        code = getattr(errno, str(exc).removeprefix("IO_"), None)
+        reason = os.strerror(code) if code else f"the sheet could not be written ({exc})"
+        where = sheet_files[0] if sheet_files else os.path.join(tempfile.gettempdir(), "openpyxl.sheet")
+    else:
+        return None
+    if not isinstance(where, (str, bytes, os.PathLike)) or Path(os.fsdecode(where)).parent == tmp.parent:
+        return reason
+    folder = Path(os.fsdecode(where)).parent
+    if folder != Path(tempfile.gettempdir()):
+        return f"{reason} ({os.fsdecode(where)})"
+    advice = ("free space there, or set TMPDIR to a folder with room" if code in (errno.ENOSPC, errno.EDQUOT)
+              else "set TMPDIR to a folder you can write in")
+    return f"{reason} in the temporary folder {folder}: {advice}"
 
 
 def is_blank(value: Any) -> bool:
