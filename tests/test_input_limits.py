@@ -351,8 +351,8 @@ def test_the_limit_counts_rows_that_hold_values(tmp_path, monkeypatch):
     monkeypatch.setattr(workbook, "MAX_ROWS", limit)
     at_limit = with_members_rows(tmp_path / "at_limit.xlsx", value_rows(1, 2 * limit - 1, step=2), header=False)
     members = read_workbook(at_limit, sheets={"Members"}).sheets["Members"]
-    assert members.headers == [1, 1.5] and len(members.rows) == limit - 1
-    assert members.rows[-1] == (2 * limit - 1, [2 * limit - 1, 1.5])
+    assert members.headers == [1, 1.5] and len(members.rows) == limit - 1  # exact: written and read back
+    assert members.rows[-1] == (2 * limit - 1, [2 * limit - 1, 1.5])  # exact: written and read back
     over = with_members_rows(tmp_path / "over.xlsx", [*value_rows(1, 2 * limit - 1, step=2),
                                                        *value_rows(2 * limit + 7, 2 * limit + 7)], header=False)
     with pytest.raises(workbook.UnreadableWorkbook, match=f"more than {limit:,} rows .counted down to row 2,007."):
