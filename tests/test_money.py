@@ -193,3 +193,19 @@ def test_top_ups_name_what_each_one_reaches():
     data = plan({"A": (100, 1), "B": (100, 3)}, fair_band=pd.Series({"A": 0.2, "B": 0.2}),
                 targets={"min_equipment": 0.1})
     assert reaches(data)["A"] == "fair-share band (2025)"
+
+
+def test_a_top_up_that_lets_next_years_rise_buy_a_unit_says_so():
+    """A (GDP 1000, baseline 10, floor 1 %, max_change 0.5 pp) needs a whole unit (10 M, 1 pp)
+    in 2026; B would pay 20. A tops up 5 in 2025 (1.5 %) so that 2026 may reach 2.0 % and buy
+    it: 15 < 20, every step 0.5 pp. Burden says the 2025 top-up is for next year's rise."""
+    from builders import plan
+
+    data = plan({"A": (1000, 10), "B": (10000, 100)}, years=(2025, 2026), integer=("C",),
+                forces={("A", "C"): {"acquisition_cost": 10}, ("B", "C"): {"acquisition_cost": 20}},
+                requirements={("C", "R", 2026): 1}, targets={"max_change": 0.005, "min_gdp": 0.01})
+    _, results = solved(data)
+    assert results.totals["money_cost_musd"] == pytest.approx(15)
+    assert results.spending["change_pp"].abs().max() == pytest.approx(0.5)
+    assert results.burden.set_index("member").at["A", "topup_reaches"] == \
+        "change limit on next year's rise 0.50 pp of GDP (2025)"
