@@ -3,7 +3,7 @@
     minimise  plan_cost + Σ_s p_s · scenario_cost[s]   (expected; worst-case: max_s)
             + P_gap · Σ_{(m,t)} δ_t · spending_gap[m, t]            spending below floors
             + Σ_{(m,t)} δ_t · P_equip[m, t] · equipment_gap[m, t]   equipment below floors
-            − ε_tie · Σ_{(m,t) ∈ A} δ_t · topup[m, t]               tie-break
+            − ε_tie · Σ_{(m,t) ∈ A_top} δ_t · topup[m, t]           tie-break
 
     plan_cost        = Σ_{(m,t) ∈ A} δ_t · (spend[m, t] − D_m)
     scenario_cost[s] = Σ_t δ_t · (Σ h[m, c, r, s] · assign[m, c, r, t, s]
@@ -102,7 +102,7 @@ def add_objective(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> N
     model.penalties = pyo.Expression(
         expr=sum(p[s] * model.shortfall_cost[s] for s in ix.scenarios) + gaps
     )
-    tie_break = TIE_BREAK * sum(d[t] * model.topup[m, t] for m, t in ix.active)
+    tie_break = TIE_BREAK * sum(d[t] * v for (m, t), v in model.topup.items())
     if data.scenario_objective == "worst-case":  # over every scenario, and every copy of one (recourse)
         model.worst_scenario_cost = pyo.Var(domain=pyo.Reals, doc="worst scenario's cost [M]")
         model.worst_case = pyo.Constraint(

@@ -1,7 +1,10 @@
 """Defence spending of each member and year, against its targets.
 
     spend[m, t] ≥ 0          defence spending [M currency], (m, t) ∈ A
-    topup[m, t] ≥ 0          spending added only to meet a target, counted as equipment
+    topup[m, t] ≥ 0          spending added only to meet a target, counted as equipment,
+                             (m, t) ∈ A_top = A_floor ∪ A_equip ∪ {(m, t) ∈ A : m ∈ F}: only
+                             where a spending floor, an equipment floor or a fair-share band
+                             may need it (topup[m, t] is 0 elsewhere)
     spending_gap[m, t] ≥ 0   spending missing below the floor (elastic mode only)
     equipment_gap[m, t] ≥ 0  equipment spending missing below the equipment floor (elastic
                              mode only)
@@ -16,11 +19,18 @@
                                  + equipment_gap[m, t] ≥ εmin[m, t] · spend[m, t]
     growth_limit[m, t]:      spend[m, t] ≤ (1 + γ[m, t]) · spend[m, t − 1]
                              (for the first year: ≤ (1 + γ)^(t − base_year) · D_m)
-    rise_limit[m, t]:        spend[m, t] − topup[m, t] ≤ G[m, t] · (s[m, t − 1] + ρ[m, t])
-    fall_limit[m, t]:        spend[m, t] ≥ G[m, t] · (s[m, t − 1] − ρ[m, t])
+    rise_limit[m, t]:        spend[m, t] ≤ G[m, t] · (s[m, t − 1] + ρ̂[m, t])
+    fall_limit[m, t]:        spend[m, t] ≥ G[m, t] · (s[m, t − 1] − ρ̌[m, t])
                              s[m, t − 1] = spend[m, t − 1] / G[m, t − 1], the share of GDP the
                              year before (for the first year: D_m / G_m of the base year, and
-                             ρ · (t − base_year) in place of ρ)
+                             ρ · (t − base_year) in place of ρ); top-ups count like any spending
+    ρ̂[m, t] = max(ρ[m, t], s̲[m, t] − s̲[m, t − 1])     a floor's own step up goes through
+    ρ̌[m, t] = ρ[m, t]                        where (m, t) ∈ A_top (a top-up can hold spending)
+            = max(ρ[m, t], s̲[m, t − 1] − s̲[m, t])  elsewhere
+    s̲[m, t] = max(φmin[m, t], D_m / G[m, t], D_m (1 − e_m) / ((1 − εmin[m, t]) · G[m, t]))
+                             the least share of GDP m's targets allow in year t (buying nothing:
+                             its baseline, lifted to its floor and to its equipment floor; the
+                             last term only where εmin < 1); the base year's D_m / G_m
     define_total[t]:         total_spend[t] = Σ_{m : (m, t) ∈ A} spend[m, t]
 
 P_set, P_store (sets bought in the member's first year in the horizon, stored every year)
@@ -36,13 +46,15 @@ Both gaps are penalised in the objective (`gap_penalty`):
 A top-up of y raises equipment by y and spending by y, closing (1 − εmin) · y of an
 equipment gap: meeting the floor costs 1 / (1 − εmin) per M of gap, less than P_equip
 since P_gap > 1. So a gap appears only where no top-up can close it (a ceiling, a growth
-limit or a fair-share band stops the spending).
+limit, the change limit or a fair-share band stops the spending).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import SumExpression
 
@@ -74,7 +86,11 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     model.A = pyo.Set(initialize=ix.active, dimen=2, ordered=True)
     model.T = pyo.Set(initialize=ix.years, ordered=True)
     model.spend = pyo.Var(model.A, domain=pyo.NonNegativeReals, doc="defence spending [M]")
-    model.topup = pyo.Var(model.A, domain=pyo.NonNegativeReals, doc="target top-up [M]")
+    floor_rows = [(m, t) for m, t in ix.active if target(m, t, "min_gdp")]
+    equipment_rows = [(m, t) for m, t in ix.active if target(m, t, "min_equipment")]
+    top_rows = topup_cells(ix, floor_rows, equipment_rows)
+    model.A_top = pyo.Set(initialize=top_rows, dimen=2, ordered=True)
+    model.topup = pyo.Var(model.A_top, domain=pyo.NonNegativeReals, doc="target top-up [M]")
 
     set_equipment, set_other = member_costs(model, data, ix)
 
@@ -88,7 +104,7 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
 
     def define_spend(mdl, m, t):
         """spend = D + Σ_c (a·x_units + o·new_units) + P_pre[m, t] + topup."""
-        terms = [(1.0, mdl.spend[m, t]), (-1.0, mdl.topup[m, t])]
+        terms = [(1.0, mdl.spend[m, t])] + ([(-1.0, mdl.topup[m, t])] if (m, t) in mdl.topup else [])
         terms += [(-a, x) for a, x in acquisition_terms(mdl, m, t)]
         operating = [-opc[m, c] * mdl.new_units(mdl, m, c, t) for c in capabilities_of[m] if opc[m, c]]
         return (weighted(terms) + SumExpression(operating)
@@ -96,7 +112,6 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
 
     model.define_spend = pyo.Constraint(model.A, rule=define_spend)
 
-    floor_rows = [(m, t) for m, t in ix.active if target(m, t, "min_gdp")]
     model.A_floor = pyo.Set(initialize=floor_rows, dimen=2, ordered=True)
     model.spending_gap = pyo.Var(
         model.A_floor, bounds=(0.0, None if data.elastic else 0.0), doc="below floor [M]"
@@ -113,7 +128,6 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
         rule=lambda mdl, m, t: mdl.spend[m, t] <= target(m, t, "max_gdp") * ix.gdp[m, t],
     )
 
-    equipment_rows = [(m, t) for m, t in ix.active if target(m, t, "min_equipment")]
     model.A_equip = pyo.Set(initialize=equipment_rows, dimen=2, ordered=True)
     model.equipment_gap = pyo.Var(
         model.A_equip, bounds=(0.0, None if data.elastic else 0.0), doc="equipment below floor [M]"
@@ -151,26 +165,23 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
         if target(m, t, "max_change") is not None
         and (t == data.first_year or (m, t - 1) in active)
     ]
-    share0 = {m: baseline[m] / data.members.at[m, "gdp"] if data.members.at[m, "gdp"] else 0.0
-              for m in data.members.index}
+    least = least_shares(data, ix)
+    allowance = change_allowances(data, ix, change_rows, least, set(top_rows))
+    model.change_allowance = allowance  # (m, t) -> (ρ̂, ρ̌), fractions of GDP: results label top-ups with it
 
     def share_before(mdl, m, t):
-        """spend[t − 1] / G[t − 1] (the base year's D / G for the first year) and the change
-        allowed since then in pp: ρ per year."""
-        rho = target(m, t, "max_change")
+        """spend[t − 1] / G[t − 1] (the base year's D / G for the first year)."""
         if t == data.first_year:
-            return share0[m], rho * (t - data.base_year)
-        return mdl.spend[m, t - 1] * (1.0 / ix.gdp[m, t - 1]), rho
+            return least[m, data.base_year]
+        return mdl.spend[m, t - 1] * (1.0 / ix.gdp[m, t - 1])
 
     def rise_limit(mdl, m, t):
-        """spend[t] − topup[t] ≤ G[t] · (spend[t − 1] / G[t − 1] + ρ)."""
-        before, allowed = share_before(mdl, m, t)
-        return mdl.spend[m, t] - mdl.topup[m, t] - ix.gdp[m, t] * before <= allowed * ix.gdp[m, t]
+        """spend[t] ≤ G[t] · (s[t − 1] + ρ̂)."""
+        return mdl.spend[m, t] - ix.gdp[m, t] * share_before(mdl, m, t) <= allowance[m, t][0] * ix.gdp[m, t]
 
     def fall_limit(mdl, m, t):
-        """spend[t] ≥ G[t] · (spend[t − 1] / G[t − 1] − ρ)."""
-        before, allowed = share_before(mdl, m, t)
-        return mdl.spend[m, t] - ix.gdp[m, t] * before >= -allowed * ix.gdp[m, t]
+        """spend[t] ≥ G[t] · (s[t − 1] − ρ̌)."""
+        return mdl.spend[m, t] - ix.gdp[m, t] * share_before(mdl, m, t) >= -allowance[m, t][1] * ix.gdp[m, t]
 
     model.A_change = pyo.Set(initialize=change_rows, dimen=2, ordered=True)
     model.rise_limit = pyo.Constraint(model.A_change, rule=rise_limit)
@@ -184,6 +195,49 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
         model.T,
         rule=lambda mdl, t: mdl.total_spend[t] == sum(mdl.spend[m, t] for m in members_in[t]),
     )
+
+
+def topup_cells(ix: ModelIndex, floor_rows: list, equipment_rows: list) -> list[tuple[str, int]]:
+    """A_top: the (m, t) where a spending floor, an equipment floor or m's fair-share band may
+    need a top-up, in the order of A."""
+    cells = set(floor_rows) | set(equipment_rows)
+    fair = set(ix.fair_members)
+    return [(m, t) for m, t in ix.active if (m, t) in cells or m in fair]
+
+
+def least_shares(data: PlanData, ix: ModelIndex) -> dict[tuple[str, int], float]:
+    """s̲[m, t] for (m, t) ∈ A and the base year: the share of GDP m spends in year t if it
+    buys nothing and meets its floors, max(φmin, D / G, D (1 − e) / ((1 − εmin) G)); the base
+    year's D / G."""
+    members, targets = data.members, data.targets
+    out = {}
+    for m in members.index:
+        gdp0 = members.at[m, "gdp"]
+        out[m, data.base_year] = members.at[m, "spending"] / gdp0 if gdp0 else 0.0
+    for m, t in ix.active:
+        d, e, g = float(members.at[m, "spending"]), float(members.at[m, "equipment_share"]), ix.gdp[m, t]
+        floor, equipment = (targets.at[(m, t), "min_gdp"], targets.at[(m, t), "min_equipment"]) \
+            if (m, t) in targets.index else (np.nan, np.nan)  # a joiner the workbook sets no target for
+        spend = max(d, 0.0 if pd.isna(floor) else floor * g)
+        if pd.notna(equipment) and equipment < 1.0:
+            spend = max(spend, d * (1.0 - e) / (1.0 - equipment))
+        out[m, t] = spend / g if g else 0.0
+    return out
+
+
+def change_allowances(data: PlanData, ix: ModelIndex, rows: list[tuple[str, int]],
+                      least: dict[tuple[str, int], float], top: set[tuple[str, int]]
+                      ) -> dict[tuple[str, int], tuple[float, float]]:
+    """(ρ̂, ρ̌)[m, t] for (m, t) ∈ A_change: the rise and the fall allowed on the year before,
+    fractions of GDP. ρ · (t − base_year) for the first year; a rise as large as the least
+    share's own rise; a fall as large as its own fall only where no top-up can hold spending."""
+    out = {}
+    for m, t in rows:
+        before = data.base_year if t == data.first_year else t - 1
+        rho = float(data.targets.at[(m, t), "max_change"]) * (t - before)
+        step = least[m, t] - least[m, before]
+        out[m, t] = (max(rho, step), rho if (m, t) in top else max(rho, -step))
+    return out
 
 
 def equipment_gap_weight(floor: float, penalty: float) -> float:

@@ -153,8 +153,10 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "buys_musd": ("Buys capabilities, discounted", "money",
                   "The part of the plan cost that buys modelled capabilities, sets and common funding."),
     "topup_reaches": ("Top-up reaches", "text",
-                      "The floor the member's top-ups reach, and in which years: money spent only to reach a "
-                      "spending target, buying nothing the model's requirements need."),
+                      "What the member's top-ups reach, and in which years: its spending floor, its "
+                      "equipment floor, the change limit (a fall held up, or next year's rise), the "
+                      "growth limit or the fair-share band. A top-up is money spent only for a target, "
+                      "buying nothing the model's requirements need."),
     "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
     "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
     "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),

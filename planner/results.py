@@ -128,7 +128,8 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
     spending_table = spending(model, data, solved.duals, solved.ranges)
     flows = deployed(model)
     coverage_table = coverage(model, data, solved.duals, solved.ranges, flows)
-    burden_table = explain_topups(burden(model, data), spending_table, model.index.discount)
+    burden_table = explain_topups(burden(model, data), spending_table, model.index.discount,
+                                  topup_reasons(model, data))
     return PlanResults(
         data=data,
         solve=solved,
@@ -215,20 +216,20 @@ def burden(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=BURDEN_COLUMNS)
 
 
-def explain_topups(burden_table: pd.DataFrame, spending_table: pd.DataFrame, discount: Mapping[int, float]) -> pd.DataFrame:
-    """Burden with, per member, how much of its added spending only reaches a floor.
+def explain_topups(burden_table: pd.DataFrame, spending_table: pd.DataFrame, discount: Mapping[int, float],
+                   reasons: Mapping[tuple[str, int], tuple[str, float]]) -> pd.DataFrame:
+    """Burden with, per member, how much of its added spending only reaches a target.
 
     topup_musd = Σ_t δ_t topup[m, t] (money that buys nothing modelled); buys_musd = plan cost −
-    top-ups (capabilities, sets, common funding); topup_reaches names the floor each year's
-    top-up reaches: the spending floor (% of GDP) where spending sits on it, else the
-    equipment floor (a top-up counts as equipment spending).
+    top-ups (capabilities, sets, common funding); topup_reaches names what each year's top-up
+    reaches (`topup_reasons`), grouped by kind with its levels and years.
     """
     plan = spending_table[spending_table["topup_musd"] > 1e-6]
     reached: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
     topup: dict[str, float] = defaultdict(float)
     for row in plan.itertuples(index=False):
         topup[row.member] += discount[row.year] * row.topup_musd
-        kind, level = _floor_reached(row)
+        kind, level = reasons.get((row.member, int(row.year)), (NO_TARGET, math.nan))
         reached[row.member][kind].append((int(row.year), level))
     frame = burden_table.copy()
     frame["topup_musd"] = frame["member"].map(topup).fillna(0.0)
@@ -238,18 +239,65 @@ def explain_topups(burden_table: pd.DataFrame, spending_table: pd.DataFrame, dis
     return frame
 
 
-FLOOR_UNITS = {"spending floor": ("% of GDP", ".2f"), "equipment floor": ("% of spending", ".0f")}
+FLOOR_UNITS = {"spending floor": ("% of GDP", ".2f"), "equipment floor": ("% of spending", ".0f"),
+               "change limit on the fall": ("pp of GDP", ".2f"),
+               "change limit on next year's rise": ("pp of GDP", ".2f"),
+               "growth limit on next year": ("% a year", ".1f")}
+FAIR_BAND = "fair-share band"
+NO_TARGET = "no target that binds"
 
 
-def _floor_reached(row: Any) -> tuple[str, float]:
-    """(kind, level) of the floor a Spending row's top-up reaches: the spending floor where
-    spending sits on it, else the equipment floor."""
-    floor = row.target_min_pct_gdp
-    if pd.notna(floor) and abs(row.spending_pct_gdp - floor) <= 1e-6 * max(1.0, floor):
-        return "spending floor", float(floor)
-    if pd.notna(row.target_equipment_pct):
-        return "equipment floor", float(row.target_equipment_pct)
-    return "a spending floor", float("nan")
+def topup_reasons(model: pyo.ConcreteModel, data: PlanData) -> dict[tuple[str, int], tuple[str, float]]:
+    """(kind, level) of what each top-up of the solution reaches: the first of the constraints
+    of its year that it holds at their bound, in this order: the spending floor (% of GDP),
+    the equipment floor (% of spending), the change limit's fall from the year before (pp),
+    the fair-share band (its member's floor or any member's ceiling), next year's rise under
+    the change limit (pp) or growth limit (%): a top-up raising this year's spending so that
+    next year's may rise within the limit. NO_TARGET where none does (a tie)."""
+    targets = data.targets
+    allowance = getattr(model, "change_allowance", {})
+    burden = _burdens(model)
+    fair_floor = {m: _at_bound(c, burden[m]) for m, c in model.fair_share_floor.items()}
+    any_ceiling = any(_at_bound(c, burden[m], upper=True) for m, c in model.fair_share_ceiling.items())
+    out = {}
+    for (m, t), var in model.topup.items():
+        if (var.value or 0.0) <= 1e-6:
+            continue
+        size = model.spend[m, t].value or 0.0
+
+        def at(con, key, upper=False) -> bool:
+            return key in con and _at_bound(con[key], size, upper)
+
+        if at(model.spending_floor, (m, t)):
+            out[m, t] = ("spending floor", 100 * float(targets.at[(m, t), "min_gdp"]))
+        elif at(model.equipment_floor, (m, t)):
+            out[m, t] = ("equipment floor", 100 * float(targets.at[(m, t), "min_equipment"]))
+        elif at(model.fall_limit, (m, t)):
+            out[m, t] = ("change limit on the fall", 100 * allowance[m, t][1])
+        elif fair_floor.get(m) or (m in fair_floor and any_ceiling):
+            out[m, t] = (FAIR_BAND, math.nan)
+        elif at(model.rise_limit, (m, t + 1), upper=True):
+            out[m, t] = ("change limit on next year's rise", 100 * allowance[m, t + 1][0])
+        elif at(model.growth_limit, (m, t + 1), upper=True):
+            out[m, t] = ("growth limit on next year", 100 * float(targets.at[(m, t + 1), "max_growth"]))
+        else:
+            out[m, t] = (NO_TARGET, math.nan)
+    return out
+
+
+def _at_bound(con: Any, size: float, upper: bool = False) -> bool:
+    """Does the solution hold `con` at its upper (or lower) bound, to 1e-6 of `size`
+    (the magnitude of the money in the row)?"""
+    slack = con.uslack() if upper else con.lslack()
+    return abs(slack) <= 1e-6 * max(1.0, abs(size))
+
+
+def _burdens(model: pyo.ConcreteModel) -> dict[str, float]:
+    """burden[m] = Σ_t δ_t spend[m, t] of the solution: the size of m's fair-share rows."""
+    out: dict[str, float] = defaultdict(float)
+    for (m, t), v in model.spend.items():
+        out[m] += model.index.discount[t] * (v.value or 0.0)
+    return out
 
 
 def _floor_text(kind: str, points: list[tuple[int, float]]) -> str:
@@ -309,13 +357,13 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         "year": [t for _, t in keys],
         "gdp_musd": [ix.gdp[k] for k in keys],
         "spending_musd": [spend[k] for k in keys],
-        "topup_musd": [topup[k] for k in keys],
+        "topup_musd": [topup.get(k, 0.0) for k in keys],
         "below_floor_musd": [gap.get(k, 0.0) for k in keys],
         "equipment_below_floor_musd": [equipment_gap.get(k, 0.0) for k in keys],
     })
     baseline_equipment = (members["equipment_share"] * members["spending"]).to_dict()
     plan["equipment_musd"] = [
-        baseline_equipment[m] + acquisition[m, t] + topup[m, t] for m, t in keys
+        baseline_equipment[m] + acquisition[m, t] + topup.get((m, t), 0.0) for m, t in keys
     ]
     floors = {k: model.spending_floor[k] for k in model.A_floor}
     marginal, low, high = [], [], []

@@ -545,10 +545,13 @@ SPENDING_TARGETS = Sheet(
     "read on its own: a target holds from its row's from_year until the next row that "
     "fills the same column; a blank cell says nothing for its column, so the previous "
     "row's value carries on (blank in every row: no limit). With phase_in linear a row's "
-    "target is reached along a straight line from the previous row's value and year. "
-    "For each member and column, the ALL rows hold until the member's first own row that "
-    "fills the column and the member's own rows from that year on (later ALL rows no "
-    "longer reach it; a linear own row starts from the ALL value before it).",
+    "target is reached along a straight line from the previous row's value and year; a "
+    "linear row with no earlier row for its column acts as a step (no target before its "
+    "year). For each member and column, the ALL rows hold until the member's first own "
+    "row that fills the column and the member's own rows from that year on: ALL rows from "
+    "that year on no longer reach it, nor does an ALL line towards one of them (the member "
+    "keeps the last ALL value before its own row until then), and a linear own row starts "
+    "from that last ALL value and year. Columns the member's rows leave blank still follow ALL.",
     key=("member", "from_year"),
     columns=(
         Column("member", "code", "Member, or ALL.", required=True, ref="Members", ref_extra=(ALL,)),
@@ -567,9 +570,12 @@ SPENDING_TARGETS = Sheet(
             "max_change_pp",
             "number",
             "Largest change of defence spending from one year to the next, up or down, in "
-            "percentage points of GDP. Money added only to reach the spending floor (a top-up) "
-            "does not count in a rise, so a floor's own step is never blocked. The first year "
-            "is measured from the base year's share, allowing this change per year between.",
+            "percentage points of GDP, top-ups included. A floor's own step goes through: in a "
+            "year where the least share the member's floors allow (spending floor, equipment "
+            "floor, or its baseline) rises by more, spending may rise by as much, and where it "
+            "falls by more and no floor is left to hold spending up, spending may fall as much. "
+            "The first year is measured from the base year's share, allowing this change per "
+            "year between.",
             unit="pp of GDP per year",
             minimum=0,
             maximum=100,
@@ -578,7 +584,8 @@ SPENDING_TARGETS = Sheet(
             "phase_in",
             "enum",
             "step: the target holds from from_year; linear: it is approached along a "
-            "straight line from the previous row's value and year.",
+            "straight line from the previous row's value and year (the first row for a "
+            "column has none: it acts as a step).",
             default="step",
             choices=("step", "linear"),
         ),

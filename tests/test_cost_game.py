@@ -74,7 +74,7 @@ def rebuilt_cost(data, coalition: frozenset, shares: dict[str, float] | None) ->
     money = model.plan_cost + model.deployment_cost + bought
     model.total_cost.deactivate()
     model.money_game = pyo.Objective(expr=money + gap_penalty(model, data, ix)
-                                     - TIE_BREAK * sum(ix.discount[t] * model.topup[m, t] for m, t in ix.active))
+                                     - TIE_BREAK * sum(ix.discount[t] * v for (m, t), v in model.topup.items()))
     solve(model)
     return float(pyo.value(money))
 

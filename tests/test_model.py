@@ -215,3 +215,60 @@ def test_any_pyomo_solver_by_name_gives_the_same_plan():
     result = _solve_legacy(model, SolveOptions(solver="highs"))
     assert result.optimal and pyo.value(model.plan_cost) == pytest.approx(20)
     assert result.duals[model.meet_requirement["SQN", "EAST", 2025, "BASE"]] == pytest.approx(14, abs=1e-4)
+
+
+@pytest.mark.parametrize("floor", [None, 0.01])
+def test_a_top_up_cannot_lift_spending_past_the_change_limit(floor):
+    """Issue 24 (F9). A unit costs A 20 M (2 pp of A's GDP 1000 on a 1 % baseline) and B
+    40 M (0.4 pp of its GDP 10000), in whole units; one is needed in 2026; max_change
+    0.5 pp. A cannot buy it: 2025 at most 1.5 %, 2026 at most 2.0 % < 3.0 %. The rise limit
+    left the top-up out while the next year's base kept it, so A paid a top-up of 15 M
+    nobody asked for (1.0 → 2.5 %, a 1.5 pp step) and bought in 2026 (35 M). Now the limit
+    holds for spending with its top-up, and without a floor A has no top-up at all: B buys
+    (40 M) and A's spending stays at 1 %."""
+    data = plan({"A": (1000, 10), "B": (10000, 100)}, years=(2025, 2026), integer=("C",),
+                forces={("A", "C"): {"acquisition_cost": 20}, ("B", "C"): {"acquisition_cost": 40}},
+                requirements={("C", "R", 2026): 1}, targets={"max_change": 0.005, "min_gdp": floor})
+    model, result = solved(data)
+    assert result.optimal and pyo.value(model.expected_shortfall) == pytest.approx(0)
+    assert pyo.value(model.money_cost) == pytest.approx(40)
+    assert [model.spend["A", t].value for t in (2025, 2026)] == pytest.approx([10, 10])
+    spending = extract(model, data, result).spending
+    assert spending["change_pp"].abs().max() <= 0.5 + 1e-6
+    assert (("A", 2025) in model.topup) == (floor is not None)
+
+
+def test_a_top_up_exists_only_where_a_floor_or_a_band_needs_it():
+    """Top-ups on the cells with a spending floor, an equipment floor or a member held to a
+    fair-share band; none on a member with only a ceiling, a growth or a change limit."""
+    data = plan({"A": (100, 1), "B": (100, 1), "C": (100, 1), "D": (100, 1)}, years=(2025, 2026),
+                targets={"max_change": 0.01, "max_growth": 0.5, "max_gdp": 0.05},
+                fair_band=pd.Series({"C": 0.5}))
+    data.targets.loc[("A", 2026), "min_gdp"] = 0.01
+    data.targets.loc[("B", 2025), "min_equipment"] = 0.1
+    model = build_model(data)
+    assert set(model.topup) == {("A", 2026), ("B", 2025), ("C", 2025), ("C", 2026)}
+
+
+def test_a_floors_own_step_goes_through_the_change_limit():
+    """GDP 100, baseline 1 (1 %), max_change 0.5 pp; the floor steps from 1 % (2025) to 3 %
+    (2026): the least share the targets allow rises 2 pp, so spending may rise 2 pp that
+    year (top-up 2), and no more."""
+    data = plan({"A": (100, 1)}, years=(2025, 2026), targets={"max_change": 0.005})
+    data.targets["min_gdp"] = [0.01, 0.03]
+    model, result = solved(data)
+    assert result.optimal
+    assert [model.spend["A", t].value for t in (2025, 2026)] == pytest.approx([1.0, 3.0])
+    assert [model.topup["A", t].value for t in (2025, 2026)] == pytest.approx([0.0, 2.0], abs=1e-9)
+
+
+def test_spending_falls_as_far_as_its_floor_where_no_top_up_holds_it():
+    """GDP 100, baseline 2, max_change 1 pp; a 4 % floor in 2025 and none in 2026. Without a
+    floor 2026 has no top-up, so nothing could hold spending at 3 %: the least share falls
+    2 pp (4 % → the 2 % baseline) and spending may fall with it, to 2."""
+    data = plan({"A": (100, 2)}, years=(2025, 2026), targets={"max_change": 0.01})
+    data.targets["min_gdp"] = [0.04, float("nan")]
+    model, result = solved(data)
+    assert result.optimal
+    assert [model.spend["A", t].value for t in (2025, 2026)] == pytest.approx([4.0, 2.0])
+    assert ("A", 2026) not in model.topup

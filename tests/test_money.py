@@ -243,3 +243,45 @@ def test_the_summary_says_rises_above_a_floor_pay_for_units_bought_that_year(tmp
     assert count == 2
     assert "paid in full in the year it is ordered" in text
     assert "ARL 2025 +1.20 pp to 3.20 % (floor 1.50 %): buys 1 SQN for 10 M USD; BOR 2025 +0.70 pp" in text
+
+
+def reaches(data) -> dict[str, str]:
+    """Burden's topup_reaches per member."""
+    _, results = solved(data)
+    return results.burden.set_index("member")["topup_reaches"].to_dict()
+
+
+def test_top_ups_name_what_each_one_reaches():
+    """Issue 24 (F9): Burden called every top-up off its spending floor a spending floor's
+    (or an equipment floor's wherever one was set, binding or not). GDP 100, baseline 2,
+    max_change 1 pp: the floor steps to 4 % in 2025 (top-up 2 reaches it) and falls to 1 %
+    in 2026, where the top-up of 1 holds spending to the change limit's fall (3 %)."""
+    import pandas as pd
+
+    from builders import plan
+
+    data = plan({"A": (100, 2)}, years=(2025, 2026), targets={"max_change": 0.01})
+    data.targets["min_gdp"] = [0.04, 0.01]
+    assert reaches(data)["A"] == ("spending floor 4.00 % of GDP (2025); "
+                                  "change limit on the fall 1.00 pp of GDP (2026)")
+    # A spends 1, B 3; band 20 %: a top-up of 1 lifts A to its band's floor (docs: 40 %);
+    # its 10 % equipment floor does not bind (equipment 1 of 2).
+    data = plan({"A": (100, 1), "B": (100, 3)}, fair_band=pd.Series({"A": 0.2, "B": 0.2}),
+                targets={"min_equipment": 0.1})
+    assert reaches(data)["A"] == "fair-share band (2025)"
+
+
+def test_a_top_up_that_lets_next_years_rise_buy_a_unit_says_so():
+    """A (GDP 1000, baseline 10, floor 1 %, max_change 0.5 pp) needs a whole unit (10 M, 1 pp)
+    in 2026; B would pay 20. A tops up 5 in 2025 (1.5 %) so that 2026 may reach 2.0 % and buy
+    it: 15 < 20, every step 0.5 pp. Burden says the 2025 top-up is for next year's rise."""
+    from builders import plan
+
+    data = plan({"A": (1000, 10), "B": (10000, 100)}, years=(2025, 2026), integer=("C",),
+                forces={("A", "C"): {"acquisition_cost": 10}, ("B", "C"): {"acquisition_cost": 20}},
+                requirements={("C", "R", 2026): 1}, targets={"max_change": 0.005, "min_gdp": 0.01})
+    _, results = solved(data)
+    assert results.totals["money_cost_musd"] == pytest.approx(15)
+    assert results.spending["change_pp"].abs().max() == pytest.approx(0.5)
+    assert results.burden.set_index("member").at["A", "topup_reaches"] == \
+        "change limit on next year's rise 0.50 pp of GDP (2025)"
