@@ -19,7 +19,7 @@ from .load import load_plan
 from .options import check_scheduler, check_solver
 from .paths import check_output
 from .results import PlanChecks, PlanResults, extract
-from .solve import SolveOptions, SolveResult, is_plan, solve
+from .solve import SolveOptions, SolveResult, check_installed, is_plan, solve
 from .validate import Issue
 
 if TYPE_CHECKING:
@@ -103,13 +103,15 @@ def run_plan(
     plan re-solves quickly).
 
     Raises planner.options.OptionError, before any work, for a solver the planner does not
-    support; planner.paths.OutputPathError, before any work, if the report may not go to `out`
+    support (planner.solve.SolverUnavailable for one not installed); planner.paths.OutputPathError, before any work, if the report may not go to `out`
     (one of the inputs, a folder, an existing file that is not a report without `force`…),
     and planner.validate.InputError when the workbook has errors (nothing is written).
     """
     say = progress or (lambda _: None)
     path = Path(path)
-    solver = check_solver(solver) if solver is not None else None
+    if solver is not None:
+        solver = check_solver(solver)
+        check_installed(solver)
     report_path = report_target(out, [path], force=force) if write else None
     seconds: dict[str, float] = {}
     start = clock = time.perf_counter()

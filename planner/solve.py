@@ -151,15 +151,16 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions,
     )
 
 
-def _solve_legacy(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult:
-    try:
-        opt = pyo.SolverFactory(options.solver)
-        available = opt is not None and opt.available(exception_flag=False)
-    except Exception:  # noqa: BLE001 - Pyomo raises many kinds for unknown solvers
-        available = False
-    if not available:
-        raise SolverUnavailable(f"solver {options.solver!r} is not installed on this machine "
+def check_installed(solver: str) -> None:
+    """SolverUnavailable unless `solver` (one of SOLVERS) can run on this machine."""
+    if solver.lower() != "highs" and solver.lower() not in installed_solvers():
+        raise SolverUnavailable(f"solver {solver!r} is not installed on this machine "
                                 f"(installed: {', '.join(installed_solvers())})")
+
+
+def _solve_legacy(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult:
+    check_installed(options.solver)
+    opt = pyo.SolverFactory(options.solver)
     mip = is_mip(model)
     if not mip and not hasattr(model, "dual"):
         model.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT)

@@ -181,6 +181,14 @@ def test_an_unknown_solver_is_refused_with_the_supported_ones(plan, monkeypatch)
             words="expected one of highs, cbc, glpk, cplex, gurobi, scip, xpress (installed here: highs")
 
 
+def test_a_supported_solver_not_installed_is_said_before_any_work(plan, monkeypatch):
+    no_work(monkeypatch)
+    monkeypatch.setattr("planner.solve.installed_solvers", lambda: ["highs"])
+    result = CliRunner().invoke(app, ["run", "p.xlsx", "--solver", "GLPK", "--out", "r.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == "Solver problem: solver 'glpk' is not installed on this machine (installed: highs)"
+
+
 def test_an_unknown_solver_in_the_settings_is_a_located_input_error(plan):
     wb = openpyxl.load_workbook(plan)
     ws = wb["Settings"]
