@@ -241,6 +241,22 @@ def test_a_sweep_asked_for_more_workers_than_cores_says_so_and_uses_fewer(plan, 
     assert started == [2]
 
 
+def test_analyse_asked_for_more_workers_than_cores_says_so_and_uses_fewer(plan, monkeypatch):
+    import typer
+
+    started = []
+
+    def fake_analyses(*_a, workers=None, **_k):
+        started.append(workers)
+        raise typer.Exit(0)
+
+    monkeypatch.setattr("planner.run.run_analyses", fake_analyses)
+    monkeypatch.setattr("planner.options.usable_cores", lambda: 2)
+    result = CliRunner().invoke(app, ["analyse", "p.xlsx", "--shapley", "--workers", "64", "--out", "r.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "--workers 64: using 2 (2 cores)" and started == [2]
+
+
 # ------------------------------------------------------------------ Ctrl-C in a sweep's workers
 
 MASKS = textwrap.dedent("""
