@@ -102,10 +102,11 @@ def run_plan(
     `robustness_k` every k up to it with and without redeployment (default: as far as the
     plan re-solves quickly).
 
-    Raises planner.options.OptionError, before any work, for a solver the planner does not
-    support (planner.solve.SolverUnavailable for one not installed); planner.paths.OutputPathError, before any work, if the report may not go to `out`
-    (one of the inputs, a folder, an existing file that is not a report without `force`…),
-    and planner.validate.InputError when the workbook has errors (nothing is written).
+    Raises, before any work, planner.options.OptionError for a solver the planner does not
+    support (planner.solve.SolverUnavailable for one not installed here) and
+    planner.paths.OutputPathError if the report may not go to `out` (one of the inputs, a
+    folder, an existing file that is not a report without `force`…); then
+    planner.validate.InputError when the workbook has errors (nothing is written).
     """
     say = progress or (lambda _: None)
     path = Path(path)

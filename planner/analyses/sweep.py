@@ -100,7 +100,7 @@ def _value(name: str, item: str, spec: str) -> Any:
     try:
         number = float(item)
     except ValueError:
-        number = math.nan
+        raise SweepError(f"--vary {spec}: {item} is not a number; expected {expected}") from None
     if name == "abstentions" and not (math.isfinite(number) and number == int(number)):
         raise SweepError(f"--vary {spec}: {item} is not a whole number; expected {expected}")
     if not math.isfinite(number):
@@ -265,7 +265,8 @@ def run_sweep(path: str | Path, vary: Mapping[str, list], *, scheduler: str | No
     content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     todo = variants(vary)
-    with dask_cluster.running(scheduler, max(1, min(workers, len(todo)))) as (client, _):  # signals held while it starts and closes
+    workers = max(1, min(workers, len(todo)))  # a worker more than the variants would idle
+    with dask_cluster.running(scheduler, workers) as (client, _):  # signals held while it starts and closes
         shared = client.scatter(content, broadcast=True)
         robust = max(1, *vary["abstentions"]) if "abstentions" in vary else 0
         futures = {client.submit(solve_variant, digest, shared, v, robust, pure=False): i for i, v in enumerate(todo)}
