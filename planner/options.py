@@ -15,7 +15,7 @@ import socket
 from .schema import SOLVERS
 
 CONNECT_TIMEOUT_S = 3.0  # a Dask scheduler answers within this, or it is not there
-WORKER_MEMORY_MB = 400  # one local worker solving the NATO example: 335 MB at its peak, measured
+WORKER_MEMORY_MB = 400  # a worker solving a NATO variant: 335 MB peak measured with its imports, plus Dask's own
 
 
 class OptionError(ValueError):
