@@ -24,6 +24,7 @@ from .paths import OutputPathError, check_output, cwd_gone
 from .run import PlanRun, run_plan
 from .solve import NoPlan, SolverUnavailable
 from .load import load_plan
+from .options import OptionError, usable_workers
 from .validate import InputError
 from .xlsx import WriteError
 
@@ -77,7 +78,7 @@ def _handled(time_option: str | None = "--time-limit") -> Iterator[None]:
         _print_warnings(exc.warnings)
         err.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except OutputPathError as exc:
+    except (OutputPathError, OptionError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
     except SolverUnavailable as exc:
@@ -117,6 +118,17 @@ def _number(option: str, *, above: float | None = None, at_least: float | None =
         return value
 
     return check
+
+
+def _workers(requested: int | None, variants: int | None = None, default: int | None = None) -> int | None:
+    """The local workers to start for `--workers requested` (None: `default`), bounded by the
+    cores, the memory and the `variants`; a bound on a number the user gave is said on stderr."""
+    if requested is None:
+        return None if default is None else usable_workers(default, variants)[0]
+    used, why = usable_workers(requested, variants)
+    if used < requested:
+        err.print(f"--workers {requested}: using {used} ({why})", markup=False, highlight=False)
+    return used
 
 
 TIME_LIMIT = dict(callback=_number("--time-limit", above=0))
@@ -189,7 +201,7 @@ def whatif(
             if len(files) > 1:
                 raise WhatIfError("--join takes at most one workbook")
             codes = [j for j in join if Path(j) not in files]
-            spec = {name: parse_members(values) for name, values in
+            spec = {name: parse_members(values, option=f"--{name}") for name, values in
                     (("without", without), ("suspend", suspend), ("join", codes))}
             if not any(spec.values()) and not files:
                 raise WhatIfError("say what changes: --without, --suspend and/or --join")
@@ -247,6 +259,7 @@ def analyse(
         err.print(f"--basis must be one of: {', '.join(BASES)}", markup=False)
         raise typer.Exit(2)
     with _handled(time_option=None):
+        workers = workers if scheduler else _workers(workers)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("Planning", total=None)
@@ -283,7 +296,7 @@ def sweep(
     file: Path = typer.Argument(..., help="Plan workbook (.xlsx)."),
     vary: list[str] = typer.Option([], "--vary", help="PARAMETER=VALUE,VALUE…: requirements (factor), floor (% of GDP), without (member code or none), abstentions (k). Repeat: every combination is a variant."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (default: a local cluster)."),
-    workers: int = typer.Option(2, "--workers", help="Worker processes of the local cluster.", min=1),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes of the local cluster (default 2; never more than the cores, the memory or the variants).", min=1),
     time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds the sweep may take; variants not done by then are reported as not run.",
                                                 callback=_number("--time-budget", above=0)),
     out_path: Optional[str] = typer.Option(None, "--out", "-o", help="Report path (default reports/<input>-sweep-<timestamp>.xlsx)."),
@@ -299,21 +312,22 @@ def sweep(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .analyses.sweep import SweepError, parse_vary
+    from .analyses.sweep import SweepError, parse_vary, variants
     from .run import run_sweep_report
 
-    try:
-        spec = parse_vary(vary)
-    except SweepError as exc:
-        err.print(f"Sweep: {exc}", markup=False)
-        raise typer.Exit(2) from None
     with _handled():
-        with Progress(TextColumn("Variants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True, disable=not err.is_terminal) as bar:
-            task = bar.add_task("sweep", total=None)
-            result = run_sweep_report(file, spec, out_path, scheduler=scheduler, workers=workers,
-                                      time_budget_s=time_budget, force=force,
-                                      progress=lambda done, total: bar.update(task, completed=done, total=total))
+        try:
+            spec = parse_vary(vary)
+            with Progress(TextColumn("Variants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err, transient=True, disable=not err.is_terminal) as bar:
+                task = bar.add_task("sweep", total=None)
+                result = run_sweep_report(file, spec, out_path, scheduler=scheduler,
+                                          workers=(workers or 2) if scheduler else _workers(workers, len(variants(spec)), 2),
+                                          time_budget_s=time_budget, force=force,
+                                          progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except SweepError as exc:
+            err.print(f"Sweep: {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
         v = result.results.variants
         table = Table(title=f"Sweep: {len(v)} variants on {result.results.workers} workers "
                       f"({result.results.seconds:.1f} s)", title_justify="left")

@@ -16,9 +16,10 @@ from . import __version__
 from .analyses.plan_checks import check_plan
 from .highs import LP_METHOD_NAME, HighsModel
 from .load import load_plan
+from .options import check_scheduler, check_solver
 from .paths import check_output
 from .results import PlanChecks, PlanResults, extract, zero_noise_figures
-from .solve import SolveOptions, SolveResult, is_plan, solve
+from .solve import SolveOptions, SolveResult, check_installed, is_plan, solve
 from .validate import Issue
 
 if TYPE_CHECKING:
@@ -101,12 +102,17 @@ def run_plan(
     `robustness_k` every k up to it with and without redeployment (default: as far as the
     plan re-solves quickly).
 
-    Raises planner.paths.OutputPathError, before any work, if the report may not go to `out`
-    (one of the inputs, a folder, an existing file that is not a report without `force`…),
-    and planner.validate.InputError when the workbook has errors (nothing is written).
+    Raises, before any work, planner.options.OptionError for a solver the planner does not
+    support (planner.solve.SolverUnavailable for one not installed here) and
+    planner.paths.OutputPathError if the report may not go to `out` (one of the inputs, a
+    folder, an existing file that is not a report without `force`…); then
+    planner.validate.InputError when the workbook has errors (nothing is written).
     """
     say = progress or (lambda _: None)
     path = Path(path)
+    if solver is not None:
+        solver = check_solver(solver)
+        check_installed(solver)
     report_path = report_target(out, [path], force=force) if write else None
     seconds: dict[str, float] = {}
     start = clock = time.perf_counter()
@@ -319,7 +325,9 @@ def run_analyses(
     during them; the sampled Shapley estimate gets what is left (after its exact strata,
     which it always computes) and stops early once every member's 95 % half-width is at most
     `accuracy` × c(N) / n. Its sampled coalitions run on a Dask cluster (`scheduler`, or a
-    local cluster of `workers` processes; default: one per free core, none if only one is free).
+    local cluster of `workers` processes, fewer if the cores or the memory cannot take them;
+    default: one per free core, none if only one is free). A `scheduler` that does not answer
+    is a planner.options.OptionError, before any work.
     """
     from .analyses.cost_game import PREMIUM, analyse_cost_game
     from .analyses.alternatives import analyse_alternatives
@@ -332,6 +340,7 @@ def run_analyses(
     deadline = start + time_budget_s
     say = progress or (lambda _: None)
     path = Path(path)
+    scheduler = check_scheduler(scheduler) if scheduler is not None else None
     report_path = report_target(out, [path], kind="analysis", force=force) if write else None
     plan = run_plan(path, write=False, progress=progress)
     run = AnalysisRun(plan, time_budget_s=time_budget_s)
@@ -428,13 +437,17 @@ class SweepRun:
 def run_sweep_report(path: str | Path, vary: dict[str, list], out: str | Path | None = None, *,
                      scheduler: str | None = None, workers: int = 2, time_budget_s: float | None = None,
                      progress: Callable[[int, int], object] | None = None, force: bool = False) -> SweepRun:
-    """Validate the workbook, solve every variant on Dask, write the sweep report."""
-    from .analyses.sweep import run_sweep
+    """Validate the workbook and the variants' members, solve every variant on Dask, write the
+    sweep report. Before any worker starts: planner.options.OptionError for a `scheduler`
+    that does not answer, planner.analyses.sweep.SweepError for a member the plan does not have."""
+    from .analyses.sweep import check_members, run_sweep
     from .analysis_report import write_sweep_report
 
     path = Path(path)
+    scheduler = check_scheduler(scheduler) if scheduler is not None else None
     report_path = report_target(out, [path], kind="sweep", force=force)
     data, warnings = load_plan(path)  # every problem reported here, before any worker starts
+    check_members(data, vary)
     digest = file_digest(path)
     results = run_sweep(path, vary, scheduler=scheduler, workers=workers, time_budget_s=time_budget_s,
                         progress=progress)

@@ -14,6 +14,9 @@ Kind = Literal["code", "text", "number", "integer", "year", "bool", "enum"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 ALL = "ALL"  # member code meaning "every member" in SpendingTargets
+# Solvers the planner runs: HiGHS in-process (highspy, installed with the planner), the others
+# through Pyomo's interfaces to the mixed-integer solvers of the same names, where installed.
+SOLVERS = ("highs", "cbc", "glpk", "cplex", "gurobi", "scip", "xpress")
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,8 @@ SETTINGS = Sheet(
             maximum=100,
             min_exclusive=True,
         ),
-        Column("solver", "text", "Solver name (any solver Pyomo knows).", default="highs"),
+        Column("solver", "enum", "Solver: HiGHS (installed with the planner) or a mixed-integer solver "
+               "installed on the machine, run through Pyomo.", default="highs", choices=SOLVERS),
         Column(
             "time_limit_s",
             "number",

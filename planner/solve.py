@@ -14,6 +14,8 @@ from typing import Any, Callable
 import pyomo.environ as pyo
 
 from .highs import HighsModel
+from .options import installed_solvers
+from .schema import SOLVERS
 
 RANGING_LIMIT = 300_000  # columns: above, HiGHS's ranging costs more than it tells
 RANGED = ("meet_requirement", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit",
@@ -101,6 +103,9 @@ def solve(model: pyo.ConcreteModel, options: SolveOptions = SolveOptions(),
     given, is made for good in HiGHS's copy before it is solved (HiGHS only)."""
     if options.solver.lower() in ("highs", "appsi_highs"):
         return _solve_highs(model, options, prepare)
+    if options.solver.lower() not in SOLVERS:
+        raise SolverUnavailable(f"the planner does not support the solver {options.solver!r} "
+                                f"(it supports {', '.join(SOLVERS)})")
     if prepare is not None:
         raise ValueError(f"a change made in HiGHS's copy needs the HiGHS solver, not {options.solver}")
     return _solve_legacy(model, options)
@@ -146,14 +151,16 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolveOptions,
     )
 
 
+def check_installed(solver: str) -> None:
+    """SolverUnavailable unless `solver` (one of SOLVERS) can run on this machine."""
+    if solver.lower() != "highs" and solver.lower() not in installed_solvers():
+        raise SolverUnavailable(f"solver {solver!r} is not installed on this machine "
+                                f"(installed: {', '.join(installed_solvers())})")
+
+
 def _solve_legacy(model: pyo.ConcreteModel, options: SolveOptions) -> SolveResult:
-    try:
-        opt = pyo.SolverFactory(options.solver)
-        available = opt is not None and opt.available(exception_flag=False)
-    except Exception:  # noqa: BLE001 - Pyomo raises many kinds for unknown solvers
-        available = False
-    if not available:
-        raise SolverUnavailable(f"solver {options.solver!r} is not available to Pyomo")
+    check_installed(options.solver)
+    opt = pyo.SolverFactory(options.solver)
     mip = is_mip(model)
     if not mip and not hasattr(model, "dual"):
         model.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT)

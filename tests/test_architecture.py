@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Bottom to top: the workbook's path through the pipeline, then the analyses, then the commands.
 LAYERS: list[set[str]] = [
     {"models"},  # pure math, below everything of the planner's
-    {"planner", "planner.paths", "planner.signals", "planner.streams", "planner.money", "planner.printing", "planner.schema", "planner.workbook"},
+    {"planner", "planner.paths", "planner.signals", "planner.streams", "planner.money", "planner.printing", "planner.schema",
+     "planner.workbook", "planner.options"},
     {"planner.xlsx", "planner.validate"},
     {"planner.assemble"},
     {"planner.load"},  # read → validate → assemble

@@ -98,7 +98,7 @@ def test_template_validates_its_own_shape(tmp_path):
 def test_unknown_solver_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(app, ["run", str(TUTORIAL), "--solver", "nosuchsolver",
                                       "--out", str(tmp_path / "r.xlsx")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an option error (tests/test_options.py)
     assert "nosuchsolver" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "r.xlsx").exists()
 

@@ -60,10 +60,9 @@ def value_walks(digest: str, content: bytes, shares: tuple | None, premium: floa
 def free_cores() -> int:
     """Cores this process may use, less the load others put on them (at least 1): the 1-minute
     load average less this process's own core (it has just solved the plan)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
+    from ..options import usable_cores
+
+    cores = usable_cores()
     try:
         load = os.getloadavg()[0]
     except OSError:

@@ -28,9 +28,10 @@ meets the requirements alone is not held to shares of the whole pact).
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,6 +58,16 @@ class Membership:
 
     def contributes(self, active: set[tuple[str, int]], m: str, t: int) -> bool:
         return self.in_pact(active, m, t) and t < self.suspended_from.get(m, math.inf)
+
+
+def unknown_member(code: str, members: Iterable[str]) -> str:
+    """'no member 'X' in the plan (did you mean Y?)', or with every member listed when none
+    is close (codes compared regardless of case)."""
+    members = sorted(members)
+    by_case = {m.upper(): m for m in members}
+    close = [by_case[c] for c in difflib.get_close_matches(code.upper(), list(by_case), n=3, cutoff=0.6)]
+    hint = f"did you mean {' or '.join(close)}?" if close else f"members: {', '.join(members)}"
+    return f"no member {code!r} in the plan ({hint})"
 
 
 def coalition(data: PlanData, members: frozenset[str]) -> Membership:

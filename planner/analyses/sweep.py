@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -37,13 +38,17 @@ import numpy as np
 import pandas as pd
 
 from .. import money
+from ..options import OptionError
+from ..schema import SHEET_BY_NAME
 from .changes import scale_requirements, set_budget, with_budget
+from .membership import unknown_member
 
 PARAMETERS = ("requirements", "floor", "without", "abstentions")
+FLOOR = SHEET_BY_NAME["SpendingTargets"].column("min_gdp_pct")  # floor=PCT sets that column for every row
 
 
-class SweepError(ValueError):
-    """A --vary option the sweep cannot read."""
+class SweepError(OptionError):
+    """A --vary option the sweep cannot read, or a member the plan does not have."""
 
 
 MONEY_COLUMNS = ("money_cost_musd", "spending_added_musd", "transit_cost_musd", "expected_shortfall_unit_years",
@@ -60,34 +65,62 @@ class SweepResults:
 
 
 def parse_vary(specs: Sequence[str]) -> dict[str, list]:
-    """['requirements=0.8,1,1.2', 'without=none,USA'] → {parameter: values}."""
+    """['requirements=0.8,1,1.2', 'without=none,USA'] → {parameter: values}; SweepError,
+    naming the --vary and the value, for a value out of its range (NaN, infinite, negative,
+    a floor above 100 %, abstentions not whole), one given twice, or a parameter varied twice."""
     out: dict[str, list] = {}
     for spec in specs:
         name, _, values = spec.partition("=")
         name = name.strip().lower()
         if name not in PARAMETERS:
             raise SweepError(f"--vary {spec}: unknown parameter {name!r} (expected one of {', '.join(PARAMETERS)})")
+        if name in out:
+            raise SweepError(f"--vary {spec}: {name} is varied twice; give all its values in one --vary {name}=…")
         items = [v.strip() for v in values.split(",") if v.strip()]
         if not items:
             raise SweepError(f"--vary {spec}: give values after '=', separated by commas")
-        try:
-            if name in ("requirements", "floor"):
-                parsed: list = [float(v) for v in items]
-                if any(v < 0 for v in parsed):
-                    raise ValueError
-            elif name == "abstentions":
-                parsed = [int(v) for v in items]
-                if any(v < 0 for v in parsed):
-                    raise ValueError
-            else:
-                parsed = [None if v.lower() == "none" else v for v in items]
-        except ValueError:
-            kind = "non-negative whole numbers" if name == "abstentions" else "non-negative numbers"
-            raise SweepError(f"--vary {spec}: the values must be {kind}") from None
+        parsed: list = []
+        for item in items:
+            value = _value(name, item, spec)
+            if value in parsed:
+                raise SweepError(f"--vary {spec}: {item} is given twice; give each value once")
+            parsed.append(value)
         out[name] = parsed
     if not out:
         raise SweepError("say what varies: --vary PARAMETER=VALUE,VALUE… (" + ", ".join(PARAMETERS) + ")")
     return out
+
+
+def _value(name: str, item: str, spec: str) -> Any:
+    """One value of `--vary name=…`, checked against the parameter's range."""
+    if name == "without":
+        return None if item.lower() == "none" else item
+    expected = {"requirements": "factors of every requirement, 0 or more (1: as in the workbook)",
+                "floor": f"spending floors in % of GDP, {FLOOR.minimum:g} to {FLOOR.maximum:g}",
+                "abstentions": "whole numbers of members that abstain, 0 or more"}[name]
+    try:
+        number = float(item)
+    except ValueError:
+        raise SweepError(f"--vary {spec}: {item} is not a number; expected {expected}") from None
+    if name == "abstentions" and not (math.isfinite(number) and number == int(number)):
+        raise SweepError(f"--vary {spec}: {item} is not a whole number; expected {expected}")
+    if not math.isfinite(number):
+        raise SweepError(f"--vary {spec}: {item} is not a finite number; expected {expected}")
+    if number < 0:
+        raise SweepError(f"--vary {spec}: {item} is below 0; expected {expected}")
+    if name == "floor" and number > FLOOR.maximum:
+        raise SweepError(f"--vary {spec}: {item} is above {FLOOR.maximum:g}; expected {expected}")
+    return int(number) if name == "abstentions" else number
+
+
+def check_members(data, vary: Mapping[str, list]) -> None:
+    """SweepError if `--vary without=…` names a member the plan does not have (with the
+    closest codes, or all of them)."""
+    codes = vary.get("without", [])
+    unknown = [unknown_member(c, data.members.index) for c in codes if c is not None and c not in data.members.index]
+    if unknown:
+        spec = "without=" + ",".join("none" if c is None else c for c in codes)
+        raise SweepError(f"--vary {spec}: " + "; ".join(unknown))
 
 
 def variants(vary: Mapping[str, list]) -> list[dict]:
@@ -229,6 +262,7 @@ def run_sweep(path: str | Path, vary: Mapping[str, list], *, scheduler: str | No
     content = Path(path).read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     todo = variants(vary)
+    workers = max(1, min(workers, len(todo)))  # a worker more than the variants would idle
     with dask_cluster.running(scheduler, workers) as (client, _):  # signals held while it starts and closes
         shared = client.scatter(content, broadcast=True)
         robust = max(1, *vary["abstentions"]) if "abstentions" in vary else 0

@@ -39,8 +39,9 @@ from models.sets import build_index
 from .. import money
 from .. import results as plan_results
 from ..highs import Outcome, HighsModel
+from ..options import OptionError
 from ..solve import NoPlan, SolveOptions, is_plan
-from .membership import Membership, apply, cap_fallbacks, member_costs
+from .membership import Membership, apply, cap_fallbacks, member_costs, unknown_member
 
 SUMMARY_COLUMNS = ("measure", "before", "after", "change")
 MEMBER_COLUMNS = (
@@ -55,8 +56,9 @@ REQUIREMENT_COLUMNS = (
 CHANGED = 1e-6  # units or M: smaller differences are solver noise
 
 
-class WhatIfError(ValueError):
-    """A what-if names a member or year the plan does not have."""
+class WhatIfError(OptionError):
+    """A what-if names a member or year the plan does not have, or changes that contradict
+    each other."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,9 @@ class WhatIfResults:
     warnings: list[str] = field(default_factory=list)  # e.g. a cap dropped where too few members are left
 
 
-def parse_members(specs: Iterable[str], default_year: int | None = None) -> dict[str, int | None]:
-    """'GBR', 'GBR,FRA:2030', 'USA:1986' → {member: year or default_year}."""
+def parse_members(specs: Iterable[str], default_year: int | None = None, option: str = "") -> dict[str, int | None]:
+    """'GBR', 'GBR,FRA:2030', 'USA:1986' → {member: year or default_year}; WhatIfError for
+    a member named twice with different years (`option`: the option, for the message)."""
     out: dict[str, int | None] = {}
     for spec in specs:
         for item in (part.strip() for part in spec.split(",")):
@@ -124,13 +127,15 @@ def parse_members(specs: Iterable[str], default_year: int | None = None) -> dict
                 continue
             code, _, year = item.partition(":")
             code = code.strip()
-            if year.strip():
-                try:
-                    out[code] = int(year)
-                except ValueError:
-                    raise WhatIfError(f"{item!r}: the year after ':' must be a whole number") from None
-            else:
-                out[code] = default_year
+            try:
+                value = int(year) if year.strip() else default_year
+            except ValueError:
+                raise WhatIfError(f"{item!r}: the year after ':' must be a whole number") from None
+            if code in out and out[code] != value:
+                years = " and ".join("no year" if y is None else str(y) for y in (out[code], value))
+                raise WhatIfError(f"{option + ' ' if option else ''}{spec}: {code} is named twice, with different "
+                                  f"years ({years}); name each member once")
+            out[code] = value
     return out
 
 
@@ -170,9 +175,13 @@ def resolve_changes(data: PlanData, without: Mapping[str, int | None], suspend: 
     towards = {}
     for code, year in pairs.items():
         member, _, other = (part.strip() for part in code.partition(">"))
+        if member == other:
+            problems.append(f"--suspend {code}: a member has no obligations towards itself; "
+                            f"--suspend {member}:YEAR suspends all of its obligations")
+            continue
         for one in (member, other):
             if one not in members:
-                problems.append(f"--suspend {code}: no member {one!r} in the plan")
+                problems.append(f"--suspend {code}: {unknown_member(one, members)}")
         year = first if year is None else year
         if not first <= year <= last:
             problems.append(f"--suspend {code}:{year}: the year must lie in the plan's horizon {first}–{last}")
@@ -184,13 +193,33 @@ def resolve_changes(data: PlanData, without: Mapping[str, int | None], suspend: 
         join=check("join", join, joined),
         suspend_towards=towards,
     )
-    both = set(result.join) & set(result.without)
-    for code in sorted(both):
-        if result.without[code] <= result.join[code]:
-            problems.append(f"{code} joins in {result.join[code]} and leaves in {result.without[code]}: it must join first")
+    problems += contradictions(result)
     if problems:
         raise WhatIfError("\n".join(problems))
     return result
+
+
+def contradictions(changes: MemberChanges) -> list[str]:
+    """Changes of one member that cannot all hold: joining after leaving, suspended after
+    leaving (nothing left to suspend) or before joining."""
+    out = []
+    join, without, suspend = changes.join, changes.without, changes.suspend
+    for code in sorted(set(join) & set(without)):
+        if without[code] <= join[code]:
+            out.append(f"{code} joins in {join[code]} and leaves in {without[code]}: it must join first")
+    left = "{m} leaves the pact (out from {w}: --without) and "
+    once = ": a member cannot be suspended once it has left; name it once, or suspend it before it leaves"
+    for code in sorted(set(suspend) & set(without)):
+        if suspend[code] >= without[code]:
+            out.append(left.format(m=code, w=without[code]) + f"is suspended from {suspend[code]} (--suspend)" + once)
+    for (code, other), year in sorted(changes.suspend_towards.items()):
+        if code in without and year >= without[code]:
+            out.append(left.format(m=code, w=without[code])
+                       + f"its obligations to {other} are suspended from {year} (--suspend)" + once)
+    for code, year in sorted([*suspend.items(), *((m, y) for (m, _), y in changes.suspend_towards.items())]):
+        if code in join and year < join[code]:
+            out.append(f"{code} is suspended from {year} (--suspend) before it joins in {join[code]} (--join)")
+    return out
 
 
 def check_abstentions(value: object) -> int:
