@@ -69,7 +69,8 @@ class PlanData:
 
     members:      index member code, columns MEMBER_COLUMNS
     capabilities: index capability code, columns name, domain, unit, integer (bool), parts
-                  (parts per unit, NaN: none; see `parts_per_unit`)
+                  (parts per unit, NaN: none; see `parts_per_unit`), part (name of one
+                  part, e.g. battalion; missing or blank: 'part')
     regions:      index region code, column name
     forces:       MultiIndex (member, capability), columns FORCE_COLUMNS
     requirements: Series, MultiIndex (capability, region, year) -> units (> 0), one

@@ -35,8 +35,9 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
     members = member_frame(tables["Members"])
     candidates = member_frame(tables["Candidates"]) if tables.get("Candidates") is not None else None
 
-    caps = tables["Capabilities"].set_index("code")[["name", "domain", "unit", "integer", "parts_per_unit"]]
-    caps = caps.rename(columns={"parts_per_unit": "parts"}).astype({"parts": float})
+    caps = tables["Capabilities"].set_index("code")[["name", "domain", "unit", "integer", "parts_per_unit",
+                                                     "part_name"]]
+    caps = caps.rename(columns={"parts_per_unit": "parts", "part_name": "part"}).astype({"parts": float})
     caps.index.name = "capability"
     regions = tables["Regions"].set_index("code")[["name", "host"]]
     regions.index.name = "region"

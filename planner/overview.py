@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .results import PlanResults
+from .units import granularity, in_words, per_capability, shortfall_text
 from .xlsx import TITLE_FONT, excel_text, safe_text, style_header
 
 SHORT = 1e-6
@@ -133,24 +134,26 @@ def facts(results: PlanResults) -> list[tuple[str, str]]:
     short = shortfalls(results)
     n_short, n_req = t.get("requirements_short", 0) or 0, t.get("requirements", 0) or 0
     if n_short:
-        lines = [f"{n_short} of {n_req} requirements are not fully met: {t.get('shortfall_unit_years', 0):,.1f} "
-                 f"unit-years short ({t.get('expected_shortfall_unit_years', 0):,.1f} weighted by scenario "
-                 "probability). Largest:"]
+        gran = granularity(d)
+        by_cap = per_capability(results.coverage, dict(zip(results.scenarios["scenario"],
+                                                           results.scenarios["probability_pct"] / 100)), gran)
+        lines = [f"{n_short} of {n_req} requirements are not fully met, short: {shortfall_text(by_cap)}. Largest:"]
+        units = dict(zip(gran["capability"], gran["unit"]))
         for r in short.itertuples(index=False):
             years = str(r.first) if r.first == r.last else f"{r.first}–{r.last}"
-            lines.append(f"• {r.capability} in {r.region}, scenario {r.scenario}: {r.unit_years:,.1f} unit-years "
-                         f"({years}, at most {r.most_units:,.1f} units in a year)")
+            unit = units.get(r.capability, "unit")
+            lines.append(f"• {r.capability} in {r.region}, scenario {r.scenario}: {r.unit_years:,.1f} {unit}-years "
+                         f"({years}, at most {r.most_units:,.2f} {unit}s in a year)")
         out.append(("What is short", "\n".join(lines)))
     else:
         out.append(("What is short", f"Nothing: all {n_req} requirements are met in every scenario."))
+    out.append(("Each member's bill (discounted; largest first)", bills_text(results)))
     decisions = []
-    asks = results.burden.sort_values("plan_cost_musd", ascending=False, kind="stable")
-    asks = asks[asks["plan_cost_musd"] > SHORT].head(TOP)
-    total = t.get("plan_cost_musd") or 0.0
-    if len(asks):
-        named = ", ".join(f"{r.member} {money_text(r.plan_cost_musd, cur)}" for r in asks.itertuples(index=False))
-        share = f" ({100 * asks['plan_cost_musd'].sum() / total:.0f} % of all spending added)" if total > 0 else ""
-        decisions.append(f"1. Largest additions (discounted): {named}{share}.")
+    topup, total = t.get("topup_musd") or 0.0, t.get("plan_cost_musd") or 0.0
+    if total > SHORT:
+        decisions.append(f"1. Floors: {money_text(topup, cur)} of the {money_text(total, cur)} added "
+                         f"({100 * topup / total:.0f} %) is top-up that only reaches a spending target and buys "
+                         "nothing modelled; the rest buys capabilities.")
     else:
         decisions.append("1. No member spends more than its baseline.")
     new, kept = sites_opened(results)
@@ -163,24 +166,61 @@ def facts(results: PlanResults) -> list[tuple[str, str]]:
         decisions.append(f"2. Opens no new site; keeps {kept} existing site{'s' if kept != 1 else ''}.")
     orders = largest_orders(results)
     if len(orders):
+        gran = granularity(d)
         decisions.append("3. Largest orders: " + ", ".join(
-            f"{r.ordered_units:,.4g} {r.capability} by {r.member} ({money_text(r.acquisition_cost_musd, cur)})"
-            for r in orders.itertuples(index=False)) + ".")
+            f"{r.capability} {in_words(r.ordered_units, r.capability, gran)} by {r.member} "
+            f"({money_text(r.acquisition_cost_musd, cur)})" for r in orders.itertuples(index=False)) + ".")
     if n_short and len(short):
         r = short.iloc[0]
         decisions.append(f"{len(decisions) + 1}. Accept or fund the largest shortfall: {r.capability} in {r.region} "
                          f"(scenario {r.scenario}), {r.unit_years:,.1f} unit-years.")
     out.append(("Decisions that matter most", "\n".join(decisions)))
-    out.append(("Where to look", "Summary: every key figure and the provenance. Burden, Spending: per member. "
+    out.append(("Where to look", "Summary: every key figure, each capability's granularity and the provenance. "
+                "Burden: each member's bill, what it buys and why. Spending: per member and year. "
                 "Coverage, Scenarios, Deployment: what is met, when and by whom. Printed pages show the "
                 "informative part of long tables; the whole tables are on the sheets."))
     return out
 
 
+BILL_LINES = (6, 4)  # members explained one by one on the Overview: all up to 6, else the 4 largest bills
+BILL_BUYS = 3  # capabilities named per member on the Overview (all on the Burden sheet)
+
+
+def bills_text(results: PlanResults, n: int | None = None) -> str:
+    """One bullet per member with a plan cost, the `n` largest (the rest named for the Burden
+    sheet): its plan cost and share of it against its fair share, what it buys, what only
+    reaches a floor, and why (planner.bills.member_bills)."""
+    cur = results.data.currency
+    bills = results.bills
+    paying = bills[bills["plan_cost_musd"].abs() > SHORT]
+    if paying.empty:
+        return "No member spends more than its baseline."
+    if n is None:
+        n = len(paying) if len(paying) <= BILL_LINES[0] else BILL_LINES[1]
+    lines = []
+    for r in paying.head(n).itertuples(index=False):
+        items = [part.split(" for ")[0].split(", not deployed")[0] for part in r.buys.split("; ")] if r.buys else []
+        buys = ", ".join(items[:BILL_BUYS]) + (", …" if len(items) > BILL_BUYS else "")
+        text = (f"• {r.member} {money_text(r.plan_cost_musd, cur)} ({r.plan_cost_share_pct:.0f} % of the cost; fair "
+                f"share {r.fair_share_pct:.{1 if r.fair_share_pct >= 1 else 2}f} %): ")
+        spent = []
+        if r.buys_musd > SHORT:
+            spent.append(f"{money_text(r.buys_musd, cur)} buys " + (buys if buys else "common funding and upkeep"))
+        if r.topup_musd > SHORT:
+            spent.append(f"{money_text(r.topup_musd, cur)} only reaches its {r.topup_reaches}")
+        text += "; ".join(spent) + f". {r.reason[0].upper()}{r.reason[1:]}."
+        lines.append(text)
+    rest = paying.iloc[n:]
+    if len(rest):
+        lines.append(f"The other {len(rest)} members ({', '.join(rest['member'])}): Burden sheet, columns "
+                     "'Buys' and 'Why'.")
+    return "\n".join(lines)
+
+
 def _lines(text: str) -> list[str]:
     out = []
     for part in text.split("\n"):
-        indent = "   " if part.startswith(("•", "1.", "2.", "3.", "4.")) else ""
+        indent = "   " if part.startswith(("•", "1.", "2.", "3.", "4.", "5.")) else ""
         out += textwrap.wrap(part, TEXT_WIDTH, subsequent_indent=indent) or [""]
     return out
 

@@ -39,6 +39,7 @@ from . import money, printing
 from .overview import write_overview
 from .results import RISE_PP, PlanChecks, PlanResults, rises_above_floor, spending_paths
 from .paths import REPORT_CATEGORY
+from .units import GRANULARITY_COLUMNS, granularity, number_format, per_capability, shortfall_text, unit_label
 from .xlsx import (
     AUTHOR,
     HEADER_FILL as HEADER_CELL_FILL,
@@ -107,6 +108,7 @@ KINDS = {
     "slots": Kind("capacity slots: room at a site (one set takes its set size in slots)", "(capacity slots)", UNITS),
     "unit_years": Kind("unit-years: units × years, summed over requirements", "(unit-years)", UNITS),
     "count": Kind("number of requirements", "", COUNT),
+    "parts": Kind("whole parts of the capability's unit (battalions of a brigade)", "", COUNT),
     "days": Kind("days", "(days)", DAYS),
     "money_year": Kind("million {cur} per year, constant base-year prices", "(M {cur}/year)", MONEY),
     "year": Kind("calendar year", "", YEAR),
@@ -157,6 +159,18 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
                       "equipment floor, the change limit (a fall held up, or next year's rise), the "
                       "growth limit or the fair-share band. A top-up is money spent only for a target, "
                       "buying nothing the model's requirements need."),
+    "buys": ("Buys", "text", "What the member's spending added buys: its orders over the horizon in the "
+             "capability's own words, and the regions its units of that capability serve."),
+    "reason": ("Why", "text", "Why the member pays more or less of the plan's cost than its fair share: its "
+               "floor (the share of its plan cost its spending floor alone demands), the fair-share band, its "
+               "baseline, its capacity, its position or an exemption."),
+    "unit": ("Unit", "text", "The capability's unit and, where it is counted in parts, its parts "
+             "(Capabilities sheet of the input; Summary: granularity). Unit figures of the row are in this unit, "
+             "shown as fractions of it in its parts."),
+    "ordered_parts": ("Ordered, parts", "parts", "Whole parts ordered (battalions of a brigade; blank: the "
+                      "capability is not counted in parts)."),
+    "provided_parts": ("Provided, parts", "parts", "Whole parts provided (blank: not counted in parts)."),
+    "parts": ("Parts", "parts", "Whole parts deployed (blank: the capability is not counted in parts)."),
     "gdp_musd": ("GDP", "money", "Gross domestic product in the year."),
     "spending_musd": ("Defence spending", "money", "Defence spending in the year."),
     "spending_pct_gdp": ("Defence spending", "pct_gdp", "Defence spending as a share of GDP."),
@@ -205,7 +219,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
                               "It holds while the floor (in M) is at least this (HiGHS ranging)."),
     "floor_valid_to_musd": ("Floor's marginal cost holds to", "money", "… and at most this."),
     "provided_by": ("Provided by", "text",
-                    "Members providing units, with their units, largest first ('at' a site: drawing sets there)."),
+                    "Members providing units, with their units (in parts where the capability is counted in "
+                    "parts: '34 battalions'), largest first ('at' a site: drawing sets there)."),
     "source": ("Source", "code", "Where the units start: 'home', or the code of the site whose equipment sets they draw."),
     "units": ("Units", "units", "Units of the member reaching the region in the scenario and year."),
     "arrival_day": ("Arrival day", "days",
@@ -280,12 +295,17 @@ HOW_TO_READ = {
     "Burden": "One row per member: spending and plan cost over the horizon (discounted), its share of "
     "the alliance total, and its fair share by the {key} key. Deviation above 0: pays more than "
     "its fair share. The chart compares burden share and fair share, largest first (its data right of the "
-    "table); a member that dwarfs all others is named in its title instead of drawn.",
+    "table); a member that dwarfs all others is named in its title instead of drawn. Each member's bill "
+    "explained: what its spending added buys, what its top-ups reach, and why it pays more or less of the "
+    "plan's cost than its fair share (columns Buys and Why, on the sheet; the Overview prints the largest).",
     "Spending": "One row per member and year, the base year {base} first: spending against GDP and the "
     "pact's targets. 'Below floor' above 0: spending missing below the floor. Right of the table: "
     "spending as % of GDP per member and year (printed) and a chart of the largest spenders' paths.",
     "Capabilities": "One row per member, capability and year: units existing, ordered, newly in "
-    "service, in stock and assigned to requirements, and their costs in that year (not discounted).",
+    "service, in stock and assigned to requirements, and their costs in that year (not discounted). "
+    "Units are the capability's own (column Unit): a capability counted in parts shows its figures as "
+    "fractions in its parts (3 2/3 brigades of 3 battalions) and the whole parts ordered beside them. "
+    "Figures of different capabilities are never added.",
     "Coverage": "One row per scenario and requirement (capability, region, year): units required, "
     "provided within the warning time and short, who provides them, and the marginal cost of one "
     "more unit in real money; where a requirement is short, that next unit would be short too, so its "
@@ -354,29 +374,37 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     set_print(summary, title_rows=None)
 
     ws = wb.create_sheet("Burden")
-    write_result_table(ws, results.burden, cur, BURDEN_LABELS)
-    _burden_chart(ws, results.burden)
+    burden = burden_with_bills(results)
+    write_result_table(ws, burden, cur, BURDEN_LABELS)
+    _burden_chart(ws, burden, printed=len(results.burden.columns))
 
     ws = wb.create_sheet("Spending")
     write_result_table(ws, results.spending, cur)
     _spending_chart(ws, results)
 
+    gran = granularity(results.data)
     ws = wb.create_sheet("Capabilities")
-    write_result_table(ws, results.capabilities, cur)
-    _largest_orders(ws, results.capabilities, cur)
+    capabilities = with_unit(results.capabilities, gran)
+    write_result_table(ws, capabilities, cur)
+    unit_formats(ws, capabilities, gran)
+    _largest_orders(ws, capabilities, cur, gran)
 
     ws = wb.create_sheet("Coverage")
-    write_result_table(ws, results.coverage, cur)
-    _coverage_chart(ws, results.coverage, results.data.last_year)
+    coverage = with_unit(results.coverage, gran)
+    write_result_table(ws, coverage, cur)
+    unit_formats(ws, coverage, gran)
+    _coverage_chart(ws, coverage, results.data.last_year)
 
     ws = wb.create_sheet("Scenarios")
     write_scenarios(ws, results.scenarios, cur)
 
     ws = wb.create_sheet("Deployment")
-    write_result_table(ws, results.deployment, cur)
+    deployment = with_unit(results.deployment, gran)
+    write_result_table(ws, deployment, cur)
+    unit_formats(ws, deployment, gran)
     if results.deployment.empty:
         safe_text(ws.cell(row=3, column=1), NO_DEPLOYMENT)
-    _deployment_chart(ws, results.deployment)
+    _deployment_chart(ws, deployment)
 
     ws = wb.create_sheet("Sites")
     write_sites(ws, results.sites, results.site_stocks, cur)
@@ -396,6 +424,50 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
         options["areas"] = printing.merge_side_by_side(sheet, options["areas"])
         printing.setup_page(sheet, results.data.name, **options)
     return wb
+
+
+def burden_with_bills(results: PlanResults) -> pd.DataFrame:
+    """Burden with each member's bill explained (planner.bills.member_bills): what it buys, why."""
+    bills = results.bills[["member", "buys", "reason"]]
+    return results.burden.merge(bills, on="member", how="left", sort=False)
+
+
+def with_unit(df: pd.DataFrame, gran: pd.DataFrame) -> pd.DataFrame:
+    """`df` with, after its capability column, the capability's unit in words ('brigade of 3
+    battalions') and, after each count of units ordered or deployed, the whole parts in it
+    (planner.units): figures stay in units, so that Excel sums them per capability."""
+    if df.empty or "capability" not in df:
+        return df
+    p = df["capability"].map(dict(zip(gran["capability"], gran["parts_per_unit"])))
+    out = df.copy()
+    out.insert(out.columns.get_loc("capability") + 1, "unit",
+               df["capability"].map({c: unit_label(c, gran) for c in gran["capability"]}))
+    for column in PARTS_OF:
+        if column in out:
+            parts = (df[column] * p + 0.5).apply(np.floor).astype("Int64")
+            out.insert(out.columns.get_loc(column) + 1, PARTS_OF[column], parts.where(p.notna()))
+    return out
+
+
+PARTS_OF = {"ordered_units": "ordered_parts", "provided_units": "provided_parts", "units": "parts"}
+
+
+def unit_formats(ws: Worksheet, df: pd.DataFrame, gran: pd.DataFrame, header_row: int = 1) -> None:
+    """Show each row's units in its capability's parts: '3 2/3' for a brigade of three
+    battalions, '4' for whole units (planner.units.number_format)."""
+    if df.empty or "capability" not in df:
+        return
+    columns = [j for j, c in enumerate(df.columns, start=1)
+               if c in COLUMNS and COLUMNS[c][1] == "units" and not c.startswith("marginal")]
+    formats = {c: number_format(c, gran) for c in gran["capability"]}
+    for i, c in enumerate(df["capability"], start=header_row + 1):
+        fmt = formats.get(c, UNITS)
+        if fmt == UNITS:
+            continue
+        for j in columns:
+            cell = ws.cell(row=i, column=j)
+            if cell.value is not None:
+                cell.number_format = fmt
 
 
 def set_print(ws: Worksheet, areas: Sequence[str] | None = None, note: str | None = None, **options: Any) -> None:
@@ -478,7 +550,7 @@ def side_column(df: pd.DataFrame) -> int:
 MAX_PRINTED_ORDERS = 30
 
 
-def _largest_orders(ws: Worksheet, capabilities: pd.DataFrame, cur: str) -> None:
+def _largest_orders(ws: Worksheet, capabilities: pd.DataFrame, cur: str, gran: pd.DataFrame | None = None) -> None:
     """The largest orders (rows of the Capabilities table), right of it: what its printed page shows."""
     if printed_whole(capabilities, ws) or capabilities.empty:
         set_print(ws)
@@ -486,11 +558,17 @@ def _largest_orders(ws: Worksheet, capabilities: pd.DataFrame, cur: str) -> None
     orders = capabilities[capabilities["ordered_units"] > SHORT_UNITS]
     top = orders.sort_values(["ordered_units", "acquisition_cost_musd"], ascending=False, kind="stable")
     top = top.head(MAX_PRINTED_ORDERS)
-    cols = ["member", "capability", "year", "ordered_units", "new_in_service_units", "acquisition_cost_musd"]
+    cols = [c for c in ("member", "capability", "unit", "year", "ordered_units", "ordered_parts",
+                        "new_in_service_units", "acquisition_cost_musd") if c in capabilities]
     col = side_column(capabilities)
     specs = [_column_spec(c, top[c], cur) for c in cols]
-    rows = [tuple(r) for r in top[cols].itertuples(index=False, name=None)]
+    rows = [tuple(None if v is pd.NA else v for v in r) for r in top[cols].itertuples(index=False, name=None)]
     last_col, last_row = side_block(ws, col, [h for h, _, _ in specs], rows, [f for _, _, f in specs])
+    if gran is not None:
+        for i, c in enumerate(top["capability"], start=2):
+            for j, name in enumerate(cols):
+                if name in ("ordered_units", "new_in_service_units"):
+                    ws.cell(row=i, column=col + j).number_format = number_format(c, gran)
     for j, (_, note, _) in enumerate(specs):
         ws.cell(row=1, column=col + j).comment = comment_for(note)
     text = (f"Printed: the {len(top)} largest orders (units ordered in a year, largest first) of the "
@@ -642,36 +720,38 @@ def _wrap_header(ws: Worksheet, row: int) -> None:
 
 
 TEXT_WRAP_WIDTH = 30  # characters: a longer text column wraps (printed pages stay readable)
+SENTENCES = {"buys": 60, "reason": 60}  # columns of sentences: this wide, not wrapped (rows stay one line)
 
 
 def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str], first_col: int = 1) -> None:
     """Width of each column: its longest value (numbers as their format shows them), or a third
     of its header (which wraps on up to three lines), whichever is wider; a text column longer
-    than TEXT_WRAP_WIDTH wraps its long cells.
+    than TEXT_WRAP_WIDTH wraps its long cells (SENTENCES: a fixed width, not wrapped).
 
     Columns only widen: a second table on the sheet keeps the first one readable."""
     for j, (column, header) in enumerate(zip(df.columns, headers), start=first_col):
         series = df[column]
         values = series.dropna()
         wrap = False
+        limit = math.inf if column in SENTENCES else TEXT_WRAP_WIDTH
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             longest = _number_width(values)
         elif len(values):
             longest = int(values.astype(str).str.len().max())
-            if longest > TEXT_WRAP_WIDTH:
-                longest, wrap = TEXT_WRAP_WIDTH, True
+            if longest > limit:
+                longest, wrap = limit, True
         else:
             longest = 0
-        width = max(min(max(longest, header_fit(header)) + 2, 50), 8)
+        width = SENTENCES.get(column) or max(min(max(longest, header_fit(header)) + 2, 50), 8)
         letter = get_column_letter(j)
         previous = ws.column_dimensions[letter].width if letter in ws.column_dimensions else 0
         ws.column_dimensions[letter].width = max(width, previous or 0)
         if wrap:
             aligned = Alignment(wrap_text=True)  # bottom, as the other cells of the row
             for (cell,) in ws.iter_rows(min_row=2, max_row=ws.max_row, min_col=j, max_col=j):
-                if isinstance(cell.value, str) and len(cell.value) > TEXT_WRAP_WIDTH:
+                if isinstance(cell.value, str) and len(cell.value) > limit:
                     cell.alignment = aligned
-                    lines = math.ceil(len(cell.value) * 0.95 / (TEXT_WRAP_WIDTH + 1))
+                    lines = math.ceil(len(cell.value) * 0.95 / (limit + 1))
                     dim = ws.row_dimensions[cell.row]
                     dim.height = max(dim.height or 15, 15 * lines)
 
@@ -798,9 +878,10 @@ def burden_chart_rows(burden: pd.DataFrame) -> tuple[str, list[tuple[str, float,
     return excel_text(title), rows
 
 
-def _burden_chart(ws: Worksheet, burden: pd.DataFrame) -> None:
+def _burden_chart(ws: Worksheet, burden: pd.DataFrame, printed: int | None = None) -> None:
     """Burden share against fair share per member, largest first, from a selection right of the
-    Burden table; the table and the chart print on pages of their own."""
+    Burden table; the table (its first `printed` columns: the sentences of Buys and Why stay on
+    the sheet, the Overview prints the largest bills) and the chart print on pages of their own."""
     if burden.empty:
         return
     title, rows = burden_chart_rows(burden)
@@ -821,7 +902,7 @@ def _burden_chart(ws: Worksheet, burden: pd.DataFrame) -> None:
     ws.add_chart(chart, f"{get_column_letter(last_col + 2)}2")
     _, _, c1, r1 = printing.chart_extent(ws, chart)
     c0 = printing.chart_extent(ws, chart)[0]  # the chart shows its data: the block itself is not printed
-    set_print(ws, [printing.area(1, 1, len(burden.columns), len(burden) + 1), printing.area(c0, 1, c1, r1)])
+    set_print(ws, [printing.area(1, 1, printed or len(burden.columns), len(burden) + 1), printing.area(c0, 1, c1, r1)])
 
 
 def spending_chart_rows(results: PlanResults) -> tuple[list[int], list[tuple]]:
@@ -1514,6 +1595,23 @@ RISES_SHOWN = 3  # member-years named on the Summary
 ORDERS_SHOWN = 4  # capabilities named per member-year
 
 
+def shortfall_rows(results: PlanResults, recourse: Any) -> list[tuple[str, Any, str, str | None]]:
+    """The Summary's shortfall rows, per capability in its own unit where more than one is
+    short (different capabilities are never added)."""
+    t, d = results.totals, results.data
+    over = " and every abstention set the plan guards against (the Coverage sheet's rows)" if recourse else ""
+    basis = recourse.basis if recourse is not None else "weighted by scenario probability"
+    probability = dict(zip(results.scenarios["scenario"], results.scenarios["probability_pct"] / 100))
+    by_cap = per_capability(results.coverage, probability, granularity(d))
+    if len(by_cap) > 1:
+        return [("Shortfall", shortfall_text(by_cap), f"per capability, in its unit, summed over scenarios{over}", None),
+                ("Expected shortfall", shortfall_text(by_cap, "expected_unit_years"), f"per capability, {basis}",
+                 None)]
+    unit = f"{by_cap.at[0, 'capability']} {by_cap.at[0, 'unit']}-years" if len(by_cap) else "unit-years"
+    return [("Shortfall", t.get("shortfall_unit_years"), f"{unit}, summed over scenarios{over}", UNITS),
+            ("Expected shortfall", t.get("expected_shortfall_unit_years"), f"{unit}, {basis}", UNITS)]
+
+
 def rises_row(results: PlanResults) -> tuple[str, Any, str, str | None]:
     """The Summary row saying what drives spending above a floor: the units bought that year."""
     d = results.data
@@ -1596,11 +1694,7 @@ def summary_rows(results: PlanResults, provenance: dict,
         ("Sites open", t.get("sites_open"), f"of {len(d.sites)} sites in the input", COUNT),
         ("Requirements", t.get("requirements"), "scenario × capability × region × year", COUNT),
         ("Requirements short", t.get("requirements_short"), "requirements not fully met", COUNT),
-        ("Shortfall", t.get("shortfall_unit_years"), "unit-years, summed over scenarios"
-         + (" and every abstention set the plan guards against (the Coverage sheet's rows)" if recourse else ""), UNITS),
-        ("Expected shortfall", t.get("expected_shortfall_unit_years"),
-         f"unit-years, {recourse.basis}" if recourse is not None else "unit-years, weighted by scenario probability",
-         UNITS),
+        *shortfall_rows(results, recourse),
         ("Spending below floors", t.get("below_floor_musd"),
          f"M {cur}, summed over {d.first_year}–{d.last_year}", MONEY),
         ("Equipment below floors", t.get("equipment_below_floor_musd"),
@@ -1657,6 +1751,9 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
             printing.wrap_rows(ws, [row], 2, SUMMARY_WIDTHS[1])
 
     row += 2
+    row = write_granularity(ws, row, granularity(d))
+
+    row += 2
     safe_text(ws.cell(row=row, column=1), "Provenance").font = SECTION_FONT
     keys = [k for k in PROVENANCE_LABELS if k in provenance]
     keys += [k for k in provenance if k not in PROVENANCE_LABELS and k != "run_seconds"]
@@ -1692,6 +1789,22 @@ def write_summary(ws: Worksheet, results: PlanResults, provenance: dict, warning
 
 
 SUMMARY_WIDTHS = (26, 24, 70)
+
+
+def write_granularity(ws: Worksheet, row: int, gran: pd.DataFrame) -> int:
+    """The capabilities' granularity (planner.units.granularity) from `row`: capability, unit,
+    how it is counted; returns the last row written."""
+    safe_text(ws.cell(row=row, column=1), "Capabilities: how each is counted").font = SECTION_FONT
+    row += 1
+    for j, h in enumerate(("Capability", "Unit", "Counted in"), start=1):
+        safe_text(ws.cell(row=row, column=j), h)
+    style_header(ws, row)
+    for r in gran.itertuples(index=False):
+        row += 1
+        safe_text(ws.cell(row=row, column=1), excel_text(r.capability))
+        safe_text(ws.cell(row=row, column=2), excel_text(r.unit))
+        safe_text(ws.cell(row=row, column=3), excel_text(f"{r.counted_in} ({r.name})"))
+    return row
 
 
 def _wrap_across(ws: Worksheet, row: int, first: int, last: int) -> None:

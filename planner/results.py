@@ -21,6 +21,8 @@ from models import PlanData
 from models.prepositioning import site_costs
 
 from . import money
+from .bills import member_bills
+from .units import granularity, in_words, provider_words
 from .schema import year_runs
 from .solve import SolveResult
 
@@ -121,6 +123,11 @@ class PlanResults:
     site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
     sensitivity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)))
+    bills: pd.DataFrame | None = None  # planner.bills.member_bills: each member's bill explained
+
+    def __post_init__(self) -> None:
+        if self.bills is None:
+            self.bills = member_bills(self.burden, self.spending, self.capabilities, self.deployment, self.data)
 
 
 def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:
@@ -433,13 +440,15 @@ def rises_above_floor(spending_table: pd.DataFrame, capabilities_table: pd.DataF
     """Member-years whose spending rises by more than RISE_PP of GDP to more than RISE_PP
     above its floor (a floor's own step is not such a rise), with what the member orders
     that year: acquisition_musd (M, that year's money: paid in full in the order year,
-    docs/model.md) and orders ('1 ARM_BDE, 0.667 MECH_BDE', dearest first); largest rise first."""
+    docs/model.md) and orders in the capability's own words ('ARM_BDE 3 battalions (1 brigade),
+    MECH_BDE 2 battalions', dearest first; planner.units.in_words); largest rise first."""
     plan = spending_table[spending_table["year"] >= data.first_year]
     floor = plan["target_min_pct_gdp"].fillna(0.0)
     rising = plan[(plan["change_pp"] > RISE_PP) & (plan["spending_pct_gdp"] > floor + RISE_PP)]
     bought = capabilities_table[capabilities_table["ordered_units"] > 1e-6] if len(capabilities_table) else capabilities_table
     by = {k: g.sort_values("acquisition_cost_musd", ascending=False, kind="stable")
           for k, g in bought.groupby(["member", "year"])} if len(bought) else {}
+    gran = granularity(data)
     records = []
     for row in rising.itertuples(index=False):
         orders = by.get((row.member, row.year))
@@ -447,7 +456,7 @@ def rises_above_floor(spending_table: pd.DataFrame, capabilities_table: pd.DataF
             row.member, int(row.year), float(row.change_pp), float(row.spending_pct_gdp),
             float(row.target_min_pct_gdp) if pd.notna(row.target_min_pct_gdp) else np.nan,
             float(orders["acquisition_cost_musd"].sum()) if orders is not None else 0.0,
-            ", ".join(f"{u:.3g} {c}" for c, u in zip(orders["capability"], orders["ordered_units"]))
+            ", ".join(f"{c} {in_words(u, c, gran)}" for c, u in zip(orders["capability"], orders["ordered_units"]))
             if orders is not None else "",
         ))
     frame = pd.DataFrame(records, columns=list(RISE_COLUMNS))
@@ -619,6 +628,7 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
     for (m, k, c, r, t, s), v in flows.draw:
         by[c, r, t, s].append((f"{m} at {k}", v))
     short = _values(model.shortfall)
+    gran = granularity(data)
     records = []
     for (c, r, t, s), q in ix.requirement.items():
         providers = sorted(by[c, r, t, s], key=lambda p: -p[1])
@@ -630,7 +640,7 @@ def coverage(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         cost, weight = split_marginal(value, missing, ix.probability[s] * data.shortfall_penalty)
         records.append((
             s, c, r, t, q, sum(v for _, v in providers), missing, cost, weight, _finite(low), _finite(high),
-            "; ".join(f"{m} {v:.4g}" for m, v in providers),
+            "; ".join(f"{m} {provider_words(v, c, gran)}" for m, v in providers),
         ))
     return pd.DataFrame(records, columns=list(COVERAGE_COLUMNS))
 

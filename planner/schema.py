@@ -435,6 +435,13 @@ CAPABILITIES = Sheet(
             minimum=1,
             maximum=100,
         ),
+        Column(
+            "part_name",
+            "text",
+            "Name of one part of a unit counted in parts (battalion), used by the report to "
+            "state orders and deployments in the capability's own words ('2 battalions'). "
+            "Blank: 'part'.",
+        ),
     ),
 )
 

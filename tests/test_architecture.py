@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"planner.load"},  # read → validate → assemble
     {"planner.highs", "planner.highs.compile", "planner.highs.model", "planner.highs.conflicts", "planner.highs.dense"},
     {"planner.solve"},
+    {"planner.units", "planner.bills"},  # figures in words: units in parts, each member's bill
     {"planner.results"},
     {"planner.overview", "planner.report", "planner.template"},
     {"planner.analyses"},  # every planner.analyses.* module

@@ -234,7 +234,8 @@ def test_the_summary_says_rises_above_a_floor_pay_for_units_bought_that_year(tmp
     data = tutorial_data()
     _, results = solved(data)
     rises = rises_above_floor(results.spending, results.capabilities, data)
-    assert rises[["member", "year", "orders"]].values.tolist() == [["ARL", 2025, "1 SQN"], ["BOR", 2025, "1 BDE"]]
+    assert rises[["member", "year", "orders"]].values.tolist() == [["ARL", 2025, "SQN 1 squadron"],
+                                                                  ["BOR", 2025, "BDE 1 brigade"]]
     assert rises["change_pp"].tolist() == pytest.approx([1.2, 0.7])
     assert rises["acquisition_musd"].tolist() == pytest.approx([10.0, 2.5])
     path = write_report(results, tmp_path / "r.xlsx", {"input_file": "x"}, [])
@@ -242,7 +243,7 @@ def test_the_summary_says_rises_above_a_floor_pay_for_units_bought_that_year(tmp
     count, text = rows["Rises above a floor"]
     assert count == 2
     assert "paid in full in the year it is ordered" in text
-    assert "ARL 2025 +1.20 pp to 3.20 % (floor 1.50 %): buys 1 SQN for 10 M USD; BOR 2025 +0.70 pp" in text
+    assert "ARL 2025 +1.20 pp to 3.20 % (floor 1.50 %): buys SQN 1 squadron for 10 M USD; BOR 2025 +0.70 pp" in text
 
 
 def reaches(data) -> dict[str, str]:

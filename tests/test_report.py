@@ -125,7 +125,7 @@ def _book(request, which: str):
 
 def _expected(value):
     """What a result value reads back as."""
-    if value is None or (np.isscalar(value) and pd.isna(value)) or value == "":
+    if value is None or value is pd.NA or (np.isscalar(value) and pd.isna(value)) or value == "":
         return None
     if isinstance(value, (float, np.floating)) and math.isinf(value):
         return "inf" if value > 0 else "-inf"
@@ -138,6 +138,19 @@ def _expected(value):
 
 def _table(ws, n_rows: int, n_cols: int) -> list[tuple]:
     return list(ws.iter_rows(min_row=2, max_row=n_rows + 1, max_col=n_cols, values_only=True))
+
+
+def written_table(results, sheet: str) -> pd.DataFrame:
+    """The table a sheet holds: the result table, with each member's bill explained (Burden)
+    and the capability's unit and whole parts (Capabilities, Coverage, Deployment)."""
+    from planner.units import granularity
+
+    df = getattr(results, TABLES.get(sheet, "sites"))
+    if sheet == "Burden":
+        return report.burden_with_bills(results)
+    if sheet in ("Capabilities", "Coverage", "Deployment"):
+        return report.with_unit(df, granularity(results.data))
+    return df
 
 
 def _check_table(ws, df, header_row: int = 1) -> None:
@@ -167,7 +180,7 @@ def test_sheet_order(request, which):
 @pytest.mark.parametrize("sheet", [*TABLES, "Sites"])
 def test_tables_round_trip(request, which, sheet):
     results, book = _book(request, which)
-    df = getattr(results, TABLES.get(sheet, "sites"))
+    df = written_table(results, sheet)
     if df.empty:
         return  # an empty Sites table: test_sites_sheet_without_sites
     ws = book[sheet]
@@ -248,9 +261,9 @@ def test_readable_headers(report_book):
     assert "Common-funding share (%)" in burden and "Common-funded cost, discounted (M USD)" in burden
     spending = [c.value for c in report_book["Spending"][1]]
     assert "Defence spending (% of GDP)" in spending
-    deployment = [c.value for c in report_book["Deployment"][1]][:10]  # the chart's data follow, right of it
-    assert deployment == ["Scenario", "Member", "Capability", "Region", "Year", "Source", "Units (units)",
-                          "Arrival day (days)", "Warning time (days)", "Transit cost (M USD)"]
+    deployment = [c.value for c in report_book["Deployment"][1]][:12]  # the chart's data follow, right of it
+    assert deployment == ["Scenario", "Member", "Capability", "Unit", "Region", "Year", "Source", "Units (units)",
+                          "Parts", "Arrival day (days)", "Warning time (days)", "Transit cost (M USD)"]
     assert report_book["Coverage"]["A1"].value == "Scenario"
     scenarios = [c.value for c in report_book["Scenarios"][1]]
     assert scenarios == ["Scenario", "Name", "Probability (%)", "Warning time (days)", "Required (unit-years)",
@@ -447,9 +460,9 @@ def test_deployment_chart(sites_book, sites_results):
         assert max(xs[label]) <= min(xs[f"{sc} warning time"])
     assert xs["S3 (no warning limit)"] == pytest.approx([2.0])
     # the chart data sit right of the Deployment table (printed with the chart), not inside it
-    assert ws.auto_filter.ref == f"A1:J{len(dep) + 1}"
+    assert ws.auto_filter.ref == f"A1:L{len(dep) + 1}"  # with the capability's unit and the parts deployed
     first_col = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[0]
-    assert first_col > len(dep.columns) + 1
+    assert first_col > len(dep.columns) + 2 + 1
 
 
 def test_arrival_chart_log_scale():
