@@ -158,8 +158,8 @@ def _check_table(ws, df, header_row: int = 1) -> None:
 def test_sheet_order(request, which):
     _, book = _book(request, which)
     assert tuple(book.sheetnames) == SHEETS
-    assert SHEETS == ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios",
-                      "Deployment", "Sites", "Robustness", "Sensitivity")
+    assert SHEETS == ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Provider changes",
+                      "Scenarios", "Deployment", "Sites", "Robustness", "Sensitivity")
     assert all(len(name) <= 31 for name in book.sheetnames)
 
 
