@@ -305,7 +305,7 @@ def test_charts(request, which):
     _, book = _book(request, which)
     counts = {ws.title: len(ws._charts) for ws in book}
     assert counts == {"Overview": 0, "Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
-                      "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0,
+                      "Provider changes": 0, "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0,
                       "Sensitivity": 0}
     for ws in book:
         for chart in ws._charts:
