@@ -1589,8 +1589,7 @@ def standing_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]
         done = ("applied" if t.get("tie_rule_applied") else "the first plan kept: the second solve found none better")
         rows.append(("Tie rule: cost in real money", t["tie_rule_money_musd"],
                      f"M {cur}: among plans within {TIE_SLACK:g} of the optimum (relative), the one whose providers "
-                     f"change least, acquisitions kept (a second solve, {t.get('tie_rule_status')}, "
-                     f"{t.get('tie_rule_seconds', 0.0):.1f} s; {done}); units moved between years "
+                     f"change least, acquisitions kept (a second solve, {t.get('tie_rule_status')}; {done}); units moved between years "
                      f"{t.get('tie_rule_changes_before_units', 0.0):,.0f} → {t.get('tie_rule_changes_after_units', 0.0):,.0f}. "
                      "docs/model.md, Standing commitments", MONEY))
     return rows
