@@ -1586,7 +1586,8 @@ def standing_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]
              f"({t.get('provider_changes_steady_pct', 0.0):.1f} %): the members providing change; "
              f"{t.get('provider_changes', 0):,} changes in all, each with its reason on the Provider changes sheet", COUNT)]
     if "tie_rule_money_musd" in t:
-        done = ("applied" if t.get("tie_rule_applied") else "the first plan kept: the second solve found none better")
+        done = ("applied" if t.get("tie_rule_applied") else "no provider changes to remove"
+                if t.get("tie_rule_status") == "not needed" else "the first plan kept: the second solve found none better")
         rows.append(("Tie rule: cost in real money", t["tie_rule_money_musd"],
                      f"M {cur}: among plans within {TIE_SLACK:g} of the optimum (relative), the one whose providers "
                      f"change least, acquisitions kept (a second solve, {t.get('tie_rule_status')}; {done}); units moved between years "
