@@ -37,6 +37,7 @@ from models.build import TIE_BREAK
 
 from . import money, printing
 from .overview import write_overview
+from .standing import TIE_SLACK
 from .results import RISE_PP, PlanChecks, PlanResults, rises_above_floor, spending_paths
 from .paths import REPORT_CATEGORY
 from .units import GRANULARITY_COLUMNS, granularity, number_format, per_capability, shortfall_text, unit_label
@@ -55,8 +56,8 @@ from .xlsx import (
     write_header,
 )
 
-SHEETS = ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios", "Deployment", "Sites",
-          "Robustness", "Sensitivity")
+SHEETS = ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Provider changes", "Scenarios",
+          "Deployment", "Sites", "Robustness", "Sensitivity")
 
 MONEY = "#,##0.0"
 SHARE = "0.00"
@@ -88,6 +89,7 @@ LOG_SCALE_RATIO = 100  # the arrival chart's units axis is logarithmic when max 
 NO_SITES = "No pre-positioning sites in this plan: the input workbook lists none."
 NO_SETS = "None: no member keeps equipment sets at any site."
 NO_DEPLOYMENT = "No units are deployed in any scenario."
+NO_PROVIDER_CHANGES = "No requirement changes its providing members from one year to the next."
 SHORT_UNITS = 1e-6  # a requirement is short when its shortfall exceeds this (as in results.totals)
 
 
@@ -218,6 +220,16 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "floor_valid_from_musd": ("Floor's marginal cost holds from", "money",
                               "It holds while the floor (in M) is at least this (HiGHS ranging)."),
     "floor_valid_to_musd": ("Floor's marginal cost holds to", "money", "… and at most this."),
+    "required_before_units": ("Required the year before", "units",
+                              "Units the same requirement asked for in the scenario the year before."),
+    "providers_before": ("Provided by, the year before", "text",
+                         "Members providing the year before, with their units (home and drawn sets together)."),
+    "providers": ("Provided by", "text", "Members providing this year, with their units (home and drawn sets together)."),
+    "reason": ("Why the providers change", "text",
+               "The first that applies: requirement changed; member joins or leaves; units retire or arrive (a "
+               "provider's units of the capability change in number: retirements, or deliveries of the plan's orders); "
+               "requirement elsewhere changed (the capability's requirement in another region); forced by costs "
+               "(none of these: the tie rule found no plan as cheap that keeps them). docs/model.md, Standing commitments."),
     "provided_by": ("Provided by", "text",
                     "Members providing units, with their units (in parts where the capability is counted in "
                     "parts: '34 battalions'), largest first ('at' a site: drawing sets there)."),
@@ -394,6 +406,11 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     write_result_table(ws, coverage, cur)
     unit_formats(ws, coverage, gran)
     _coverage_chart(ws, coverage, results.data.last_year)
+
+    ws = wb.create_sheet("Provider changes")
+    write_result_table(ws, results.provider_changes, cur)
+    if results.provider_changes.empty:
+        safe_text(ws.cell(row=3, column=1), NO_PROVIDER_CHANGES)
 
     ws = wb.create_sheet("Scenarios")
     write_scenarios(ws, results.scenarios, cur)
@@ -1658,6 +1675,25 @@ def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
     return rows
 
 
+def standing_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
+    """Summary rows on standing commitments: how often providers change with an unchanged
+    requirement, and what the tie rule's second solve did and cost in real money."""
+    t, cur = results.totals, results.data.currency
+    rows = [("Provider changes", t.get("provider_changes_steady"),
+             f"of {t.get('steady_pairs', 0):,} pairs of consecutive years of a requirement that does not change "
+             f"({t.get('provider_changes_steady_pct', 0.0):.1f} %): the members providing change; "
+             f"{t.get('provider_changes', 0):,} changes in all, each with its reason on the Provider changes sheet", COUNT)]
+    if "tie_rule_money_musd" in t:
+        done = ("applied" if t.get("tie_rule_applied") else "no provider changes to remove"
+                if t.get("tie_rule_status") == "not needed" else "the first plan kept: the second solve found none better")
+        rows.append(("Tie rule: cost in real money", t["tie_rule_money_musd"],
+                     f"M {cur}: among plans within {TIE_SLACK:g} of the optimum (relative), the one whose providers "
+                     f"change least, acquisitions kept (a second solve, {t.get('tie_rule_status')}; {done}); units moved between years "
+                     f"{t.get('tie_rule_changes_before_units', 0.0):,.0f} → {t.get('tie_rule_changes_after_units', 0.0):,.0f}. "
+                     "docs/model.md, Standing commitments", MONEY))
+    return rows
+
+
 def summary_rows(results: PlanResults, provenance: dict,
                  checks: PlanChecks | None = None) -> list[tuple[str, Any, str, str | None]]:
     """(item, value, unit, number format) of the key figures."""
@@ -1702,6 +1738,7 @@ def summary_rows(results: PlanResults, provenance: dict,
          MONEY),
         ("Top-ups, discounted", t.get("topup_musd"),
          f"M {cur}, {d.first_year}–{d.last_year} discounted to {d.first_year}: Burden's top-ups summed", MONEY),
+        *standing_rows(results),
         *paths_rows(results),
         ("Solver", f"{s.solver} {s.solver_version}", f"{'MIP' if s.is_mip else 'LP'} problem", None),
         ("MIP gap", t.get("mip_gap"), "relative gap between the objective and its proven bound", FRACTION_PCT),

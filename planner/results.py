@@ -94,6 +94,15 @@ SENSITIVITY = {  # constraint -> (unit of the dual, meaning); duals per M of rig
     "fair_share_ceiling": ("M of plan cost per M of burden", "1 M more of burden allowed above the band's ceiling"),
 }
 SITE_STOCK_COLUMNS = ("site", "member", "capability", "sets", "set_cost_musd", "storage_cost_musd_per_year")
+PROVIDER_CHANGE_COLUMNS = (
+    "scenario", "capability", "region", "year", "required_before_units", "required_units",
+    "providers_before", "providers", "reason",
+)
+REQUIREMENT_CHANGED = "requirement changed"
+MEMBERSHIP_CHANGED = "member joins or leaves"
+STOCK_CHANGED = "units retire or arrive"
+ELSEWHERE_CHANGED = "requirement elsewhere changed"
+FORCED_BY_COSTS = "forced by costs"
 
 
 @dataclass
@@ -122,6 +131,7 @@ class PlanResults:
     sites: pd.DataFrame
     site_stocks: pd.DataFrame
     totals: dict[str, float] = field(default_factory=dict)
+    provider_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PROVIDER_CHANGE_COLUMNS)))
     sensitivity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)))
     bills: pd.DataFrame | None = None  # planner.bills.member_bills: each member's bill explained
 
@@ -137,20 +147,24 @@ def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> Pl
     coverage_table = coverage(model, data, solved.duals, solved.ranges, flows)
     burden_table = explain_topups(burden(model, data), spending_table, model.index.discount,
                                   topup_reasons(model, data))
+    capabilities_table = capabilities(model, data, flows)
+    changes_table = provider_changes(model, data, flows, capabilities_table)
     return PlanResults(
         data=data,
         solve=solved,
         burden=zero_noise(burden_table),
         spending=zero_noise(spending_table),
-        capabilities=zero_noise(capabilities(model, data, flows)),
+        capabilities=zero_noise(capabilities_table),
         coverage=zero_noise(coverage_table),
         deployment=zero_noise(deployment(model, data, flows)),
         scenarios=zero_noise(scenarios(model, data, coverage_table)),
         sites=zero_noise(sites(model, data)),
         site_stocks=zero_noise(site_stocks(model, data)),
         totals=zero_noise_figures({**totals(model, data, coverage_table, spending_table, burden_table),
-                                   **solve_gap(solved)}),
+                                   **solve_gap(solved), **standing_figures(model, changes_table),
+                                   **tie_rule_figures(solved)}),
         sensitivity=zero_noise(sensitivity(model, solved.duals, solved.ranges)),
+        provider_changes=zero_noise(changes_table),
     )
 
 
@@ -681,3 +695,101 @@ def totals(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFram
         "topup_musd": float(burden_table["topup_musd"].sum()),  # discounted: Burden's top-ups summed
     }
 
+
+
+
+
+def providers_by_cell(flows: Flows) -> dict[tuple, dict[str, float]]:
+    """(c, r, t, s) -> {member: units it provides, from home and by drawing sets} above TOLERANCE."""
+    by: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (m, c, r, t, s), v in flows.assign:
+        by[c, r, t, s][m] += v
+    for (m, _k, c, r, t, s), v in flows.draw:
+        by[c, r, t, s][m] += v
+    return {cell: {m: v for m, v in units.items() if v > TOLERANCE} for cell, units in by.items()}
+
+
+def consecutive_cells(model: pyo.ConcreteModel) -> list[tuple[tuple, tuple]]:
+    """Pairs (cell in t⁻, cell in t) of a requirement (c, r, s) in two consecutive years."""
+    ix = model.index
+    previous = dict(zip(ix.years[1:], ix.years[:-1]))
+    return [((c, r, previous[t], s), (c, r, t, s)) for (c, r, t, s) in ix.requirement
+            if t in previous and (c, r, previous[t], s) in ix.requirement]
+
+
+def provider_changes(model: pyo.ConcreteModel, data: PlanData, flows: Flows,
+                     capabilities_table: pd.DataFrame) -> pd.DataFrame:
+    """Each requirement cell whose set of providing members differs from the year before, with
+    the first reason that applies (docs/model.md, Standing commitments): the requirement
+    changed; a member that starts or stops providing joins or leaves the pact; a member
+    providing in either year has more or fewer units of the capability (retirements of
+    existing units, deliveries of the plan's orders, which the tie rule keeps); the capability's
+    requirement changed in another region of the scenario; else it is forced by costs."""
+    q = model.index.requirement
+    by = providers_by_cell(flows)
+    stock = {(m, c, t): v for m, c, t, v in zip(capabilities_table["member"], capabilities_table["capability"],
+                                                 capabilities_table["year"], capabilities_table["stock_units"])}
+    regions: dict[tuple[str, str], set[str]] = defaultdict(set)  # (c, s) -> regions that require c
+    for (c, r, _t, s) in q:
+        regions[c, s].add(r)
+
+    def moved_elsewhere(c: str, r: str, t0: int, t: int, s: str) -> bool:
+        return any(_changed(q.get((c, r2, t0, s), 0.0), q.get((c, r2, t, s), 0.0)) for r2 in regions[c, s] - {r})
+
+    records = []
+    for before, now in consecutive_cells(model):
+        was, gives = by.get(before, {}), by.get(now, {})
+        if set(was) == set(gives):
+            continue
+        c, r, t, s = now
+        t0 = before[2]
+        switched = sorted(set(was) ^ set(gives))
+        joins = [m for m in switched if data.is_active(m, t0) != data.is_active(m, t)]
+        stocks = [f"{m} {stock.get((m, c, t0), 0.0):.4g} → {stock.get((m, c, t), 0.0):.4g}" for m in sorted({*was, *gives})
+                  if _changed(stock.get((m, c, t0), 0.0), stock.get((m, c, t), 0.0))]
+        if _changed(q[before], q[now]):
+            reason = f"{REQUIREMENT_CHANGED} ({q[before]:.4g} → {q[now]:.4g})"
+        elif joins:
+            reason = f"{MEMBERSHIP_CHANGED} ({', '.join(joins)})"
+        elif stocks:
+            reason = f"{STOCK_CHANGED} ({'; '.join(stocks)} units of {c})"
+        elif moved_elsewhere(c, r, t0, t, s):
+            reason = f"{ELSEWHERE_CHANGED} ({c} in another region)"
+        else:
+            reason = FORCED_BY_COSTS
+        records.append((s, c, r, t, q[before], q[now], _listing(was), _listing(gives), reason))
+    return pd.DataFrame(records, columns=list(PROVIDER_CHANGE_COLUMNS))
+
+
+def _changed(a: float, b: float) -> bool:
+    """Do two amounts (units) differ by more than the solver's rounding?"""
+    return abs(a - b) > TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def _listing(units: Mapping[str, float]) -> str:
+    """'AUS 3; USA 2': members by units provided, largest first."""
+    return "; ".join(f"{m} {v:.4g}" for m, v in sorted(units.items(), key=lambda p: (-p[1], p[0])))
+
+
+def standing_figures(model: pyo.ConcreteModel, changes_table: pd.DataFrame) -> dict[str, float]:
+    """How steady the plan's commitments are: of the consecutive year pairs of requirement cells
+    whose requirement is unchanged (`steady_pairs`), in how many the set of providing members
+    changes (`provider_changes_steady`, and as a share, `provider_changes_steady_pct`);
+    `provider_changes` counts every change, the requirement's own included."""
+    q = model.index.requirement
+    steady = sum(1 for before, now in consecutive_cells(model) if not _changed(q[before], q[now]))
+    changed = int((~changes_table["reason"].str.startswith(REQUIREMENT_CHANGED)).sum()) if len(changes_table) else 0
+    return {"steady_pairs": steady, "provider_changes_steady": changed,
+            "provider_changes_steady_pct": 100.0 * changed / steady if steady else 0.0,
+            "provider_changes": int(len(changes_table))}
+
+
+def tie_rule_figures(solved: SolveResult) -> dict[str, Any]:
+    """The tie rule's second solve (planner.standing): what it cost in real money (M), the
+    provider changes (units, Σ |P_t − P_t⁻|) before and after it, its status and time."""
+    st = getattr(solved, "standing", None)
+    if st is None:
+        return {}
+    return {"tie_rule_money_musd": st.money_musd, "tie_rule_changes_before_units": st.changes_before_units,
+            "tie_rule_changes_after_units": st.changes_after_units, "tie_rule_status": st.status,
+            "tie_rule_applied": st.applied, "tie_rule_seconds": st.seconds}

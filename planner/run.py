@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .options import check_scheduler, check_solver
 from .paths import check_output
 from .results import PlanChecks, PlanResults, extract, zero_noise_figures
 from .solve import SolveOptions, SolveResult, check_installed, is_plan, solve
+from .standing import hold_standing
 from .validate import Issue
 
 if TYPE_CHECKING:
@@ -175,6 +177,10 @@ def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
         say(f"Solving with {options.solver}")
         solved = solve(model, options)
         lap("solve")
+        if solved.highs is not None and is_plan(solved.status, solved.has_solution):
+            say("Among plans of the same cost: the one whose providers change least (a second solve)")
+            settle_standing(solved, options)
+            lap("standing")
         plan_data = data
     say("Extracting results")
     usable = solved is not None and is_plan(solved.status, solved.has_solution)
@@ -183,6 +189,18 @@ def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
         results.totals.update(zero_noise_figures(recourse.totals()))
     lap("extract")
     return model, solved, results, recourse
+
+
+def settle_standing(solved: SolveResult, options: SolveOptions) -> None:
+    """The tie rule's second solve on the solved plan (planner.standing): the plan loaded is
+    the one with the fewest provider changes within tolerance of the optimum; `solved` gets
+    its outcome, objective and gap (against the first solve's proven bound)."""
+    standing = hold_standing(solved.highs, options.time_limit_s, solved.seconds)
+    solved.standing = standing
+    if standing.applied:
+        solved.objective = standing.objective_after
+        if solved.is_mip and solved.bound is not None and math.isfinite(solved.bound):
+            solved.gap = abs(solved.objective - solved.bound) / max(1e-10, abs(solved.objective))
 
 
 @dataclass

@@ -54,6 +54,7 @@ class SolveResult:
     message: str = ""
     highs: HighsModel | None = field(default=None, repr=False, compare=False)  # HiGHS's copy, to re-solve
     work: int | None = None  # HiGHS's branch-and-bound nodes (MIP) or simplex iterations (LP) of the solve
+    standing: Any = None  # planner.standing.Standing: the tie rule's second solve, when run
 
     @property
     def optimal(self) -> bool:

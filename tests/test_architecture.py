@@ -19,7 +19,7 @@ LAYERS: list[set[str]] = [
     {"planner.assemble"},
     {"planner.load"},  # read → validate → assemble
     {"planner.highs", "planner.highs.compile", "planner.highs.model", "planner.highs.conflicts", "planner.highs.dense"},
-    {"planner.solve"},
+    {"planner.solve", "planner.standing"},  # the plan's solve, then its tie rule
     {"planner.units", "planner.bills"},  # figures in words: units in parts, each member's bill
     {"planner.results"},
     {"planner.overview", "planner.report", "planner.template"},

@@ -171,8 +171,8 @@ def _check_table(ws, df, header_row: int = 1) -> None:
 def test_sheet_order(request, which):
     _, book = _book(request, which)
     assert tuple(book.sheetnames) == SHEETS
-    assert SHEETS == ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Scenarios",
-                      "Deployment", "Sites", "Robustness", "Sensitivity")
+    assert SHEETS == ("Overview", "Summary", "Burden", "Spending", "Capabilities", "Coverage", "Provider changes",
+                      "Scenarios", "Deployment", "Sites", "Robustness", "Sensitivity")
     assert all(len(name) <= 31 for name in book.sheetnames)
 
 
@@ -318,7 +318,7 @@ def test_charts(request, which):
     _, book = _book(request, which)
     counts = {ws.title: len(ws._charts) for ws in book}
     assert counts == {"Overview": 0, "Summary": 0, "Burden": 1, "Spending": 1, "Capabilities": 0, "Coverage": 1,
-                      "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0,
+                      "Provider changes": 0, "Scenarios": 1, "Deployment": 1, "Sites": 1 if which == "sites" else 0, "Robustness": 0,
                       "Sensitivity": 0}
     for ws in book:
         for chart in ws._charts:

@@ -286,6 +286,27 @@ class HighsModel:
         self._record(remove)
         return added
 
+    def add_columns(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        """Append continuous columns lower ≤ x ≤ upper, in no row and with no cost (rows and
+        costs are added after); they are deleted when the block ends. Returns their indices."""
+        first = self.highs.getNumCol()
+        lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+        n = len(lower)
+        self.highs.addVars(n, lower, upper)
+        added = np.arange(first, first + n, dtype=np.int32)
+        self._col_lower = np.concatenate([self._col_lower, lower])
+        self._col_upper = np.concatenate([self._col_upper, upper])
+        self._cost = np.concatenate([self._cost, np.zeros(n)])
+        self._integrality = np.concatenate([self._integrality, np.zeros(n, dtype=np.uint8)])
+
+        def remove() -> None:
+            self.highs.deleteCols(n, added)
+            self._col_lower, self._col_upper = self._col_lower[:first], self._col_upper[:first]
+            self._cost, self._integrality = self._cost[:first], self._integrality[:first]
+
+        self._record(remove)
+        return added
+
     def objective_row(self) -> tuple[np.ndarray, np.ndarray, float]:
         """The objective as (columns, costs, constant): cost = Σ costs · x[columns] + constant."""
         cols = np.flatnonzero(self._cost).astype(np.int32)
@@ -306,6 +327,13 @@ class HighsModel:
         before, after = old[changed].copy(), new[changed].copy()
         self._record(lambda: put(before))
         put(after)
+
+    def set_offset(self, offset: float) -> None:
+        """The objective's constant (a second objective of its own needs none: a MIP's relative
+        gap is measured on the objective with it); undone with the block."""
+        old = float(self.highs.getObjectiveOffset()[1])
+        self._record(lambda: self.highs.changeObjectiveOffset(old))
+        self.highs.changeObjectiveOffset(float(offset))
 
     def relax_integrality(self, variables: Iterable[Any] | None = None) -> None:
         """These integer columns (all when None) continuous: the LP relaxation, the fixed LP,
@@ -399,6 +427,10 @@ class HighsModel:
         own = float(self._cost @ x) + float(self.highs.getObjectiveOffset()[1])
         reported = float(info.objective_function_value)
         return abs(own - reported) <= 1e-7 * max(1.0, abs(reported))
+
+    def integer_columns(self) -> np.ndarray:
+        """The integer columns, as they stand now."""
+        return self._integer_cols()
 
     def _integer_cols(self) -> np.ndarray:
         return np.flatnonzero(self._integrality != 0).astype(np.int32)
