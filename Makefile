@@ -40,7 +40,7 @@ lock:  ## pin every package (transitive ones and the build backend) to its newes
 	test -d $(TOOLS) || $(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --upgrade uv
 	printf 'setuptools>=68\n' | $(TOOLS)/bin/uv pip compile pyproject.toml - --extra test \
-	  --python-version 3.11 --no-header --output-file $(LOCK) --quiet
+	  --python-version 3.11 --no-header --upgrade --output-file $(LOCK) --quiet
 	sed -i '1i # Every package the planner and its tests install, pinned: `make lock` writes it (uv pip compile),\n# `make test-latest` runs the suite against the newest releases. Do not edit by hand.' $(LOCK)
 
 verify: $(STAMP)  ## slower correctness checks
