@@ -1535,7 +1535,8 @@ def rises_row(results: PlanResults) -> tuple[str, Any, str, str | None]:
         items = r.orders.split(", ") if r.orders else []
         orders = ", ".join(items[:ORDERS_SHOWN]) + (", …" if len(items) > ORDERS_SHOWN else "")
         floor = f"floor {r.floor_pct_gdp:.2f} %" if r.floor_pct_gdp == r.floor_pct_gdp else "no floor"
-        bought = f"buys {orders} for {r.acquisition_musd:,.0f} M {cur}" if orders else "buys no units that year"
+        bought = (f"orders {orders}" if orders else "orders no units") + (
+            f", pays {r.acquisition_musd:,.0f} M {cur} for units" if r.acquisition_musd > 1e-6 else "")
         named.append(f"{r.member} {r.year} +{r.change_pp:.2f} pp to {r.spending_pct_gdp:.2f} % ({floor}): {bought}")
     return ("Rises above a floor", len(rises),
             f"member-years whose spending rises to above its floor, with the acquisition payments made that "

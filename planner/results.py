@@ -485,21 +485,24 @@ def rises_above_floor(spending_table: pd.DataFrame, capabilities_table: pd.DataF
                       data: PlanData) -> pd.DataFrame:
     """Member-years whose spending rises by more than RISE_PP of GDP to more than RISE_PP
     above its floor (a floor's own step is not such a rise), with what the member orders
-    that year: acquisition_musd (M, that year's money: paid in full in the order year,
-    docs/model.md) and orders ('1 ARM_BDE, 0.667 MECH_BDE', dearest first); largest rise first."""
+    that year: acquisition_musd (M, that year's money: the acquisition payments made that year,
+    on orders of this and earlier years, docs/model.md) and orders ('1 ARM_BDE, 0.667 MECH_BDE',
+    the orders placed that year, dearest first); largest rise first."""
     plan = spending_table[spending_table["year"] >= data.first_year]
     floor = plan["target_min_pct_gdp"].fillna(0.0)
     rising = plan[(plan["change_pp"] > RISE_PP) & (plan["spending_pct_gdp"] > floor + RISE_PP)]
     bought = capabilities_table[capabilities_table["ordered_units"] > 1e-6] if len(capabilities_table) else capabilities_table
     by = {k: g.sort_values("acquisition_cost_musd", ascending=False, kind="stable")
           for k, g in bought.groupby(["member", "year"])} if len(bought) else {}
+    paid = capabilities_table.groupby(["member", "year"])["acquisition_paid_musd"].sum().to_dict() \
+        if len(capabilities_table) else {}
     records = []
     for row in rising.itertuples(index=False):
         orders = by.get((row.member, row.year))
         records.append((
             row.member, int(row.year), float(row.change_pp), float(row.spending_pct_gdp),
             float(row.target_min_pct_gdp) if pd.notna(row.target_min_pct_gdp) else np.nan,
-            float(orders["acquisition_cost_musd"].sum()) if orders is not None else 0.0,
+            float(paid.get((row.member, row.year), 0.0)),
             ", ".join(f"{u:.3g} {c}" for c, u in zip(orders["capability"], orders["ordered_units"]))
             if orders is not None else "",
         ))
