@@ -33,12 +33,13 @@ FORCE_COLUMNS = (
     "existing",  # units in service in the base year
     "retirements",  # existing units retired per year after the base year
     "max_new",  # most units ordered per year (inf: no limit)
-    "acquisition_cost",  # M currency per unit, paid in the order year
+    "acquisition_cost",  # M currency per unit, paid from order to delivery (payment_profiles)
     "operating_cost",  # M currency per unit-year of a new unit in service
     "lead_time",  # years from order to service
     "service_life",  # years a new unit serves
 )
-TARGET_COLUMNS = ("min_gdp", "max_gdp", "min_equipment", "max_growth", "max_change")  # fractions, NaN: none
+TARGET_COLUMNS = ("min_gdp", "max_gdp", "min_equipment", "max_growth", "max_change",  # fractions, NaN: none
+                  "one_way")  # 1: the path rule holds (models/spending.py), 0 or NaN: it does not
 SITE_COLUMNS = ("name", "host", "region", "fixed_cost", "upkeep", "capacity", "existing")
 BASING_COLUMNS = ("user", "host", "site", "allowed", "max_sets")  # site None: all the host's
 PREPOSITIONING_COLUMNS = ("set_cost", "storage_cost", "set_size", "can_draw")
@@ -70,7 +71,8 @@ class PlanData:
     members:      index member code, columns MEMBER_COLUMNS
     capabilities: index capability code, columns name, domain, unit, integer (bool), parts
                   (parts per unit, NaN: none; see `parts_per_unit`), part (name of one
-                  part, e.g. battalion; missing or blank: 'part')
+                  part, e.g. battalion; missing or blank: 'part'), payment_profile
+                  (optional: even | order | delivery, NaN: even; see `payment_profiles`)
     regions:      index region code, column name
     forces:       MultiIndex (member, capability), columns FORCE_COLUMNS
     requirements: Series, MultiIndex (capability, region, year) -> units (> 0), one
@@ -167,6 +169,13 @@ class PlanData:
             elif bool(caps.at[c, "integer"]):
                 out[c] = 1
         return out
+
+    def payment_profiles(self) -> dict[str, str]:
+        """The payment profile of each capability (models/forces.py, PAYMENT_PROFILES): the
+        column `payment_profile` where given, else "even"."""
+        caps = self.capabilities
+        given = caps["payment_profile"] if "payment_profile" in caps else pd.Series(np.nan, index=caps.index)
+        return {c: "even" if pd.isna(given[c]) else str(given[c]) for c in caps.index}
 
     def abstention_budget(self) -> dict[str, int]:
         """k_s: how many non-automatic members may abstain in each scenario."""

@@ -5,6 +5,16 @@
     new_units[m, c, t] = Σ_{τ ∈ O_mc : τ + L_mc ≤ t < τ + L_mc + life_mc} x_units[m, c, τ]
     stock[m, c, t]     = E[m, c, t] + new_units[m, c, t]
 
+An order is paid over the years from order to delivery (models/sets.py, payment_schedule):
+
+    pay[m, c, t] = Σ_{τ : (m, c, τ) ∈ O} π_c(t − τ) · a_mc · x_units[m, c, τ]     [M currency]
+    π_c(k) = 1 / L_mc for k = 0 … L_mc − 1   (payment_profile even, the default; L_mc ≤ 1: π(0) = 1)
+    π_c(0) = 1                               (order: all in the order year)
+    π_c(L_mc) = 1                            (delivery: all in the delivery year)
+
+Σ_k π_c(k) = 1: every order is paid in full, within the horizon (an order is delivered by
+the last year); a payment due in a year its member has left is paid in its last year before.
+
 x_units comes in parts for capabilities counted in parts (models/granularity.py).
 """
 

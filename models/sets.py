@@ -42,6 +42,8 @@ class ModelIndex:
     stock_rows: list[tuple[str, str, int, str]]  # (m, c, t, s) that assign or draw
     existing: dict[tuple[str, str, int], float]  # E[m, c, t], units
     deliveries: dict[tuple[str, str, int], list[int]]  # (m, c, t) -> order years τ in service at t
+    payments: dict[tuple[str, int], list[tuple[str, int, float]]]  # (m, t) -> (c, τ, π): m pays π of its
+    #                                                                 order (m, c, τ)'s cost in year t
     gdp: dict[tuple[str, int], float]  # G[m, t], M currency
     discount: dict[int, float]  # δ_t
     key_share: dict[tuple[str, int], float]  # w[m, t], fraction of the fair-share key
@@ -118,6 +120,7 @@ def build_index(data: PlanData) -> ModelIndex:
         stock_rows=stock_rows,
         existing=existing,
         deliveries=deliveries,
+        payments=payment_schedule(data, orders, active_set),
         gdp=gdp,
         discount=data.discount().to_dict(),
         key_share=key_shares(data, gdp, data.fair_share_key, active, data.fair_share_mix, data.fair_share_cap),
@@ -143,6 +146,40 @@ def _orders(data: PlanData, active: set[tuple[str, int]]):
             for t in range(tau + lead, min(tau + lead + life, last + 1)):
                 deliveries[(m, c, t)].append(tau)
     return orders, dict(deliveries)
+
+
+PAYMENT_PROFILES = ("even", "order", "delivery")
+
+
+def payment_shares(profile: str, lead: int) -> list[tuple[int, float]]:
+    """(k, π): the share π of an order's cost paid k years after its order year. even: 1 / L in
+    each of the L years before delivery (k = 0 … L − 1; L ≤ 1: all in the order year); order: all
+    in the order year; delivery: all in the delivery year (k = L)."""
+    if profile == "order" or lead <= 1 and profile == "even":
+        return [(0, 1.0)]
+    if profile == "delivery":
+        return [(lead, 1.0)]
+    if profile != "even":
+        raise ValueError(f"unknown payment profile {profile!r}: one of {', '.join(PAYMENT_PROFILES)}")
+    return [(k, 1.0 / lead) for k in range(lead)]
+
+
+def payment_schedule(data: PlanData, orders: list[tuple[str, str, int]], active: set[tuple[str, int]]
+                     ) -> dict[tuple[str, int], list[tuple[str, int, float]]]:
+    """(m, t) -> [(c, τ, π)]: what m pays in year t for its orders (m, c, τ) ∈ O, the payment
+    profile's shares. Every payment year lies in the horizon (an order is delivered by the last
+    year); a share falling in a year m is not a member is paid in its latest year as a member
+    before it (at least τ), so every order is paid in full."""
+    profiles = data.payment_profiles()
+    lead = data.forces["lead_time"].to_dict()
+    out: dict[tuple[str, int], list[tuple[str, int, float]]] = defaultdict(list)
+    for m, c, tau in orders:
+        for k, share in payment_shares(profiles.get(c, "even"), int(lead[m, c])):
+            t = tau + k
+            while (m, t) not in active and t > tau:
+                t -= 1
+            out[m, t].append((c, tau, share))
+    return dict(out)
 
 
 def scenario_requirements(data: PlanData) -> dict[Cell, float]:

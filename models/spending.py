@@ -2,20 +2,20 @@
 
     spend[m, t] ≥ 0          defence spending [M currency], (m, t) ∈ A
     topup[m, t] ≥ 0          spending added only to meet a target, counted as equipment,
-                             (m, t) ∈ A_top = A_floor ∪ A_equip ∪ {(m, t) ∈ A : m ∈ F}: only
-                             where a spending floor, an equipment floor or a fair-share band
-                             may need it (topup[m, t] is 0 elsewhere)
+                             (m, t) ∈ A_top = A_floor ∪ A_equip ∪ A_path ∪ {(m, t) ∈ A : m ∈ F}:
+                             only where a spending floor, an equipment floor, the path rule or a
+                             fair-share band may need it (topup[m, t] is 0 elsewhere)
+    path_up[m] ∈ {0, 1}      the direction of m's path where the data leaves it open, m ∈ M_path
     spending_gap[m, t] ≥ 0   spending missing below the floor (elastic mode only)
     equipment_gap[m, t] ≥ 0  equipment spending missing below the equipment floor (elastic
                              mode only)
 
-    define_spend[m, t]:      spend[m, t] = D_m + Σ_c (a_mc · x_units[m, c, t]
-                                                  + o_mc · new_units[m, c, t])
+    define_spend[m, t]:      spend[m, t] = D_m + Σ_c (pay[m, c, t] + o_mc · new_units[m, c, t])
                                         + P_set[m, t] + P_store[m, t] + σ[m, t] · C_site[t]
                                         + topup[m, t]
     spending_floor[m, t]:    spend[m, t] + spending_gap[m, t] ≥ φmin[m, t] · G[m, t]
     spending_ceiling[m, t]:  spend[m, t] ≤ φmax[m, t] · G[m, t]
-    equipment_floor[m, t]:   e_m · D_m + Σ_c a_mc · x_units[m, c, t] + P_set[m, t] + topup[m, t]
+    equipment_floor[m, t]:   e_m · D_m + Σ_c pay[m, c, t] + P_set[m, t] + topup[m, t]
                                  + equipment_gap[m, t] ≥ εmin[m, t] · spend[m, t]
     growth_limit[m, t]:      spend[m, t] ≤ (1 + γ[m, t]) · spend[m, t − 1]
                              (for the first year: ≤ (1 + γ)^(t − base_year) · D_m)
@@ -31,6 +31,13 @@
                              the least share of GDP m's targets allow in year t (buying nothing:
                              its baseline, lifted to its floor and to its equipment floor; the
                              last term only where εmin < 1); the base year's D_m / G_m
+    path_no_fall[m, t]:      spend[m, t] − G[m, t] · s[m, t − 1] ≥ −M̌[m, t] · G[m, t] · (1 − u_m)
+    path_no_rise[m, t]:      spend[m, t] − G[m, t] · s[m, t − 1] ≤ M̂[m, t] · G[m, t] · u_m
+                             (m, t) ∈ A_path: one_way[m, t] = 1 and m a member the year before
+                             (or t the first year); u_m = 1 where s[m, base_year] < φmin[m, T_m]
+                             (below its final floor, T_m its last year: its path never falls; no
+                             path_no_rise row), else u_m = path_up[m] (the model chooses);
+                             (M̂, M̌) = (ρ̂, ρ̌)[m, t] where the change limit holds, else 1 (100 pp)
     define_total[t]:         total_spend[t] = Σ_{m : (m, t) ∈ A} spend[m, t]
 
 P_set, P_store (sets bought in the member's first year in the horizon, stored every year)
@@ -77,7 +84,6 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
         capabilities_of[m].append(c)
     acq = forces["acquisition_cost"].to_dict()
     opc = forces["operating_cost"].to_dict()
-    orders = set(ix.orders)
 
     def target(m: str, t: int, column: str) -> float | None:
         value = targets[column].get((m, t))
@@ -88,22 +94,27 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     model.spend = pyo.Var(model.A, domain=pyo.NonNegativeReals, doc="defence spending [M]")
     floor_rows = [(m, t) for m, t in ix.active if target(m, t, "min_gdp")]
     equipment_rows = [(m, t) for m, t in ix.active if target(m, t, "min_equipment")]
-    top_rows = topup_cells(ix, floor_rows, equipment_rows)
+    path_rows = [
+        (m, t)
+        for m, t in ix.active
+        if target(m, t, "one_way") and (t == data.first_year or (m, t - 1) in active)
+    ]
+    top_rows = topup_cells(ix, floor_rows, equipment_rows, path_rows)
     model.A_top = pyo.Set(initialize=top_rows, dimen=2, ordered=True)
     model.topup = pyo.Var(model.A_top, domain=pyo.NonNegativeReals, doc="target top-up [M]")
 
     set_equipment, set_other = member_costs(model, data, ix)
 
     def acquisition_terms(mdl, m, t) -> list[tuple[float, object]]:
-        """(a, x_units) of m's orders placed in year t."""
-        return [(acq[m, c], mdl.x_units[m, c, t]) for c in capabilities_of[m] if (m, c, t) in orders]
+        """(π · a, x_units) of the payments m makes in year t on its orders (models/forces.py)."""
+        return [(share * acq[m, c], mdl.x_units[m, c, tau]) for c, tau, share in ix.payments.get((m, t), ())]
 
     def acquisition_spending(mdl, m, t):
-        """Σ_c a·x_units + set purchases: spending on equipment."""
+        """Σ_c pay[m, c, t] + set purchases: spending on equipment."""
         return weighted(acquisition_terms(mdl, m, t)) + set_equipment.get((m, t), 0.0)
 
     def define_spend(mdl, m, t):
-        """spend = D + Σ_c (a·x_units + o·new_units) + P_pre[m, t] + topup."""
+        """spend = D + Σ_c (pay + o·new_units) + P_pre[m, t] + topup."""
         terms = [(1.0, mdl.spend[m, t])] + ([(-1.0, mdl.topup[m, t])] if (m, t) in mdl.topup else [])
         terms += [(-a, x) for a, x in acquisition_terms(mdl, m, t)]
         operating = [-opc[m, c] * mdl.new_units(mdl, m, c, t) for c in capabilities_of[m] if opc[m, c]]
@@ -134,7 +145,7 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     )
 
     def equipment_floor(mdl, m, t):
-        """e·D + Σ a·x_units + P_set + topup + equipment_gap ≥ εmin · spend."""
+        """e·D + Σ pay + P_set + topup + equipment_gap ≥ εmin · spend."""
         equipment = (equipment0[m] * baseline[m] + acquisition_spending(mdl, m, t) + mdl.topup[m, t]
                      + mdl.equipment_gap[m, t])
         return equipment >= target(m, t, "min_equipment") * mdl.spend[m, t]
@@ -187,6 +198,36 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     model.rise_limit = pyo.Constraint(model.A_change, rule=rise_limit)
     model.fall_limit = pyo.Constraint(model.A_change, rule=fall_limit)
 
+    rising = path_directions(data, ix, path_rows, least)
+    model.rising = rising  # m -> True (never falls) or None (the model chooses: path_up[m])
+    model.A_path = pyo.Set(initialize=path_rows, dimen=2, ordered=True)
+    model.M_path = pyo.Set(initialize=[m for m, up in rising.items() if up is None], ordered=True)
+    model.path_up = pyo.Var(model.M_path, domain=pyo.Binary, doc="path rises (1) or falls (0)")
+
+    def path_room(m: str, t: int) -> tuple[float, float]:
+        """(M̂, M̌): the rise and fall that m's path may take at t anyway, fractions of GDP: the
+        change limit's (ρ̂, ρ̌) where it holds, else PATH_ROOM."""
+        return allowance.get((m, t), (PATH_ROOM, PATH_ROOM))
+
+    def up(mdl, m):
+        return 1.0 if rising[m] else mdl.path_up[m]
+
+    def path_no_fall(mdl, m, t):
+        """spend[t] − G[t] · s[t − 1] ≥ −M̌ · G[t] · (1 − path_up[m])."""
+        return (mdl.spend[m, t] - ix.gdp[m, t] * share_before(mdl, m, t)
+                >= -path_room(m, t)[1] * ix.gdp[m, t] * (1 - up(mdl, m)))
+
+    def path_no_rise(mdl, m, t):
+        """spend[t] − G[t] · s[t − 1] ≤ M̂ · G[t] · path_up[m]."""
+        return (mdl.spend[m, t] - ix.gdp[m, t] * share_before(mdl, m, t)
+                <= path_room(m, t)[0] * ix.gdp[m, t] * mdl.path_up[m])
+
+    model.path_no_fall = pyo.Constraint(model.A_path, rule=path_no_fall)
+    model.path_no_rise = pyo.Constraint(
+        pyo.Set(initialize=[(m, t) for m, t in path_rows if rising[m] is None], dimen=2, ordered=True),
+        rule=path_no_rise,
+    )
+
     members_in: dict[int, list[str]] = defaultdict(list)
     for m, t in ix.active:
         members_in[t].append(m)
@@ -197,10 +238,31 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     )
 
 
-def topup_cells(ix: ModelIndex, floor_rows: list, equipment_rows: list) -> list[tuple[str, int]]:
-    """A_top: the (m, t) where a spending floor, an equipment floor or m's fair-share band may
-    need a top-up, in the order of A."""
-    cells = set(floor_rows) | set(equipment_rows)
+PATH_ROOM = 1.0  # M̂, M̌ of the path rule where no change limit holds: a change of 100 pp of GDP
+
+
+def path_directions(data: PlanData, ix: ModelIndex, path_rows: list[tuple[str, int]],
+                    least: dict[tuple[str, int], float]) -> dict[str, bool | None]:
+    """For each member with path rows: True where its base-year share D / G is below its final
+    floor (φmin in its last year as a member): its path must rise; None where the data leaves the
+    direction open (the model chooses it, path_up[m])."""
+    last: dict[str, int] = {}
+    for m, t in ix.active:
+        last[m] = max(t, last.get(m, t))
+    out: dict[str, bool | None] = {}
+    for m, _ in path_rows:
+        if m not in out:
+            final = data.targets.at[(m, last[m]), "min_gdp"] if (m, last[m]) in data.targets.index else np.nan
+            below = pd.notna(final) and least[m, data.base_year] < float(final) - 1e-12
+            out[m] = True if below else None
+    return out
+
+
+def topup_cells(ix: ModelIndex, floor_rows: list, equipment_rows: list,
+                path_rows: list = ()) -> list[tuple[str, int]]:
+    """A_top: the (m, t) where a spending floor, an equipment floor, the path rule or m's
+    fair-share band may need a top-up, in the order of A."""
+    cells = set(floor_rows) | set(equipment_rows) | set(path_rows)
     fair = set(ix.fair_members)
     return [(m, t) for m, t in ix.active if (m, t) in cells or m in fair]
 

@@ -26,7 +26,8 @@ from models.penalty import derived_shortfall_penalty
 from .schema import ALL, parse_mix
 
 TARGET_SOURCES = dict(zip(TARGET_COLUMNS, ("min_gdp_pct", "max_gdp_pct", "min_equipment_pct", "max_real_growth_pct",
-                                             "max_change_pp")))
+                                             "max_change_pp", "one_way_path")))
+RULES = ("one_way",)  # yes/no targets: 1 or 0, always a step (phase_in does not apply)
 
 
 def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanData:
@@ -36,7 +37,7 @@ def assemble(settings: dict[str, Any], tables: dict[str, pd.DataFrame]) -> PlanD
     candidates = member_frame(tables["Candidates"]) if tables.get("Candidates") is not None else None
 
     caps = tables["Capabilities"].set_index("code")[["name", "domain", "unit", "integer", "parts_per_unit",
-                                                     "part_name"]]
+                                                     "part_name", "payment_profile"]]
     caps = caps.rename(columns={"parts_per_unit": "parts", "part_name": "part"}).astype({"parts": float})
     caps.index.name = "capability"
     regions = tables["Regions"].set_index("code")[["name", "host"]]
@@ -198,21 +199,27 @@ def resolve_targets(rows: pd.DataFrame, members: list[str], years: list[int]) ->
     index = pd.MultiIndex.from_product([members, years], names=["member", "year"])
     out = pd.DataFrame(np.nan, index=index, columns=list(TARGET_COLUMNS))
     for target, source in TARGET_SOURCES.items():
+        if source not in rows:  # a table built in code may leave a column out: no target
+            continue
         given = rows[rows[source].notna()]  # a blank cell: this row says nothing for the column
         common = given[given["member"] == ALL]
         for m in members:
-            points = _target_path(common, given[given["member"] == m], source)
+            points = _target_path(common, given[given["member"] == m], source, target in RULES)
             for t in years:
                 out.at[(m, t), target] = _value_at(points, t)
     return out
 
 
-def _target_path(common: pd.DataFrame, own: pd.DataFrame, source: str) -> list[tuple[int, float, str]]:
+def _target_path(common: pd.DataFrame, own: pd.DataFrame, source: str,
+                 rule: bool = False) -> list[tuple[int, float, str]]:
     """(year, fraction, phase_in) points of one member and column: the ALL rows until the
-    member's first own row, then its own rows only (a later ALL row does not reach it)."""
+    member's first own row, then its own rows only (a later ALL row does not reach it). A
+    `rule` (yes/no) column gives 1 or 0, as steps."""
     if not own.empty:
         common = common[common["from_year"] < own["from_year"].min()]
     path = pd.concat([common, own]).sort_values("from_year", kind="stable")
+    if rule:
+        return list(zip(path["from_year"], path[source].astype(bool).astype(float), ["step"] * len(path)))
     return list(zip(path["from_year"], path[source].astype(float) / 100, path["phase_in"]))
 
 

@@ -38,7 +38,7 @@ from models.build import TIE_BREAK
 from . import money, printing
 from .overview import write_overview
 from .standing import TIE_SLACK
-from .results import RISE_PP, PlanChecks, PlanResults, rises_above_floor, spending_paths
+from .results import RISE_PP, TURN_PP, PlanChecks, PlanResults, path_turns, rises_above_floor, spending_paths
 from .paths import REPORT_CATEGORY
 from .units import GRANULARITY_COLUMNS, granularity, number_format, per_capability, shortfall_text, unit_label
 from .xlsx import (
@@ -193,7 +193,15 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "stock_units": ("Stock", "units", "Existing plus new units in service."),
     "assigned_units": ("Assigned", "units",
                        "Units deployed to requirements (from home or drawing sets), the most in any one scenario."),
-    "acquisition_cost_musd": ("Acquisition cost", "money", "Cost of the units ordered in the year."),
+    "acquisition_cost_musd": ("Acquisition cost", "money",
+                              "Cost of the units ordered in the year, paid in the payment years (next column)."),
+    "payment_years": ("Paid in", "text",
+                      "The years in which the units ordered in the year are paid: by the capability's "
+                      "payment_profile (even: in equal parts over the years from order to delivery; "
+                      "order: in the order year; delivery: in the delivery year)."),
+    "acquisition_paid_musd": ("Acquisition paid", "money",
+                              "Acquisition payments made in the year, on orders of this and earlier years "
+                              "(each capability's payment_profile, docs/model.md): part of equipment spending."),
     "operating_cost_musd": ("Operating cost", "money", "Operating cost of the new units in service."),
     "scenario": ("Scenario", "code", "Scenario code (Scenarios sheet of the input; BASE: the requirements as given)."),
     "required_units": ("Required", "units", "Units the requirement asks for in the scenario."),
@@ -1642,12 +1650,48 @@ def rises_row(results: PlanResults) -> tuple[str, Any, str, str | None]:
         items = r.orders.split(", ") if r.orders else []
         orders = ", ".join(items[:ORDERS_SHOWN]) + (", …" if len(items) > ORDERS_SHOWN else "")
         floor = f"floor {r.floor_pct_gdp:.2f} %" if r.floor_pct_gdp == r.floor_pct_gdp else "no floor"
-        bought = f"buys {orders} for {r.acquisition_musd:,.0f} M {cur}" if orders else "buys no units that year"
+        bought = (f"orders {orders}" if orders else "orders no units") + (
+            f", pays {r.acquisition_musd:,.0f} M {cur} for units" if r.acquisition_musd > 1e-6 else "")
         named.append(f"{r.member} {r.year} +{r.change_pp:.2f} pp to {r.spending_pct_gdp:.2f} % ({floor}): {bought}")
     return ("Rises above a floor", len(rises),
-            f"member-years whose spending rises to above its floor: a unit is paid in full in the year it is "
-            f"ordered (docs/model.md), so spending rises the year units are bought and falls back after, "
-            f"within the change limit. Largest: {'; '.join(named)}", COUNT)
+            f"member-years whose spending rises to above its floor, with the acquisition payments made that "
+            f"year (orders are paid from order to delivery by each capability's payment_profile, docs/model.md) "
+            f"and the orders placed. Largest: {'; '.join(named)}", COUNT)
+
+
+TURNS_SHOWN = 4  # turns named on the Summary
+
+
+def turns_row(results: PlanResults) -> tuple[str, Any, str, str | None]:
+    """The Summary row counting the turns of the members' spending paths (`path_turns`)."""
+    turns = path_turns(results.spending)
+    what = (f"times a member's spending path (% of GDP, {results.data.base_year} then the plan's years) turns: "
+            f"rises and then falls, or falls and then rises, by more than {TURN_PP:g} pp each way")
+    if turns.empty:
+        return ("Turns in spending paths", 0, what, COUNT)
+    largest = turns.assign(size=turns[["before_pp", "after_pp"]].abs().min(axis=1)).sort_values(
+        "size", ascending=False, kind="stable").head(TURNS_SHOWN)
+    named = "; ".join(f"{r.member} {r.turn} {r.spending_pct_gdp:.2f} % in {r.year} ({r.before_pp:+.2f} pp, "
+                      f"then {r.after_pp:+.2f} pp)" for r in largest.itertuples(index=False))
+    return ("Turns in spending paths", len(turns), f"{what}. Largest: {named}", COUNT)
+
+
+def path_rule_row(results: PlanResults, checks: PlanChecks | None) -> list[tuple[str, Any, str, str | None]]:
+    """The Summary row stating what the path rule costs: the plan's real cost with the rule and
+    without it (planner.analyses.path_check); none where no member is held to it."""
+    check = (checks or PlanChecks()).path_check
+    if check is None:
+        return []
+    cur = results.data.currency
+    rule = ("SpendingTargets one_way_path: each member's spending share of GDP moves one way from its "
+            "base-year share (below its final floor it never falls)")
+    if check.without_rule_musd is None:
+        return [("Path rule costs", None, f"M {cur}: not measured, the re-solve without the rule ended "
+                 f"'{check.status}'; {rule}", MONEY)]
+    gap = (f"; the re-solve's MIP gap {100 * check.gap:.2g} % of its objective" if check.gap else "")
+    return [("Path rule costs", check.cost_musd,
+             f"M {cur}, discounted: the plan costs {check.with_rule_musd:,.0f} M with the rule and "
+             f"{check.without_rule_musd:,.0f} M without it (re-solved with its rows relaxed{gap}); {rule}", MONEY)]
 
 
 def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
@@ -1660,6 +1704,7 @@ def paths_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]]:
              "to reach a floor exempt" if paths.limit_pp is not None else
              "no single limit (SpendingTargets max_change_pp)")
     rows = [("Largest change in a year", paths.largest_change_pp, f"pp of GDP ({where}); {limit}", "0.00"),
+            turns_row(results),
             rises_row(results),
             ("Among equally cheap plans", "tie-break",
              "money a member must add only to reach a floor is shown as a top-up, not as units no "
@@ -1740,6 +1785,7 @@ def summary_rows(results: PlanResults, provenance: dict,
          f"M {cur}, {d.first_year}–{d.last_year} discounted to {d.first_year}: Burden's top-ups summed", MONEY),
         *standing_rows(results),
         *paths_rows(results),
+        *path_rule_row(results, checks),
         ("Solver", f"{s.solver} {s.solver_version}", f"{'MIP' if s.is_mip else 'LP'} problem", None),
         ("MIP gap", t.get("mip_gap"), "relative gap between the objective and its proven bound", FRACTION_PCT),
         *money_gap_rows(results),

@@ -55,13 +55,14 @@ BURDEN_COLUMNS = (
 )
 SPENDING_COLUMNS = (
     "member", "name", "year", "gdp_musd", "spending_musd", "spending_pct_gdp", "change_pp",
-    "target_min_pct_gdp", "target_max_pct_gdp", "distance_to_floor_pp", "equipment_musd",
-    "equipment_pct", "target_equipment_pct", "topup_musd", "below_floor_musd",
+    "target_min_pct_gdp", "target_max_pct_gdp", "distance_to_floor_pp", "acquisition_paid_musd",
+    "equipment_musd", "equipment_pct", "target_equipment_pct", "topup_musd", "below_floor_musd",
     "equipment_below_floor_musd", "floor_marginal_cost", "floor_valid_from_musd", "floor_valid_to_musd",
 )
 CAPABILITY_COLUMNS = (
     "member", "capability", "year", "existing_units", "ordered_units", "new_in_service_units",
-    "stock_units", "assigned_units", "acquisition_cost_musd", "operating_cost_musd",
+    "stock_units", "assigned_units", "acquisition_cost_musd", "payment_years", "acquisition_paid_musd",
+    "operating_cost_musd",
 )
 COVERAGE_COLUMNS = (
     "scenario", "capability", "region", "year", "required_units", "provided_units",
@@ -112,6 +113,7 @@ class PlanChecks:
 
     robustness: Any = None  # planner.analyses.robustness.RobustnessResults, when analysed
     penalty_check: Any = None  # planner.analyses.penalty_check.PenaltyCheck, when checked
+    path_check: Any = None  # planner.analyses.path_check.PathCheck, where the path rule holds
     recourse: Any = None  # planner.analyses.recourse.RecourseResult: the plan is robust with redeployment
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -266,6 +268,7 @@ FLOOR_UNITS = {"spending floor": ("% of GDP", ".2f"), "equipment floor": ("% of 
                "growth limit on next year": ("% a year", ".1f")}
 FAIR_BAND = "fair-share band"
 NO_TARGET = "no target that binds"
+PATH_RULE = "path rule (no fall)"
 
 
 def topup_reasons(model: pyo.ConcreteModel, data: PlanData) -> dict[tuple[str, int], tuple[str, float]]:
@@ -295,6 +298,8 @@ def topup_reasons(model: pyo.ConcreteModel, data: PlanData) -> dict[tuple[str, i
             out[m, t] = ("equipment floor", 100 * float(targets.at[(m, t), "min_equipment"]))
         elif at(model.fall_limit, (m, t)):
             out[m, t] = ("change limit on the fall", 100 * allowance[m, t][1])
+        elif at(model.path_no_fall, (m, t)):
+            out[m, t] = (PATH_RULE, math.nan)
         elif fair_floor.get(m) or (m in fair_floor and any_ceiling):
             out[m, t] = (FAIR_BAND, math.nan)
         elif at(model.rise_limit, (m, t + 1), upper=True):
@@ -349,9 +354,10 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
     ix = model.index
     members = data.members
     acq = data.forces["acquisition_cost"].to_dict()
-    acquisition: dict[tuple[str, int], float] = defaultdict(float)
-    for (m, c, t), units in _values(model.x_units).items():
-        acquisition[m, t] += acq[m, c] * units
+    acquisition: dict[tuple[str, int], float] = defaultdict(float)  # payments on orders and sets
+    for (m, t, _), paid in acquisition_payments(model, data).items():
+        acquisition[m, t] += paid
+    paid_on_orders = dict(acquisition)
     if len(data.prepositioning) and "set_cost" in data.prepositioning:  # sets are equipment, bought in t0_m
         set_cost = data.prepositioning["set_cost"].astype(float).to_dict()
         first = {}
@@ -369,6 +375,7 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         "topup_musd": 0.0,
         "below_floor_musd": 0.0,
         "equipment_below_floor_musd": 0.0,
+        "acquisition_paid_musd": 0.0,
     })
     keys = list(ix.active)
     spend, topup, gap = _values(model.spend), _values(model.topup), _values(model.spending_gap)
@@ -383,6 +390,7 @@ def spending(model: pyo.ConcreteModel, data: PlanData, duals: Mapping[Any, float
         "equipment_below_floor_musd": [equipment_gap.get(k, 0.0) for k in keys],
     })
     baseline_equipment = (members["equipment_share"] * members["spending"]).to_dict()
+    plan["acquisition_paid_musd"] = [paid_on_orders.get(k, 0.0) for k in keys]
     plan["equipment_musd"] = [
         baseline_equipment[m] + acquisition[m, t] + topup.get((m, t), 0.0) for m, t in keys
     ]
@@ -445,6 +453,51 @@ def spending_paths(spending_table: pd.DataFrame, data: PlanData) -> SpendingPath
     )
 
 
+TURN_PP = 0.05  # pp of GDP: a rise or a fall smaller than this is no move of a spending path
+TURN_COLUMNS = ("member", "year", "turn", "before_pp", "after_pp", "spending_pct_gdp")
+
+
+def path_turns(spending_table: pd.DataFrame, tolerance_pp: float = TURN_PP) -> pd.DataFrame:
+    """Where a member's spending path (% of GDP, the base year then the plan's years) turns: a
+    rise of more than `tolerance_pp` followed by a fall of more than it (turn "peak"), or a fall
+    followed by a rise ("trough"). Smaller moves are no move, and a rise over several years counts
+    as one (the path's extremes are found as by a zigzag filter). One row per turn: the year of
+    the peak or trough, its share, the move before it and after it (pp, both > tolerance_pp)."""
+    records = []
+    for m, rows in spending_table.sort_values(["member", "year"], kind="stable").groupby("member", sort=True):
+        path = list(zip(rows["year"].astype(int), rows["spending_pct_gdp"].astype(float)))
+        records += _turns(m, path, tolerance_pp)
+    return pd.DataFrame(records, columns=list(TURN_COLUMNS))
+
+
+def _turns(member: str, path: list[tuple[int, float]], tol: float) -> list[tuple]:
+    """The turns of one path [(year, %)], as rows of TURN_COLUMNS."""
+    if not path:
+        return []
+    (y0, v0), direction = path[0], 0
+    low, high = (y0, v0), (y0, v0)  # before the first move: the extremes so far
+    start, extreme = (y0, v0), (y0, v0)  # the move's start and its extreme so far
+    out = []
+    for y, v in path[1:]:
+        if direction == 0:
+            low, high = min(low, (y, v), key=lambda p: p[1]), max(high, (y, v), key=lambda p: p[1])
+            if high[1] - low[1] > tol:
+                direction = 1 if high[0] > low[0] else -1
+                start, extreme = (low, high) if direction > 0 else (high, low)
+            continue
+        if direction * (v - extreme[1]) > 0:
+            extreme = (y, v)
+        elif direction * (extreme[1] - v) > tol:
+            out.append([member, extreme[0], "peak" if direction > 0 else "trough",
+                        extreme[1] - start[1], None, extreme[1]])
+            direction, start, extreme = -direction, extreme, (y, v)
+    # the move after each turn: to the extreme of the next move
+    ends = [row[5] for row in out[1:]] + [extreme[1]]
+    for row, end in zip(out, ends):
+        row[4] = end - row[5]
+    return [tuple(row) for row in out]
+
+
 RISE_COLUMNS = ("member", "year", "change_pp", "spending_pct_gdp", "floor_pct_gdp", "acquisition_musd", "orders")
 RISE_PP = 0.1  # pp of GDP: a rise, and a distance above the floor, smaller than this is not counted
 
@@ -453,9 +506,10 @@ def rises_above_floor(spending_table: pd.DataFrame, capabilities_table: pd.DataF
                       data: PlanData) -> pd.DataFrame:
     """Member-years whose spending rises by more than RISE_PP of GDP to more than RISE_PP
     above its floor (a floor's own step is not such a rise), with what the member orders
-    that year: acquisition_musd (M, that year's money: paid in full in the order year,
-    docs/model.md) and orders in the capability's own words ('ARM_BDE 3 battalions (1 brigade),
-    MECH_BDE 2 battalions', dearest first; planner.units.in_words); largest rise first."""
+    that year: acquisition_musd (M, that year's money: the acquisition payments made that year,
+    on orders of this and earlier years, docs/model.md) and orders in the capability's own words
+    ('ARM_BDE 3 battalions (1 brigade), MECH_BDE 2 battalions', the orders placed that year,
+    dearest first; planner.units.in_words); largest rise first."""
     plan = spending_table[spending_table["year"] >= data.first_year]
     floor = plan["target_min_pct_gdp"].fillna(0.0)
     rising = plan[(plan["change_pp"] > RISE_PP) & (plan["spending_pct_gdp"] > floor + RISE_PP)]
@@ -463,18 +517,49 @@ def rises_above_floor(spending_table: pd.DataFrame, capabilities_table: pd.DataF
     by = {k: g.sort_values("acquisition_cost_musd", ascending=False, kind="stable")
           for k, g in bought.groupby(["member", "year"])} if len(bought) else {}
     gran = granularity(data)
+    paid = capabilities_table.groupby(["member", "year"])["acquisition_paid_musd"].sum().to_dict() \
+        if len(capabilities_table) else {}
     records = []
     for row in rising.itertuples(index=False):
         orders = by.get((row.member, row.year))
         records.append((
             row.member, int(row.year), float(row.change_pp), float(row.spending_pct_gdp),
             float(row.target_min_pct_gdp) if pd.notna(row.target_min_pct_gdp) else np.nan,
-            float(orders["acquisition_cost_musd"].sum()) if orders is not None else 0.0,
+            float(paid.get((row.member, row.year), 0.0)),
             ", ".join(f"{c} {in_words(u, c, gran)}" for c, u in zip(orders["capability"], orders["ordered_units"]))
             if orders is not None else "",
         ))
     frame = pd.DataFrame(records, columns=list(RISE_COLUMNS))
     return frame.sort_values("change_pp", ascending=False, kind="stable", ignore_index=True)
+
+
+def acquisition_payments(model: pyo.ConcreteModel, data: PlanData) -> dict[tuple[str, int, str], float]:
+    """pay[m, c, t] (M currency, that year's money) of the solution: what m pays in year t
+    on its orders of c, by the capability's payment profile (models/forces.py)."""
+    acq = data.forces["acquisition_cost"].to_dict()
+    x = _values(model.x_units)
+    out: dict[tuple[str, int, str], float] = defaultdict(float)
+    for (m, t), parts in model.index.payments.items():
+        for c, tau, share in parts:
+            out[m, t, c] += share * acq[m, c] * x.get((m, c, tau), 0.0)
+    return dict(out)
+
+
+def payment_years(model: pyo.ConcreteModel) -> dict[tuple[str, str, int], list[int]]:
+    """(m, c, τ) -> the years in which the order (m, c, τ) is paid, in order."""
+    out: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for (m, t), parts in sorted(model.index.payments.items(), key=lambda kv: kv[0][1]):
+        for c, tau, _ in parts:
+            if t not in out[m, c, tau]:
+                out[m, c, tau].append(t)
+    return dict(out)
+
+
+def _years_text(years: list[int]) -> str:
+    """'2025–2028' for a run of years, '2025' for one, '' for none."""
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
 def capabilities(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None = None) -> pd.DataFrame:
@@ -493,6 +578,7 @@ def capabilities(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None =
         used[m, c, t] = max(used[m, c, t], v)
     acq = data.forces["acquisition_cost"].to_dict()
     opc = data.forces["operating_cost"].to_dict()
+    paid, when = acquisition_payments(model, data), payment_years(model)
     active = set(ix.active)
     records = []
     for m, c in data.forces.index:
@@ -513,6 +599,8 @@ def capabilities(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None =
                     "stock_units": existing + new,
                     "assigned_units": used[m, c, t],
                     "acquisition_cost_musd": acq[m, c] * ordered,
+                    "payment_years": _years_text(when.get((m, c, t), [])) if ordered > TOLERANCE else "",
+                    "acquisition_paid_musd": paid.get((m, t, c), 0.0),
                     "operating_cost_musd": opc[m, c] * new,
                 }
             )

@@ -442,6 +442,18 @@ CAPABILITIES = Sheet(
             "state orders and deployments in the capability's own words ('2 battalions'). "
             "Blank: 'part'.",
         ),
+        Column(
+            "payment_profile",
+            "enum",
+            "How a unit's acquisition cost (Forces acquisition_cost_musd) is paid, as procurement "
+            "budgets fund it. even: in equal parts over the years from order to delivery (a lead "
+            "time of L years: 1/L in the order year and each of the L − 1 years after; a lead time "
+            "of 0 or 1: all in the order year); order: all in the order year; delivery: all in the "
+            "year the unit enters service. Orders are delivered within the horizon, so every order "
+            "is paid in full within it.",
+            default="even",
+            choices=("even", "order", "delivery"),
+        ),
     ),
 )
 
@@ -499,7 +511,8 @@ FORCES = Sheet(
         Column(
             "acquisition_cost_musd",
             "number",
-            "Cost of acquiring one new unit, paid in the year it is ordered.",
+            "Cost of acquiring one new unit, paid from order to delivery by the capability's "
+            "payment_profile (Capabilities).",
             unit="million currency units per unit",
             required=True,
             minimum=0,
@@ -590,6 +603,16 @@ SPENDING_TARGETS = Sheet(
             unit="pp of GDP per year",
             minimum=0,
             maximum=100,
+        ),
+        Column(
+            "one_way_path",
+            "bool",
+            "yes: a credible, incremental path. From this row's year on, the member's spending as a "
+            "share of GDP moves one way from its base-year share: a member whose base-year share is "
+            "below its final floor (min_gdp_pct in its last year) never falls from one year to the "
+            "next; one at or above it either never rises or never falls, whichever costs less. "
+            "Together with max_change_pp, this paces a member's climb to its floor. The Summary "
+            "states what the rule costs. Blank: as the previous row (no: no such rule).",
         ),
         Column(
             "phase_in",

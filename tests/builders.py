@@ -21,6 +21,7 @@ def plan(
     equipment_share: float = 0.0,
     integer: tuple[str, ...] = (),
     parts: dict[str, int] | None = None,  # capability -> parts per unit
+    profiles: dict[str, str] | None = None,  # capability -> payment profile (even | order | delivery)
     **overrides,
 ) -> PlanData:
     forces = forces or {}
@@ -61,7 +62,8 @@ def plan(
         members=member_frame,
         capabilities=pd.DataFrame(
             {"name": caps, "domain": "land", "unit": "unit", "integer": [c in integer for c in caps],
-             **({"parts": [float((parts or {}).get(c, np.nan)) for c in caps]} if parts else {})},
+             **({"parts": [float((parts or {}).get(c, np.nan)) for c in caps]} if parts else {}),
+             **({"payment_profile": [(profiles or {}).get(c, "even") for c in caps]} if profiles else {})},
             index=pd.Index(caps, name="capability"),
         ),
         regions=pd.DataFrame({"name": regions}, index=pd.Index(regions, name="region")),

@@ -272,3 +272,89 @@ def test_spending_falls_as_far_as_its_floor_where_no_top_up_holds_it():
     assert result.optimal
     assert [model.spend["A", t].value for t in (2025, 2026)] == pytest.approx([4.0, 2.0])
     assert ("A", 2026) not in model.topup
+
+
+def _shares(model, member):
+    """The member's spending share of GDP, % per plan year."""
+    return [100 * model.spend[m, t].value / model.index.gdp[m, t] for m, t in model.A if m == member]
+
+
+@pytest.mark.parametrize("profile, paid", [
+    ("order", [40, 0, 0]),  # the spike: the whole unit in the order year
+    ("even", [20, 20, 0]),  # lead time 2: half in 2025, half in 2026
+    ("delivery", [0, 0, 40]),
+])
+def test_payments_spread_the_spike(profile, paid):
+    """A (GDP 1000, baseline 10) needs one unit in 2027; it costs 40 with a lead time of 2, so
+    it is ordered in 2025. Paid in the order year, spending goes 1 → 5 → 1 → 1 % of GDP; paid
+    evenly from order to delivery, 1 → 3 → 3 → 1 %. The cost is 40 either way."""
+    data = plan({"A": (1000, 10)}, forces={("A", "C"): {"lead_time": 2, "acquisition_cost": 40}},
+                requirements={("C", "R", 2027): 1}, years=(2025, 2027), profiles={"C": profile})
+    model, result = solved(data)
+    assert result.optimal
+    assert model.x_units["A", "C", 2025].value == pytest.approx(1)
+    assert pyo.value(model.plan_cost) == pytest.approx(40)
+    assert [model.spend["A", t].value - 10 for t in (2025, 2026, 2027)] == pytest.approx(paid, abs=1e-6)
+    spending = extract(model, data, result).spending
+    plan_years = spending[spending["year"] >= 2025]
+    assert plan_years["acquisition_paid_musd"].tolist() == pytest.approx(paid, abs=1e-6)
+    capabilities = extract(model, data, result).capabilities
+    ordered = capabilities[capabilities["ordered_units"] > 0.5]
+    assert ordered["payment_years"].tolist() == [{"order": "2025", "even": "2025–2026", "delivery": "2027"}[profile]]
+
+
+def test_a_payment_after_a_member_leaves_falls_in_its_last_year():
+    """Lead time 3, even: a third a year in 2025–2027; A leaves after 2026, so it pays the
+    last third in 2026: every order is paid in full."""
+    data = plan({"A": (1000, 10)}, forces={("A", "C"): {"lead_time": 3, "acquisition_cost": 30}},
+                years=(2025, 2028))
+    data = dataclasses.replace(data, members=data.members.assign(year_left=2026))
+    model = build_model(data)
+    assert model.index.payments == {("A", 2025): [("C", 2025, pytest.approx(1 / 3))],
+                                    ("A", 2026): [("C", 2025, pytest.approx(1 / 3))] * 2}
+
+
+def test_payment_shares():
+    from models.sets import payment_shares
+
+    assert payment_shares("even", 0) == [(0, pytest.approx(1.0))]
+    assert payment_shares("even", 1) == [(0, pytest.approx(1.0))]
+    assert payment_shares("even", 4) == [(k, pytest.approx(0.25)) for k in range(4)]
+    assert payment_shares("order", 4) == [(0, pytest.approx(1.0))]
+    assert payment_shares("delivery", 4) == [(4, pytest.approx(1.0))]
+
+
+@pytest.mark.parametrize("one_way, shares, cost", [
+    (None, [4, 2], 40),  # without the rule: 1 → 4 → 2 %, a turn
+    (1.0, [4, 4], 60),  # with it: below its final floor (2 %), A never falls: 1 → 4 → 4 %
+])
+def test_path_rule_forbids_the_turn(one_way, shares, cost):
+    """A (GDP 1000, baseline 10, 1 %) must field a unit from 2025 (cost 30, no lead time) and
+    reach a floor of 2 %. Without the rule: 40 in 2025 (4 %), 20 in 2026 (the floor), cost
+    30 + 10 = 40. With it A's share may not fall from 4 %: 40 in 2026 too, cost 30 + 30 = 60."""
+    data = plan({"A": (1000, 10)}, forces={("A", "C"): {"acquisition_cost": 30}},
+                requirements={("C", "R", 2025): 1, ("C", "R", 2026): 1}, years=(2025, 2026),
+                targets={"min_gdp": 0.02, "one_way": one_way})
+    model, result = solved(data)
+    assert result.optimal
+    assert _shares(model, "A") == pytest.approx(shares, abs=1e-6)
+    assert pyo.value(model.money_cost) == pytest.approx(cost, abs=1e-6)
+    assert dict(model.rising) == ({"A": True} if one_way else {})
+
+
+def test_path_rule_lets_a_member_above_its_floor_choose_its_direction():
+    """B spends 3 % against a final floor of 2 %: the data leaves its direction open. It must
+    buy a unit in 2025 (cost 30), so it cannot fall: the model chooses to rise (path_up = 1)
+    and B stays at 6 % in 2026 (cost 30 + 30); without a unit to buy it glides down."""
+    data = plan({"B": (1000, 30)}, forces={("B", "C"): {"acquisition_cost": 30}},
+                requirements={("C", "R", 2025): 1, ("C", "R", 2026): 1}, years=(2025, 2026),
+                targets={"min_gdp": 0.02, "one_way": 1.0})
+    model, result = solved(data)
+    assert list(model.M_path) == ["B"]
+    assert model.path_up["B"].value == pytest.approx(1)
+    assert _shares(model, "B") == pytest.approx([6, 6], abs=1e-6)
+    assert pyo.value(model.money_cost) == pytest.approx(60, abs=1e-6)
+    idle = plan({"B": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0})
+    model, _ = solved(idle)
+    assert _shares(model, "B") == pytest.approx([3, 3], abs=1e-6)
+    assert pyo.value(model.money_cost) == pytest.approx(0, abs=1e-6)

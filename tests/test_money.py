@@ -242,8 +242,8 @@ def test_the_summary_says_rises_above_a_floor_pay_for_units_bought_that_year(tmp
     rows = {r[0].value: (r[1].value, r[2].value) for r in load_workbook(path)["Summary"].iter_rows() if r[0].value}
     count, text = rows["Rises above a floor"]
     assert count == 2
-    assert "paid in full in the year it is ordered" in text
-    assert "ARL 2025 +1.20 pp to 3.20 % (floor 1.50 %): buys SQN 1 squadron for 10 M USD; BOR 2025 +0.70 pp" in text
+    assert "paid from order to delivery" in text
+    assert "ARL 2025 +1.20 pp to 3.20 % (floor 1.50 %): orders SQN 1 squadron, pays 10 M USD for units; BOR 2025 +0.70 pp" in text
 
 
 def reaches(data) -> dict[str, str]:

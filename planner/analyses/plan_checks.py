@@ -1,6 +1,7 @@
 """The analyses every plan report carries, run on the solved plan after the plan pipeline:
-the plan against abstaining members (the Robustness sheet) and against a penalty ten times
-lower (the Summary's "Penalty ten times lower"). A plan made robust with redeployment
+the plan against abstaining members (the Robustness sheet), against a penalty ten times
+lower (the Summary's "Penalty ten times lower") and without the path rule (the Summary's
+"Path rule costs"). A plan made robust with redeployment
 (`planner.analyses.recourse`) carries its own answer to the first."""
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def check_plan(hm: HighsModel, data: PlanData, solved: SolveResult, options: Sol
                say: Callable[[str], None] = lambda _: None) -> PlanChecks:
     """Re-solve the solved plan `hm` with members abstaining (if `robustness` and any may;
     `robustness_k`: every k up to it, with and without redeployment, however long it takes)
-    and with a penalty ten times lower (unless the model is too large); `hm` is handed back
+    with a penalty ten times lower (unless the model is too large) and without the path rule
+    (where it holds); `hm` is handed back
     as it was found."""
     checks = PlanChecks()
     large = hm.highs.getNumCol() > ROBUSTNESS_LIMIT
@@ -51,6 +53,13 @@ def check_plan(hm: HighsModel, data: PlanData, solved: SolveResult, options: Sol
         checks.robustness = analyse_robustness(hm, data, options, k_max=robustness_k_max(hm, data, solved, robustness_k),
                                                every_k=robustness_k is not None)
         checks.seconds["robustness"] = time.perf_counter() - clock
+    if hasattr(hm.model, "A_path") and len(hm.model.A_path):
+        from .path_check import check_path
+
+        say("Re-solving without the path rule (what it costs)")
+        clock = time.perf_counter()
+        checks.path_check = check_path(hm, data, options, plan_seconds=solved.seconds)
+        checks.seconds["path check"] = time.perf_counter() - clock
     if len(data.requirements) and not large:
         from .penalty_check import check_penalty
 
