@@ -210,10 +210,11 @@ def test_orders_deployments_and_sets_come_in_whole_parts(plan, data):
 
 
 def test_equipment_spending_counts_the_sets_bought(plan, data):
-    """Spending › equipment is what the equipment floor counts: e·D + Σ a·x + sets bought (in
-    the first year) + top-up (it left the sets out)."""
+    """Spending › equipment is what the equipment floor counts: e·D + the acquisition payments
+    made that year (orders paid from order to delivery) + sets bought (in the first year) +
+    top-up (it left the sets out)."""
     sp = plan.spending[plan.spending["year"] >= data.first_year].set_index(["member", "year"])
-    bought = plan.capabilities.groupby(["member", "year"])["acquisition_cost_musd"].sum()
+    bought = plan.capabilities.groupby(["member", "year"])["acquisition_paid_musd"].sum()
     sets = plan.site_stocks.groupby("member")["set_cost_musd"].sum()
     assert sets.sum() > 0
     m = data.members

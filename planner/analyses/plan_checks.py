@@ -17,7 +17,8 @@ from ..solve import SolveOptions, SolveResult
 
 ROBUSTNESS_K = 2  # the report's cost-against-k chart goes at least this far
 ROBUSTNESS_LIMIT = 300_000  # columns: above, the report re-solves for no other k than the plan's
-ROBUSTNESS_MIP_SECONDS = 5.0  # a whole-unit plan that took longer to solve: no other k either
+ROBUSTNESS_MIP_INTEGERS = 10_000  # a whole-unit plan with more integer columns: no other k either
+# (a count, not the solve's seconds: the report must not depend on how busy the machine was)
 ROBUSTNESS_MIP_MEMBERS = 4  # … nor one with more members that may abstain (each k a MIP with many robust rows)
 
 
@@ -30,7 +31,7 @@ def robustness_k_max(hm: HighsModel, data: PlanData, solved: SolveResult, asked:
     k_max = min(len(data.may_abstain()), max(ROBUSTNESS_K, data.abstentions))
     few = len(data.may_abstain()) <= ROBUSTNESS_MIP_MEMBERS
     large = hm.highs.getNumCol() > ROBUSTNESS_LIMIT
-    if large or (hm.is_mip and (solved.seconds > ROBUSTNESS_MIP_SECONDS or not few)):
+    if large or (hm.is_mip and (len(hm.integer_columns()) > ROBUSTNESS_MIP_INTEGERS or not few)):
         return data.abstentions  # each other k a new model or MIP: `planner sweep --vary abstentions=…`
     return k_max
 
