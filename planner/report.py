@@ -84,7 +84,6 @@ MAX_CHART_REQUIREMENTS = 60  # bars in the Coverage chart
 MAX_CHART_SCENARIOS = len(SCENARIO_COLOURS)  # scenarios in the Deployment chart
 MAX_CHART_SITES = 60  # sites in the Sites chart
 MAX_CHART_SCENARIO_BARS = 60  # bars in the Scenarios chart
-CAPABILITIES_WIDTH = 14  # characters: the arrival chart's data, column 'Capabilities arriving'
 LOG_SCALE_RATIO = 100  # the arrival chart's units axis is logarithmic when max / min exceeds this
 NO_SITES = "No pre-positioning sites in this plan: the input workbook lists none."
 NO_SETS = "None: no member keeps equipment sets at any site."
@@ -323,7 +322,7 @@ HOW_TO_READ = {
     "is blank. The chart's data are right of the table; a long table is charted by its requirements "
     "with a shortfall.",
     "Scenarios": "One row per scenario: its probability and warning time, its requirements (capability, "
-    "region, year) and those not fully met, the shortfall per capability in its own unit, its transit cost "
+    "region, year) and those not fully met, its transit cost "
     "in real money and, apart, its shortfall penalty (a modelling weight, not money), both discounted to "
     "{first} and not weighted by probability. Below: per scenario and capability, the unit-years required, "
     "provided and short (units × years, in the capability's unit: different capabilities are never added). "
@@ -331,8 +330,8 @@ HOW_TO_READ = {
     "Deployment": "Who deploys what where in each scenario: one row per scenario, member, capability, "
     "region, year and source (home, or the site whose equipment sets the units draw), with the day "
     "the units arrive, the scenario's warning time and the transit cost. The chart counts the "
-    "deployments (rows of the table) arriving on each day in the last year, with the capabilities they "
-    "bring (units of different capabilities are never added; data right of the table), against each "
+    "deployments (rows of the table) arriving on each day in the last year (units of different "
+    "capabilities are never added; data right of the table), against each "
     "scenario's warning time, drawn as a dashed line: every point lies left of its line. When the "
     "counts differ widely, the axis is logarithmic.",
     "Sites": "Pre-positioning sites: one row per site, open or not, with its common-funded costs, "
@@ -1137,11 +1136,8 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
     year = deployment_chart_year(deployment)
     col = side_column(deployment)
     last_col, last_row = side_block(
-        ws, col, ["Scenario", "Warning time (days)", "Arrival day (days)", f"Deployments arriving in {year}",
-                  "Capabilities arriving"], rows, [None, DAYS, DAYS, COUNT, None])
-    caps = col + 4  # a list of codes: narrow, wrapped (the printed selection stays readable)
-    ws.column_dimensions[get_column_letter(caps)].width = CAPABILITIES_WIDTH
-    printing.wrap_rows(ws, range(2, last_row + 1), caps, CAPABILITIES_WIDTH)
+        ws, col, ["Scenario", "Warning time (days)", "Arrival day (days)", f"Deployments arriving in {year}"],
+        [r[:4] for r in rows], [None, DAYS, DAYS, COUNT])
     header_row = 1
     lines = warning_line_rows(scenarios, rows)
     log = arrival_log_scale(rows)
@@ -1267,14 +1263,16 @@ def _scenarios_chart(ws: Worksheet, scenarios: pd.DataFrame, top: int) -> None:
 
 def write_scenarios(ws: Worksheet, scenarios: pd.DataFrame, by_capability: pd.DataFrame,
                     gran: pd.DataFrame, cur: str) -> None:
-    """The Scenarios table from row 1; below it, the unit-years per scenario and capability (in
+    """The Scenarios table from row 1 (its shortfall per capability in words is for the terminal:
+    the table below has it in figures); below it, the unit-years per scenario and capability (in
     the capability's unit and parts), then the data of the chart of requirements short."""
-    write_result_table(ws, scenarios, cur, SCENARIO_LABELS)
+    write_result_table(ws, scenarios.drop(columns="shortfall"), cur, SCENARIO_LABELS)
     top = len(scenarios) + 3
     if not by_capability.empty:
         safe_text(ws.cell(row=top, column=1), "Per scenario and capability, in the capability's unit "
-                  "(unit-years: units × years, summed over regions and years)").font = SECTION_FONT
-        table = with_unit(by_capability, gran)
+                  "(unit-years: units × years, summed over regions and years; shown in its parts)").font = SECTION_FONT
+        table = by_capability.copy()
+        table.insert(2, "unit", table["capability"].map(dict(zip(gran["capability"], gran["unit"]))))
         last = write_rows(ws, top + 1, table, cur, SCENARIO_LABELS)
         unit_formats(ws, table, gran, header_row=top + 1, labels=SCENARIO_LABELS)
         top = last + 3

@@ -150,6 +150,8 @@ def written_table(results, sheet: str) -> pd.DataFrame:
         return report.burden_with_bills(results)
     if sheet in ("Capabilities", "Coverage", "Deployment"):
         return report.with_unit(df, granularity(results.data))
+    if sheet == "Scenarios":  # the shortfall in words is the terminal's; the sheet has it per capability below
+        return df.drop(columns="shortfall")
     return df
 
 
@@ -267,10 +269,10 @@ def test_readable_headers(report_book):
     assert report_book["Coverage"]["A1"].value == "Scenario"
     scenarios = [c.value for c in report_book["Scenarios"][1]]
     assert scenarios == ["Scenario", "Name", "Probability (%)", "Warning time (days)", "Requirements",
-                         "Requirements short", "Shortfall per capability", "Transit cost, discounted (M USD)",
+                         "Requirements short", "Transit cost, discounted (M USD)",
                          "Shortfall penalty (model units, not money)"]
     notes = [c.comment.text for c in report_book["Scenarios"][1]]
-    assert "Scenario name" in notes[1] and "unit-years" in notes[6] and "never added" in notes[6]
+    assert "Scenario name" in notes[1] and "Coverage" in notes[5]
     assert "discounted" in notes[7] and "not discounted" not in notes[7]
 
 
@@ -398,7 +400,7 @@ def test_scenarios_chart(sites_book, sites_results):
     assert _cells(sites_book, series.val.numRef.f) == list(sc["requirements_short"])  # exact: counts
     assert _cells(sites_book, series.cat.strRef.f) == ["S1 (10 days)", "S2 (30 days)", "S3 (no limit)"]
     # the chart data sit below the tables; the filter covers the table only
-    assert ws.auto_filter.ref == f"A1:I{len(sc) + 1}"
+    assert ws.auto_filter.ref == f"A1:H{len(sc) + 1}"
     first_row = range_boundaries(series.val.numRef.f.split("!")[1].replace("$", ""))[1]
     assert first_row > len(sc) + len(sites_results.scenario_capabilities) + 4
 
