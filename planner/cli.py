@@ -23,6 +23,7 @@ from .entry import report_interrupt
 from .paths import OutputPathError, check_output, cwd_gone
 from .run import PlanRun, run_plan
 from .solve import NoPlan, SolverUnavailable
+from .units import shortfall_text
 from .load import load_plan
 from .options import OptionError, usable_workers
 from .validate import InputError
@@ -573,8 +574,9 @@ def _print_summary(run_: PlanRun) -> None:
     head.add_row("  spending added", f"{totals['plan_cost_musd']:,.0f} M {cur}")
     if totals["deployment_cost_musd"]:
         head.add_row("  expected transit", f"{totals['deployment_cost_musd']:,.0f} M {cur}")
-    head.add_row("Requirements short", f"{totals['requirements_short']} of {totals['requirements']} "
-                 f"(expected {totals['expected_shortfall_unit_years']:,.1f} unit-years)")
+    head.add_row("Requirements short", f"{totals['requirements_short']} of {totals['requirements']}")
+    if totals["requirements_short"]:
+        head.add_row("Expected shortfall", shortfall_text(res.shortfall_by_capability(), "expected_unit_years"))
     if totals["penalty_weight"] > 1e-9:
         head.add_row("Penalty weight (not money)", f"{totals['penalty_weight']:,.0f} (objective {totals['objective']:,.0f})")
     if totals["sites_open"]:
@@ -590,11 +592,13 @@ def _print_summary(run_: PlanRun) -> None:
     out.print(head)
     if len(res.scenarios) > 1:
         table = Table(title="Scenarios", title_justify="left")
-        for name in ("scenario", "probability %", "warning days", "short (unit-years)", "transit cost M"):
-            table.add_column(name, justify="left" if name == "scenario" else "right")
+        for name in ("scenario", "probability %", "warning days", "requirements short", "shortfall per capability",
+                     "transit cost M"):
+            table.add_column(name, justify="left" if name in ("scenario", "shortfall per capability") else "right")
         for row in res.scenarios.itertuples(index=False):
             table.add_row(row.scenario, f"{row.probability_pct:.0f}", f"{row.warning_days:g}",
-                          f"{row.shortfall_unit_years:,.1f}", f"{row.transit_cost_musd:,.0f}")
+                          f"{row.requirements_short} of {row.requirements}", row.shortfall,
+                          f"{row.transit_cost_musd:,.0f}")
         out.print(table)
 
     burden = res.burden.sort_values("defence_spending_musd", ascending=False)

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .results import PlanResults
-from .units import granularity, in_words, per_capability, shortfall_text
+from .units import granularity, in_words, shortfall_text
 from .xlsx import TITLE_FONT, excel_text, safe_text, style_header
 
 SHORT = 1e-6
@@ -135,8 +135,7 @@ def facts(results: PlanResults) -> list[tuple[str, str]]:
     n_short, n_req = t.get("requirements_short", 0) or 0, t.get("requirements", 0) or 0
     if n_short:
         gran = granularity(d)
-        by_cap = per_capability(results.coverage, dict(zip(results.scenarios["scenario"],
-                                                           results.scenarios["probability_pct"] / 100)), gran)
+        by_cap = results.shortfall_by_capability()
         lines = [f"{n_short} of {n_req} requirements are not fully met, short: {shortfall_text(by_cap)}. Largest:"]
         units = dict(zip(gran["capability"], gran["unit"]))
         for r in short.itertuples(index=False):

@@ -38,9 +38,9 @@ from models.build import TIE_BREAK
 from . import money, printing
 from .overview import write_overview
 from .standing import TIE_SLACK
-from .results import RISE_PP, TURN_PP, PlanChecks, PlanResults, path_turns, rises_above_floor, spending_paths
+from .results import RISE_PP, TURN_PP, PlanChecks, PlanResults, arrivals, path_turns, rises_above_floor, spending_paths
 from .paths import REPORT_CATEGORY
-from .units import GRANULARITY_COLUMNS, granularity, number_format, per_capability, shortfall_text, unit_label
+from .units import GRANULARITY_COLUMNS, granularity, number_format, shortfall_text, unit_label
 from .xlsx import (
     AUTHOR,
     HEADER_FILL as HEADER_CELL_FILL,
@@ -260,7 +260,8 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "capacity_sets": ("Capacity", "slots",
                       ("Room at the site, all capabilities together: sets times their set size "
                        "(with every set size 1, the most sets the site can hold).")),
-    "sets": ("Sets held", "sets", "Equipment sets kept at the site, all capabilities together."),
+    "sets_held": ("Sets held", "text", "Equipment sets kept at the site, per capability (one set equips one "
+                  "unit of it; sets of different capabilities are not added: their room is in Room used)."),
     "room_used": ("Room used", "slots",
                   ("Room the sets held take: each capability's set size (Prepositioning sheet of the "
                    "input) times its sets, summed; at most the capacity.")),
@@ -283,12 +284,20 @@ SCENARIO_LABELS: dict[str, tuple[str, str, str]] = {
                          "(the weights in the input, normalised).")),
     "warning_days": ("Warning time", "days",
                      "The scenario's warning time: a unit counts only if it arrives within it ('inf': no limit)."),
-    "required_unit_years": ("Required", "unit_years",
-                            "Units the scenario's requirements ask for, summed over capabilities, regions and years."),
-    "shortfall_unit_years": ("Shortfall", "unit_years",
-                             "Units missing, summed over the scenario's requirements (see Coverage)."),
+    "requirements": ("Requirements", "count",
+                     "The scenario's requirements: one per capability, region and year (rows of Coverage)."),
     "requirements_short": ("Requirements short", "count",
                            "Requirements of the scenario not fully met (see Coverage)."),
+    "shortfall": ("Shortfall per capability", "text",
+                  "Units missing per capability, in its own unit, summed over the scenario's regions and years "
+                  "(unit-years; different capabilities are never added: see the table below)."),
+    "required_unit_years": ("Required", "unit_years",
+                            "Units of this capability the scenario's requirements ask for, summed over regions and "
+                            "years, in the capability's unit (column Unit)."),
+    "provided_unit_years": ("Provided", "unit_years",
+                            "Units of this capability provided within the warning time, summed over regions and years."),
+    "shortfall_unit_years": ("Shortfall", "unit_years",
+                             "Units of this capability missing, summed over regions and years (see Coverage)."),
     "transit_cost_musd": ("Transit cost, discounted", "money",
                           ("Cost of moving the scenario's units over the horizon, discounted (not weighted "
                            "by the scenario's probability).")),
@@ -332,17 +341,19 @@ HOW_TO_READ = {
     "marginal value is the shortfall penalty (a modelling weight, its own column) and the money column "
     "is blank. The chart's data are right of the table; a long table is charted by its requirements "
     "with a shortfall.",
-    "Scenarios": "One row per scenario: its probability and warning time, the units its requirements "
-    "ask for and those missing (unit-years: units × years, summed over capabilities, regions and years), "
-    "the requirements short, its transit cost in real money and, apart, its shortfall penalty (a "
-    "modelling weight, not money), both discounted to {first} and not weighted by probability. The "
-    "chart shows the shortfall per scenario; its data are below the table.",
+    "Scenarios": "One row per scenario: its probability and warning time, its requirements (capability, "
+    "region, year) and those not fully met, its transit cost "
+    "in real money and, apart, its shortfall penalty (a modelling weight, not money), both discounted to "
+    "{first} and not weighted by probability. Below: per scenario and capability, the unit-years required, "
+    "provided and short (units × years, in the capability's unit: different capabilities are never added). "
+    "The chart counts the requirements short per scenario; its data are below the tables.",
     "Deployment": "Who deploys what where in each scenario: one row per scenario, member, capability, "
     "region, year and source (home, or the site whose equipment sets the units draw), with the day "
-    "the units arrive, the scenario's warning time and the transit cost. The chart shows the units "
-    "arriving on each day in the last year (summed over regions; data right of the table) against each "
+    "the units arrive, the scenario's warning time and the transit cost. The chart counts the "
+    "deployments (rows of the table) arriving on each day in the last year (units of different "
+    "capabilities are never added; data right of the table), against each "
     "scenario's warning time, drawn as a dashed line: every point lies left of its line. When the "
-    "units differ widely, the units axis is logarithmic.",
+    "counts differ widely, the axis is logarithmic.",
     "Sites": "Pre-positioning sites: one row per site, open or not, with its common-funded costs, "
     "the equipment sets held and the room they use against its capacity (in capacity slots: a set "
     "takes its set size); below, the sets per site, owner and capability with what they cost their "
@@ -413,7 +424,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     coverage = with_unit(results.coverage, gran)
     write_result_table(ws, coverage, cur)
     unit_formats(ws, coverage, gran)
-    _coverage_chart(ws, coverage, results.data.last_year)
+    _coverage_chart(ws, coverage, results.data.last_year, gran)
 
     ws = wb.create_sheet("Provider changes")
     write_result_table(ws, results.provider_changes, cur)
@@ -421,7 +432,7 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
         safe_text(ws.cell(row=3, column=1), NO_PROVIDER_CHANGES)
 
     ws = wb.create_sheet("Scenarios")
-    write_scenarios(ws, results.scenarios, cur)
+    write_scenarios(ws, results.scenarios, results.scenario_capabilities, gran, cur)
 
     ws = wb.create_sheet("Deployment")
     deployment = with_unit(results.deployment, gran)
@@ -477,13 +488,15 @@ def with_unit(df: pd.DataFrame, gran: pd.DataFrame) -> pd.DataFrame:
 PARTS_OF = {"ordered_units": "ordered_parts", "provided_units": "provided_parts", "units": "parts"}
 
 
-def unit_formats(ws: Worksheet, df: pd.DataFrame, gran: pd.DataFrame, header_row: int = 1) -> None:
-    """Show each row's units in its capability's parts: '3 2/3' for a brigade of three
-    battalions, '4' for whole units (planner.units.number_format)."""
+def unit_formats(ws: Worksheet, df: pd.DataFrame, gran: pd.DataFrame, header_row: int = 1,
+                 labels: dict[str, tuple[str, str, str]] | None = None) -> None:
+    """Show each row's units (and unit-years) in its capability's parts: '3 2/3' for a brigade
+    of three battalions, '4' for whole units (planner.units.number_format)."""
     if df.empty or "capability" not in df:
         return
+    known = {**COLUMNS, **(labels or {})}
     columns = [j for j, c in enumerate(df.columns, start=1)
-               if c in COLUMNS and COLUMNS[c][1] == "units" and not c.startswith("marginal")]
+               if c in known and known[c][1] in ("units", "unit_years") and not c.startswith("marginal")]
     formats = {c: number_format(c, gran) for c in gran["capability"]}
     for i, c in enumerate(df["capability"], start=header_row + 1):
         fmt = formats.get(c, UNITS)
@@ -1001,13 +1014,28 @@ def _spending_chart(ws: Worksheet, results: PlanResults) -> None:
 
 
 def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, list[tuple]]:
-    """The chart's title and its rows (requirement label, required, provided, shortfall).
+    """The chart's title and its rows (requirement label, required, provided, shortfall), from
+    coverage_chart_pick. With several scenarios each label starts with its scenario ("S1: BDE EAST 2030")."""
+    title, pick = coverage_chart_pick(coverage, last_year)
+    labels = [f"{c} {r} {t}" for c, r, t in pick[["capability", "region", "year"]].itertuples(index=False)]
+    if "scenario" in coverage and coverage["scenario"].nunique() > 1:
+        labels = [f"{s}: {label}" for s, label in zip(pick["scenario"], labels)]
+    rows = [
+        (label, q, p, s)
+        for label, (q, p, s) in zip(labels, pick[
+            ["required_units", "provided_units", "shortfall_units"]
+        ].itertuples(index=False, name=None))
+    ]
+    return excel_text(title), rows
+
+
+def coverage_chart_pick(coverage: pd.DataFrame, last_year: int) -> tuple[str, pd.DataFrame]:
+    """The chart's title and the rows of the Coverage table it charts.
 
     Rows are selected from the Coverage table, never computed. A chart of more than
     MAX_CHART_REQUIREMENTS bars is unreadable, so a long table is charted by its
     requirements with a shortfall (in any scenario) or, when none is short, by those of
-    the last year. With one scenario the title names it; with several, each label starts
-    with its scenario ("S1: BDE EAST 2030").
+    the last year. With one scenario the title names it.
     """
     n = len(coverage)
     scenarios = list(dict.fromkeys(coverage["scenario"])) if "scenario" in coverage else []
@@ -1034,19 +1062,10 @@ def coverage_chart_rows(coverage: pd.DataFrame, last_year: int) -> tuple[str, li
             title += f", {len(charted)} of {len(scenarios)} scenarios"
     elif scenarios:
         title += f", scenario {scenarios[0]}"
-    labels = [f"{c} {r} {t}" for c, r, t in pick[["capability", "region", "year"]].itertuples(index=False)]
-    if several:
-        labels = [f"{s}: {label}" for s, label in zip(pick["scenario"], labels)]
-    rows = [
-        (label, q, p, s)
-        for label, (q, p, s) in zip(labels, pick[
-            ["required_units", "provided_units", "shortfall_units"]
-        ].itertuples(index=False, name=None))
-    ]
-    return excel_text(title), rows
+    return title, pick
 
 
-def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int) -> None:
+def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int, gran: pd.DataFrame) -> None:
     """Required against provided units per requirement (horizontal bars, first at the top),
     from a selection right of the Coverage table; the selection and the chart are printed."""
     title, rows = coverage_chart_rows(coverage, last_year)
@@ -1055,6 +1074,10 @@ def _coverage_chart(ws: Worksheet, coverage: pd.DataFrame, last_year: int) -> No
     col = side_column(coverage)
     last_col, last_row = side_block(ws, col, ["Requirement", "Required (units)", "Provided (units)",
                                               "Shortfall (units)"], rows, [None, UNITS, UNITS, UNITS])
+    _, pick = coverage_chart_pick(coverage, last_year)
+    for i, c in enumerate(pick["capability"], start=2):  # each row in its capability's parts: '# ?/3'
+        for j in range(col + 1, col + 4):
+            ws.cell(row=i, column=j).number_format = number_format(c, gran)
     chart = bar_chart(title, "Requirement", "Units", horizontal=True)
     chart.add_data(Reference(ws, min_col=col + 1, max_col=col + 2, min_row=1, max_row=last_row),
                    titles_from_data=True)
@@ -1078,14 +1101,12 @@ def deployment_chart_year(deployment: pd.DataFrame) -> int | None:
 
 def deployment_chart_rows(deployment: pd.DataFrame) -> tuple[str, list[tuple[str, float]], list[tuple]]:
     """The arrival chart's title, its scenarios (code, warning days) and its rows
-    (scenario, warning days, arrival day, units arriving that day).
+    (scenario, warning days, arrival day, deployments arriving that day, their capabilities).
 
-    One year is charted (deployment_chart_year: units deployed in different years are not
-    the same units, so they are not added up): units are summed per scenario and arrival
-    day over that year's rows of the Deployment table (all members, capabilities, regions
-    and sources); nothing else is computed. A chart of more than MAX_CHART_SCENARIOS
-    scenarios is unreadable: those with the shortest warning time are charted, as the ones
-    where arriving in time is hardest.
+    One year is charted (deployment_chart_year: the plan's end state), its deployments counted
+    per scenario and arrival day (planner.results.arrivals: units of different capabilities are
+    never added). A chart of more than MAX_CHART_SCENARIOS scenarios is unreadable: those with
+    the shortest warning time are charted, as the ones where arriving in time is hardest.
     """
     if deployment.empty:
         return "", [], []
@@ -1093,38 +1114,35 @@ def deployment_chart_rows(deployment: pd.DataFrame) -> tuple[str, list[tuple[str
     order = list(dict.fromkeys(deployment["scenario"]))
     warning = deployment.groupby("scenario", sort=False)["warning_days"].first()
     ranked = sorted(order, key=lambda sc: (float(warning[sc]), order.index(sc)))
-    charted = ranked[:MAX_CHART_SCENARIOS]
-    in_year = deployment[deployment["year"] == year]
-    sums = in_year.groupby(["scenario", "arrival_day"], sort=True)["units"].sum()
-    rows = [
-        (sc, float(warning[sc]), float(day), float(units))
-        for sc in charted if sc in sums.index.get_level_values(0)
-        for day, units in sums.loc[sc].items()
-    ]
-    title = f"Units arriving by day in {year} against each scenario's warning time (dashed)"
-    if len(charted) < len(order):
-        title += f": the {len(charted)} of {len(order)} scenarios with the shortest warning"
+    table = arrivals(deployment, year)
+    present = set(table["scenario"])
+    charted = [sc for sc in ranked[:MAX_CHART_SCENARIOS] if sc in present]
+    rows = [(sc, float(w), float(day), int(n), caps)
+            for sc in charted
+            for _, w, _, day, n, caps in table[table["scenario"] == sc].itertuples(index=False, name=None)]
+    title = f"Deployments arriving by day in {year} against each scenario's warning time (dashed)"
+    if len(ranked) > MAX_CHART_SCENARIOS:
+        title += f": the {min(len(ranked), MAX_CHART_SCENARIOS)} of {len(order)} scenarios with the shortest warning"
     if all(math.isinf(warning[sc]) for sc in charted):
-        title = f"Units arriving by day in {year} (no scenario limits the warning time)"
-    charted = [sc for sc in charted if sc in sums.index.get_level_values(0)]
+        title = f"Deployments arriving by day in {year} (no scenario limits the warning time)"
     return excel_text(title), [(sc, float(warning[sc])) for sc in charted], rows
 
 
 def arrival_log_scale(rows: Sequence[tuple]) -> bool:
-    """Whether the arrival chart plots units on a logarithmic axis: when the largest units
-    arriving on one day exceed the smallest more than LOG_SCALE_RATIO times, a linear axis
-    would flatten the small scenarios onto the day axis."""
-    units = [u for *_, u in rows if u > 0]
-    return bool(units) and max(units) > LOG_SCALE_RATIO * min(units)
+    """Whether the arrival chart plots deployments on a logarithmic axis: when the most arriving
+    on one day exceed the fewest more than LOG_SCALE_RATIO times, a linear axis would flatten
+    the small scenarios onto the day axis."""
+    counts = [r[3] for r in rows if r[3] > 0]
+    return bool(counts) and max(counts) > LOG_SCALE_RATIO * min(counts)
 
 
 def warning_line_rows(scenarios: Sequence[tuple[str, float]], rows: Sequence[tuple]) -> list[tuple]:
     """(scenario, warning days, height) pairs drawing each finite warning time as a vertical line
-    from 0 (log scale: the fewest units arriving on one day) to the most units arriving on one
+    from 0 (log scale: the fewest deployments arriving on one day) to the most arriving on one
     day in the chart (chart layout, not a result)."""
-    units = [u for *_, u in rows]
-    top = max(units, default=0.0)
-    bottom = min(units) if arrival_log_scale(rows) else 0.0
+    counts = [r[3] for r in rows]
+    top = max(counts, default=0)
+    bottom = min(counts) if arrival_log_scale(rows) else 0
     return [(sc, w, h) for sc, w in scenarios if math.isfinite(w) for h in (bottom, top)]
 
 
@@ -1143,8 +1161,8 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
     year = deployment_chart_year(deployment)
     col = side_column(deployment)
     last_col, last_row = side_block(
-        ws, col, ["Scenario", "Warning time (days)", "Arrival day (days)", f"Units arriving in {year} (units)"],
-        rows, [None, DAYS, DAYS, UNITS])
+        ws, col, ["Scenario", "Warning time (days)", "Arrival day (days)", f"Deployments arriving in {year}"],
+        [r[:4] for r in rows], [None, DAYS, DAYS, COUNT])
     header_row = 1
     lines = warning_line_rows(scenarios, rows)
     log = arrival_log_scale(rows)
@@ -1153,15 +1171,15 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
         line_header, line_last = _write_block_at(
             ws, last_row + 3, col,
             "Chart lines: each scenario's warning time, drawn from "
-            + ("the fewest" if log else "0") + " to the most units arriving on one day",
-            ["Scenario", "Warning time (days)", "Line height (units)"], lines, [None, DAYS, UNITS],
+            + ("the fewest" if log else "0") + " to the most deployments arriving on one day",
+            ["Scenario", "Warning time (days)", "Line height (deployments)"], lines, [None, DAYS, COUNT],
         )
         last_row = line_last
     chart = ScatterChart()
     chart.title = title
     chart.style = 2
     chart.x_axis.title = "Arrival day (days from the decision to deploy)"
-    chart.y_axis.title = f"Units arriving in {year}" + (" (log scale)" if log else "")
+    chart.y_axis.title = f"Deployments arriving in {year}" + (" (log scale)" if log else "")
     for axis in (chart.x_axis, chart.y_axis):
         axis.delete = False
         axis.number_format = "#,##0"
@@ -1201,10 +1219,11 @@ def _deployment_chart(ws: Worksheet, deployment: pd.DataFrame) -> None:
             series.smooth = False
             chart.series.append(series)
             first += 2
-    chart.width, chart.height = 20, 13
+    chart.width, chart.height = 18, 13
     note = printed_note(ws, col, last_row + 2, last_col, excel_text(
-        f"Printed: the units arriving per scenario and day in {year} (summed over members, capabilities, regions "
-        "and sources) and the chart. " + table_note(ws, "Deployment", deployment, "who deploys what where, in every "
+        f"Printed: the deployments arriving per scenario and day in {year} (a deployment: one member's units "
+        "of one capability, to one region, from home or a site; counted, as units of different capabilities "
+        "are never added) and the chart. " + table_note(ws, "Deployment", deployment, "who deploys what where, in every "
                                                     "year and scenario")))
     ws.add_chart(chart, f"{get_column_letter(last_col + 2)}2")
     c0, _, c1, r1 = printing.chart_extent(ws, chart)
@@ -1219,54 +1238,70 @@ def scenario_chart_label(scenario: str, warning: float) -> str:
     return excel_text(f"{scenario} ({warning:g} days)")
 
 
-def scenarios_chart_rows(scenarios: pd.DataFrame) -> tuple[str, list[tuple[str, float]]]:
-    """The Scenarios chart's title and its rows (scenario label, shortfall unit-years).
+def scenarios_chart_rows(scenarios: pd.DataFrame) -> tuple[str, list[tuple[str, int, int]]]:
+    """The Scenarios chart's title and its rows (scenario label, requirements short, requirements).
 
-    Rows are selected from the Scenarios table, never computed. A chart of more than
-    MAX_CHART_SCENARIO_BARS bars is unreadable: a long table is charted by its scenarios
-    with a shortfall (the first MAX_CHART_SCENARIO_BARS of them)."""
+    Rows are selected from the Scenarios table, never computed: requirements are counted, so
+    scenarios compare without adding units of different capabilities. A chart of more than
+    MAX_CHART_SCENARIO_BARS bars is unreadable: a long table is charted by its scenarios with a
+    requirement short (the first MAX_CHART_SCENARIO_BARS of them)."""
     n = len(scenarios)
-    short = scenarios[scenarios["shortfall_unit_years"] > SHORT_UNITS]
-    title, pick = "Shortfall per scenario", scenarios
+    short = scenarios[scenarios["requirements_short"] > 0]
+    title, pick = "Requirements not fully met per scenario", scenarios
     if n > MAX_CHART_SCENARIO_BARS and len(short):
         pick = short
-        title = f"Scenarios with a shortfall ({len(short)} of {n})"
+        title = f"Scenarios with a requirement not fully met ({len(short)} of {n})"
     if len(pick) > MAX_CHART_SCENARIO_BARS:
         pick = pick.head(MAX_CHART_SCENARIO_BARS)
         title += f", first {MAX_CHART_SCENARIO_BARS}"
     if n and short.empty:
         title += " (no scenario is short)"
     rows = [
-        (scenario_chart_label(sc, w), v)
-        for sc, w, v in pick[["scenario", "warning_days", "shortfall_unit_years"]].itertuples(index=False, name=None)
+        (scenario_chart_label(sc, w), int(k), int(q))
+        for sc, w, k, q in pick[["scenario", "warning_days", "requirements_short", "requirements"]].itertuples(
+            index=False, name=None)
     ]
     return excel_text(title), rows
 
 
-def _scenarios_chart(ws: Worksheet, scenarios: pd.DataFrame) -> None:
-    """Shortfall unit-years per scenario, from a selection below the Scenarios table."""
+def _scenarios_chart(ws: Worksheet, scenarios: pd.DataFrame, top: int) -> None:
+    """Requirements short per scenario, from a selection at row `top`, below the Scenarios tables."""
     title, rows = scenarios_chart_rows(scenarios)
     if not rows:
         return
     header_row, last_row = _write_block(
-        ws, ws.max_row + 3, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
-        ["Scenario (warning time)", "Shortfall (unit-years)"], rows, [None, UNITS],
+        ws, top, f"Chart data ({title[0].lower()}{title[1:]}), selected from the table above",
+        ["Scenario (warning time)", "Requirements short", "Requirements"], rows, [None, COUNT, COUNT],
     )
-    chart = bar_chart(title, "Scenario (warning time)", "Shortfall (unit-years)")
+    chart = bar_chart(title, "Scenario (warning time)", "Requirements short (capability, region, year)")
     chart.add_data(Reference(ws, min_col=2, min_row=header_row, max_row=last_row), titles_from_data=True)
     set_text_categories(chart, Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    chart.y_axis.number_format = "0"
+    chart.y_axis.majorUnit = max(1, math.ceil(max((k for _, k, _ in rows), default=0) / 8))
     chart.legend = None  # one series, named by the axis title
     chart.width = max(18, min(60, 6 + 1.5 * len(rows)))
     colour_series(chart)
     ws.add_chart(chart, chart_anchor(scenarios))
-    longest = max(len(label) for label, _ in rows) + 3
+    longest = max(len(label) for label, *_ in rows) + 3
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, min(longest, 50))
 
 
-def write_scenarios(ws: Worksheet, scenarios: pd.DataFrame, cur: str) -> None:
-    """The Scenarios table from row 1 and, below it, the data of its shortfall chart."""
-    write_result_table(ws, scenarios, cur, SCENARIO_LABELS)
-    _scenarios_chart(ws, scenarios)
+def write_scenarios(ws: Worksheet, scenarios: pd.DataFrame, by_capability: pd.DataFrame,
+                    gran: pd.DataFrame, cur: str) -> None:
+    """The Scenarios table from row 1 (its shortfall per capability in words is for the terminal:
+    the table below has it in figures); below it, the unit-years per scenario and capability (in
+    the capability's unit and parts), then the data of the chart of requirements short."""
+    write_result_table(ws, scenarios.drop(columns="shortfall"), cur, SCENARIO_LABELS)
+    top = len(scenarios) + 3
+    if not by_capability.empty:
+        safe_text(ws.cell(row=top, column=1), "Per scenario and capability, in the capability's unit "
+                  "(unit-years: units × years, summed over regions and years; shown in its parts)").font = SECTION_FONT
+        table = by_capability.copy()
+        table.insert(2, "unit", table["capability"].map(dict(zip(gran["capability"], gran["unit"]))))
+        last = write_rows(ws, top + 1, table, cur, SCENARIO_LABELS)
+        unit_formats(ws, table, gran, header_row=top + 1, labels=SCENARIO_LABELS)
+        top = last + 3
+    _scenarios_chart(ws, scenarios, top)
 
 
 def sites_chart_rows(sites: pd.DataFrame) -> tuple[str, pd.DataFrame]:
@@ -1583,8 +1618,8 @@ def _alerts(results: PlanResults) -> list[str]:
     out = []
     short = t.get("requirements_short") or 0
     if short:
-        out.append(f"SHORTFALL: {short} of {t.get('requirements', '?')} requirements not fully met, "
-                   f"{t.get('shortfall_unit_years', 0):,.4g} unit-years short (see Coverage)")
+        out.append(f"SHORTFALL: {short} of {t.get('requirements', '?')} requirements not fully met, short: "
+                   f"{shortfall_text(results.shortfall_by_capability())} (see Coverage)")
     below = t.get("below_floor_musd") or 0
     if below > 1e-9:
         out.append(f"SPENDING BELOW FLOORS: {below:,.1f} M {cur} in total (see Spending)")
@@ -1626,8 +1661,7 @@ def shortfall_rows(results: PlanResults, recourse: Any) -> list[tuple[str, Any, 
     t, d = results.totals, results.data
     over = " and every abstention set the plan guards against (the Coverage sheet's rows)" if recourse else ""
     basis = recourse.basis if recourse is not None else "weighted by scenario probability"
-    probability = dict(zip(results.scenarios["scenario"], results.scenarios["probability_pct"] / 100))
-    by_cap = per_capability(results.coverage, probability, granularity(d))
+    by_cap = results.shortfall_by_capability()
     if len(by_cap) > 1:
         return [("Shortfall", shortfall_text(by_cap), f"per capability, in its unit, summed over scenarios{over}", None),
                 ("Expected shortfall", shortfall_text(by_cap, "expected_unit_years"), f"per capability, {basis}",

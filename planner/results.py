@@ -22,7 +22,7 @@ from models.prepositioning import site_costs
 
 from . import money
 from .bills import member_bills
-from .units import granularity, in_words, provider_words
+from .units import granularity, in_words, per_capability, provider_words, shortfall_text
 from .schema import year_runs
 from .solve import SolveResult
 
@@ -75,12 +75,17 @@ DEPLOYMENT_COLUMNS = (
 )
 SITE_COLUMNS = (
     "site", "name", "host", "region", "existing", "open", "fixed_cost_musd", "upkeep_musd_per_year",
-    "capacity_sets", "sets", "room_used", "utilisation_pct", "users",
+    "capacity_sets", "sets_held", "room_used", "utilisation_pct", "users",
 )
 SCENARIO_COLUMNS = (
-    "scenario", "name", "probability_pct", "warning_days", "required_unit_years",
-    "shortfall_unit_years", "requirements_short", "transit_cost_musd", "shortfall_penalty_weight",
+    "scenario", "name", "probability_pct", "warning_days", "requirements", "requirements_short",
+    "shortfall", "transit_cost_musd", "shortfall_penalty_weight",
 )
+SCENARIO_CAPABILITY_COLUMNS = (
+    "scenario", "capability", "requirements", "requirements_short", "required_unit_years",
+    "provided_unit_years", "shortfall_unit_years",
+)
+ARRIVAL_COLUMNS = ("scenario", "warning_days", "year", "arrival_day", "deployments", "capabilities")
 SENSITIVITY_COLUMNS = (
     "constraint", "member", "year", "binding", "marginal_value", "unit", "valid_from", "valid_to", "meaning",
 )
@@ -136,10 +141,19 @@ class PlanResults:
     provider_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PROVIDER_CHANGE_COLUMNS)))
     sensitivity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)))
     bills: pd.DataFrame | None = None  # planner.bills.member_bills: each member's bill explained
+    scenario_capabilities: pd.DataFrame | None = None  # scenario_capabilities(coverage)
 
     def __post_init__(self) -> None:
+        if self.scenario_capabilities is None:
+            self.scenario_capabilities = scenario_capabilities(self.coverage)
         if self.bills is None:
             self.bills = member_bills(self.burden, self.spending, self.capabilities, self.deployment, self.data)
+
+    def shortfall_by_capability(self) -> pd.DataFrame:
+        """The shortfall per capability in its own unit, summed over scenarios and weighted by
+        their probability (planner.units.per_capability; never added across capabilities)."""
+        probability = dict(zip(self.scenarios["scenario"], self.scenarios["probability_pct"] / 100))
+        return per_capability(self.coverage, probability, granularity(self.data))
 
 
 def extract(model: pyo.ConcreteModel, data: PlanData, solved: SolveResult) -> PlanResults:
@@ -621,31 +635,68 @@ def deployment(model: pyo.ConcreteModel, data: PlanData, flows: Flows | None = N
 
 
 def scenarios(model: pyo.ConcreteModel, data: PlanData, coverage_table: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: what it asks, what is missing, what deploying costs (money, discounted),
-    and apart the shortfall penalty (a modelling weight, not money)."""
+    """Per scenario: its requirements (capability, region, year) and those short, the shortfall
+    per capability in its own unit (planner.units.shortfall_text: never added across
+    capabilities), what deploying costs (money, discounted) and apart the shortfall penalty
+    (a modelling weight, not money)."""
     ix = model.index
+    gran = granularity(data)
     by = coverage_table.groupby("scenario")
     rows = []
     for s, row in data.scenarios.iterrows():
         cells = by.get_group(s) if s in by.groups else coverage_table.iloc[0:0]
         rows.append((
-            s, row["name"], 100 * ix.probability[s], row["warning_days"], cells["required_units"].sum(),
-            cells["shortfall_units"].sum(), int((cells["shortfall_units"] > 1e-6).sum()),
+            s, row["name"], 100 * ix.probability[s], row["warning_days"], len(cells),
+            int((cells["shortfall_units"] > TOLERANCE).sum()), shortfall_text(per_capability(cells, {s: 1.0}, gran)),
             float(pyo.value(model.transit_cost[s])), float(pyo.value(model.shortfall_cost[s])),
         ))
     return pd.DataFrame(rows, columns=list(SCENARIO_COLUMNS))
 
 
+def scenario_capabilities(coverage_table: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and capability (rows in the Coverage table's order): its requirements and
+    those short, and the unit-years required, provided and short, summed over regions and
+    years of that one capability (never across capabilities)."""
+    if coverage_table.empty:
+        return pd.DataFrame(columns=list(SCENARIO_CAPABILITY_COLUMNS))
+    cov = coverage_table.assign(short=coverage_table["shortfall_units"] > TOLERANCE)
+    out = cov.groupby(["scenario", "capability"], sort=False).agg(
+        requirements=("required_units", "size"), requirements_short=("short", "sum"),
+        required_unit_years=("required_units", "sum"), provided_unit_years=("provided_units", "sum"),
+        shortfall_unit_years=("shortfall_units", "sum")).reset_index()
+    out["requirements_short"] = out["requirements_short"].astype(int)
+    return out[list(SCENARIO_CAPABILITY_COLUMNS)]
+
+
+def arrivals(deployment_table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per scenario and arrival day in `year` (scenarios in the Deployment table's order, days
+    ascending): the deployments arriving that day (rows of the Deployment table: one member's
+    units of one capability, to one region, from one source) and the capabilities they bring.
+    Units of different capabilities are not added: deployments are counted."""
+    dep = deployment_table[deployment_table["year"] == year]
+    if dep.empty:
+        return pd.DataFrame(columns=list(ARRIVAL_COLUMNS))
+    order = {s: i for i, s in enumerate(dict.fromkeys(deployment_table["scenario"]))}
+    out = dep.groupby(["scenario", "arrival_day"], sort=False).agg(
+        warning_days=("warning_days", "first"), deployments=("units", "size"),
+        capabilities=("capability", lambda c: ", ".join(dict.fromkeys(c)))).reset_index()
+    out["year"] = int(year)
+    out = out.sort_values(["scenario", "arrival_day"], key=lambda c: c.map(order) if c.name == "scenario" else c,
+                          kind="stable", ignore_index=True)
+    return out[list(ARRIVAL_COLUMNS)]
+
+
 def sites(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
-    """Per site: open or not, costs, sets held against capacity, and who keeps sets there."""
-    held: dict[str, float] = defaultdict(float)
+    """Per site: open or not, costs, the sets held per capability ('ARM_BDE 2; FTR_SQN 1': sets of
+    different capabilities are never added), the room they use against capacity, and who keeps sets there."""
+    held: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))  # site -> capability -> sets
     room: dict[str, float] = defaultdict(float)  # Σ set_size · sets, in capacity slots
     users: dict[str, set] = defaultdict(set)
     pre = data.prepositioning
     size = pre["set_size"].to_dict() if "set_size" in pre else {}
     for (m, k, c), v in _values(model.sets).items():
         if v > 1e-9:
-            held[k] += v
+            held[k][c] += v
             room[k] += size.get(c, 1.0) * v
             users[k].add(m)
     opened = _values(model.open_site)
@@ -654,7 +705,8 @@ def sites(model: pyo.ConcreteModel, data: PlanData) -> pd.DataFrame:
         capacity = float(site["capacity"])
         rows.append((
             k, site["name"], site["host"], site["region"], bool(site["existing"]), opened.get(k, 0.0) > 0.5,
-            float(site["fixed_cost"]), float(site["upkeep"]), capacity, held[k], room[k],
+            float(site["fixed_cost"]), float(site["upkeep"]), capacity,
+            "; ".join(f"{c} {n:.4g}" for c, n in held[k].items()), room[k],
             100 * room[k] / capacity if capacity else np.nan, ", ".join(sorted(users[k])),
         ))
     return pd.DataFrame(rows, columns=list(SITE_COLUMNS))

@@ -144,7 +144,8 @@ def test_the_penalty_check_says_when_the_penalty_decides():
     assert check.changes
     assert check.extra_shortfall_unit_years == pytest.approx(2.0)
     assert check.money_saved_musd == pytest.approx(14.0)
-    assert "2.0 more unit-years short" in check.note
+    assert check.extra_by_capability == pytest.approx({"SQN": 2.0})  # per capability: never added across them
+    assert "more short (expected): SQN 2.0 squadron-years" in check.note
     assert "5 model units per unit-year short, a modelling weight" in check.note  # as the Summary says
     assert "M USD per unit-year" not in check.note
     high = tutorial_data(shortfall_penalty=1000.0)

@@ -128,7 +128,7 @@ def test_deployment_and_sites_tables():
     assert set(dep["source"]) == {"POW"}
     assert (dep["arrival_day"] <= dep["warning_days"]).all()
     site = res.sites.set_index("site").loc["POW"]
-    assert bool(site["open"]) and site["sets"] == pytest.approx(2) and site["users"] == "USA"
+    assert bool(site["open"]) and site["sets_held"] == "BDE 2" and site["users"] == "USA"  # per capability
     assert res.totals["sites_open"] == 1
     assert res.totals["deployment_cost_musd"] == pytest.approx(0.2)
 

@@ -150,6 +150,8 @@ def written_table(results, sheet: str) -> pd.DataFrame:
         return report.burden_with_bills(results)
     if sheet in ("Capabilities", "Coverage", "Deployment"):
         return report.with_unit(df, granularity(results.data))
+    if sheet == "Scenarios":  # the shortfall in words is the terminal's; the sheet has it per capability below
+        return df.drop(columns="shortfall")
     return df
 
 
@@ -198,7 +200,7 @@ def test_sites_sheet_with_sites(sites_book, sites_results):
     ws = sites_book["Sites"]
     headers = [c.value for c in ws[1]]
     assert headers[:6] == ["Site", "Name", "Host", "Region", "Existing", "Open"]
-    assert headers[8:13] == ["Capacity (capacity slots)", "Sets held (sets)", "Room used (capacity slots)",
+    assert headers[8:13] == ["Capacity (capacity slots)", "Sets held", "Room used (capacity slots)",
                              "Utilisation (%)", "Users"]
     assert "Upkeep (M USD/year)" in headers
     room = ws.cell(row=1, column=headers.index("Room used (capacity slots)") + 1)
@@ -266,11 +268,11 @@ def test_readable_headers(report_book):
                           "Parts", "Arrival day (days)", "Warning time (days)", "Transit cost (M USD)"]
     assert report_book["Coverage"]["A1"].value == "Scenario"
     scenarios = [c.value for c in report_book["Scenarios"][1]]
-    assert scenarios == ["Scenario", "Name", "Probability (%)", "Warning time (days)", "Required (unit-years)",
-                         "Shortfall (unit-years)", "Requirements short", "Transit cost, discounted (M USD)",
+    assert scenarios == ["Scenario", "Name", "Probability (%)", "Warning time (days)", "Requirements",
+                         "Requirements short", "Transit cost, discounted (M USD)",
                          "Shortfall penalty (model units, not money)"]
     notes = [c.comment.text for c in report_book["Scenarios"][1]]
-    assert "Scenario name" in notes[1] and "unit-years" in notes[5]
+    assert "Scenario name" in notes[1] and "Coverage" in notes[5]
     assert "discounted" in notes[7] and "not discounted" not in notes[7]
 
 
@@ -306,8 +308,7 @@ def test_new_number_formats(sites_book):
     header = {c.value: c.column for c in ws[1]}
     formats = {h: ws.cell(row=2, column=j).number_format for h, j in header.items()}
     assert formats["Probability (%)"] == "0.00" and formats["Warning time (days)"] == "0.0"
-    assert formats["Required (unit-years)"] == "0.0" and formats["Shortfall (unit-years)"] == "0.0"
-    assert formats["Requirements short"] == "0"
+    assert formats["Requirements"] == formats["Requirements short"] == "0"
     assert formats["Transit cost, discounted (M USD)"] == formats["Shortfall penalty (model units, not money)"] == "#,##0.0"
     # no warning limit reads "inf", as in Deployment
     assert ws.cell(row=4, column=header["Warning time (days)"]).value == "inf"
@@ -355,13 +356,14 @@ def test_sites_chart(sites_book, sites_results):
 def test_sites_chart_plots_room_used_not_sets(sites_results, tmp_path):
     """Bulky sets (set size 2): the chart plots the room they use, not their number."""
     sites = sites_results.sites.copy()
-    sites["room_used"] = 2 * sites["sets"]
+    sets = sites_results.site_stocks.groupby("site")["sets"].sum().reindex(sites["site"]).fillna(0).to_numpy()
+    sites["room_used"] = 2 * sets
     sites["utilisation_pct"] = 100 * sites["room_used"] / sites["capacity_sets"]
     book = openpyxl.load_workbook(write_report(dataclasses.replace(sites_results, sites=sites),
                                                tmp_path / "r.xlsx", PROVENANCE, []))
     (chart,) = book["Sites"]._charts
     room = _cells(book, chart.series[0].val.numRef.f)
-    assert room == pytest.approx(list(sites["room_used"])) and room != pytest.approx(list(sites["sets"]))
+    assert room == pytest.approx(list(sites["room_used"])) and room != pytest.approx(list(sets))
 
 
 def test_long_sites_table_chart_data_below(sites_results):
@@ -386,35 +388,50 @@ def test_long_sites_table_chart_data_below(sites_results):
 
 
 def test_scenarios_chart(sites_book, sites_results):
-    """One bar per scenario: its shortfall, from a selection below the Scenarios table."""
+    """One bar per scenario: its requirements short (counted: units of different capabilities are
+    never added), from a selection below the Scenarios tables."""
     sc = sites_results.scenarios
     ws = sites_book["Scenarios"]
     (chart,) = ws._charts
     assert chart.tagname == "barChart" and len(chart.series) == 1
-    assert "hortfall" in _title(chart)
+    assert "not fully met" in _title(chart)
     (series,) = chart.series
-    assert _cells(sites_book, series.tx.strRef.f) == ["Shortfall (unit-years)"]
-    assert _cells(sites_book, series.val.numRef.f) == pytest.approx(list(sc["shortfall_unit_years"]))
+    assert _cells(sites_book, series.tx.strRef.f) == ["Requirements short"]
+    assert _cells(sites_book, series.val.numRef.f) == list(sc["requirements_short"])  # exact: counts
     assert _cells(sites_book, series.cat.strRef.f) == ["S1 (10 days)", "S2 (30 days)", "S3 (no limit)"]
-    # the chart data sit below the table; the filter covers the table only
-    assert ws.auto_filter.ref == f"A1:I{len(sc) + 1}"
+    # the chart data sit below the tables; the filter covers the table only
+    assert ws.auto_filter.ref == f"A1:H{len(sc) + 1}"
     first_row = range_boundaries(series.val.numRef.f.split("!")[1].replace("$", ""))[1]
-    assert first_row > len(sc) + 2
+    assert first_row > len(sc) + len(sites_results.scenario_capabilities) + 4
+
+
+def test_scenarios_per_capability_below_the_table(sites_book, sites_results):
+    """Per scenario and capability, the unit-years in the capability's own unit, below the table."""
+    ws = sites_book["Scenarios"]
+    table = sites_results.scenario_capabilities
+    header = len(sites_results.scenarios) + 4
+    headers = [c.value for c in ws[header]][:9]
+    assert headers[:3] == ["Scenario", "Capability", "Unit"]
+    assert "Required (unit-years)" in headers and "Shortfall (unit-years)" in headers
+    got = [ws.cell(row=header + 1 + i, column=headers.index("Required (unit-years)") + 1).value
+           for i in range(len(table))]
+    assert got == pytest.approx(list(table["required_unit_years"]))
 
 
 def test_scenarios_chart_rows():
     n = report.MAX_CHART_SCENARIO_BARS + 5
-    sc = pd.DataFrame({"scenario": [f"S{i}" for i in range(n)], "warning_days": 7.0, "shortfall_unit_years": 0.0})
+    sc = pd.DataFrame({"scenario": [f"S{i}" for i in range(n)], "warning_days": 7.0, "requirements_short": 0,
+                       "requirements": 10})
     sc.loc[n - 1, "warning_days"] = math.inf
     title, rows = report.scenarios_chart_rows(sc)
-    assert len(rows) == report.MAX_CHART_SCENARIO_BARS and rows[0] == ("S0 (7 days)", 0.0)  # exact: selected
+    assert len(rows) == report.MAX_CHART_SCENARIO_BARS and rows[0] == ("S0 (7 days)", 0, 10)  # exact: selected
     assert f"first {report.MAX_CHART_SCENARIO_BARS}" in title and "no scenario is short" in title
-    sc.loc[[3, n - 1], "shortfall_unit_years"] = [1.5, 2.0]
+    sc.loc[[3, n - 1], "requirements_short"] = [1, 2]
     title, rows = report.scenarios_chart_rows(sc)
-    assert rows == [("S3 (7 days)", 1.5), (f"S{n - 1} (no limit)", 2.0)]  # exact: selected, not computed
-    assert title.startswith(f"Scenarios with a shortfall (2 of {n})")
+    assert rows == [("S3 (7 days)", 1, 10), (f"S{n - 1} (no limit)", 2, 10)]  # exact: selected, not computed
+    assert title.startswith(f"Scenarios with a requirement not fully met (2 of {n})")
     title, rows = report.scenarios_chart_rows(sc.head(4))
-    assert title == "Shortfall per scenario" and len(rows) == 4
+    assert title == "Requirements not fully met per scenario" and len(rows) == 4
     assert report.scenarios_chart_rows(sc.iloc[0:0])[1] == []
 
 
@@ -427,20 +444,19 @@ def test_deployment_chart_rows(sites_results):
     title, scenarios, rows = report.deployment_chart_rows(dep)
     assert scenarios == [("S1", 10.0), ("S2", 30.0), ("S3", math.inf)]  # exact: input; shortest warning first
     year = report.deployment_chart_year(dep)
-    assert year == dep["year"].max() and str(year) in title  # one year: units of different years are not added
-    sums = dep[dep.year == year].groupby(["scenario", "arrival_day"])["units"].sum()
-    assert {(s, d): u for s, _, d, u in rows} == pytest.approx(sums.to_dict())
-    assert len(rows) == len(sums)
+    assert year == dep["year"].max() and str(year) in title  # one year: the plan's end state
+    counts = dep[dep.year == year].groupby(["scenario", "arrival_day"]).size()
+    assert {(s, d): n for s, _, d, n, _ in rows} == counts.to_dict()  # deployments counted, units never added
     assert rows == sorted(rows, key=lambda r: ([s for s, _ in scenarios].index(r[0]), r[2]))
-    assert all(day <= w for _, w, day, _ in rows)  # as the model guarantees, so the chart shows
-    assert "warning time" in title
+    assert all(day <= w for _, w, day, _, _ in rows)  # as the model guarantees, so the chart shows
+    assert "Deployments arriving" in title and "warning time" in title
     lines = report.warning_line_rows(scenarios, rows)
-    top = max(u for *_, u in rows)
-    assert lines == [("S1", 10.0, 0.0), ("S1", 10.0, top), ("S2", 30.0, 0.0), ("S2", 30.0, top)]  # exact: selected
+    top = max(r[3] for r in rows)
+    assert lines == [("S1", 10.0, 0), ("S1", 10.0, top), ("S2", 30.0, 0), ("S2", 30.0, top)]  # exact: selected
 
 
 def test_deployment_chart(sites_book, sites_results):
-    """One marker series per scenario (units per arrival day) and one dashed line per finite
+    """One marker series per scenario (deployments per arrival day) and one dashed line per finite
     warning time; every marker lies left of its scenario's line."""
     ws = sites_book["Deployment"]
     (chart,) = ws._charts
@@ -454,11 +470,12 @@ def test_deployment_chart(sites_book, sites_results):
     year = report.deployment_chart_year(dep)
     for sc, w in (("S1", 10.0), ("S2", 30.0)):
         label = f"{sc} (warning {w:g} days)"
-        mine = dep[(dep.scenario == sc) & (dep.year == year)].groupby("arrival_day")["units"].sum()
-        assert xs[label] == pytest.approx(list(mine.index)) and ys[label] == pytest.approx(list(mine))
+        mine = dep[(dep.scenario == sc) & (dep.year == year)].groupby("arrival_day").size()
+        assert xs[label] == pytest.approx(list(mine.index)) and ys[label] == list(mine)
         assert xs[f"{sc} warning time"] == pytest.approx([w, w])
         assert max(xs[label]) <= min(xs[f"{sc} warning time"])
     assert xs["S3 (no warning limit)"] == pytest.approx([2.0])
+    assert "Deployments arriving" in chart.y_axis.title.tx.rich.p[0].r[0].t
     # the chart data sit right of the Deployment table (printed with the chart), not inside it
     assert ws.auto_filter.ref == f"A1:L{len(dep) + 1}"  # with the capability's unit and the parts deployed
     first_col = range_boundaries(chart.series[0].xVal.numRef.f.split("!")[1].replace("$", ""))[0]
@@ -466,11 +483,11 @@ def test_deployment_chart(sites_book, sites_results):
 
 
 def test_arrival_chart_log_scale():
-    rows = [("S1", 7.0, 0.0, 8000.0), ("S1", 7.0, 5.0, 30.0), ("S2", math.inf, 3.0, 12.0)]
+    rows = [("S1", 7.0, 0.0, 800, "A"), ("S1", 7.0, 5.0, 3, "A"), ("S2", math.inf, 3.0, 2, "B")]
     assert report.arrival_log_scale(rows)
     lines = report.warning_line_rows([("S1", 7.0), ("S2", math.inf)], rows)
-    assert lines == [("S1", 7.0, 12.0), ("S1", 7.0, 8000.0)]  # exact: selected; from the fewest units, not 0
-    assert not report.arrival_log_scale([("S1", 7.0, 0.0, 50.0), ("S1", 7.0, 1.0, 1.0)])
+    assert lines == [("S1", 7.0, 2), ("S1", 7.0, 800)]  # exact: selected; from the fewest, not 0
+    assert not report.arrival_log_scale([("S1", 7.0, 0.0, 5, "A"), ("S1", 7.0, 1.0, 1, "A")])
 
 
 def test_deployment_chart_keeps_the_shortest_warnings():
@@ -579,9 +596,9 @@ def test_summary_new_totals(sites_book, sites_results):
     assert names.index("Expected shortfall") == names.index("Shortfall") + 1
     assert items["Expected shortfall"] == (pytest.approx(t["expected_shortfall_unit_years"]),
                                            "unit-years, weighted by scenario probability")
-    weights = sites_results.scenarios["probability_pct"] / 100
-    assert t["expected_shortfall_unit_years"] == pytest.approx(
-        (weights * sites_results.scenarios["shortfall_unit_years"]).sum())
+    per = sites_results.scenario_capabilities  # one capability here, so unit-years of it add up
+    weights = per["scenario"].map(dict(zip(sites_results.scenarios["scenario"], sites_results.scenarios["probability_pct"] / 100)))
+    assert t["expected_shortfall_unit_years"] == pytest.approx((weights * per["shortfall_unit_years"]).sum())
     assert t["site_cost_musd"] == pytest.approx(2.0)  # K1: fixed 1 + upkeep 0.5 × 2 years, undiscounted
     assert sites_results.burden["common_funded_cost_musd"].sum() == pytest.approx(t["site_cost_musd"])
 

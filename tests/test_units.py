@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from builders import plan
-from planner import bills, units
+from planner import bills, results, units
 
 
 def data_with_parts():
@@ -114,3 +114,33 @@ def test_member_bills_on_a_hand_made_plan():
     assert a["reason"].startswith("more than its fair share: its floor (2.00 % of GDP, from 1.00 % in the base year)")
     assert "demands 11 % of it" in a["reason"]  # (20 − 10) / 90
     assert b["reason"] == "less than its fair share: it already spends 3.00 % of GDP, at or above its floor"
+
+
+def test_scenarios_per_capability_never_add_capabilities():
+    """S1 asks 3 ARM brigade-years over two cells (one short by 0.5) and 2 SHIP ship-years; S2 1 ARM."""
+    coverage = pd.DataFrame({
+        "scenario": ["S1", "S1", "S1", "S2"], "capability": ["ARM", "ARM", "SHIP", "ARM"],
+        "required_units": [1.0, 2.0, 2.0, 1.0], "provided_units": [1.0, 1.5, 2.0, 1.0],
+        "shortfall_units": [0.0, 0.5, 0.0, 0.0]})
+    table = results.scenario_capabilities(coverage)
+    assert list(zip(table["scenario"], table["capability"])) == [("S1", "ARM"), ("S1", "SHIP"), ("S2", "ARM")]
+    assert list(table["requirements"]) == [2, 1, 1] and list(table["requirements_short"]) == [1, 0, 0]
+    assert list(table["required_unit_years"]) == pytest.approx([3.0, 2.0, 1.0])
+    assert list(table["provided_unit_years"]) == pytest.approx([2.5, 2.0, 1.0])
+    assert list(table["shortfall_unit_years"]) == pytest.approx([0.5, 0.0, 0.0])
+    assert results.scenario_capabilities(coverage.iloc[0:0]).empty
+
+
+def test_arrivals_count_deployments_not_units():
+    """In 2030, S1 sees two deployments on day 3 (2 brigades and 1 ship: not '3 units') and one
+    on day 5; S2 one on day 1; the 2029 row is another year's and is left out."""
+    dep = pd.DataFrame({
+        "scenario": ["S2", "S1", "S1", "S1", "S1"], "capability": ["ARM", "ARM", "SHIP", "ARM", "ARM"],
+        "year": [2030, 2030, 2030, 2030, 2029], "units": [1.0, 2.0, 1.0, 0.5, 4.0],
+        "arrival_day": [1.0, 3.0, 3.0, 5.0, 3.0], "warning_days": [5.0, 7.0, 7.0, 7.0, 7.0]})
+    table = results.arrivals(dep, 2030)
+    assert list(zip(table["scenario"], table["arrival_day"], table["deployments"])) == [
+        ("S2", 1.0, 1), ("S1", 3.0, 2), ("S1", 5.0, 1)]  # exact: counts and input days
+    assert list(table["capabilities"]) == ["ARM", "ARM, SHIP", "ARM"]
+    assert list(table["warning_days"]) == pytest.approx([5.0, 7.0, 7.0]) and set(table["year"]) == {2030}
+    assert results.arrivals(dep, 2031).empty

@@ -8,11 +8,16 @@ requirements, and the report says so with the money the lower penalty would save
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyomo.environ as pyo
 
 from models import PlanData
 
 from .. import money
+from ..units import granularity, shortfall_text
 from ..highs import HighsModel
 from ..solve import SolveOptions
 
@@ -30,6 +35,7 @@ class PenaltyCheck:
     money_saved_musd: float  # the plan's cost minus the re-solved plan's cost
     note: str  # the sentence the report shows
     checked: bool = True  # False: the re-solve was not run or found no plan
+    extra_by_capability: dict[str, float] = field(default_factory=dict)  # expected unit-years more short, per capability
 
     @property
     def changes(self) -> bool:
@@ -51,6 +57,7 @@ def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveO
                             "Not checked for the worst-case objective (the penalty sits in the worst-case rows).", False)
     plan = money.of_model(model)
     shortfalls = list(model.shortfall.values())
+    before = [float(pyo.value(v, exception=False) or 0.0) for v in shortfalls]
     with pm.changes():
         pm.set_costs(shortfalls, pm.costs(shortfalls) / LOWER_BY)
         limit, gap = options.time_limit_s, options.mip_gap
@@ -62,12 +69,14 @@ def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveO
             return PenaltyCheck(penalty, lower, outcome.status, 0.0, 0.0,
                                 f"Not checked: the re-solve with a penalty of {lower:,.0f} ended '{outcome.status}'.", False)
         other = money.of_solution(pm)
+        after = pm.values(shortfalls)
+    by_cap = extra_per_capability(model, before, after)
     extra = other.expected_shortfall_unit_years - plan.expected_shortfall_unit_years
     saved = plan.money_musd - other.money_musd
     if extra > CHANGED_UNIT_YEARS:
         note = (f"With a penalty ten times lower ({lower:,.0f} {money.PENALTY_UNIT}, a modelling weight) "
-                f"the plan would leave "
-                f"{extra:,.1f} more unit-years short (expected) and cost {saved:,.0f} M {cur} less: for those "
+                f"the plan would leave more short (expected): {more_short_text(by_cap, data)}, and cost "
+                f"{saved:,.0f} M {cur} less: for those "
                 "requirements the penalty, not the data, decides whether they are met.")
     else:
         note = (f"The plan does not change with a penalty ten times lower ({lower:,.0f} {money.PENALTY_UNIT}, "
@@ -77,4 +86,24 @@ def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveO
     if not outcome.optimal and outcome.gap is not None:
         note += (f" (The re-solve stopped at its time limit of {limit:,.0f} s with a gap of "
                  f"{100 * outcome.gap:.2g} % on its objective.)")
-    return PenaltyCheck(penalty, lower, outcome.status, max(extra, 0.0), saved, note)
+    return PenaltyCheck(penalty, lower, outcome.status, max(extra, 0.0), saved, note, extra_by_capability=by_cap)
+
+
+def extra_per_capability(model: pyo.ConcreteModel, before: Sequence[float], after: Sequence[float]) -> dict[str, float]:
+    """Σ_s p_s · (shortfall after − before) per capability c of the requirement cells (c, r, t, s),
+    in c's unit-years; only the capabilities more short than CHANGED_UNIT_YEARS."""
+    ix = model.index
+    extra: dict[str, float] = {}
+    for (c, _, _, s), b, a in zip(ix.requirement, before, after):
+        extra[c] = extra.get(c, 0.0) + ix.probability[s] * (float(a) - b)
+    return {c: v for c, v in extra.items() if v > CHANGED_UNIT_YEARS}
+
+
+def more_short_text(by_cap: dict[str, float], data: PlanData) -> str:
+    """'ARM_BDE 2.0 brigade-years; FTR_SQN 1.0 squadron-years', largest first (planner.units.shortfall_text)."""
+    gran = granularity(data)
+    units = dict(zip(gran["capability"], gran["unit"]))
+    table = pd.DataFrame({"capability": list(by_cap), "unit": [units.get(c, "unit") for c in by_cap],
+                          "expected_unit_years": list(by_cap.values())})
+    table = table.sort_values("expected_unit_years", ascending=False, kind="stable")
+    return shortfall_text(table, "expected_unit_years")
