@@ -278,7 +278,8 @@ def test_time_budget_bounds_the_whole_analyse_run(tmp_path):
     wb = openpyxl.load_workbook(out)
     notes = dict(str(row[0]).split(": ", 1) for row in wb["Shapley"].iter_rows(min_row=5, max_col=1, values_only=True)
                  if row[0] and ": " in str(row[0]))
-    assert "units divisible: an allocation of cost, not a plan" in notes["The game"]
+    assert "Every coalition is solved with whole units, as the plan is" in notes["The game"]
+    assert "None to share" in notes["How the values sum to the plan's cost"]
     assert "Never the shortfall penalty" in notes["Outside price"]
     assert "frontier" in notes["Cut short by the time budget"]
     assert "c(N) of the game" in notes and "The plan's real cost" in notes and "A negative value" in notes
@@ -352,3 +353,31 @@ def test_tutorial_whole_unit_game_sums_to_the_plans_real_cost():
     assert game.whole_units and game.grand_cost == pytest.approx(money, rel=1e-4)
     for column in ("shapley_musd", "shapley_whole_units_musd", "nucleolus_musd", "plan_allocation_musd"):
         assert t[column].sum() == pytest.approx(money, rel=1e-4), column
+
+
+def test_whole_unit_game_on_workers_values_every_coalition_once():
+    """The exact game's coalitions handed to workers as walks: each coalition but N once,
+    each one member away from the one before it in its walk (warm starts)."""
+    from planner.analyses.cost_game import _value_all
+    from planner.analyses.games import cached
+
+    members = [f"M{i}" for i in range(7)]
+    game = cached(lambda s: float(len(s) ** 2))
+    game.values[frozenset(members)] = 49.0
+    seen: list[frozenset] = []
+
+    class Workers:
+        workers = 2
+
+        def __call__(self, walks):
+            for walk in walks:
+                assert all(len(a ^ b) == 1 for a, b in zip(walk, walk[1:]))
+                seen.extend(walk)
+            values = [[game.cost(s) for s in walk] for walk in walks]
+            for walk, vals in zip(walks, values):
+                game.values.update(zip(walk, vals))
+            return values
+
+    _value_all(members, game, Workers(), None)
+    assert len(seen) == len(set(seen)) == 2 ** 7 - 2
+    assert len(game.values) == 2 ** 7 - 1

@@ -1,44 +1,49 @@
-"""The pact's cost game in real money: who adds what value, and is a split of costs stable?
+"""The pact's cost game on the plan's own terms: who adds what value, and is a split stable?
 
 For a coalition S of members, c(S) is the **money** S would spend to meet its share of the
-pact's requirements alone (basis "share": Σ_{i∈S} f_i of every requirement, f_i the fair
-share; basis "all": every requirement), under the pact's rules (spending targets, fair-share
-bands among S, common funding shared among S): the plan's model with every other member out
-for the whole horizon (planner/analyses/membership.py), re-solved on the persistent model,
-with three changes that make it a game of money:
+pact's requirements alone (basis "share": F(S) = min(1, Σ_{i∈S} f_i) of every requirement,
+f_i the fair share; basis "all": every requirement), under the pact's rules (spending
+targets, fair-share bands among S, common funding shared among S): the plan's model with
+every other member out for the whole horizon (planner/analyses/membership.py), re-solved on
+the persistent model **with the plan's own objective** (its shortfall and gap penalties are
+weights that decide, as they decide the plan), and valued in money:
 
-- **units divisible**: the game is solved on the LP relaxation (integrality relaxed), so
-  thousands of coalitions can be valued; it is an allocation of cost, not a plan. c(N) is
-  the LP relaxation's money, at or below the whole-unit plan's.
-- **bought outside, never penalised**: a unit-year of capability c that S cannot field is
-  bought at the outside price π_c = premium × max_m (a_mc / life_mc + o_mc), the dearest
+    c(S) = plan_cost(S) + transit(S) + Σ p_s δ_t π_c max(0, shortfall_S[c, r, t, s] − F(S) · shortfall_plan[c, r, t, s])
+
+- **bought outside**: a unit-year S leaves short beyond its share of the plan's own shortfall
+  is bought at the outside price π_c = premium × max_m (a_mc / life_mc + o_mc), the dearest
   member's acquisition cost spread over the service life plus its operating cost (premium
-  1.5 by default): the objective cost of shortfall[c, r, t, s] becomes p_s · δ_t · π_c in
-  place of p_s · δ_t · P_short (worst-case plans: its coefficient in worst_case[s]).
+  1.5 by default). What the whole pact cannot field is short in the plan too and is no
+  coalition's cost, so c(N) is the plan's real money.
 - **gaps are money not spent**: a spending or equipment gap below a floor stays penalised
-  (S still tries to reach its floors; the floors are the pact's rules) but counts 0 money.
+  (S still tries to reach its floors) but counts 0 money.
 
-    c(S) = plan_cost(S) + transit(S) + Σ p_s δ_t π_c shortfall[c, r, t, s]
-         = the re-solve's objective − its gap penalties − its tie-break,
+**Whole units** up to `EXACT_LIMIT` members: every coalition is a MIP solved as the plan is
+(warm-started from the plan's integer decisions), c(N) is the plan itself (not re-solved),
+and the exact Shapley values, the nucleolus and the plan's allocation sum to the plan's real
+cost. **Units divisible** above: integrality relaxed so that thousands of coalitions can be
+valued; the estimate sums to the divisible c(N), and the premium P = the plan's real cost −
+c(N) is shared in proportion to the positive Shapley values (`share_premium`):
 
-so c(S) is money (M currency, discounted, base-year prices) and the Shapley values sum to
-c(N). Where S cannot satisfy its fair-share bands (they are hard), c(S) is solved without
-them and counted in `relaxed`.
+    φ̃_i = φ_i + P · max(φ_i, 0) / Σ_j max(φ_j, 0),     Σ_i φ̃_i = the plan's real cost.
+
+Where S cannot satisfy its fair-share bands (they are hard), c(S) is solved without them and
+counted in `relaxed`.
 
 Shapley value φ_i: member i's mean marginal cost over all orders in which the pact could
 have formed: exact from all 2^n coalitions up to `EXACT_LIMIT` members, otherwise the
 stratified estimate of planner/analyses/sampling.py (strata by coalition size, the smallest
 and largest enumerated, antithetic pairs, control variates), with 95 % intervals.
 
-The allocation checked against the core is the game's own grand-coalition solution:
+The allocation checked against the core is the plan's own:
 
-    x_i = plan_cost_i + transit_i + f_i · (c(N) − Σ_j (plan_cost_j + transit_j))
+    x_i = plan_cost_i + transit_i
 
 plan_cost_i: member i's spending above its baseline (discounted, its common-funding share
-included); transit_i: the expected cost of moving its units; f_i: its fair share, which
-splits what belongs to no member (the units bought outside). x(N) = c(N); it is in the core
-when x(S) ≤ c(S) for every S (checked over all coalitions up to EXACT_LIMIT members, else
-over the coalitions the estimate valued: a necessary condition only, and said so).
+included); transit_i: the expected cost of moving its units; x(N) = the plan's real cost. It
+is in the core when x(S) ≤ c(S) for every S (whole units: checked over all coalitions; units
+divisible: x scaled to the divisible c(N), over the coalitions the estimate valued — a
+necessary condition only, and said so).
 """
 
 from __future__ import annotations
