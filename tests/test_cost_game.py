@@ -381,3 +381,26 @@ def test_whole_unit_game_on_workers_values_every_coalition_once():
     _value_all(members, game, Workers(), None)
     assert len(seen) == len(set(seen)) == 2 ** 7 - 2
     assert len(game.values) == 2 ** 7 - 1
+
+
+def test_thirteen_members_sum_to_the_plans_real_cost():
+    """Above twelve members the game is played with units divisible and sampled; the
+    Shapley shares of the plan's cost sum to the plan's real cost (whole brigades), each
+    member bearing the premium in proportion to its positive Shapley value."""
+    gdp = [900.0, 700.0, 500.0, 400.0, 300.0, 250.0, 200.0, 150.0, 100.0, 60.0, 50.0, 40.0, 30.0]
+    members = {f"M{i:02d}": (g, g / 100) for i, g in enumerate(gdp)}
+    forces = {(m, "BDE"): dict(existing=float(i % 2), acquisition_cost=3.0 + i % 4, max_new=2.0)
+              for i, m in enumerate(members)}
+    data = plan(members, forces=forces, requirements={("BDE", "EAST", 2025): 9.5, ("BDE", "EAST", 2026): 10.5},
+                years=(2025, 2026), integer=("BDE",), shortfall_penalty=500.0)
+    pm, results = solved(data)
+    money = results.totals["money_cost_musd"]
+    game = analyse_cost_game(pm, data, results.burden, samples=2, time_budget_s=60)
+    assert not game.whole_units and len(game.table) == 13
+    t = game.table.set_index("member")
+    assert game.premium_musd == pytest.approx(money - game.grand_cost)
+    assert t["shapley_whole_units_musd"].sum() == pytest.approx(money, rel=1e-4)
+    assert t["plan_allocation_musd"].sum() == pytest.approx(money, rel=1e-4)
+    part = t["shapley_whole_units_musd"] - t["shapley_musd"]
+    positive = t["shapley_musd"].clip(lower=0)
+    assert part.to_numpy() == pytest.approx((game.premium_musd * positive / positive.sum()).to_numpy(), abs=1e-6)

@@ -225,7 +225,8 @@ def plan_solution(pm: HighsModel) -> np.ndarray:
 
 
 def share_premium(phi: Mapping[str, float], premium: float) -> dict[str, float]:
-    """Each member's part of the premium (the plan's real cost − c(N) of the divisible game):
+    """Each member's part of the premium P (the plan's real cost − Σ_j φ_j, which is c(N) of
+    the divisible game once the estimate is efficient):
     in proportion to its Shapley value where positive, π_i = P · max(φ_i, 0) / Σ_j max(φ_j, 0);
     a member with a negative value bears none. Equal parts if no value is positive."""
     positive = {m: max(0.0, float(v)) for m, v in phi.items()}
@@ -333,7 +334,7 @@ def analyse_cost_game(
                 cluster.close()
             else:
                 cluster_name, cluster_workers = "", 1
-        extra = 0.0 if whole else real - grand
+        extra = 0.0 if whole else real - sum(phi.values())  # = real − c(N) once the estimate is efficient
         parts = share_premium(phi, extra) if not whole else dict.fromkeys(members, 0.0)
         nucleus = (nucleolus(members, game) if whole and len(members) <= NUCLEOLUS_LIMIT
                    and _imputations(members, game) else {})
@@ -368,8 +369,8 @@ def premium_rule(whole: bool, extra: float, grand: float, real: float) -> str:
         return ("None to share: every coalition is solved with whole units and the plan's own objective, as the plan "
                 "is, so c(N) is the plan itself and the Shapley values, the nucleolus and the plan's allocation sum "
                 f"to its real cost, {real:,.1f} M.")
-    return (f"The plan's real cost ({real:,.1f} M, whole units) exceeds c(N) of the divisible game ({grand:,.1f} M) by "
-            f"{extra:,.1f} M; that premium is shared in proportion to each member's Shapley value (a member with a "
+    return (f"The plan's real cost ({real:,.1f} M, whole units) exceeds the sum of the Shapley values of the divisible "
+            f"game (its c(N), {grand:,.1f} M) by {extra:,.1f} M; that premium is shared in proportion to each member's Shapley value (a member with a "
             f"negative value bears none of it), so 'Shapley share of the plan's cost' sums to the plan's real cost.")
 
 
