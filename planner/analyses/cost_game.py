@@ -306,6 +306,7 @@ def analyse_cost_game(
         grand = game(frozenset(members))
         cluster = None
         remote = (0, 0.0, 0)
+        cluster_name, cluster_workers = "", 1
         estimate = None
         try:  # the cluster closed whatever happens once it is up (a signal while it starts: ClusterGame closes it)
             if use_cluster and (not whole or len(members) >= CLUSTER_FROM):
@@ -316,6 +317,7 @@ def analyse_cost_game(
                 cluster = ClusterGame(path, shares, premium, options.time_limit_s, scheduler=scheduler,
                                       workers=workers, cache=game.values, whole_units=whole,
                                       plan_short=mg.plan_short)
+                cluster_name, cluster_workers = cluster.scheduler, cluster.workers
             if whole:
                 if cluster is not None:
                     _value_all(members, game, cluster, progress)
@@ -330,10 +332,7 @@ def analyse_cost_game(
         finally:
             if cluster is not None:
                 remote = (cluster.resolves, cluster.seconds, cluster.relaxed)
-                cluster_name, cluster_workers = cluster.scheduler, cluster.workers
                 cluster.close()
-            else:
-                cluster_name, cluster_workers = "", 1
         extra = 0.0 if whole else real - sum(phi.values())  # = real − c(N) once the estimate is efficient
         parts = share_premium(phi, extra) if not whole else dict.fromkeys(members, 0.0)
         nucleus = (nucleolus(members, game) if whole and len(members) <= NUCLEOLUS_LIMIT
