@@ -331,7 +331,10 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
              if game.basis == "share" else "every requirement in full")
     prices = ", ".join(f"{c} {v:,.4g}" for c, v in game.prices.items())
     if game.exact:
-        method = f"exact, from all {game.coalitions:,} coalitions"
+        method = (f"exact, from all {game.coalitions:,} coalitions"
+                  + (", each solved with whole units" if game.whole_units else ", units divisible")
+                  + (f", on {game.workers} workers{' (' + game.scheduler + ')' if game.scheduler else ''}"
+                     if game.workers > 1 else ""))
     else:
         est = game.estimate
         scale = abs(game.grand_cost) / n
@@ -344,7 +347,7 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
                     f"{100 * game.max_half_width / max(scale, 1e-12):.2f} % of c(N)/n = {scale:,.1f} {m} "
                     f"(asked: {100 * game.target_half_width / max(scale, 1e-12):.2g} %); intervals in the table")
     if game.in_core:
-        core = f"yes: no coalition pays more in the game's plan than it would alone (checked over {game.core_scope})"
+        core = f"yes: no coalition pays more in the plan than it would alone (checked over {game.core_scope})"
     else:
         coalition, excess = game.violation
         members = set(df["member"])
