@@ -65,20 +65,21 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "shapley_musd": ("Shapley cost share", "money",
                      "The member's mean marginal cost over all orders in which the pact could form, in real "
                      "money: what it adds to the cost of meeting the requirements, units it cannot field bought "
-                     "outside (the values sum to c(N), the cost of the whole pact in this game)."),
+                     "outside (the values sum to c(N), the cost of the whole pact in this game: the plan's real "
+                     "cost where the game is played with whole units)."),
     "shapley_low_musd": ("Shapley, 95 % low", "money", "Lower end of the 95 % interval (sampled; exact: the value)."),
     "shapley_high_musd": ("Shapley, 95 % high", "money", "Upper end of the 95 % interval."),
     "shapley_std_error_musd": ("Shapley standard error", "money", "Standard error of the sampled estimate (0: exact)."),
     "shapley_whole_units_musd": ("Shapley share of the plan's cost", "money",
-                                 "The Shapley value plus the member's fair share of what the plan costs beyond c(N) "
-                                 "(whole units, robustness): these sum to the plan's real cost."),
+                                 "The Shapley value plus the member's part of what the plan costs beyond c(N) of a "
+                                 "divisible game, in proportion to its Shapley value (none if negative; the value "
+                                 "itself with whole units): these sum to the plan's real cost."),
     "nucleolus_musd": ("Nucleolus", "money",
                        "The split that makes the unhappiest coalition as happy as possible (blank: "
                        "too many members to enumerate every coalition)."),
     "plan_allocation_musd": ("Plan allocation", "money",
-                             "What the member bears in the game's plan of the whole pact (units divisible): its "
-                             "spending added and expected transit, plus its fair share of units bought outside; "
-                             "sums to c(N). The allocation checked against the core."),
+                             "What the member bears in the plan: its spending added and expected transit; sums "
+                             "to the plan's real cost. The allocation checked against the core."),
     "fair_share_cost_musd": ("Fair-share cost", "money", "Its fair share of c(N)."),
     "stand_alone_cost_musd": ("Stand-alone cost", "money",
                               "What meeting its share of the requirements alone would cost it, in money: "
@@ -330,7 +331,10 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
              if game.basis == "share" else "every requirement in full")
     prices = ", ".join(f"{c} {v:,.4g}" for c, v in game.prices.items())
     if game.exact:
-        method = f"exact, from all {game.coalitions:,} coalitions"
+        method = (f"exact, from all {game.coalitions:,} coalitions"
+                  + (", each solved with whole units" if game.whole_units else ", units divisible")
+                  + (f", on {game.workers} workers{' (' + game.scheduler + ')' if game.scheduler else ''}"
+                     if game.workers > 1 else ""))
     else:
         est = game.estimate
         scale = abs(game.grand_cost) / n
@@ -343,7 +347,7 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
                     f"{100 * game.max_half_width / max(scale, 1e-12):.2f} % of c(N)/n = {scale:,.1f} {m} "
                     f"(asked: {100 * game.target_half_width / max(scale, 1e-12):.2g} %); intervals in the table")
     if game.in_core:
-        core = f"yes: no coalition pays more in the game's plan than it would alone (checked over {game.core_scope})"
+        core = f"yes: no coalition pays more in the plan than it would alone (checked over {game.core_scope})"
     else:
         coalition, excess = game.violation
         members = set(df["member"])
@@ -354,21 +358,22 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
     lines = [
         ("The game", f"c(S) is the money (spending added + expected transit + units bought outside, discounted, "
                      f"{m}) that coalition S would spend to meet {basis} alone, under the pact's rules "
-                     f"(spending floors, fair-share bands among S). The cost game values coalitions with units "
-                     f"divisible: an allocation of cost, not a plan."),
-        ("Outside price", f"A unit-year S cannot field is bought outside at {game.premium:g} × the dearest member's "
-                          f"cost of a unit-year (acquisition cost / service life + operating cost), {m} per "
-                          f"unit-year: {prices}. Never the shortfall penalty."),
+                     f"(spending floors, fair-share bands among S), solved as the plan is (its own objective and "
+                     f"penalty weights) and counted in money only. "
+                     + ("Every coalition is solved with whole units, as the plan is." if game.whole_units else
+                        "The cost game values coalitions with units divisible: an allocation of cost, not a plan.")),
+        ("Outside price", f"A unit-year S leaves short beyond its share of the plan's own shortfall is bought outside "
+                          f"at {game.premium:g} × the dearest member's cost of a unit-year (acquisition cost / "
+                          f"service life + operating cost), {m} per unit-year: {prices}. Never the shortfall penalty."),
         ("Spending gaps", "A gap below a spending or equipment floor is money not spent: it counts 0 money "
                           "(it stays penalised in the re-solve, so S still tries to reach its floors)."),
-        ("c(N) of the game", f"{game.grand_cost:,.1f} {m}: the whole pact with units divisible; the Shapley values "
-                             f"and the plan allocation sum to it."),
+        ("c(N) of the game", f"{game.grand_cost:,.1f} {m}: the whole pact"
+                             + (", the plan itself; the Shapley values, the nucleolus and the plan allocation sum "
+                                "to it." if game.whole_units else
+                                " with units divisible; the Shapley values sum to it.")),
         ("The plan's real cost", f"{game.plan_money:,.1f} {m} (whole units; spending added + expected transit); "
-                                 f"its objective with penalty weights {game.plan_objective:,.1f}. The plan costs "
-                                 f"{game.plan_money - game.grand_cost:,.1f} {m} more than c(N) (whole units, and "
-                                 f"robustness against abstentions where the plan has it): 'Shapley share of the "
-                                 f"plan's cost' splits that by fair share on top of each Shapley value, so that column "
-                                 f"sums to the plan's real cost."),
+                                 f"its objective with penalty weights {game.plan_objective:,.1f}."),
+        ("How the values sum to the plan's cost", game.premium_rule),
         ("A negative value", "The member lowers the others' cost by more than it adds: its forces, stocks or sites "
                              "cover more than its own share of the requirements, so the rest would pay it to join."),
         ("Method", method),

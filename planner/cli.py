@@ -506,17 +506,23 @@ def _print_whatif(run_) -> None:
 def _print_cost_game(game, cur: str) -> None:
     how = ("exact" if game.exact else f"sampled: {game.permutations} orders, 95 % intervals") + f"; basis {game.basis}"
     table = Table(title=f"Shapley cost shares in real money (M {cur}, discounted; {how})", title_justify="left")
-    for name in ("member", "Shapley", "95 % interval", "plan allocation", "fair-share cost"):
+    premium = not game.whole_units
+    names = ("member", "Shapley", "95 % interval", *(("with premium",) if premium else ()), "plan allocation",
+             "fair-share cost")
+    for name in names:
         table.add_column(name, justify="left" if name == "member" else "right")
     for row in game.table.head(12).itertuples(index=False):
         interval = "" if game.exact else f"{row.shapley_low_musd:,.0f} – {row.shapley_high_musd:,.0f}"
-        table.add_row(row.member, f"{row.shapley_musd:,.0f}", interval, f"{row.plan_allocation_musd:,.0f}",
-                      f"{row.fair_share_cost_musd:,.0f}")
+        with_premium = (f"{row.shapley_whole_units_musd:,.0f}",) if premium else ()
+        table.add_row(row.member, f"{row.shapley_musd:,.0f}", interval, *with_premium,
+                      f"{row.plan_allocation_musd:,.0f}", f"{row.fair_share_cost_musd:,.0f}")
     out.print(table)
     n = len(game.table)
-    out.print(f"c(N) of the game (units divisible, units a coalition cannot field bought outside at {game.premium:g} × "
-              f"the dearest cost): {game.grand_cost:,.1f} M {cur}; the plan's real cost {game.plan_money:,.1f} M {cur}.",
-              markup=False)
+    units = "whole units, as the plan" if game.whole_units else "units divisible"
+    out.print(f"c(N) of the game ({units}; units a coalition leaves short beyond its share of the plan's own bought "
+              f"outside at {game.premium:g} × the dearest cost): {game.grand_cost:,.1f} M {cur}; the plan's real cost "
+              f"{game.plan_money:,.1f} M {cur}.", markup=False)
+    out.print(game.premium_rule.replace(" M", f" M {cur}"), markup=False)
     if not game.exact:
         scale = abs(game.grand_cost) / max(1, n)
         out.print(f"Largest 95 % half-width ±{game.max_half_width:,.1f} M {cur} = "
@@ -530,7 +536,7 @@ def _print_cost_game(game, cur: str) -> None:
         members = set(game.table["member"])
         who = (", ".join(sorted(coalition)) if len(coalition) <= len(members) / 2 else
                "every member but " + ", ".join(sorted(members - set(coalition))))
-        out.print(f"Not in the core: {who} would pay {excess:,.0f} M {cur} less alone than in the game's plan "
+        out.print(f"Not in the core: {who} would pay {excess:,.0f} M {cur} less alone than in the plan "
                   f"(checked over {game.core_scope}).", markup=False)
 
 

@@ -1,7 +1,8 @@
-"""The pact's cost game in real money on the persistent model, against an independent
-enumeration: every coalition's cost from a model rebuilt with only its members, its
-objective rewritten in Pyomo (shortfalls bought at the outside price), Shapley values
-averaged over all orders with itertools."""
+"""The pact's cost game on the plan's own terms on the persistent model, against an
+independent enumeration: every coalition's cost from a model rebuilt with only its members,
+solved with the plan's objective and valued in money (the unit-years it leaves short beyond
+its share of the plan's own shortfall bought at the outside price), Shapley values averaged
+over all orders with itertools; whole-unit and divisible games worked by hand."""
 
 from __future__ import annotations
 
@@ -17,9 +18,7 @@ from typer.testing import CliRunner
 
 from builders import plan
 from models import build_model
-from models.build import TIE_BREAK
-from models.spending import gap_penalty
-from planner.analyses.cost_game import PREMIUM, analyse_cost_game, outside_prices
+from planner.analyses.cost_game import PREMIUM, analyse_cost_game, outside_prices, share_premium
 from planner.cli import app
 from planner.results import extract
 from planner.solve import solve
@@ -55,8 +54,11 @@ def solved(data):
     return result.highs, extract(model, data, result)
 
 
-def rebuilt_cost(data, coalition: frozenset, shares: dict[str, float] | None) -> float:
-    """c(S) from a model built with only S's members and S's share of the requirements."""
+def rebuilt_cost(data, coalition: frozenset, shares: dict[str, float] | None,
+                 plan_short: dict | None = None) -> float:
+    """c(S) from a model built with only S's members and S's share of the requirements,
+    solved with the plan's own objective; its money plus, at the outside price, the
+    unit-years short beyond S's share of the plan's own shortfall (`plan_short`)."""
     if not coalition:
         return 0.0
     members = data.members.copy()
@@ -67,16 +69,13 @@ def rebuilt_cost(data, coalition: frozenset, shares: dict[str, float] | None) ->
     fraction = 1.0 if shares is None else min(1.0, sum(shares[m] for m in coalition))
     changed = dataclasses.replace(data, members=members, requirements=data.requirements * fraction)
     model = build_model(changed)
+    solve(model)
     ix = model.index
     price = outside_prices(data)
-    bought = sum(ix.probability[s] * ix.discount[t] * price[c] * model.shortfall[c, r, t, s]
+    bought = sum(ix.probability[s] * ix.discount[t] * price[c]
+                 * max(0.0, model.shortfall[c, r, t, s].value - fraction * (plan_short or {}).get((c, r, t, s), 0.0))
                  for (c, r, t, s) in ix.requirement)
-    money = model.plan_cost + model.deployment_cost + bought
-    model.total_cost.deactivate()
-    model.money_game = pyo.Objective(expr=money + gap_penalty(model, data, ix)
-                                     - TIE_BREAK * sum(ix.discount[t] * v for (m, t), v in model.topup.items()))
-    solve(model)
-    return float(pyo.value(money))
+    return float(pyo.value(model.money_cost)) + bought
 
 
 def shapley_by_orders(players, cost) -> dict:
@@ -99,10 +98,11 @@ def test_exact_shapley_matches_independent_enumeration(basis):
     assert game.exact and game.coalitions == 2 ** 5 - 1
     shares = (results.burden.set_index("member")["fair_share_pct"] / 100).to_dict() if basis == "share" else None
     memo: dict[frozenset, float] = {}
+    plan_short = {k: v.value for k, v in pm.model.shortfall.items()}
 
     def cost(s: frozenset) -> float:
         if s not in memo:
-            memo[s] = rebuilt_cost(data, s, shares)
+            memo[s] = rebuilt_cost(data, s, shares, plan_short)
         return memo[s]
 
     expected = shapley_by_orders(list(data.members.index), cost)
@@ -278,7 +278,129 @@ def test_time_budget_bounds_the_whole_analyse_run(tmp_path):
     wb = openpyxl.load_workbook(out)
     notes = dict(str(row[0]).split(": ", 1) for row in wb["Shapley"].iter_rows(min_row=5, max_col=1, values_only=True)
                  if row[0] and ": " in str(row[0]))
-    assert "units divisible: an allocation of cost, not a plan" in notes["The game"]
+    assert "Every coalition is solved with whole units, as the plan is" in notes["The game"]
+    assert "None to share" in notes["How the values sum to the plan's cost"]
     assert "Never the shortfall penalty" in notes["Outside price"]
     assert "frontier" in notes["Cut short by the time budget"]
     assert "c(N) of the game" in notes and "The plan's real cost" in notes and "A negative value" in notes
+
+
+def two_members_whole_units():
+    """Two members, one brigade capability bought in whole units, 1.5 brigades required in
+    one year (discount 1): A buys a brigade at 4, B at 6; each coalition must meet the whole
+    requirement alone (basis "all"). With whole units every coalition buys 2 brigades:
+    c(A) = 8, c(B) = 12, c(AB) = 8 (A buys both): the plan. Units divisible: 6, 9, 6.
+    The outside price (1.5 × 6 / 30 = 0.3 a unit-year) is far below a brigade: a game that
+    bought the half brigade outside would cost 4.15, not the plan's 8."""
+    return plan(
+        {"A": (100.0, 1.0), "B": (100.0, 1.0)},
+        forces={("A", "BDE"): dict(acquisition_cost=4.0), ("B", "BDE"): dict(acquisition_cost=6.0)},
+        requirements={("BDE", "EAST", 2025): 1.5}, integer=("BDE",), shortfall_penalty=50.0,
+    )
+
+
+def test_whole_unit_game_by_hand_sums_to_the_plan():
+    """φ_A = ½ (8 + (8 − 12)) = 2, φ_B = ½ (12 + (8 − 8)) = 6: they sum to the plan's 8, and so
+    do the nucleolus and the plan's allocation (A 8, B 0)."""
+    data = two_members_whole_units()
+    pm, results = solved(data)
+    assert results.totals["money_cost_musd"] == pytest.approx(8.0)
+    game = analyse_cost_game(pm, data, results.burden, basis="all")
+    assert game.exact and game.whole_units and game.premium_musd == pytest.approx(0.0, abs=1e-9)
+    assert game.grand_cost == pytest.approx(8.0)
+    t = game.table.set_index("member")
+    assert t["stand_alone_cost_musd"].to_dict() == pytest.approx({"A": 8.0, "B": 12.0})
+    assert t["shapley_musd"].to_dict() == pytest.approx({"A": 2.0, "B": 6.0})
+    assert t["shapley_whole_units_musd"].to_dict() == pytest.approx({"A": 2.0, "B": 6.0})
+    assert t["plan_allocation_musd"].to_dict() == pytest.approx({"A": 8.0, "B": 0.0}, abs=1e-9)
+    assert t["nucleolus_musd"].sum() == pytest.approx(8.0)
+
+
+def test_divisible_game_shares_the_premium_by_shapley_value():
+    """Sampled (units divisible): c(A) = 6, c(B) = 9, c(AB) = 6, so φ = (1.5, 4.5) sums to 6;
+    the plan costs 8, and the premium of 2 is shared in proportion to the Shapley values:
+    A 1.5 + 2 · 1.5 / 6 = 2, B 4.5 + 2 · 4.5 / 6 = 6. The plan allocation is the plan's own."""
+    data = two_members_whole_units()
+    pm, results = solved(data)
+    game = analyse_cost_game(pm, data, results.burden, basis="all", samples=2)
+    assert not game.whole_units
+    assert game.grand_cost == pytest.approx(6.0)
+    assert game.premium_musd == pytest.approx(2.0)
+    t = game.table.set_index("member")
+    assert t["shapley_musd"].to_dict() == pytest.approx({"A": 1.5, "B": 4.5})
+    assert t["shapley_whole_units_musd"].to_dict() == pytest.approx({"A": 2.0, "B": 6.0})
+    assert t["plan_allocation_musd"].sum() == pytest.approx(8.0)
+    assert "in proportion to" in game.premium_rule
+
+
+def test_premium_shared_in_proportion_to_positive_shapley_values():
+    """φ = (6, 3, −1) with c(N) = 8 and a plan of 10: the premium 2 goes 2 · 6/9 to A and
+    2 · 3/9 to B; C, whose value is negative, bears none and keeps −1."""
+    shares = share_premium({"A": 6.0, "B": 3.0, "C": -1.0}, 2.0)
+    assert shares == pytest.approx({"A": 4 / 3, "B": 2 / 3, "C": 0.0})
+    assert share_premium({"A": -1.0, "B": 0.0}, 3.0) == pytest.approx({"A": 1.5, "B": 1.5})  # no positive value
+
+
+def test_tutorial_whole_unit_game_sums_to_the_plans_real_cost():
+    """Issue 25: the tutorial's Shapley values summed to c(N) = 12.7 M (units divisible,
+    2.3 unit-years bought outside) against a plan of 20 M. On the plan's own terms they,
+    the nucleolus and the plan's allocation sum to the plan's real cost."""
+    data = tutorial_data()
+    pm, results = solved(data)
+    money = results.totals["money_cost_musd"]
+    game = analyse_cost_game(pm, data, results.burden, plan_money=money)
+    t = game.table
+    assert game.whole_units and game.grand_cost == pytest.approx(money, rel=1e-4)
+    for column in ("shapley_musd", "shapley_whole_units_musd", "nucleolus_musd", "plan_allocation_musd"):
+        assert t[column].sum() == pytest.approx(money, rel=1e-4), column
+
+
+def test_whole_unit_game_on_workers_values_every_coalition_once():
+    """The exact game's coalitions handed to workers as walks: each coalition but N once,
+    each one member away from the one before it in its walk (warm starts)."""
+    from planner.analyses.cost_game import _value_all
+    from planner.analyses.games import cached
+
+    members = [f"M{i}" for i in range(7)]
+    game = cached(lambda s: float(len(s) ** 2))
+    game.values[frozenset(members)] = 49.0
+    seen: list[frozenset] = []
+
+    class Workers:
+        workers = 2
+
+        def __call__(self, walks):
+            for walk in walks:
+                assert all(len(a ^ b) == 1 for a, b in zip(walk, walk[1:]))
+                seen.extend(walk)
+            values = [[game.cost(s) for s in walk] for walk in walks]
+            for walk, vals in zip(walks, values):
+                game.values.update(zip(walk, vals))
+            return values
+
+    _value_all(members, game, Workers(), None)
+    assert len(seen) == len(set(seen)) == 2 ** 7 - 2
+    assert len(game.values) == 2 ** 7 - 1
+
+
+def test_thirteen_members_sum_to_the_plans_real_cost():
+    """Above twelve members the game is played with units divisible and sampled; the
+    Shapley shares of the plan's cost sum to the plan's real cost (whole brigades), each
+    member bearing the premium in proportion to its positive Shapley value."""
+    gdp = [900.0, 700.0, 500.0, 400.0, 300.0, 250.0, 200.0, 150.0, 100.0, 60.0, 50.0, 40.0, 30.0]
+    members = {f"M{i:02d}": (g, g / 100) for i, g in enumerate(gdp)}
+    forces = {(m, "BDE"): dict(existing=float(i % 2), acquisition_cost=3.0 + i % 4, max_new=2.0)
+              for i, m in enumerate(members)}
+    data = plan(members, forces=forces, requirements={("BDE", "EAST", 2025): 9.5, ("BDE", "EAST", 2026): 10.5},
+                years=(2025, 2026), integer=("BDE",), shortfall_penalty=500.0)
+    pm, results = solved(data)
+    money = results.totals["money_cost_musd"]
+    game = analyse_cost_game(pm, data, results.burden, samples=2, time_budget_s=60)
+    assert not game.whole_units and len(game.table) == 13
+    t = game.table.set_index("member")
+    assert game.premium_musd == pytest.approx(money - game.grand_cost)
+    assert t["shapley_whole_units_musd"].sum() == pytest.approx(money, rel=1e-4)
+    assert t["plan_allocation_musd"].sum() == pytest.approx(money, rel=1e-4)
+    part = t["shapley_whole_units_musd"] - t["shapley_musd"]
+    positive = t["shapley_musd"].clip(lower=0)
+    assert part.to_numpy() == pytest.approx((game.premium_musd * positive / positive.sum()).to_numpy(), abs=1e-6)
