@@ -56,9 +56,6 @@ BULK = ([("tutorial", i) for i in range(70, 300)] + [("tutorial_plus", i) for i 
 assert len(FAST) + len(BULK) >= 500
 
 RESULTS: dict[str, list[dict]] = {"fast": [], "bulk": []}
-# `make test` runs on both cores (pytest-xdist, --dist loadgroup): the mutants and their summary
-# stay together in one worker, so that the summary sees every result.
-pytestmark = pytest.mark.xdist_group("mutations")
 
 
 # ---------------------------------------------------------------------------- sources
