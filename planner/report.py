@@ -233,7 +233,7 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "providers_before": ("Provided by, the year before", "text",
                          "Members providing the year before, with their units (home and drawn sets together)."),
     "providers": ("Provided by", "text", "Members providing this year, with their units (home and drawn sets together)."),
-    "reason": ("Why the providers change", "text",
+    "change_reason": ("Why the providers change", "text",
                "The first that applies: requirement changed; member joins or leaves; units retire or arrive (a "
                "provider's units of the capability change in number: retirements, or deliveries of the plan's orders); "
                "requirement elsewhere changed (the capability's requirement in another region); forced by costs "
@@ -430,6 +430,10 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
     write_result_table(ws, results.provider_changes, cur)
     if results.provider_changes.empty:
         safe_text(ws.cell(row=3, column=1), NO_PROVIDER_CHANGES)
+    elif len(results.provider_changes) > MAX_PRINTED_CHANGES:
+        set_print(ws, [printing.area(1, 1, len(results.provider_changes.columns), MAX_PRINTED_CHANGES + 1)],
+                  note=f"printed: the first {MAX_PRINTED_CHANGES} of {len(results.provider_changes):,} changes; "
+                       "all of them on the sheet")
 
     ws = wb.create_sheet("Scenarios")
     write_scenarios(ws, results.scenarios, results.scenario_capabilities, gran, cur)
@@ -586,6 +590,7 @@ def side_column(df: pd.DataFrame) -> int:
 
 
 MAX_PRINTED_ORDERS = 30
+MAX_PRINTED_CHANGES = 40  # rows of the Provider changes table printed (all of them stay on the sheet)
 
 
 def _largest_orders(ws: Worksheet, capabilities: pd.DataFrame, cur: str, gran: pd.DataFrame | None = None) -> None:
@@ -758,7 +763,7 @@ def _wrap_header(ws: Worksheet, row: int) -> None:
 
 
 TEXT_WRAP_WIDTH = 30  # characters: a longer text column wraps (printed pages stay readable)
-SENTENCES = {"buys": 60, "reason": 60}  # columns of sentences: this wide, not wrapped (rows stay one line)
+SENTENCES = {"buys": 60, "reason": 60, "topup_reaches": 80}  # columns of sentences: this wide, not wrapped (rows stay one line)
 
 
 def _set_widths(ws: Worksheet, df: pd.DataFrame, headers: list[str], first_col: int = 1) -> None:

@@ -102,7 +102,7 @@ SENSITIVITY = {  # constraint -> (unit of the dual, meaning); duals per M of rig
 SITE_STOCK_COLUMNS = ("site", "member", "capability", "sets", "set_cost_musd", "storage_cost_musd_per_year")
 PROVIDER_CHANGE_COLUMNS = (
     "scenario", "capability", "region", "year", "required_before_units", "required_units",
-    "providers_before", "providers", "reason",
+    "providers_before", "providers", "change_reason",
 )
 REQUIREMENT_CHANGED = "requirement changed"
 MEMBERSHIP_CHANGED = "member joins or leaves"
@@ -918,7 +918,7 @@ def standing_figures(model: pyo.ConcreteModel, changes_table: pd.DataFrame) -> d
     `provider_changes` counts every change, the requirement's own included."""
     q = model.index.requirement
     steady = sum(1 for before, now in consecutive_cells(model) if not _changed(q[before], q[now]))
-    changed = int((~changes_table["reason"].str.startswith(REQUIREMENT_CHANGED)).sum()) if len(changes_table) else 0
+    changed = int((~changes_table["change_reason"].str.startswith(REQUIREMENT_CHANGED)).sum()) if len(changes_table) else 0
     return {"steady_pairs": steady, "provider_changes_steady": changed,
             "provider_changes_steady_pct": 100.0 * changed / steady if steady else 0.0,
             "provider_changes": int(len(changes_table))}

@@ -41,7 +41,7 @@ def test_the_tie_rule_removes_a_change_of_provider_that_costs_nothing():
     data, model, solved = _tie()
     _set(model, {("A", 2025): 1.0, ("B", 2026): 1.0})
     before = R.provider_changes(model, data, R.deployed(model), R.capabilities(model, data))
-    assert list(before["reason"]) == [R.FORCED_BY_COSTS]
+    assert list(before["change_reason"]) == [R.FORCED_BY_COSTS]
     standing = hold_standing(solved.highs, 60.0)
     assert standing.applied
     assert standing.changes_before_units == pytest.approx(2.0)
@@ -69,8 +69,8 @@ def test_a_change_the_data_forces_is_kept_and_explained():
     solved = solve(model)
     _set(model, {("A", 2025): 1.0, ("B", 2025): 1.0, ("B", 2026): 1.0, ("D", 2026): 1.0})
     table = R.provider_changes(model, data, R.deployed(model), R.capabilities(model, data))
-    assert len(table) == 1 and table["reason"].iloc[0].startswith(R.STOCK_CHANGED)
-    assert "A 1 → 0" in table["reason"].iloc[0]
+    assert len(table) == 1 and table["change_reason"].iloc[0].startswith(R.STOCK_CHANGED)
+    assert "A 1 → 0" in table["change_reason"].iloc[0]
     assert (table["providers_before"].iloc[0], table["providers"].iloc[0]) == ("A 1; B 1", "B 1; D 1")
     hold_standing(solved.highs, 60.0)
     providers = _providers(model)
@@ -85,5 +85,5 @@ def test_a_changed_requirement_is_named_as_the_reason():
     solve(model)
     _set(model, {("A", 2025): 1.0, ("B", 2025): 1.0, ("A", 2026): 1.0})
     table = R.provider_changes(model, data, R.deployed(model), R.capabilities(model, data))
-    assert list(table["reason"]) == [f"{R.REQUIREMENT_CHANGED} (2 → 1)"]
+    assert list(table["change_reason"]) == [f"{R.REQUIREMENT_CHANGED} (2 → 1)"]
     assert R.standing_figures(model, table)["steady_pairs"] == 0
