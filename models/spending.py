@@ -247,10 +247,12 @@ def path_directions(data: PlanData, ix: ModelIndex, path_rows: list[tuple[str, i
     """u_m for each member with path rows, where the data decides it: True (its path never
     falls) where its base-year share s0 = D / G is at or below its final floor (φmin in its
     last year as a member; at it, a path that never rises could only stay at s0, which never
-    falls too); False (it glides down, never rising) where s0 is above that floor and no least
-    share s̲[m, t] of its years exceeds s0 (a path that never rises can meet every floor);
-    None where the data leaves the direction open (no final floor, or a floor above s0 on the
-    way: the model chooses, path_up[m])."""
+    falls too); False (it glides down, never rising) where s0 is above that floor, its GDP
+    grows (its baseline's share falls: room to buy on the way down) and no least share s̲[m, t]
+    of its years exceeds s0 (a path that never rises can meet every floor); None where the
+    data leaves the direction open (no final floor, a floor above s0 on the way, or no GDP
+    growth: a path that never rises would hold m at its baseline, buying nothing; the model
+    chooses, path_up[m])."""
     last: dict[str, int] = {}
     for m, t in ix.active:
         last[m] = max(t, last.get(m, t))
@@ -265,7 +267,7 @@ def path_directions(data: PlanData, ix: ModelIndex, path_rows: list[tuple[str, i
             out[m] = None
         elif s0 <= float(final) + PATH_TOLERANCE:
             out[m] = True
-        elif all(least[m, t] <= s0 + 1e-12 for t in held):
+        elif ix.gdp[m, last[m]] > float(data.members.at[m, "gdp"]) and all(least[m, t] <= s0 + 1e-12 for t in held):
             out[m] = False
         else:
             out[m] = None

@@ -342,23 +342,29 @@ def test_path_rule_forbids_the_turn(one_way, shares, cost):
     assert dict(model.rising) == ({"A": True} if one_way else {})
 
 
+def _growing(data, growth: float = 0.1):
+    """`data` with every member's GDP growing by `growth` a year."""
+    return dataclasses.replace(data, members=data.members.assign(gdp_growth=growth))
+
+
 def test_path_rule_a_member_above_its_final_floor_glides_down():
-    """B spends 3 % against a final floor of 2 %: the data decides its direction, it glides down
-    (u_B = 0, no binary). Idle, it holds 3 %. The unit it alone could field (cost 30) would lift
-    it to 6 %, which it may not: the requirement falls short (2 unit-years; the old rule let the
-    model choose to rise, 6 % both years, cost 60)."""
-    idle = plan({"B": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0})
+    """B spends 3 % of a GDP of 1000 against a final floor of 2 %, its GDP grows 10 % a year:
+    the data decides its direction, it glides down (u_B = 0, no binary). Idle, its baseline's
+    share falls, 30 / 1100 → 30 / 1210. The whole unit it alone could field (cost 30) would lift it
+    to 60 / 1100 = 5.5 %, a rise it may not take (its room is 3 % · 1100 − 30 = 3): the
+    requirement falls short (2 unit-years; the old rule let the model choose to rise)."""
+    idle = _growing(plan({"B": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0}))
     model, result = solved(idle)
     assert dict(model.rising) == {"B": False} and not len(model.M_path)
     assert list(model.path_no_rise) == [("B", 2025), ("B", 2026)] and not len(model.path_no_fall)
-    assert _shares(model, "B") == pytest.approx([3, 3], abs=1e-6)
-    buys = plan({"B": (1000, 30)}, forces={("B", "C"): {"acquisition_cost": 30}},
-                requirements={("C", "R", 2025): 1, ("C", "R", 2026): 1}, years=(2025, 2026),
-                targets={"min_gdp": 0.02, "one_way": 1.0})
+    assert _shares(model, "B") == pytest.approx([300 / 110, 300 / 121], abs=1e-6)
+    buys = _growing(plan({"B": (1000, 30)}, forces={("B", "C"): {"acquisition_cost": 30}},
+                         requirements={("C", "R", 2025): 1, ("C", "R", 2026): 1}, years=(2025, 2026),
+                         targets={"min_gdp": 0.02, "one_way": 1.0}, integer=("C",)))
     model, result = solved(buys)
     assert result.optimal
     assert pyo.value(model.expected_shortfall) == pytest.approx(2, abs=1e-6)
-    assert _shares(model, "B") == pytest.approx([3, 3], abs=1e-6)
+    assert _shares(model, "B") == pytest.approx([300 / 110, 300 / 121], abs=1e-6)
 
 
 def test_path_rule_lets_the_model_choose_where_the_data_leaves_it_open():
@@ -378,11 +384,18 @@ def test_path_rule_lets_the_model_choose_where_the_data_leaves_it_open():
 @pytest.mark.parametrize("baseline, final, direction", [
     (10, 0.02, True),  # 1 % below a final floor of 2 %: never falls
     (20, 0.02, True),  # at it: a path that never rises could only stay at 2 %, which never falls
-    (30, 0.02, False),  # 3 % above it: glides down
+    (30, 0.02, False),  # 3 % above it, GDP growing: glides down
     (30, None, None),  # no final floor: the model chooses
 ])
 def test_path_rule_direction_from_the_data(baseline, final, direction):
-    data = plan({"A": (1000, baseline)}, years=(2025, 2026), targets={"min_gdp": final, "one_way": 1.0})
+    data = _growing(plan({"A": (1000, baseline)}, years=(2025, 2026), targets={"min_gdp": final, "one_way": 1.0}))
     model = build_model(data)
     assert dict(model.rising) == {"A": direction}
     assert list(model.M_path) == ([] if direction is not None else ["A"])
+
+
+def test_path_rule_leaves_the_direction_open_without_gdp_growth():
+    """3 % above a final floor of 2 % with no GDP growth: a path that never rises would hold A at
+    its baseline, buying nothing, so the model chooses (path_up)."""
+    model = build_model(plan({"A": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0}))
+    assert dict(model.rising) == {"A": None} and list(model.M_path) == ["A"]
