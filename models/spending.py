@@ -199,7 +199,7 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
     model.fall_limit = pyo.Constraint(model.A_change, rule=fall_limit)
 
     rising = path_directions(data, ix, path_rows, least)
-    model.rising = rising  # m -> True (never falls) or None (the model chooses: path_up[m])
+    model.rising = rising  # m -> True (never falls), False (never rises) or None (the model chooses: path_up[m])
     model.A_path = pyo.Set(initialize=path_rows, dimen=2, ordered=True)
     model.M_path = pyo.Set(initialize=[m for m, up in rising.items() if up is None], ordered=True)
     model.path_up = pyo.Var(model.M_path, domain=pyo.Binary, doc="path rises (1) or falls (0)")
@@ -210,23 +210,24 @@ def add_spending(model: pyo.ConcreteModel, data: PlanData, ix: ModelIndex) -> No
         return allowance.get((m, t), (PATH_ROOM, PATH_ROOM))
 
     def up(mdl, m):
-        return 1.0 if rising[m] else mdl.path_up[m]
+        """u_m: 1 or 0 where the data decides m's direction, else path_up[m]."""
+        return mdl.path_up[m] if rising[m] is None else float(rising[m])
 
     def path_no_fall(mdl, m, t):
-        """spend[t] − G[t] · s[t − 1] ≥ −M̌ · G[t] · (1 − path_up[m])."""
+        """spend[t] − G[t] · s[t − 1] ≥ −M̌ · G[t] · (1 − u_m)."""
         return (mdl.spend[m, t] - ix.gdp[m, t] * share_before(mdl, m, t)
                 >= -path_room(m, t)[1] * ix.gdp[m, t] * (1 - up(mdl, m)))
 
     def path_no_rise(mdl, m, t):
-        """spend[t] − G[t] · s[t − 1] ≤ M̂ · G[t] · path_up[m]."""
+        """spend[t] − G[t] · s[t − 1] ≤ M̂ · G[t] · u_m."""
         return (mdl.spend[m, t] - ix.gdp[m, t] * share_before(mdl, m, t)
-                <= path_room(m, t)[0] * ix.gdp[m, t] * mdl.path_up[m])
+                <= path_room(m, t)[0] * ix.gdp[m, t] * up(mdl, m))
 
-    model.path_no_fall = pyo.Constraint(model.A_path, rule=path_no_fall)
-    model.path_no_rise = pyo.Constraint(
-        pyo.Set(initialize=[(m, t) for m, t in path_rows if rising[m] is None], dimen=2, ordered=True),
-        rule=path_no_rise,
-    )
+    def rows_where(*directions) -> pyo.Set:
+        return pyo.Set(initialize=[(m, t) for m, t in path_rows if rising[m] in directions], dimen=2, ordered=True)
+
+    model.path_no_fall = pyo.Constraint(rows_where(True, None), rule=path_no_fall)
+    model.path_no_rise = pyo.Constraint(rows_where(False, None), rule=path_no_rise)
 
     members_in: dict[int, list[str]] = defaultdict(list)
     for m, t in ix.active:
@@ -243,19 +244,37 @@ PATH_ROOM = 1.0  # M̂, M̌ of the path rule where no change limit holds: a chan
 
 def path_directions(data: PlanData, ix: ModelIndex, path_rows: list[tuple[str, int]],
                     least: dict[tuple[str, int], float]) -> dict[str, bool | None]:
-    """For each member with path rows: True where its base-year share D / G is below its final
-    floor (φmin in its last year as a member): its path must rise; None where the data leaves the
-    direction open (the model chooses it, path_up[m])."""
+    """u_m for each member with path rows, where the data decides it: True (its path never
+    falls) where its base-year share s0 = D / G is at or below its final floor (φmin in its
+    last year as a member; at it, a path that never rises could only stay at s0, which never
+    falls too); False (it glides down, never rising) where s0 is above that floor, its GDP
+    grows (its baseline's share falls: room to buy on the way down) and no least share s̲[m, t]
+    of its years exceeds s0 (a path that never rises can meet every floor); None where the
+    data leaves the direction open (no final floor, a floor above s0 on the way, or no GDP
+    growth: a path that never rises would hold m at its baseline, buying nothing; the model
+    chooses, path_up[m])."""
     last: dict[str, int] = {}
     for m, t in ix.active:
         last[m] = max(t, last.get(m, t))
+    years: dict[str, list[int]] = defaultdict(list)
+    for m, t in path_rows:
+        years[m].append(t)
     out: dict[str, bool | None] = {}
-    for m, _ in path_rows:
-        if m not in out:
-            final = data.targets.at[(m, last[m]), "min_gdp"] if (m, last[m]) in data.targets.index else np.nan
-            below = pd.notna(final) and least[m, data.base_year] < float(final) - 1e-12
-            out[m] = True if below else None
+    for m, held in years.items():
+        final = data.targets.at[(m, last[m]), "min_gdp"] if (m, last[m]) in data.targets.index else np.nan
+        s0 = least[m, data.base_year]
+        if pd.isna(final):
+            out[m] = None
+        elif s0 <= float(final) + PATH_TOLERANCE:
+            out[m] = True
+        elif ix.gdp[m, last[m]] > float(data.members.at[m, "gdp"]) and all(least[m, t] <= s0 + 1e-12 for t in held):
+            out[m] = False
+        else:
+            out[m] = None
     return out
+
+
+PATH_TOLERANCE = 1e-12  # a base-year share this close above the final floor is at it
 
 
 def topup_cells(ix: ModelIndex, floor_rows: list, equipment_rows: list,

@@ -1723,7 +1723,8 @@ def path_rule_row(results: PlanResults, checks: PlanChecks | None) -> list[tuple
         return []
     cur = results.data.currency
     rule = ("SpendingTargets one_way_path: each member's spending share of GDP moves one way from its "
-            "base-year share (below its final floor it never falls)")
+            "base-year share (at or below its final floor it never falls; above it, it glides down without "
+            "rising again)")
     if check.without_rule_musd is None:
         return [("Path rule costs", None, f"M {cur}: not measured, the re-solve without the rule ended "
                  f"'{check.status}'; {rule}", MONEY)]

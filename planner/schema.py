@@ -609,8 +609,10 @@ SPENDING_TARGETS = Sheet(
             "bool",
             "yes: a credible, incremental path. From this row's year on, the member's spending as a "
             "share of GDP moves one way from its base-year share: a member whose base-year share is "
-            "below its final floor (min_gdp_pct in its last year) never falls from one year to the "
-            "next; one at or above it either never rises or never falls, whichever costs less. "
+            "at or below its final floor (min_gdp_pct in its last year) never falls from one year to "
+            "the next; one above it glides down without rising again (where its GDP grows and no floor "
+            "on the way asks for more than its base-year share; else, and for a member with no final "
+            "floor, the plan chooses whichever direction costs less). "
             "Together with max_change_pp, this paces a member's climb to its floor. The Summary "
             "states what the rule costs. Blank: as the previous row (no: no such rule).",
         ),

@@ -342,19 +342,60 @@ def test_path_rule_forbids_the_turn(one_way, shares, cost):
     assert dict(model.rising) == ({"A": True} if one_way else {})
 
 
-def test_path_rule_lets_a_member_above_its_floor_choose_its_direction():
-    """B spends 3 % against a final floor of 2 %: the data leaves its direction open. It must
-    buy a unit in 2025 (cost 30), so it cannot fall: the model chooses to rise (path_up = 1)
-    and B stays at 6 % in 2026 (cost 30 + 30); without a unit to buy it glides down."""
-    data = plan({"B": (1000, 30)}, forces={("B", "C"): {"acquisition_cost": 30}},
-                requirements={("C", "R", 2025): 1, ("C", "R", 2026): 1}, years=(2025, 2026),
-                targets={"min_gdp": 0.02, "one_way": 1.0})
+def _growing(data, growth: float = 0.1):
+    """`data` with every member's GDP growing by `growth` a year."""
+    return dataclasses.replace(data, members=data.members.assign(gdp_growth=growth))
+
+
+def test_path_rule_a_member_above_its_final_floor_glides_down():
+    """B spends 3 % of a GDP of 1000 against a final floor of 2 %, its GDP grows 10 % a year:
+    the data decides its direction, it glides down (u_B = 0, no binary). Idle, its baseline's
+    share falls, 30 / 1100 → 30 / 1210. The whole unit it alone could field (cost 30) would lift it
+    to 60 / 1100 = 5.5 %, a rise it may not take (its room is 3 % · 1100 − 30 = 3): the
+    requirement falls short (2 unit-years; the old rule let the model choose to rise)."""
+    idle = _growing(plan({"B": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0}))
+    model, result = solved(idle)
+    assert dict(model.rising) == {"B": False} and not len(model.M_path)
+    assert list(model.path_no_rise) == [("B", 2025), ("B", 2026)] and not len(model.path_no_fall)
+    assert _shares(model, "B") == pytest.approx([300 / 110, 300 / 121], abs=1e-6)
+    buys = _growing(plan({"B": (1000, 30)}, forces={("B", "C"): {"acquisition_cost": 30}},
+                         requirements={("C", "R", 2025): 1, ("C", "R", 2026): 1}, years=(2025, 2026),
+                         targets={"min_gdp": 0.02, "one_way": 1.0}, integer=("C",)))
+    model, result = solved(buys)
+    assert result.optimal
+    assert pyo.value(model.expected_shortfall) == pytest.approx(2, abs=1e-6)
+    assert _shares(model, "B") == pytest.approx([300 / 110, 300 / 121], abs=1e-6)
+
+
+def test_path_rule_lets_the_model_choose_where_the_data_leaves_it_open():
+    """B spends 3 % against a final floor of 2 %, but its 2025 floor is 4 %: a path that never
+    rises cannot meet it, so the data leaves the direction open and the model chooses (path_up).
+    It rises (path_up = 1) to 4 % and may not fall back to its 3 % baseline: 4 % in 2026 too,
+    cost 10 + 10 (10 without the rule)."""
+    data = plan({"B": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0})
+    data.targets.loc[("B", 2025), "min_gdp"] = 0.04
     model, result = solved(data)
     assert list(model.M_path) == ["B"]
     assert model.path_up["B"].value == pytest.approx(1)
-    assert _shares(model, "B") == pytest.approx([6, 6], abs=1e-6)
-    assert pyo.value(model.money_cost) == pytest.approx(60, abs=1e-6)
-    idle = plan({"B": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0})
-    model, _ = solved(idle)
-    assert _shares(model, "B") == pytest.approx([3, 3], abs=1e-6)
-    assert pyo.value(model.money_cost) == pytest.approx(0, abs=1e-6)
+    assert _shares(model, "B") == pytest.approx([4, 4], abs=1e-6)
+    assert pyo.value(model.money_cost) == pytest.approx(20, abs=1e-6)
+
+
+@pytest.mark.parametrize("baseline, final, direction", [
+    (10, 0.02, True),  # 1 % below a final floor of 2 %: never falls
+    (20, 0.02, True),  # at it: a path that never rises could only stay at 2 %, which never falls
+    (30, 0.02, False),  # 3 % above it, GDP growing: glides down
+    (30, None, None),  # no final floor: the model chooses
+])
+def test_path_rule_direction_from_the_data(baseline, final, direction):
+    data = _growing(plan({"A": (1000, baseline)}, years=(2025, 2026), targets={"min_gdp": final, "one_way": 1.0}))
+    model = build_model(data)
+    assert dict(model.rising) == {"A": direction}
+    assert list(model.M_path) == ([] if direction is not None else ["A"])
+
+
+def test_path_rule_leaves_the_direction_open_without_gdp_growth():
+    """3 % above a final floor of 2 % with no GDP growth: a path that never rises would hold A at
+    its baseline, buying nothing, so the model chooses (path_up)."""
+    model = build_model(plan({"A": (1000, 30)}, years=(2025, 2026), targets={"min_gdp": 0.02, "one_way": 1.0}))
+    assert dict(model.rising) == {"A": None} and list(model.M_path) == ["A"]
