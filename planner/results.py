@@ -926,10 +926,11 @@ def standing_figures(model: pyo.ConcreteModel, changes_table: pd.DataFrame) -> d
 
 def tie_rule_figures(solved: SolveResult) -> dict[str, Any]:
     """The tie rule's second solve (planner.standing): what it cost in real money (M), the
-    provider changes (units, Σ |P_t − P_t⁻|) before and after it, its status and time."""
+    provider changes (units, Σ |P_t − P_t⁻|) before and after it, and its status (its time is
+    not a figure of the plan: `solved.standing.seconds`)."""
     st = getattr(solved, "standing", None)
     if st is None:
         return {}
     return {"tie_rule_money_musd": st.money_musd, "tie_rule_changes_before_units": st.changes_before_units,
             "tie_rule_changes_after_units": st.changes_after_units, "tie_rule_status": st.status,
-            "tie_rule_applied": st.applied, "tie_rule_seconds": st.seconds}
+            "tie_rule_applied": st.applied}
