@@ -253,3 +253,14 @@ def test_the_cost_game_says_small_coalitions_drop_the_common_funding_cap():
     note = small_coalition_note(dataclasses.replace(data, common_funding_cap=0.4))
     assert note.startswith("A coalition of fewer than 3 members cannot hold the common-funding cap of 40 %")
     assert small_coalition_note(dataclasses.replace(data, common_funding_cap=1.0)) == ""
+
+
+def test_a_member_leaving_is_released_from_its_spending_path():
+    """The path rule holds a member's share of GDP on its path; a member that leaves (Brussels
+    Treaty, the rule on: GBR from 2030) is released from it, so the what-if plans (its rows
+    stayed and the 'after' plan was infeasible: GBR's spending could not drop out)."""
+    data, _ = load_plan(ROOT / "inputs" / "brussels_treaty.xlsx")
+    assert data.targets["one_way"].any()
+    result = whatif(data, resolve_changes(data, {"GBR": 2030}, {}, {}))
+    assert result.after.totals["money_cost_musd"] > 0
+    assert "GBR" in set(result.members["member"])

@@ -135,10 +135,10 @@ class _Board:
         self.idle_cols = {k: np.concatenate([one(model.topup, k), one(model.spending_gap, k),
                                              one(model.equipment_gap, k)]) for k in ix.active}
         targets = ("define_spend", "spending_floor", "spending_ceiling", "equipment_floor", "growth_limit",
-                   "rise_limit", "fall_limit")
+                   "rise_limit", "fall_limit", "path_no_fall", "path_no_rise")  # the path rule's rows: where it holds
         rows: dict[tuple[str, int], list] = defaultdict(list)
         for name in targets:
-            for k, con in getattr(model, name).items():
+            for k, con in getattr(model, name, {}).items():
                 rows[k].append(con)
         self.rows = {k: pm.rows(v) for k, v in rows.items()}
         self.total_entry = {(m, t): (pm.rows([model.define_total[t]])[0], pm.columns([model.spend[m, t]])[0])
