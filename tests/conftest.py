@@ -3,9 +3,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import shutil  # noqa: E402
+
 import pytest  # noqa: E402
 
 NATO = Path(__file__).resolve().parents[1] / "inputs" / "nato.xlsx"
+TUTORIAL = NATO.with_name("tutorial.xlsx")
+
+
+@pytest.fixture
+def plan(tmp_path, monkeypatch) -> Path:
+    """A copy of the tutorial, p.xlsx, in an empty working folder (the command-line tests'
+    workbook; a module's own `plan` fixture overrides this one)."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "p.xlsx"
+    shutil.copy(TUTORIAL, path)
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -26,15 +26,6 @@ TUTORIAL = ROOT / "inputs" / "tutorial.xlsx"
 NEEDS = {"analyse": ["--shapley"], "sweep": ["--vary", "requirements=1"], "whatif": ["--without", "BOR"]}
 
 
-@pytest.fixture
-def plan(tmp_path, monkeypatch) -> Path:
-    """A copy of the tutorial in an empty working folder."""
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / "p.xlsx"
-    shutil.copy(TUTORIAL, path)
-    return path
-
-
 def no_work(monkeypatch) -> None:
     """Reading the workbook fails the test: the option must be refused before."""
     def fail(*_a, **_k):

@@ -26,16 +26,6 @@ ROOT = Path(__file__).parents[1]
 TUTORIAL = ROOT / "inputs" / "tutorial.xlsx"
 
 
-@pytest.fixture
-def plan(tmp_path, monkeypatch) -> Path:
-    """A copy of the tutorial in an empty working folder; planning it fails the test (every
-    refusal must come before any work)."""
-    monkeypatch.chdir(tmp_path)
-    path = tmp_path / "p.xlsx"
-    shutil.copy(TUTORIAL, path)
-    return path
-
-
 def no_work(monkeypatch) -> None:
     def fail(*_a, **_k):
         raise AssertionError("the workbook was read before the output path was checked")
