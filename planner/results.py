@@ -299,7 +299,7 @@ def topup_reasons(model: pyo.ConcreteModel, data: PlanData) -> dict[tuple[str, i
     any_ceiling = any(_at_bound(c, burden[m], upper=True) for m, c in model.fair_share_ceiling.items())
     out = {}
     for (m, t), var in model.topup.items():
-        if (var.value or 0.0) <= 1e-6:
+        if (var.value or 0.0) <= TOLERANCE:
             continue
         size = model.spend[m, t].value or 0.0
 
@@ -326,10 +326,10 @@ def topup_reasons(model: pyo.ConcreteModel, data: PlanData) -> dict[tuple[str, i
 
 
 def _at_bound(con: Any, size: float, upper: bool = False) -> bool:
-    """Does the solution hold `con` at its upper (or lower) bound, to 1e-6 of `size`
+    """Does the solution hold `con` at its upper (or lower) bound, to TOLERANCE of `size`
     (the magnitude of the money in the row)?"""
     slack = con.uslack() if upper else con.lslack()
-    return abs(slack) <= 1e-6 * max(1.0, abs(size))
+    return abs(slack) <= TOLERANCE * max(1.0, abs(size))
 
 
 def _burdens(model: pyo.ConcreteModel) -> dict[str, float]:
