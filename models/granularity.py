@@ -46,3 +46,4 @@ def add_granularity(model: pyo.ConcreteModel, data: PlanData) -> None:
         rule=lambda mdl, i: getattr(mdl, split[i][0])[split[i][1]] * split[i][2] - mdl.n_parts[i] == 0,
     )
     model.parts_of = split  # row i of in_parts: (variable family, index, p_c)
+    model.parts_per_unit = dict(parts)  # p_c of each capability counted in parts

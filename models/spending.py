@@ -245,9 +245,10 @@ PATH_ROOM = 1.0  # M̂, M̌ of the path rule where no change limit holds: a chan
 def path_directions(data: PlanData, ix: ModelIndex, path_rows: list[tuple[str, int]],
                     least: dict[tuple[str, int], float]) -> dict[str, bool | None]:
     """u_m for each member with path rows, where the data decides it: True (its path never
-    falls) where its base-year share s0 = D / G is at or below its final floor (φmin in its
-    last year as a member; at it, a path that never rises could only stay at s0, which never
-    falls too); False (it glides down, never rising) where s0 is above that floor, its GDP
+    falls) where its base-year share s0 = D / G is at or below its final floor (φmin in the
+    plan's last year, also for a member that leaves before it: leaving does not turn its path;
+    in its last year as a member where the plan's has no row; at it, a path that never rises
+    could only stay at s0, which never falls too); False (it glides down, never rising) where s0 is above that floor, its GDP
     grows (its baseline's share falls: room to buy on the way down) and no least share s̲[m, t]
     of its years exceeds s0 (a path that never rises can meet every floor); None where the
     data leaves the direction open (no final floor, a floor above s0 on the way, or no GDP
@@ -260,8 +261,10 @@ def path_directions(data: PlanData, ix: ModelIndex, path_rows: list[tuple[str, i
     for m, t in path_rows:
         years[m].append(t)
     out: dict[str, bool | None] = {}
+    horizon = max(ix.years)
     for m, held in years.items():
-        final = data.targets.at[(m, last[m]), "min_gdp"] if (m, last[m]) in data.targets.index else np.nan
+        at = (m, horizon) if (m, horizon) in data.targets.index else (m, last[m])  # its target, also when it leaves
+        final = data.targets.at[at, "min_gdp"] if at in data.targets.index else np.nan
         s0 = least[m, data.base_year]
         if pd.isna(final):
             out[m] = None

@@ -1770,11 +1770,18 @@ def standing_rows(results: PlanResults) -> list[tuple[str, Any, str, str | None]
              f"{t.get('provider_changes', 0):,} changes in all, each with its reason on the Provider changes sheet", COUNT)]
     if "tie_rule_money_musd" in t:
         done = ("applied" if t.get("tie_rule_applied") else "no provider changes to remove"
-                if t.get("tie_rule_status") == "not needed" else "the first plan kept: the second solve found none better")
+                if t.get("tie_rule_status") == "not needed" else "the first plan kept: the second solves found none better")
+        moved = []
+        if t.get("tie_rule_set_changes_before"):
+            moved.append(f"requirement cells whose providers change {t['tie_rule_set_changes_before']:,} → "
+                         f"{t.get('tie_rule_set_changes_after', 0):,}")
+        if t.get("tie_rule_changes_before_units", 0.0) > 0:
+            moved.append(f"units moved between years {t['tie_rule_changes_before_units']:,.0f} → "
+                         f"{t.get('tie_rule_changes_after_units', 0.0):,.0f}")
         rows.append(("Tie rule: cost in real money", t["tie_rule_money_musd"],
-                     f"M {cur}: among plans within {TIE_SLACK:g} of the optimum (relative), the one whose providers "
-                     f"change least, acquisitions kept (a second solve, {t.get('tie_rule_status')}; {done}); units moved between years "
-                     f"{t.get('tie_rule_changes_before_units', 0.0):,.0f} → {t.get('tie_rule_changes_after_units', 0.0):,.0f}. "
+                     f"M {cur}: among plans within the solver's tolerance ({100 * t.get('tie_rule_slack', TIE_SLACK):.2g} % "
+                     f"of the objective) of the plan found, the one whose providers change least, orders kept "
+                     f"(second solves, {t.get('tie_rule_status')}; {done}){': ' if moved else ''}{'; '.join(moved)}. "
                      "docs/model.md, Standing commitments", MONEY))
     return rows
 

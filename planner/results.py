@@ -925,12 +925,15 @@ def standing_figures(model: pyo.ConcreteModel, changes_table: pd.DataFrame) -> d
 
 
 def tie_rule_figures(solved: SolveResult) -> dict[str, Any]:
-    """The tie rule's second solve (planner.standing): what it cost in real money (M), the
-    provider changes (units, Σ |P_t − P_t⁻|) before and after it, and its status (its time is
-    not a figure of the plan: `solved.standing.seconds`)."""
+    """The tie rule's second solves (planner.standing): what they cost in real money (M), the
+    slack they were allowed (relative), the steady cells whose providers change (capabilities
+    in parts) and the units moved between years (capabilities in fractions) before and after
+    them, and their status (their time is not a figure of the plan: `solved.standing.seconds`)."""
     st = getattr(solved, "standing", None)
     if st is None:
         return {}
-    return {"tie_rule_money_musd": st.money_musd, "tie_rule_changes_before_units": st.changes_before_units,
+    return {"tie_rule_money_musd": st.money_musd, "tie_rule_slack": st.slack,
+            "tie_rule_set_changes_before": st.set_changes_before, "tie_rule_set_changes_after": st.set_changes_after,
+            "tie_rule_changes_before_units": st.changes_before_units,
             "tie_rule_changes_after_units": st.changes_after_units, "tie_rule_status": st.status,
             "tie_rule_applied": st.applied}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from models import PlanData, build_model
 
 from . import __version__
-from .analyses.plan_checks import check_plan
+from .analyses.plan_checks import Resolves, check_plan
 from .highs import LP_METHOD_NAME, HighsModel
 from .load import load_plan
 from .options import check_scheduler, check_solver
@@ -134,11 +134,14 @@ def run_plan(
         time_limit_s=time_limit_s if time_limit_s is not None else data.time_limit_s,
         mip_gap=data.mip_gap,
     )
-    model, solved, results, recourse = solve_plan(data, options, say, lap)
+    model, solved, results, recourse, resolves = solve_plan(data, options, say, lap, checks=True)
     checks = PlanChecks(recourse=recourse)
     hm = solved.highs if solved is not None else None
     if results is not None and recourse is None and hm is not None:
-        checks = check_plan(hm, data, solved, options, robustness=robustness, robustness_k=robustness_k, say=say)
+        checks = check_plan(hm, data, solved, options, robustness=robustness, robustness_k=robustness_k, say=say,
+                            resolves=resolves)
+    elif resolves is not None:
+        resolves.cancel()
         seconds.update(checks.seconds)
         clock = time.perf_counter()
     provenance = make_provenance(path, digest, f"{solved.solver} {solved.solver_version}", options, data)
@@ -156,13 +159,15 @@ def run_plan(
                    checks, hm)
 
 
-def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
-               lap: Callable[[str], None]) -> tuple[Any, SolveResult, PlanResults | None, Any]:
-    """The plan pipeline after the workbook: build, solve, extract. With Settings ›
-    robust_recourse and members that may abstain, the plan is the robust plan with
-    redeployment (planner.analyses.recourse). Returns (model, solve result, results or None
-    when the solver found no plan, the recourse result or None)."""
-    recourse = None
+def solve_plan(data: PlanData, options: SolveOptions, say: Progress, lap: Callable[[str], None],
+               checks: bool = False) -> tuple[Any, SolveResult, PlanResults | None, Any, Resolves | None]:
+    """The plan pipeline after the workbook: build, solve, the tie rule, extract. With
+    Settings › robust_recourse and members that may abstain, the plan is the robust plan with
+    redeployment (planner.analyses.recourse). While the tie rule re-solves the plan, the
+    plan's checks (`checks`) re-solve a twin of it on the other core (`Resolves`). Returns (model, solve
+    result, results or None when the solver found no plan, the recourse result or None, the
+    checks' re-solves or None)."""
+    recourse = resolves = None
     if data.robust_recourse and any(data.abstention_budget().values()):
         from .analyses.recourse import solve_recourse
 
@@ -178,8 +183,17 @@ def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
         solved = solve(model, options)
         lap("solve")
         if solved.highs is not None and is_plan(solved.status, solved.has_solution):
-            say("Among plans of the same cost: the one whose providers change least (a second solve)")
-            settle_standing(solved, options)
+            resolves = Resolves(solved.highs, data, solved, options) if checks else None
+            say("Among plans within the solver's tolerance: the one whose providers change least "
+                f"(second solves{'; the plan checks re-solve beside them' if checks else ''})")
+            try:
+                settle_standing(solved, options)
+            except BaseException:
+                if resolves is not None:
+                    resolves.cancel()
+                raise
+            if resolves is not None:
+                resolves.plan_ready()
             lap("standing")
         plan_data = data
     say("Extracting results")
@@ -188,14 +202,14 @@ def solve_plan(data: PlanData, options: SolveOptions, say: Progress,
     if results is not None and recourse is not None:  # money and penalty of the worst sets, as the objective counts them
         results.totals.update(zero_noise_figures(recourse.totals()))
     lap("extract")
-    return model, solved, results, recourse
+    return model, solved, results, recourse, resolves
 
 
 def settle_standing(solved: SolveResult, options: SolveOptions) -> None:
     """The tie rule's second solve on the solved plan (planner.standing): the plan loaded is
     the one with the fewest provider changes within tolerance of the optimum; `solved` gets
     its outcome, objective and gap (against the first solve's proven bound)."""
-    standing = hold_standing(solved.highs, options.time_limit_s, solved.seconds)
+    standing = hold_standing(solved.highs, options.time_limit_s, solved.seconds, options.mip_gap)
     solved.standing = standing
     if standing.applied:
         solved.objective = standing.objective_after

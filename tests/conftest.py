@@ -32,6 +32,6 @@ def nato_results():
 
     data, _ = load_plan(NATO)
     options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
-    _, solved, results, _ = solve_plan(data, options, lambda _: None, lambda _: None)
+    _, solved, results, _, _ = solve_plan(data, options, lambda _: None, lambda _: None)
     assert results is not None, solved.status
     return results

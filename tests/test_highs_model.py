@@ -100,3 +100,36 @@ def test_same_model_and_optimum_as_pyomos_own_route(name):
     theirs.run()
     assert ours.highs.getInfo().objective_function_value == pytest.approx(
         theirs.getInfo().objective_function_value, rel=1e-9)
+
+
+def test_a_twin_solves_beside_its_original_and_changes_nothing_of_it():
+    """HighsModel.twin(): a second HiGHS copy with the plan's solution; the twin re-solves a
+    changed model on another thread while the original re-solves its own, side by side, and
+    each finds what it would alone (the plan checks re-solve a twin beside the tie rule)."""
+    import threading
+
+    from planner.highs import HighsModel
+
+    data, _ = load_plan(INPUTS / "anzus.xlsx")
+    hm = HighsModel(build_model(data))
+    first = hm.solve(60, 1e-4)
+    twin = hm.twin()
+    assert twin.highs is not hm.highs and twin.is_mip
+    shortfalls = list(hm.model.shortfall.values())
+    out = {}
+
+    def lower_penalty():
+        with twin.changes():
+            twin.set_costs(shortfalls, twin.costs(shortfalls) / 10)
+            out["twin"] = twin.solve(60, 1e-4).objective
+
+    worker = threading.Thread(target=lower_penalty)
+    worker.start()
+    again = hm.solve(60, 1e-4)
+    worker.join()
+    assert again.objective == pytest.approx(first.objective, rel=1e-4)
+    assert out["twin"] < first.objective  # a lower penalty costs less, on the twin only
+    assert hm.costs(shortfalls) == pytest.approx(twin.costs(shortfalls))  # the twin's change was undone
+    twin.cancel()
+    with pytest.raises(Exception, match="cancelled"):
+        twin.solve(60, 1e-4)

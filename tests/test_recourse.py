@@ -351,7 +351,7 @@ def test_recourse_plan_summary_adds_up_to_its_objective(tmp_path):
     from planner.run import solve_plan
 
     data = dataclasses.replace(two_needed(), robust_recourse=True)
-    _, _, results, recourse = solve_plan(data, SolveOptions(), lambda _: None, lambda _: None)
+    _, _, results, recourse, _ = solve_plan(data, SolveOptions(), lambda _: None, lambda _: None)
     t = results.totals
     assert recourse is not None and t["objective"] == pytest.approx(105)
     assert t["money_cost_musd"] == pytest.approx(5) and t["deployment_cost_musd"] == pytest.approx(5)
@@ -382,7 +382,7 @@ def test_recourse_money_and_penalty_add_up_to_the_objective(data, k):
     from planner.run import solve_plan
 
     data = with_budget(data, k)
-    _, _, results, r = solve_plan(data, SolveOptions(), lambda _: None, lambda _: None)
+    _, _, results, r, _ = solve_plan(data, SolveOptions(), lambda _: None, lambda _: None)
     t = results.totals
     tie = TIE_BREAK * t["topup_musd"]
     assert tie == pytest.approx(tie_break(r), rel=1e-9, abs=1e-12)

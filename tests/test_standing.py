@@ -3,6 +3,7 @@ and the provider changes with their reasons (planner/results.py), on cases worke
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from builders import plan
 
@@ -87,3 +88,33 @@ def test_a_changed_requirement_is_named_as_the_reason():
     table = R.provider_changes(model, data, R.deployed(model), R.capabilities(model, data))
     assert list(table["change_reason"]) == [f"{R.REQUIREMENT_CHANGED} (2 → 1)"]
     assert R.standing_figures(model, table)["steady_pairs"] == 0
+
+
+def _whole_tie() -> tuple:
+    """As `_tie`, in whole units (a MIP), over three years: A, B and D each hold 1 unit of C;
+    R needs 1 unit every year; every provider costs 0, so who provides is a tie."""
+    data = plan({"A": (100, 1), "B": (100, 1), "D": (100, 1)},
+                forces={(m, "C"): {"max_new": 0, "existing": 1} for m in ("A", "B", "D")},
+                requirements={("C", "R", t): 1 for t in (2025, 2026, 2027)}, years=(2025, 2027), integer=("C",))
+    model = build_model(data)
+    return data, model, solve(model)
+
+
+def test_the_set_rule_keeps_one_provider_where_units_are_whole():
+    """By hand, in whole units: the plan A (2025) → B (2026) → D (2027) changes providers in
+    both pairs and costs what A, A, A costs (0); the set rule (one solve for C, the capability
+    counted in parts) leaves one provider all three years: 2 changes → 0, at no cost."""
+    data, model, solved = _whole_tie()
+    assert solved.highs.is_mip
+    _set(model, {("A", 2025): 1.0, ("B", 2026): 1.0, ("D", 2027): 1.0})
+    solved.highs.start_from(np.array([v.value or 0.0 for v in solved.highs.instance.variables]))
+    standing = hold_standing(solved.highs, 60.0, mip_gap=1e-4)
+    assert (standing.set_changes_before, standing.set_changes_after) == (2, 0)
+    assert standing.applied and standing.status == "optimal"
+    assert standing.money_musd == pytest.approx(0.0, abs=1e-9)
+    assert standing.slack == pytest.approx(1e-4)  # ε_cost: the MIP's own gap
+    providers = _providers(model)
+    assert providers[2025] == providers[2026] == providers[2027] and len(providers[2025]) == 1
+    assert solved.highs.highs.getNumCol() == len(solved.highs.instance.variables)  # its rows and columns removed
+    assert not solved.highs.is_mip or solved.highs.integer_columns().size == 3 * 3  # only the plan's own integers
+

@@ -10,6 +10,7 @@ and without it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from models import PlanData
 
@@ -40,15 +41,23 @@ def path_rows(model) -> list:
 
 def check_path(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                plan_seconds: float | None = None) -> PathCheck | None:
-    """Re-solve with the path rule's rows relaxed; compare the real cost with the plan loaded
-    in Pyomo; the model is put back. None where the plan has no such rows. A MIP re-solve
-    starts from the plan (still feasible: rows are only relaxed), is held to the plan's gap and
-    stops after MIP_TIME_FACTOR × the plan's own solve, at least MIP_MIN_SECONDS."""
+    """Re-solve with the path rule's rows relaxed and compare the real cost with the plan
+    loaded in Pyomo (`resolve_path`, then its comparison); None where the plan has no such rows."""
+    compare = resolve_path(pm, data, options, plan_seconds)
+    return None if compare is None else compare()
+
+
+def resolve_path(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
+                 plan_seconds: float | None = None) -> Callable[[], PathCheck] | None:
+    """Re-solve with the path rule's rows relaxed (the model is put back) and return the
+    comparison with the plan loaded in Pyomo, to run when that plan is there (`pm` may be a
+    twin re-solving beside the tie rule); None where the plan has no such rows. A MIP
+    re-solve starts from the plan (still feasible: rows are only relaxed), is held to the
+    plan's gap and stops after MIP_TIME_FACTOR × the plan's own solve, at least MIP_MIN_SECONDS."""
     model = pm.model
     rows = path_rows(model) if hasattr(model, "path_no_fall") else []
     if not rows:
         return None
-    plan = money.of_model(model)
     limit = options.time_limit_s
     if pm.is_mip and plan_seconds is not None:
         limit = min(limit, max(MIP_MIN_SECONDS, MIP_TIME_FACTOR * plan_seconds))
@@ -56,4 +65,5 @@ def check_path(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOpti
         pm.relax_rows(rows)
         outcome = pm.solve(limit, options.mip_gap)
         other = money.of_solution(pm).money_musd if outcome.has_solution else None
-    return PathCheck(outcome.status, plan.money_musd, other, outcome.gap if pm.is_mip else None, outcome.seconds)
+    gap = outcome.gap if pm.is_mip else None
+    return lambda: PathCheck(outcome.status, money.of_model(model).money_musd, other, gap, outcome.seconds)

@@ -8,7 +8,7 @@ requirements, and the report says so with the money the lower penalty would save
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -45,31 +45,47 @@ class PenaltyCheck:
 def check_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
                   plan_seconds: float | None = None) -> PenaltyCheck:
     """Re-solve with the shortfall penalty ÷ LOWER_BY and compare with the plan loaded in
-    Pyomo; the model is put back. A MIP re-solve starts from the plan (feasible: only costs
-    change), is held to the plan's own gap (a looser one would hide changes smaller than
-    it: on NATO, 3 unit-years for 22 bn at a gap of 0.1 %) and stops after MIP_TIME_FACTOR ×
-    the plan's own solve (`plan_seconds`), at least MIP_MIN_SECONDS."""
+    Pyomo (`resolve_penalty`, then its comparison)."""
+    return resolve_penalty(pm, data, options, plan_seconds)()
+
+
+def resolve_penalty(pm: HighsModel, data: PlanData, options: SolveOptions = SolveOptions(),
+                    plan_seconds: float | None = None) -> Callable[[], PenaltyCheck]:
+    """Re-solve with the shortfall penalty ÷ LOWER_BY (the model is put back) and return the
+    comparison with the plan loaded in Pyomo, to run when that plan is there (`pm` may be a
+    twin re-solving beside the tie rule). A MIP re-solve starts from the plan (feasible: only
+    costs change), is held to the plan's own gap (a looser one would hide changes smaller
+    than it: on NATO, 3 unit-years for 22 bn at a gap of 0.1 %) and stops after
+    MIP_TIME_FACTOR × the plan's own solve (`plan_seconds`), at least MIP_MIN_SECONDS."""
     model = pm.model
     penalty, lower = data.shortfall_penalty, data.shortfall_penalty / LOWER_BY
-    cur = data.currency
     if data.scenario_objective != "expected":
-        return PenaltyCheck(penalty, lower, "not checked", 0.0, 0.0,
-                            "Not checked for the worst-case objective (the penalty sits in the worst-case rows).", False)
-    plan = money.of_model(model)
+        return lambda: PenaltyCheck(penalty, lower, "not checked", 0.0, 0.0,
+                                    "Not checked for the worst-case objective (the penalty sits in the worst-case rows).",
+                                    False)
     shortfalls = list(model.shortfall.values())
-    before = [float(pyo.value(v, exception=False) or 0.0) for v in shortfalls]
     with pm.changes():
         pm.set_costs(shortfalls, pm.costs(shortfalls) / LOWER_BY)
         limit, gap = options.time_limit_s, options.mip_gap
-        if pm.is_mip:
-            if plan_seconds is not None:
-                limit = min(limit, max(MIP_MIN_SECONDS, MIP_TIME_FACTOR * plan_seconds))
+        if pm.is_mip and plan_seconds is not None:
+            limit = min(limit, max(MIP_MIN_SECONDS, MIP_TIME_FACTOR * plan_seconds))
         outcome = pm.solve(limit, gap)
         if not outcome.has_solution:
-            return PenaltyCheck(penalty, lower, outcome.status, 0.0, 0.0,
-                                f"Not checked: the re-solve with a penalty of {lower:,.0f} ended '{outcome.status}'.", False)
+            return lambda: PenaltyCheck(penalty, lower, outcome.status, 0.0, 0.0,
+                                        f"Not checked: the re-solve with a penalty of {lower:,.0f} ended "
+                                        f"'{outcome.status}'.", False)
         other = money.of_solution(pm)
         after = pm.values(shortfalls)
+    return lambda: _compare(model, data, outcome, limit, other, after)
+
+
+def _compare(model: pyo.ConcreteModel, data: PlanData, outcome, limit: float, other: money.Costs,
+             after: Sequence[float]) -> PenaltyCheck:
+    """The re-solve with a lower penalty against the plan loaded in Pyomo."""
+    penalty, lower = data.shortfall_penalty, data.shortfall_penalty / LOWER_BY
+    cur = data.currency
+    plan = money.of_model(model)
+    before = [float(pyo.value(v, exception=False) or 0.0) for v in model.shortfall.values()]
     by_cap = extra_per_capability(model, before, after)
     extra = other.expected_shortfall_unit_years - plan.expected_shortfall_unit_years
     saved = plan.money_musd - other.money_musd

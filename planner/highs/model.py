@@ -16,6 +16,7 @@ than a rebuild on the NATO example.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -43,6 +44,10 @@ _STATUS = {
     highspy.HighsModelStatus.kSolutionLimit: "solution limit",
     highspy.HighsModelStatus.kInterrupt: "interrupted",
 }
+
+
+class Cancelled(Exception):
+    """A solve asked of a HiGHS copy that `cancel()` stopped."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,36 @@ class HighsModel:
         self.highs.setOptionValue("output_flag", False)  # HiGHS would report every change
         self._frames: list[list[Callable[[], None]]] = []  # undo actions, one list per block
         self.solves = 0
+        self._cancelled = False
         self._plan_integers: np.ndarray | None = None  # the plan's integer decisions: the start of MIP re-solves
         self.version = ".".join(map(str, instance.version()))  # HiGHS's, e.g. "1.16.0"
         self.solver_name = "HiGHS " + self.version
+
+    def twin(self) -> HighsModel:
+        """A second HiGHS copy of the model as it stands outside any block, with its last
+        solution, basis and plan integers: re-solves on another thread (each HiGHS copy solves
+        on its own; tests/test_highs_model.py) leave this one free. It shares the Pyomo model and
+        its maps: it must not load a solution into Pyomo."""
+        if self._frames:
+            raise RuntimeError("twin() inside a changes() block")
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(self.highs.getLp())
+        h.setSolution(self.highs.getSolution())
+        basis = self.highs.getBasis()
+        if basis.valid:
+            h.setBasis(basis)
+        instance = dataclasses.replace(self.instance, highs=h)
+        if hasattr(self.instance, "money_forms"):
+            instance.money_forms = self.instance.money_forms
+        twin = HighsModel(self.model, instance)
+        twin._plan_integers = None if self._plan_integers is None else self._plan_integers.copy()
+        return twin
+
+    def cancel(self) -> None:
+        """Stop the solve running on this copy (from another thread) and refuse every later one."""
+        self._cancelled = True
+        self.highs.cancelSolve()
 
     @property
     def handover_seconds(self) -> float:
@@ -335,6 +367,18 @@ class HighsModel:
         self._record(lambda: self.highs.changeObjectiveOffset(old))
         self.highs.changeObjectiveOffset(float(offset))
 
+    def make_integer(self, cols: np.ndarray) -> None:
+        """These columns (added in this block, continuous) integer; undone with the block."""
+        cols = np.asarray(cols, dtype=np.int32)
+
+        def put(value: int) -> None:
+            self._integrality[cols] = value
+            self.highs.changeColsIntegrality(len(cols), cols, np.full(len(cols), value, dtype=np.uint8))
+
+        old = int(self._integrality[cols[0]]) if len(cols) else 0
+        self._record(lambda: put(old))
+        put(1)
+
     def relax_integrality(self, variables: Iterable[Any] | None = None) -> None:
         """These integer columns (all when None) continuous: the LP relaxation, the fixed LP,
         or decisions fixed by bounds that HiGHS should not treat as a MIP."""
@@ -397,15 +441,19 @@ class HighsModel:
         return Outcome(status, has_solution, objective, bound, gap, seconds, work)
 
     def _run(self) -> None:
-        """HiGHS's run, in a thread of its own when called from the main thread, so that a
-        signal (Ctrl-C, SIGTERM, SIGHUP: planner.entry) stops the solve at once: the main
-        thread waits in short steps, its handler raises, and HiGHS is told to stop and
-        joined before the exception goes on (a blocking run takes the signal only at its end)."""
+        """HiGHS's run. From the main thread in a thread of its own, so that a signal (Ctrl-C,
+        SIGTERM, SIGHUP: planner.entry) stops the solve at once: the main thread waits in short
+        steps, its handler raises, and HiGHS is told to stop and joined before the exception goes
+        on (a blocking run takes the signal only at its end). From another thread (a twin's
+        re-solves) a blocking run: highspy allows one `startSolve` at a time in a process, and
+        `cancel()` stops it through HiGHS's interrupt callback, and every later solve on this copy."""
         h = self.highs
+        if self._cancelled:
+            raise Cancelled("this HiGHS copy was cancelled")
+        h.HandleUserInterrupt = True  # HiGHS's interrupt callbacks watch cancelSolve
         if threading.current_thread() is not threading.main_thread():
             h.run()
             return
-        h.HandleUserInterrupt = True  # HiGHS's interrupt callbacks watch cancelSolve
         solver = h.startSolve()
         try:
             while solver.is_alive():
