@@ -368,8 +368,9 @@ def add_cost_game_sheet(wb: Workbook, game: Any, currency: str, cut_short: Seque
         ("Spending gaps", "A gap below a spending or equipment floor is money not spent: it counts 0 money "
                           "(it stays penalised in the re-solve, so S still tries to reach its floors)."),
         ("c(N) of the game", f"{game.grand_cost:,.1f} {m}: the whole pact"
-                             + (", the plan itself; the Shapley values, the nucleolus and the plan allocation sum "
-                                "to it." if game.whole_units else
+                             + ((", the plan itself; the Shapley values, the nucleolus and the plan allocation sum "
+                                 "to it." if game.exact else ", the plan itself; the Shapley estimate (shifted to sum "
+                                 "to it) and the plan allocation sum to it.") if game.whole_units else
                                 " with units divisible; the Shapley values sum to it.")),
         ("The plan's real cost", f"{game.plan_money:,.1f} {m} (whole units; spending added + expected transit); "
                                  f"its objective with penalty weights {game.plan_objective:,.1f}."),

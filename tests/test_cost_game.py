@@ -322,7 +322,7 @@ def test_divisible_game_shares_the_premium_by_shapley_value():
     A 1.5 + 2 · 1.5 / 6 = 2, B 4.5 + 2 · 4.5 / 6 = 6. The plan allocation is the plan's own."""
     data = two_members_whole_units()
     pm, results = solved(data)
-    game = analyse_cost_game(pm, data, results.burden, basis="all", samples=2)
+    game = analyse_cost_game(pm, data, results.burden, basis="all", samples=2, whole_units=False)
     assert not game.whole_units
     assert game.grand_cost == pytest.approx(6.0)
     assert game.premium_musd == pytest.approx(2.0)
@@ -384,9 +384,10 @@ def test_whole_unit_game_on_workers_values_every_coalition_once():
 
 
 def test_thirteen_members_sum_to_the_plans_real_cost():
-    """Above twelve members the game is played with units divisible and sampled; the
-    Shapley shares of the plan's cost sum to the plan's real cost (whole brigades), each
-    member bearing the premium in proportion to its positive Shapley value."""
+    """From 13 to 16 members the whole-unit game is sampled (Rio's 16): every coalition solved
+    with whole brigades, c(N) is the plan itself and the efficient estimate sums to the plan's
+    real cost, with no premium to share. With units divisible (`whole_units=False`, as above
+    16 members) the premium is shared in proportion to the positive Shapley values."""
     gdp = [900.0, 700.0, 500.0, 400.0, 300.0, 250.0, 200.0, 150.0, 100.0, 60.0, 50.0, 40.0, 30.0]
     members = {f"M{i:02d}": (g, g / 100) for i, g in enumerate(gdp)}
     forces = {(m, "BDE"): dict(existing=float(i % 2), acquisition_cost=3.0 + i % 4, max_new=2.0)
@@ -395,8 +396,14 @@ def test_thirteen_members_sum_to_the_plans_real_cost():
                 years=(2025, 2026), integer=("BDE",), shortfall_penalty=500.0)
     pm, results = solved(data)
     money = results.totals["money_cost_musd"]
-    game = analyse_cost_game(pm, data, results.burden, samples=2, time_budget_s=60)
-    assert not game.whole_units and len(game.table) == 13
+    whole = analyse_cost_game(pm, data, results.burden, samples=2, time_budget_s=60)
+    assert whole.whole_units and not whole.exact and len(whole.table) == 13
+    assert whole.grand_cost == pytest.approx(money, rel=1e-9) and whole.premium_musd == pytest.approx(0.0, abs=1e-9)
+    t = whole.table.set_index("member")
+    assert t["shapley_musd"].sum() == pytest.approx(money, rel=1e-9)
+    assert t["shapley_whole_units_musd"].sum() == pytest.approx(money, rel=1e-9)
+    game = analyse_cost_game(pm, data, results.burden, samples=2, time_budget_s=60, whole_units=False)
+    assert not game.whole_units
     t = game.table.set_index("member")
     assert game.premium_musd == pytest.approx(money - game.grand_cost)
     assert t["shapley_whole_units_musd"].sum() == pytest.approx(money, rel=1e-4)

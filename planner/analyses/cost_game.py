@@ -70,6 +70,7 @@ from .membership import Membership, apply, small_coalition_note
 
 BASES = ("share", "all")  # what a coalition alone must meet: its fair share of every requirement, or all
 EXACT_LIMIT = 12  # members: 4,095 coalitions, each a whole-unit re-solve (a MIP)
+WHOLE_LIMIT = 16  # members: up to it the game is played in whole units (above EXACT_LIMIT, sampled)
 CLUSTER_FROM = 7  # members: below, the exact game's 63 coalitions do not repay starting workers
 NUCLEOLUS_LIMIT = 12
 PREMIUM = 1.5  # outside price = PREMIUM × the dearest member's cost of a unit-year
@@ -277,13 +278,14 @@ def analyse_cost_game(
     path: str | None = None,
     scheduler: str | None = None,
     workers: int = 1,
+    whole_units: bool | None = None,
 ) -> CostGameResults:
     """Shapley values, nucleolus (small pacts) and the core check, on the plan's own terms.
 
     `pm` holds the solved plan (its solution loaded in the Pyomo model); `burden` is the
-    plan's Burden table. Up to EXACT_LIMIT members (unless `samples` is given) the game is
-    played with whole units, every coalition a MIP, and c(N) is the plan itself. Otherwise
-    units are divisible and the Shapley values are estimated until every 95 % half-width is
+    plan's Burden table. Up to WHOLE_LIMIT members the game is played with whole units, every
+    coalition a MIP, and c(N) is the plan itself: exactly up to EXACT_LIMIT (unless `samples`
+    is given), else estimated. Above WHOLE_LIMIT (or with `whole_units` False) units are divisible. An estimate runs until every 95 % half-width is
     at most `accuracy` × c(N) / n, `samples` pair samples per stratum are drawn, or
     `time_budget_s` runs out; the premium (the plan's real cost − c(N)) is then shared by
     `share_premium`. With `scheduler` (an address) or `workers` > 1 and the workbook's
@@ -299,7 +301,8 @@ def analyse_cost_game(
     real = money.of_solution(pm, x_plan).money_musd  # the plan's real cost
     plan_money = real if not np.isfinite(plan_money) else plan_money
     allocation = member_money(pm, data, x_plan)  # the plan's own: sums to its real cost
-    whole = samples is None and len(members) <= EXACT_LIMIT
+    whole = len(members) <= WHOLE_LIMIT if whole_units is None else whole_units
+    exact = whole and samples is None and len(members) <= EXACT_LIMIT
     use_cluster = path is not None and bool(scheduler or workers > 1)
     with MoneyGame(pm, data, options, shares, premium, whole_units=whole, grand=real if whole else None) as mg:
         game = mg.game
@@ -309,7 +312,7 @@ def analyse_cost_game(
         cluster_name, cluster_workers = "", 1
         estimate = None
         try:  # the cluster closed whatever happens once it is up (a signal while it starts: ClusterGame closes it)
-            if use_cluster and (not whole or len(members) >= CLUSTER_FROM):
+            if use_cluster and (not exact or len(members) >= CLUSTER_FROM):
                 from .game_cluster import ClusterGame
 
                 if progress is not None:
@@ -318,7 +321,7 @@ def analyse_cost_game(
                                       workers=workers, cache=game.values, whole_units=whole,
                                       plan_short=mg.plan_short)
                 cluster_name, cluster_workers = cluster.scheduler, cluster.workers
-            if whole:
+            if exact:
                 if cluster is not None:
                     _value_all(members, game, cluster, progress)
                 phi = shapley(members, game, progress=progress)
@@ -335,16 +338,17 @@ def analyse_cost_game(
                 cluster.close()
         extra = 0.0 if whole else real - sum(phi.values())  # = real − c(N) once the estimate is efficient
         parts = share_premium(phi, extra) if not whole else dict.fromkeys(members, 0.0)
-        nucleus = (nucleolus(members, game) if whole and len(members) <= NUCLEOLUS_LIMIT
+        nucleus = (nucleolus(members, game) if exact and len(members) <= NUCLEOLUS_LIMIT
                    and _imputations(members, game) else {})
-        if whole:
+        if exact:
             violation = core_violation(members, game, allocation, tol=1e-6 * max(1.0, abs(grand)))
             scope = f"all {2 ** len(members) - 2:,} coalitions other than the whole pact"
         else:
-            scale = grand / real if abs(real) > 1e-12 else 1.0
+            scale = 1.0 if whole or abs(real) <= 1e-12 else grand / real
             violation = _violation_among(game, {m: scale * v for m, v in allocation.items()})
-            scope = (f"the {len(game.values) - 1:,} coalitions the estimate valued, with the plan's allocation scaled "
-                     f"to c(N) of the divisible game (a necessary condition only)")
+            scope = (f"the {len(game.values) - 1:,} coalitions the estimate valued"
+                     + ("" if whole else ", with the plan's allocation scaled to c(N) of the divisible game")
+                     + " (a necessary condition only)")
         table = _table(data, burden, phi, nucleus, allocation, game, grand, parts)
     seconds = time.perf_counter() - start
     half = max((h - v for v, (_, h) in zip(phi.values(), phi.ci95.values())), default=0.0)
@@ -354,16 +358,20 @@ def analyse_cost_game(
         in_core=violation[0] is None, core_scope=scope, violation=violation, seconds=seconds, basis=basis,
         resolve_seconds=(mg.seconds + remote[1]) / max(1, game.evaluations + remote[0]), plan_money=plan_money,
         plan_objective=plan_objective, premium=premium, prices=mg.prices,
-        max_half_width=float(half), target_half_width=0.0 if whole else accuracy * abs(grand) / len(members),
-        stopped="" if whole else getattr(estimate, "stopped", ""), estimate=estimate,
+        max_half_width=float(half), target_half_width=0.0 if exact else accuracy * abs(grand) / len(members),
+        stopped="" if exact else getattr(estimate, "stopped", ""), estimate=estimate,
         workers=cluster_workers, scheduler=cluster_name, values=dict(game.values),
         cap_note=small_coalition_note(data), whole_units=whole, premium_musd=extra,
-        premium_rule=premium_rule(whole, extra, grand, real),
+        premium_rule=premium_rule(whole, extra, grand, real, exact),
     )
 
 
-def premium_rule(whole: bool, extra: float, grand: float, real: float) -> str:
+def premium_rule(whole: bool, extra: float, grand: float, real: float, exact: bool = True) -> str:
     """How the Shapley values come to sum to the plan's real cost, in one sentence."""
+    if whole and not exact:
+        return ("None to share: every coalition the estimate valued is solved with whole units and the plan's own "
+                "objective, as the plan is, so c(N) is the plan itself, and the estimate is shifted to sum to it: the "
+                f"Shapley values and the plan's allocation sum to its real cost, {real:,.1f} M.")
     if whole:
         return ("None to share: every coalition is solved with whole units and the plan's own objective, as the plan "
                 "is, so c(N) is the plan itself and the Shapley values, the nucleolus and the plan's allocation sum "
