@@ -38,7 +38,7 @@ from .highs import INF, HighsModel
 
 TIE_SLACK = 1e-6  # ε_cost of an LP plan: relative slack on the first solve's objective
 TIE_TIME_FACTOR, TIE_MIN_SECONDS = 2.0, 10.0  # time for all second solves: twice the plan's solve, at least 10 s
-SET_GAP_CHANGES = 2.0  # each capability's solve stops within this many changes' weight of its optimum
+SET_GAP_CHANGES = (4.0, 2.0)  # each capability's solve stops within this many changes' weight of its optimum, by round
 SET_ROUNDS = 2  # passes over the capabilities, each weighing a change at the slack left / the changes left
 CHANGED = 1e-6  # units: a provision that moves less is the solver's rounding
 
@@ -102,7 +102,7 @@ def hold_standing(hm: HighsModel, time_limit_s: float, plan_seconds: float | Non
             x, status = _hold_units(hm, x, units_rows, budget / units1, cols, costs, start + limit)
             statuses.append(status)
         spent_before = cost(x)
-        for _round in range(SET_ROUNDS if set1 else 0):
+        for round_ in range(SET_ROUNDS if set1 else 0):
             left = sets.changes(x)
             if not left or "time limit" in statuses:
                 break
@@ -113,7 +113,8 @@ def hold_standing(hm: HighsModel, time_limit_s: float, plan_seconds: float | Non
                 if time.perf_counter() >= start + limit:
                     statuses.append("time limit")
                     break
-                candidate, status = sets.solve(x, c, weight, cols, costs, abs(objective1), start + limit - time.perf_counter())
+                candidate, status = sets.solve(x, c, weight, cols, costs, abs(objective1), start + limit - time.perf_counter(),
+                                               SET_GAP_CHANGES[round_])
                 statuses.append(status)
                 if cost(candidate) + weight * sets.changes(candidate, c) < cost(x) + weight * sets.changes(x, c) - 1e-9 * max(1.0, abs(objective1)):
                     x = candidate
@@ -172,7 +173,7 @@ class _SetRule:
         return count
 
     def solve(self, x: np.ndarray, c: str, weight: float, cols: np.ndarray, costs: np.ndarray,
-              scale: float, seconds: float) -> tuple[np.ndarray, str]:
+              scale: float, seconds: float, gap_changes: float) -> tuple[np.ndarray, str]:
         """Capability c's set solve from the plan `x`, every other deployment fixed: (plan, status)."""
         hm, keys = self.hm, self.keys[c]
         pairs = [p for p in self.pairs if p[0][0] == c]
@@ -211,7 +212,7 @@ class _SetRule:
             ws = np.array([float({k[0] for k in self.by_cell[b] if present[k]} != {k[0] for k in self.by_cell[a] if present[k]})
                            for b, a in pairs])
             hm.start_from(np.concatenate([x, zs, ws]))
-            solved = hm.solve(max(seconds, 0.1), SET_GAP_CHANGES * weight / max(1.0, scale), mip_start=False)
+            solved = hm.solve(max(seconds, 0.1), gap_changes * weight / max(1.0, scale), mip_start=False)
             out = hm.solution()[:n] if solved.has_solution else x
         return out, solved.status
 
