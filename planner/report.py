@@ -432,8 +432,8 @@ def build_workbook(results: PlanResults, provenance: dict, warnings: Sequence[An
         safe_text(ws.cell(row=3, column=1), NO_PROVIDER_CHANGES)
     elif len(results.provider_changes) > MAX_PRINTED_CHANGES:
         set_print(ws, [printing.area(1, 1, len(results.provider_changes.columns), MAX_PRINTED_CHANGES + 1)],
-                  note=f"printed: the first {MAX_PRINTED_CHANGES} of {len(results.provider_changes):,} changes; "
-                       "all of them on the sheet")
+                  note=f"printed: the first {MAX_PRINTED_CHANGES} of {len(results.provider_changes):,} changes, those "
+                       "with an unchanged requirement first; all of them on the sheet")
 
     ws = wb.create_sheet("Scenarios")
     write_scenarios(ws, results.scenarios, results.scenario_capabilities, gran, cur)

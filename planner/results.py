@@ -859,7 +859,8 @@ def consecutive_cells(model: pyo.ConcreteModel) -> list[tuple[tuple, tuple]]:
 
 def provider_changes(model: pyo.ConcreteModel, data: PlanData, flows: Flows,
                      capabilities_table: pd.DataFrame) -> pd.DataFrame:
-    """Each requirement cell whose set of providing members differs from the year before, with
+    """Each requirement cell whose set of providing members differs from the year before (those
+    whose requirement is unchanged first, what a planner asks about), with
     the first reason that applies (docs/model.md, Standing commitments): the requirement
     changed; a member that starts or stops providing joins or leaves the pact; a member
     providing in either year has more or fewer units of the capability (retirements of
@@ -898,7 +899,9 @@ def provider_changes(model: pyo.ConcreteModel, data: PlanData, flows: Flows,
         else:
             reason = FORCED_BY_COSTS
         records.append((s, c, r, t, q[before], q[now], _listing(was), _listing(gives), reason))
-    return pd.DataFrame(records, columns=list(PROVIDER_CHANGE_COLUMNS))
+    table = pd.DataFrame(records, columns=list(PROVIDER_CHANGE_COLUMNS))
+    steady_first = table["change_reason"].str.startswith(REQUIREMENT_CHANGED)  # False (steady) sorts first
+    return table.assign(_order=steady_first).sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
 def _changed(a: float, b: float) -> bool:

@@ -160,11 +160,12 @@ def run_plan(
 
 
 def solve_plan(data: PlanData, options: SolveOptions, say: Progress, lap: Callable[[str], None],
-               checks: bool = False) -> tuple[Any, SolveResult, PlanResults | None, Any, Resolves | None]:
+               checks: bool = False, standing: bool = True) -> tuple[Any, SolveResult, PlanResults | None, Any, Resolves | None]:
     """The plan pipeline after the workbook: build, solve, the tie rule, extract. With
     Settings › robust_recourse and members that may abstain, the plan is the robust plan with
     redeployment (planner.analyses.recourse). While the tie rule re-solves the plan, the
-    plan's checks (`checks`) re-solve a twin of it on the other core (`Resolves`). Returns (model, solve
+    plan's checks (`checks`) re-solve a twin of it on the other core (`Resolves`); `standing`
+    False leaves the tie rule out (the first solve's plan, for tests of the model). Returns (model, solve
     result, results or None when the solver found no plan, the recourse result or None, the
     checks' re-solves or None)."""
     recourse = resolves = None
@@ -182,7 +183,7 @@ def solve_plan(data: PlanData, options: SolveOptions, say: Progress, lap: Callab
         say(f"Solving with {options.solver}")
         solved = solve(model, options)
         lap("solve")
-        if solved.highs is not None and is_plan(solved.status, solved.has_solution):
+        if standing and solved.highs is not None and is_plan(solved.status, solved.has_solution):
             resolves = Resolves(solved.highs, data, solved, options) if checks else None
             say("Among plans within the solver's tolerance: the one whose providers change least "
                 f"(second solves{'; the plan checks re-solve beside them' if checks else ''})")

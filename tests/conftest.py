@@ -24,14 +24,14 @@ def plan(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def nato_results():
     """The NATO example's plan, solved once for the session by the plan pipeline alone
-    (read, build, solve, extract: no Robustness sheet, no penalty check, no report): a
-    whole-unit MIP of about 15 s."""
+    (read, build, solve, extract: no tie rule, no Robustness sheet, no penalty check, no
+    report): a whole-unit MIP of about 25 s."""
     from planner.load import load_plan
     from planner.run import solve_plan
     from planner.solve import SolveOptions
 
     data, _ = load_plan(NATO)
     options = SolveOptions(time_limit_s=data.time_limit_s, mip_gap=data.mip_gap)
-    _, solved, results, _, _ = solve_plan(data, options, lambda _: None, lambda _: None)
+    _, solved, results, _, _ = solve_plan(data, options, lambda _: None, lambda _: None, standing=False)
     assert results is not None, solved.status
     return results
