@@ -107,6 +107,8 @@ def hold_standing(hm: HighsModel, time_limit_s: float, plan_seconds: float | Non
             if not left or "time limit" in statuses:
                 break
             weight = (budget - (cost(x) - spent_before)) / left  # the slack left over the changes left
+            if weight <= 0.0:
+                break
             for c in sets.capabilities:
                 if sets.changes(x, c) == 0:
                     continue
