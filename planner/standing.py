@@ -163,16 +163,15 @@ class _SetRule:
     def present(self, x: np.ndarray, key: Key) -> bool:
         return float(x[self.cols[key]].sum()) > CHANGED
 
+    def changed(self, x: np.ndarray, pair: tuple[Cell, Cell]) -> bool:
+        """Does the set of members providing differ between the two cells of `pair` in the plan `x`?"""
+        before, now = pair
+        return ({k[0] for k in self.by_cell[before] if self.present(x, k)}
+                != {k[0] for k in self.by_cell[now] if self.present(x, k)})
+
     def changes(self, x: np.ndarray, capability: str | None = None) -> int:
         """Steady cells (of `capability`, all when None) whose set of providing members differs from the year before."""
-        count = 0
-        for before, now in self.pairs:
-            if capability is not None and before[0] != capability:
-                continue
-            was = {k[0] for k in self.by_cell[before] if self.present(x, k)}
-            gives = {k[0] for k in self.by_cell[now] if self.present(x, k)}
-            count += was != gives
-        return count
+        return sum(self.changed(x, pair) for pair in self.pairs if capability is None or pair[0][0] == capability)
 
     def solve(self, x: np.ndarray, c: str, weight: float, cols: np.ndarray, costs: np.ndarray,
               scale: float, seconds: float, gap_changes: float) -> tuple[np.ndarray, str]:
@@ -210,9 +209,7 @@ class _SetRule:
             hm.add_rows(np.array(lower), np.array(upper), rows)
             hm.set_objective(np.concatenate([cols, w]), np.concatenate([costs, np.full(len(w), weight)]))
             zs = np.array([float(self.present(x, k)) for k in keys])
-            present = dict(zip(keys, zs))
-            ws = np.array([float({k[0] for k in self.by_cell[b] if present[k]} != {k[0] for k in self.by_cell[a] if present[k]})
-                           for b, a in pairs])
+            ws = np.array([float(self.changed(x, pair)) for pair in pairs])
             hm.start_from(np.concatenate([x, zs, ws]))
             solved = hm.solve(max(seconds, 0.1), gap_changes * weight / max(1.0, scale), mip_start=False)
             out = hm.solution()[:n] if solved.has_solution else x
